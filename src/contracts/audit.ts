@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+export const AuditQuery = z.strictObject({
+  actor: z.string().trim().max(64).optional(),
+  action: z.string().trim().max(64).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  /** Keyset cursor: the `seq` of the last row of the previous page. */
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const AuditEntry = z.strictObject({
+  seq: z.number().int(),
+  occurredAt: z.string(),
+  actorId: z.uuid().nullable(),
+  actorName: z.string().nullable(),
+  action: z.string(),
+  target: z.string().nullable(),
+  ip: z.string().nullable(),
+  outcome: z.enum(['success', 'failure']),
+  details: z.record(z.string(), z.unknown()),
+});
+export const AuditPage = z.strictObject({ entries: z.array(AuditEntry), nextBefore: z.number().int().nullable() });
+
+export const OutboxEntry = z.strictObject({
+  id: z.uuid(),
+  to: z.string(),
+  subject: z.string(),
+  body: z.string(),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
+  status: z.enum(['queued', 'sent', 'failed', 'held']),
+});
+export const OutboxPage = z.strictObject({ entries: z.array(OutboxEntry) });

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+export const Locale = z.enum(['zh-HK', 'en']);
+export type Locale = z.infer<typeof Locale>;
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** Username: letters, digits, dot, dash, underscore; case-insensitive. */
+export const Username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/);
+
+/** Length is checked by the password policy (with its own error codes), not here. */
+export const Password = z.string().max(1024);
+
+export const SetupStatus = z.strictObject({ valid: z.boolean(), expiresAt: z.string().nullable() });
+
+export const SetupBody = z.strictObject({
+  token: z.string().min(16).max(128),
+  school: z.strictObject({
+    nameZh: text(200),
+    nameEn: text(200),
+    schoolNumber: z.string().trim().regex(/^[0-9A-Za-z-]{3,20}$/),
+  }),
+  admin: z.strictObject({
+    username: Username,
+    displayNameZh: text(100).optional(),
+    displayNameEn: text(100),
+    email: z.email().max(254),
+    password: Password,
+  }),
+  locale: Locale.default('zh-HK'),
+});
+
+export const SetupResult = z.strictObject({
+  /** The school key as words, shown once. */
+  schoolKeyWords: z.array(z.string()),
+  schoolKeyFingerprint: z.string(),
+});
+
+export const LoginBody = z.strictObject({
+  username: z.string().trim().toLowerCase().min(1).max(64),
+  password: Password,
+});
+
+/** What the person must do next. `done` = fully signed in. */
+export const SessionStage = z.enum(['mfa', 'enrol', 'password', 'done']);
+export type SessionStage = z.infer<typeof SessionStage>;
+
+export const LoginResult = z.strictObject({ stage: SessionStage });
+
+export const MfaBody = z.strictObject({
+  /** A 6-digit TOTP code, or a recovery code (xxxxx-xxxxx). */
+  code: z.string().trim().min(6).max(32),
+});
+
+export const Me = z.strictObject({
+  user: z.strictObject({
+    id: z.uuid(),
+    username: z.string(),
+    displayNameZh: z.string().nullable(),
+    displayNameEn: z.string(),
+    email: z.string().nullable(),
+    locale: Locale,
+    mfaEnrolled: z.boolean(),
+    mfaRequired: z.boolean(),
+    recoveryCodesLeft: z.number().int(),
+  }),
+  school: z.strictObject({ id: z.uuid(), nameZh: z.string(), nameEn: z.string(), schoolNumber: z.string() }),
+  stage: SessionStage,
+  permissions: z.array(z.string()),
+  csrfToken: z.string(),
+});
+export type Me = z.infer<typeof Me>;

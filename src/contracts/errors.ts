@@ -1,0 +1,45 @@
+/** Stable error codes. The web translates `errors.<code>`; the server never sends a sentence to show. */
+export const ERROR_CODES = [
+  'bad_request',
+  'validation_failed',
+  'malformed_json',
+  'body_too_large',
+  'unsupported_media_type',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'csrf_failed',
+  'invalid_credentials',
+  'account_locked',
+  'account_disabled',
+  'mfa_required',
+  'mfa_invalid',
+  'mfa_enrolment_required',
+  'password_change_required',
+  'password_too_short',
+  'password_too_long',
+  'password_common',
+  'password_contains_name',
+  'password_reused',
+  'setup_token_invalid',
+  'username_taken',
+  'school_number_taken',
+  'grant_not_held',
+  'last_admin',
+  'session_expired',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  /** For validation problems: which fields failed and why (machine codes, translated by the web). */
+  errors?: { path: string; code: string }[];
+  /** Seconds until a locked account or a rate limit lets the caller try again. */
+  retryAfter?: number;
+}

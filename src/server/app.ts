@@ -1,0 +1,112 @@
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify';
+import { type ZodTypeProvider, hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { auditRoutes } from './core/audit/routes.js';
+import { type RouteInfo, installGuard } from './core/auth/guard.js';
+import { authRoutes } from './core/auth/routes.js';
+import { type AuthDeps, rotateForRights } from './core/auth/service.js';
+import { subKey } from './core/crypto/secrets.js';
+import type { Deps } from './core/deps.js';
+import { AppError, problem } from './core/errors.js';
+import { notifyRoutes } from './core/notify/routes.js';
+import { setupRoutes } from './core/setup/routes.js';
+import { accessRoutes } from './modules/access/routes.js';
+import { governanceRoutes } from './modules/governance/routes.js';
+
+export const WEB_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+export const BODY_LIMIT = 1024 * 1024;
+
+/** Infrastructure first (errors, guard, docs), then every module's routes, then the web bundle. */
+export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions['loggerInstance'] } = {}) {
+  const app = Fastify({
+    loggerInstance: opts.logger ?? deps.log,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: deps.config.TRUST_PROXY,
+    disableRequestLogging: deps.config.LOG_LEVEL !== 'debug' && deps.config.LOG_LEVEL !== 'trace',
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const send = (p: ReturnType<typeof problem>) => {
+      if (p.retryAfter) reply.header('retry-after', String(p.retryAfter));
+      return reply.code(p.status).type('application/problem+json').send(p);
+    };
+    if (err instanceof AppError) return send(problem(err.code, err.extra));
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      return send(problem('validation_failed', { errors: err.validation.map((v) => ({ path: `${err.validationContext ?? ''}${v.instancePath}`, code: v.keyword })) }));
+    }
+    switch (err.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return send(problem('body_too_large'));
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return send(problem('unsupported_media_type'));
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        return send(problem('malformed_json'));
+    }
+    if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) return send(problem('malformed_json'));
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return send(problem('bad_request'));
+    // Anything else is our fault: log it with the request, answer without details.
+    req.log.error({ err }, 'request failed');
+    return send(problem('internal'));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/') || !existsSync(WEB_DIR + 'index.html')) {
+      return reply.code(404).type('application/problem+json').send(problem('not_found'));
+    }
+    return reply.type('text/html').sendFile('index.html', WEB_DIR);
+  });
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    strictTransportSecurity: false,
+  });
+
+  const authDeps: AuthDeps = { db: deps.db, clock: deps.clock, config: deps.config, sessions: deps.sessions, serverKey: deps.serverKey, smtpConfigured: deps.mailer.configured };
+  const guard = installGuard(
+    app,
+    {
+      sessions: deps.sessions,
+      csrfKey: subKey(deps.serverKey, 'csrf'),
+      cookieSecure: deps.config.COOKIE_SECURE,
+      rotate: (req, s) => rotateForRights(authDeps, s, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null }),
+    },
+    ['/api/docs'],
+  );
+
+  await app.register(swagger, {
+    openapi: { info: { title: 'HK School Admin API', version: '0.1.0' }, components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sid' } } } },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  app.get('/api/health', { config: { public: true } }, async () => ({ ok: true }));
+  setupRoutes(app, authDeps);
+  authRoutes(app, authDeps);
+  accessRoutes(app, authDeps);
+  auditRoutes(app, deps);
+  notifyRoutes(app, deps);
+  governanceRoutes(app, deps);
+
+  if (existsSync(WEB_DIR)) await app.register(fastifyStatic, { root: WEB_DIR, wildcard: false, index: ['index.html'] });
+
+  return { app, routes: guard.routes as RouteInfo[] };
+}

@@ -1,0 +1,130 @@
+import { sha256 } from '../crypto/secrets.js';
+import type { Clock } from '../clock.js';
+import type { Queryable } from '../db/types.js';
+
+export const PLATFORM_CHAIN = '00000000-0000-0000-0000-000000000000';
+
+export interface AuditEntry {
+  /** null for platform events (not tied to one school). */
+  schoolId: string | null;
+  actorId?: string | null;
+  actorName?: string | null;
+  action: string;
+  target?: string | null;
+  ip?: string | null;
+  outcome?: 'success' | 'failure';
+  details?: Record<string, unknown>;
+}
+
+/** Stable JSON: keys sorted at every level, so the same record always hashes the same. */
+export function canonical(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+    .join(',')}}`;
+}
+
+export interface AuditRow {
+  chain_id: string;
+  seq: number;
+  occurred_at: Date;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target: string | null;
+  ip: string | null;
+  outcome: string;
+  details: Record<string, unknown>;
+}
+
+export function recordHash(prev: Buffer, r: AuditRow): Buffer {
+  const body = canonical([
+    r.chain_id,
+    r.seq,
+    r.occurred_at.toISOString(),
+    r.actor_id,
+    r.actor_name,
+    r.action,
+    r.target,
+    r.ip,
+    r.outcome,
+    r.details,
+  ]);
+  return sha256(Buffer.concat([prev, Buffer.from(body)]));
+}
+
+/**
+ * The one audit helper (DESIGN rule 3). Call it inside the transaction of the change it records,
+ * so a failed change leaves no record and a record never exists without its change. The chain head
+ * row is locked by the UPDATE until commit, which keeps each chain's records in one order.
+ */
+export async function audit(q: Queryable, clock: Clock, e: AuditEntry): Promise<void> {
+  const chainId = e.schoolId ?? PLATFORM_CHAIN;
+  const [head] = await q.query<{ seq: number; hash: Buffer }>(
+    'UPDATE audit_heads SET seq = seq + 1 WHERE chain_id = $1 RETURNING seq, hash',
+    [chainId],
+  );
+  if (!head) throw new Error(`audit chain ${chainId} has no head`);
+  const row: AuditRow = {
+    chain_id: chainId,
+    seq: head.seq,
+    occurred_at: clock.now(),
+    actor_id: e.actorId ?? null,
+    actor_name: e.actorName ?? null,
+    action: e.action,
+    target: e.target ?? null,
+    ip: e.ip ?? null,
+    outcome: e.outcome ?? 'success',
+    details: JSON.parse(canonical(e.details ?? {})) as Record<string, unknown>,
+  };
+  const prev = Buffer.from(head.hash);
+  const hash = recordHash(prev, row);
+  await q.query(
+    `WITH ins AS (
+       INSERT INTO audit_log (chain_id, seq, school_id, occurred_at, actor_id, actor_name, action, target, ip, outcome, details, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING seq)
+     UPDATE audit_heads SET hash = $13 WHERE chain_id = $1 AND seq = (SELECT seq FROM ins)`,
+    [chainId, row.seq, e.schoolId, row.occurred_at, row.actor_id, row.actor_name, row.action, row.target, row.ip, row.outcome, row.details, prev, hash],
+  );
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  checked: number;
+  broken?: { chainId: string; seq: number; reason: 'hash_mismatch' | 'link_mismatch' | 'gap' | 'head_mismatch' };
+}
+
+/** Walk every chain in order and recompute each hash; report the first broken link. */
+export async function verifyAudit(q: Queryable): Promise<VerifyResult> {
+  const heads = await q.query<{ chain_id: string; seq: number; hash: Buffer }>('SELECT chain_id, seq, hash FROM audit_heads ORDER BY chain_id');
+  let checked = 0;
+  for (const head of heads) {
+    let prev: Buffer = Buffer.alloc(32);
+    let expectSeq = 1;
+    for (;;) {
+      const rows = await q.query<AuditRow & { prev_hash: Buffer; hash: Buffer }>(
+        `SELECT chain_id, seq, occurred_at, actor_id, actor_name, action, target, ip, outcome, details, prev_hash, hash
+         FROM audit_log WHERE chain_id = $1 AND seq >= $2 ORDER BY seq LIMIT 5000`,
+        [head.chain_id, expectSeq],
+      );
+      for (const r of rows) {
+        const broken = (reason: NonNullable<VerifyResult['broken']>['reason']) => ({ ok: false, checked, broken: { chainId: head.chain_id, seq: r.seq, reason } });
+        if (r.seq !== expectSeq) return { ok: false, checked, broken: { chainId: head.chain_id, seq: expectSeq, reason: 'gap' } };
+        if (!Buffer.from(r.prev_hash).equals(prev)) return broken('link_mismatch');
+        const h = recordHash(prev, r);
+        if (!h.equals(Buffer.from(r.hash))) return broken('hash_mismatch');
+        prev = h;
+        expectSeq++;
+        checked++;
+      }
+      if (rows.length < 5000) break;
+    }
+    if (expectSeq - 1 !== head.seq) return { ok: false, checked, broken: { chainId: head.chain_id, seq: expectSeq, reason: 'gap' } };
+    if (head.seq > 0 && !prev.equals(Buffer.from(head.hash))) return { ok: false, checked, broken: { chainId: head.chain_id, seq: head.seq, reason: 'head_mismatch' } };
+  }
+  return { ok: true, checked };
+}

@@ -1,0 +1,80 @@
+/**
+ * The permission catalogue (DESIGN rule 1). Permissions live in code; roles are data.
+ * `security`: holding it makes MFA compulsory (memo S1). `privileged`: counts as
+ * system-administrator rights for the memo U1 limit.
+ */
+export interface PermissionDef {
+  key: string;
+  module: string;
+  security?: boolean;
+  privileged?: boolean;
+}
+
+const defs: PermissionDef[] = [
+  { key: 'governance.dashboard.read', module: 'governance' },
+  { key: 'audit.read', module: 'security', security: true },
+  { key: 'users.read', module: 'access' },
+  { key: 'users.manage', module: 'access', security: true, privileged: true },
+  { key: 'users.unlock', module: 'access', security: true },
+  { key: 'users.reset_password', module: 'access', security: true },
+  { key: 'roles.read', module: 'access' },
+  { key: 'roles.assign', module: 'access', security: true, privileged: true },
+  { key: 'sessions.read', module: 'security', security: true },
+  { key: 'sessions.revoke', module: 'security', security: true },
+  { key: 'notify.outbox.read', module: 'notify', security: true },
+  { key: 'school.settings.manage', module: 'school', security: true, privileged: true },
+];
+
+export const CATALOGUE: ReadonlyMap<string, PermissionDef> = new Map(defs.map((d) => [d.key, d]));
+export const SECURITY_PERMISSIONS = defs.filter((d) => d.security).map((d) => d.key);
+export const PRIVILEGED_PERMISSIONS = defs.filter((d) => d.privileged).map((d) => d.key);
+export type Permission = string;
+
+export function isKnownPermission(key: string): boolean {
+  return CATALOGUE.has(key);
+}
+
+/** Role templates for the memo's personnel, seeded into each new school. */
+export interface RoleTemplate {
+  key: string;
+  nameZh: string;
+  nameEn: string;
+  permissions: string[];
+}
+const all = defs.map((d) => d.key);
+export const ROLE_TEMPLATES: RoleTemplate[] = [
+  {
+    key: 'principal',
+    nameZh: '校長',
+    nameEn: 'Principal',
+    permissions: ['governance.dashboard.read', 'audit.read', 'users.read', 'roles.read', 'sessions.read'],
+  },
+  {
+    key: 'vice_principal',
+    nameZh: '副校長',
+    nameEn: 'Vice Principal',
+    permissions: ['governance.dashboard.read', 'users.read', 'roles.read'],
+  },
+  { key: 'panel_head', nameZh: '主任', nameEn: 'Panel Head / Coordinator', permissions: ['users.read'] },
+  { key: 'system_admin', nameZh: '系統管理員', nameEn: 'System Administrator', permissions: all },
+  {
+    key: 'assistant_system_admin',
+    nameZh: '助理系統管理員',
+    nameEn: 'Assistant System Administrator',
+    permissions: ['users.read', 'users.unlock', 'users.reset_password', 'roles.read', 'sessions.read', 'sessions.revoke', 'notify.outbox.read', 'audit.read'],
+  },
+  { key: 'seo', nameZh: '學校行政主任', nameEn: 'School Executive Officer', permissions: ['users.read', 'roles.read', 'governance.dashboard.read'] },
+  { key: 'teacher', nameZh: '教師', nameEn: 'Teacher', permissions: [] },
+  { key: 'office_staff', nameZh: '校務處職員', nameEn: 'General Office Staff', permissions: ['users.read'] },
+  { key: 'technical_support', nameZh: '技術支援人員', nameEn: 'Technical Support', permissions: ['users.read', 'sessions.read', 'users.unlock'] },
+];
+
+/** Permission check: a Set lookup, so it costs well under a microsecond. */
+export function can(held: ReadonlySet<string>, permission: string): boolean {
+  return held.has(permission);
+}
+
+/** Nobody grants what they do not hold: the permissions of `wanted` the granter lacks. */
+export function notHeld(granter: ReadonlySet<string>, wanted: Iterable<string>): string[] {
+  return [...wanted].filter((p) => !granter.has(p));
+}

@@ -1,0 +1,20 @@
+import type { Clock } from '../clock.js';
+import type { Queryable } from '../db/types.js';
+import { ROLE_TEMPLATES } from './permissions.js';
+
+/** Give a new school the role templates of the memo's personnel. Returns role ids by template key. */
+export async function seedRoles(q: Queryable, clock: Clock, schoolId: string): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const t of ROLE_TEMPLATES) {
+    const [r] = await q.query<{ id: string }>(
+      'INSERT INTO roles (school_id, template_key, name_zh, name_en, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+      [schoolId, t.key, t.nameZh, t.nameEn, clock.now()],
+    );
+    if (!r) throw new Error('role not created');
+    ids.set(t.key, r.id);
+    if (t.permissions.length) {
+      await q.query('INSERT INTO role_permissions (school_id, role_id, permission) SELECT $1, $2, p FROM unnest($3::text[]) AS p', [schoolId, r.id, t.permissions]);
+    }
+  }
+  return ids;
+}

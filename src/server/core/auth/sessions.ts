@@ -1,0 +1,183 @@
+import type { SessionStage } from '../../../contracts/auth.js';
+import type { Clock } from '../clock.js';
+import { randomToken, sha256 } from '../crypto/secrets.js';
+import type { Database, Queryable } from '../db/types.js';
+
+export interface Session {
+  id: string;
+  tokenHash: Buffer;
+  schoolId: string;
+  userId: string;
+  username: string;
+  displayNameEn: string;
+  stage: SessionStage;
+  createdAt: Date;
+  lastSeenAt: Date;
+  rotate: boolean;
+  permissions: ReadonlySet<string>;
+}
+
+export interface SessionTimeouts {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+interface Row {
+  id: string;
+  token_hash: Buffer;
+  school_id: string;
+  user_id: string;
+  username: string;
+  display_name_en: string;
+  stage: SessionStage;
+  created_at: Date;
+  last_seen_at: Date;
+  rotate: boolean;
+  status: string;
+  permissions: string[] | null;
+}
+
+const CHANNEL = 'session_revoked';
+/** last_seen_at is written at most this often, so reads do not turn into writes. */
+const TOUCH_EVERY_MS = 60_000;
+
+export const tokenHash = (token: string): Buffer => sha256(token);
+
+/**
+ * Sessions live in the database (so any process can serve any request) and are cached here.
+ * Ending a session deletes the row and signals every process (LISTEN/NOTIFY), which drops its
+ * cached copy at once; while that signal cannot be received, the cache is bypassed.
+ */
+export class SessionStore {
+  private cache = new Map<string, Session>();
+  private touched = new Map<string, number>();
+
+  constructor(
+    private db: Database,
+    private clock: Clock,
+    private timeouts: SessionTimeouts,
+    private onError: (msg: string, err: unknown) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.db.listen(
+      CHANNEL,
+      (payload) => {
+        if (payload === '*') this.cache.clear();
+        else this.cache.delete(payload);
+      },
+      () => this.cache.clear(),
+    );
+  }
+
+  isExpired(s: Pick<Session, 'createdAt' | 'lastSeenAt'>, now = this.clock.now()): boolean {
+    const t = now.getTime();
+    return t - s.lastSeenAt.getTime() > this.timeouts.idleMs || t - s.createdAt.getTime() > this.timeouts.absoluteMs;
+  }
+
+  /** Create a session inside the caller's transaction; returns the cookie token. */
+  async create(
+    q: Queryable,
+    s: { schoolId: string; userId: string; stage: SessionStage; ip: string | null; userAgent: string | null; createdAt?: Date },
+  ): Promise<{ token: string; id: string }> {
+    const token = randomToken(32);
+    const now = this.clock.now();
+    const [row] = await q.query<{ id: string }>(
+      `INSERT INTO sessions (token_hash, school_id, user_id, stage, created_at, last_seen_at, ip, user_agent)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [tokenHash(token), s.schoolId, s.userId, s.stage, s.createdAt ?? now, now, s.ip, s.userAgent?.slice(0, 300) ?? null],
+    );
+    if (!row) throw new Error('session not created');
+    return { token, id: row.id };
+  }
+
+  /** The session for a cookie token, or null when unknown, expired, or the account is disabled. */
+  async resolve(token: string): Promise<Session | null> {
+    const hash = tokenHash(token);
+    const key = hash.toString('base64url');
+    const useCache = this.db.listening();
+    let s = useCache ? this.cache.get(key) : undefined;
+    if (!s) {
+      const row = await this.load(hash);
+      if (!row || row.status !== 'active') return null;
+      s = {
+        id: row.id,
+        tokenHash: hash,
+        schoolId: row.school_id,
+        userId: row.user_id,
+        username: row.username,
+        displayNameEn: row.display_name_en,
+        stage: row.stage,
+        createdAt: row.created_at,
+        lastSeenAt: row.last_seen_at,
+        rotate: row.rotate,
+        permissions: new Set(row.permissions ?? []),
+      };
+      if (useCache) this.cache.set(key, s);
+      this.touched.set(key, s.lastSeenAt.getTime());
+    }
+    const now = this.clock.now();
+    if (this.isExpired(s, now)) {
+      await this.revoke([hash]);
+      return null;
+    }
+    s.lastSeenAt = now;
+    const last = this.touched.get(key) ?? 0;
+    if (now.getTime() - last >= TOUCH_EVERY_MS) {
+      this.touched.set(key, now.getTime());
+      await this.db
+        .system((q) => q.query('UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1', [hash, now]))
+        .catch((err) => this.onError('could not record session activity', err));
+    }
+    return s;
+  }
+
+  private async load(hash: Buffer): Promise<Row | undefined> {
+    const rows = await this.db.system((q) =>
+      q.query<Row>(
+        `SELECT s.id, s.token_hash, s.school_id, s.user_id, u.username, u.display_name_en, s.stage, s.created_at,
+                s.last_seen_at, s.rotate, u.status,
+                (SELECT array_agg(DISTINCT rp.permission) FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id
+                  WHERE ur.user_id = s.user_id) AS permissions
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`,
+        [hash],
+      ),
+    );
+    return rows[0];
+  }
+
+  /** Replace a session by a new id (at login steps and on any change of rights). */
+  async rotate(q: Queryable, old: Session, stage: SessionStage, ip: string | null, userAgent: string | null): Promise<string> {
+    await q.query('DELETE FROM sessions WHERE token_hash = $1', [old.tokenHash]);
+    const { token } = await this.create(q, { schoolId: old.schoolId, userId: old.userId, stage, ip, userAgent, createdAt: old.createdAt });
+    return token;
+  }
+
+  /** Tell every process to forget these sessions (call after the deleting transaction commits). */
+  async revoke(hashes: Buffer[]): Promise<void> {
+    if (hashes.length === 0) return;
+    await this.db.system((q) => q.query('DELETE FROM sessions WHERE token_hash = ANY($1)', [hashes]));
+    await this.forget(hashes);
+  }
+
+  async forget(hashes: Buffer[]): Promise<void> {
+    for (const h of hashes) {
+      const key = h.toString('base64url');
+      this.cache.delete(key);
+      this.touched.delete(key);
+      await this.db.notify(CHANNEL, key);
+    }
+  }
+
+  /** Mark a person's sessions for rotation and drop cached rights after their roles changed. */
+  async rightsChanged(q: Queryable, userId: string): Promise<Buffer[]> {
+    const rows = await q.query<{ token_hash: Buffer }>('UPDATE sessions SET rotate = true WHERE user_id = $1 RETURNING token_hash', [userId]);
+    return rows.map((r) => Buffer.from(r.token_hash));
+  }
+
+  /** Sessions of one user (for "sign out everywhere" after a password reset). */
+  async hashesOfUser(q: Queryable, userId: string): Promise<Buffer[]> {
+    const rows = await q.query<{ token_hash: Buffer }>('SELECT token_hash FROM sessions WHERE user_id = $1', [userId]);
+    return rows.map((r) => Buffer.from(r.token_hash));
+  }
+}

@@ -1,0 +1,19 @@
+/** Time is injected (DESIGN rule 6): tests move it instead of sleeping. */
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock tests can move. */
+export class ManualClock implements Clock {
+  constructor(private t = new Date('2026-09-01T00:00:00Z')) {}
+  now(): Date {
+    return new Date(this.t.getTime());
+  }
+  set(d: Date): void {
+    this.t = new Date(d.getTime());
+  }
+  advance(ms: number): void {
+    this.t = new Date(this.t.getTime() + ms);
+  }
+}

@@ -1,0 +1,19 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import type { SessionStore } from './auth/sessions.js';
+import type { CheckRegistry } from './checks/registry.js';
+import type { Clock } from './clock.js';
+import type { Database } from './db/types.js';
+import type { Mailer } from './mail/mailer.js';
+
+/** What the server is built from. Services take only the parts they use. */
+export interface Deps {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  serverKey: Buffer;
+  sessions: SessionStore;
+  checks: CheckRegistry;
+  mailer: Mailer;
+  log: FastifyBaseLogger;
+}

@@ -1,0 +1,50 @@
+import type { ErrorCode, Problem } from '../../contracts/errors.js';
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 400,
+  malformed_json: 400,
+  body_too_large: 413,
+  unsupported_media_type: 415,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  csrf_failed: 403,
+  invalid_credentials: 401,
+  account_locked: 423,
+  account_disabled: 403,
+  mfa_required: 401,
+  mfa_invalid: 401,
+  mfa_enrolment_required: 403,
+  password_change_required: 403,
+  password_too_short: 400,
+  password_too_long: 400,
+  password_common: 400,
+  password_contains_name: 400,
+  password_reused: 400,
+  setup_token_invalid: 400,
+  username_taken: 409,
+  school_number_taken: 409,
+  grant_not_held: 403,
+  last_admin: 409,
+  session_expired: 401,
+  internal: 500,
+};
+
+/** Every error a route answers with. Throw it; the one error handler turns it into problem+json. */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly extra: Pick<Problem, 'errors' | 'retryAfter'> = {},
+  ) {
+    super(code);
+    this.status = STATUS[code];
+  }
+}
+
+export function problem(code: ErrorCode, extra: Pick<Problem, 'errors' | 'retryAfter'> = {}): Problem {
+  return { type: `about:blank#${code}`, title: code.replace(/_/g, ' '), status: STATUS[code], code, ...extra };
+}

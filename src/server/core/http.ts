@@ -1,0 +1,50 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Session } from './auth/sessions.js';
+import { AppError } from './errors.js';
+
+/**
+ * How a route says who may call it (DESIGN rule 1). Exactly one of:
+ * - `permission`: a catalogue permission, fully signed in;
+ * - `self`: any fully signed-in person, acting on their own records only;
+ * - `public: true`: no session needed.
+ * `partial: true` additionally lets a person who is still signing in (MFA, enrolment,
+ * password change) call a `self` route.
+ */
+export interface RouteAccess {
+  permission?: string;
+  self?: true;
+  public?: true;
+  partial?: true;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig extends RouteAccess {}
+  interface FastifyRequest {
+    session: Session | null;
+  }
+}
+
+export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The signed-in person, or 401 (for handlers of `self`/`permission` routes the guard has already checked). */
+export function sessionOf(req: FastifyRequest): Session {
+  if (!req.session) throw new AppError('unauthenticated');
+  return req.session;
+}
+
+/** Who did it and from where, for the audit helper. */
+export function actorOf(req: FastifyRequest): { actorId: string | null; actorName: string | null; ip: string } {
+  return { actorId: req.session?.userId ?? null, actorName: req.session?.username ?? null, ip: req.ip };
+}
+
+export const SESSION_COOKIE = 'sid';
+
+export function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: string, secureSetting: 'auto' | 'true' | 'false'): void {
+  const secure = secureSetting === 'auto' ? req.protocol === 'https' : secureSetting === 'true';
+  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+}
+
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}

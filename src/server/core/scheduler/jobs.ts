@@ -1,0 +1,78 @@
+import type { SessionTimeouts } from '../auth/sessions.js';
+import type { CheckRegistry } from '../checks/registry.js';
+import type { Clock } from '../clock.js';
+import type { Mailer } from '../mail/mailer.js';
+import { notifyUser } from '../notify/notify.js';
+import type { Job } from './scheduler.js';
+
+/** Housekeeping: expired sessions, old rate-limit windows and failure records. */
+export function cleanupJob(t: SessionTimeouts): Job {
+  return {
+    name: 'cleanup',
+    everyMs: 10 * 60_000,
+    async run({ db, now }) {
+      await db.system(async (q) => {
+        await q.query('DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2', [new Date(now.getTime() - t.idleMs), new Date(now.getTime() - t.absoluteMs)]);
+        await q.query('DELETE FROM rate_limits WHERE window_start < $1', [new Date(now.getTime() - 3600_000)]);
+        await q.query('DELETE FROM auth_failures WHERE at < $1', [new Date(now.getTime() - 24 * 3600_000)]);
+      });
+    },
+  };
+}
+
+/** Send queued e-mail through SMTP. Each message is locked while sent, so two processes never send it twice. */
+export function mailJob(mailer: Mailer): Job {
+  return {
+    name: 'mail',
+    everyMs: 30_000,
+    async run({ db, now }) {
+      if (!mailer.configured) return;
+      for (;;) {
+        const sent = await db.systemTx(async (q) => {
+          const [m] = await q.query<{ id: string; to_addr: string; subject: string; body: string; attempts: number }>(
+            `SELECT id, to_addr, subject, body, attempts FROM mail_outbox WHERE status = 'queued' ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+          );
+          if (!m) return false;
+          try {
+            await mailer.send({ to: m.to_addr, subject: m.subject, text: m.body });
+            await q.query(`UPDATE mail_outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1 WHERE id = $1`, [m.id, now]);
+          } catch (err) {
+            const failed = m.attempts + 1 >= 5;
+            await q.query('UPDATE mail_outbox SET attempts = attempts + 1, error = $2, status = $3 WHERE id = $1', [m.id, String((err as Error).message).slice(0, 500), failed ? 'failed' : 'queued']);
+            if (!failed) return false; // try again on the next tick
+          }
+          return true;
+        });
+        if (!sent) return;
+      }
+    },
+  };
+}
+
+/** Once a day per school and failing check, tell the people who read the dashboard. */
+export function checksDigestJob(checks: CheckRegistry, clock: Clock): Job {
+  return {
+    name: 'checks',
+    everyMs: 60 * 60_000,
+    async run({ db, now }) {
+      const day = now.toISOString().slice(0, 10);
+      const schools = await db.system((q) => q.query<{ id: string }>('SELECT id FROM schools'));
+      for (const { id } of schools) {
+        await db.schoolTx(id, async (q) => {
+          const results = await checks.evaluateAll(q, id, clock);
+          const failing = results.filter((r) => r.status !== 'ok');
+          if (!failing.length) return;
+          const readers = await q.query<{ id: string }>(
+            `SELECT DISTINCT ur.user_id AS id FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id
+             JOIN users u ON u.id = ur.user_id WHERE rp.permission = 'governance.dashboard.read' AND u.status = 'active'`,
+          );
+          for (const c of failing) {
+            for (const r of readers) {
+              await notifyUser(q, clock, { schoolId: id, userId: r.id, kind: 'check.failing', titleKey: 'notifications.checkFailing', params: { check: c.key }, link: '/', idemKey: `check:${id}:${c.key}:${day}:${r.id}` });
+            }
+          }
+        });
+      }
+    },
+  };
+}

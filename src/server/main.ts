@@ -1,0 +1,45 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { WEB_DIR } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createSetupToken, schoolCount } from './core/setup/service.js';
+import { createServer } from './server.js';
+
+const started = performance.now();
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}
+
+if (!existsSync(WEB_DIR + 'index.html')) {
+  console.log('Building the web bundle (first start only)…');
+  const vite = createRequire(import.meta.url).resolve('vite/bin/vite.js');
+  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+}
+
+const server = await createServer({ config });
+await server.app.listen({ port: config.PORT, host: config.HOST });
+const address = config.PUBLIC_URL ?? `http://localhost:${(server.app.server.address() as { port: number }).port}`;
+if (config.SCHEDULER) server.scheduler.start();
+
+console.log(`School admin is running at ${address} (${server.deps.db.kind === 'pg' ? 'PostgreSQL' : `embedded database in ${config.DATA_DIR}`}), ready in ${Math.round(performance.now() - started)} ms`);
+if ((await schoolCount(server.deps.db)) === 0) {
+  const { token, expiresAt } = await createSetupToken(server.deps.db, server.deps.clock);
+  console.log(`\nFirst run: open this one-time setup link to create the school (valid until ${expiresAt.toISOString()}):\n  ${address.replace(/\/$/, '')}/setup/${token}\n`);
+}
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

@@ -1,0 +1,75 @@
+import pino from 'pino';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { SessionStore } from './core/auth/sessions.js';
+import { CheckRegistry } from './core/checks/registry.js';
+import { type Clock, systemClock } from './core/clock.js';
+import { loadServerKey, open, seal, subKey } from './core/crypto/secrets.js';
+import { migrate } from './core/db/migrate.js';
+import { openPg } from './core/db/pg.js';
+import { openPglite } from './core/db/pglite.js';
+import type { Database } from './core/db/types.js';
+import type { Deps } from './core/deps.js';
+import { createMailer } from './core/mail/mailer.js';
+import { checksDigestJob, cleanupJob, mailJob } from './core/scheduler/jobs.js';
+import { Scheduler } from './core/scheduler/scheduler.js';
+import { registerFoundationChecks } from './modules/governance/checks.js';
+
+export async function openDatabase(config: Config, log: (m: string, e?: unknown) => void): Promise<Database> {
+  return config.DATABASE_URL ? openPg(config.DATABASE_URL, config.DATABASE_POOL_SIZE, log) : openPglite(config.DATA_DIR);
+}
+
+/** The server key must be the one this database was set up with, or every TOTP seed is unreadable. */
+async function checkServerKey(db: Database, key: Buffer): Promise<void> {
+  const k = subKey(key, 'check');
+  const [row] = await db.system((q) => q.query<{ value: string }>(`SELECT value FROM server_meta WHERE key = 'server_key_check'`));
+  if (!row) {
+    await db.system((q) => q.query(`INSERT INTO server_meta (key, value) VALUES ('server_key_check', $1) ON CONFLICT DO NOTHING`, [seal(k, 'server-key-ok')]));
+    return;
+  }
+  try {
+    open(k, row.value);
+  } catch {
+    throw new Error('The server key (SERVER_KEY or DATA_DIR/server.key) is not the key this database was set up with.');
+  }
+}
+
+export interface StartOptions {
+  config: Config;
+  clock?: Clock;
+  db?: Database;
+  logger?: pino.Logger;
+}
+
+/** Everything but listening: database, migrations, keys, services, routes, scheduler. */
+export async function createServer(o: StartOptions) {
+  const log = o.logger ?? pino({ level: o.config.LOG_LEVEL });
+  const clock = o.clock ?? systemClock;
+  const db = o.db ?? (await openDatabase(o.config, (m, e) => log.error({ err: e }, m)));
+  await migrate(db);
+  const serverKey = await loadServerKey(o.config.DATA_DIR, o.config.SERVER_KEY);
+  await checkServerKey(db, serverKey);
+  const timeouts = { idleMs: o.config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: o.config.SESSION_ABSOLUTE_HOURS * 3600_000 };
+  const sessions = new SessionStore(db, clock, timeouts, (m, e) => log.warn({ err: e }, m));
+  await sessions.start();
+  const checks = new CheckRegistry();
+  registerFoundationChecks(checks);
+  const mailer = createMailer(o.config.SMTP_URL, o.config.MAIL_FROM);
+  const deps: Deps = { config: o.config, db, clock, serverKey, sessions, checks, mailer, log };
+  const { app, routes } = await buildApp(deps);
+  const scheduler = new Scheduler(db, clock, (job, err) => log.error({ err, job }, 'job failed'));
+  scheduler.register(cleanupJob(timeouts));
+  scheduler.register(mailJob(mailer));
+  scheduler.register(checksDigestJob(checks, clock));
+  return {
+    app,
+    routes,
+    deps,
+    scheduler,
+    async close() {
+      scheduler.stop();
+      await app.close();
+      if (!o.db) await db.close();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ERROR_CODES } from '../../src/contracts/errors.js';
+
+type Messages = { [key: string]: string | Messages };
+
+function load(locale: string): Messages {
+  const file = fileURLToPath(new URL(`../../src/web/i18n/${locale}.json`, import.meta.url));
+  return JSON.parse(readFileSync(file, 'utf8')) as Messages;
+}
+
+/** Flattens nested messages to `a.b.c` → text. */
+function flatten(messages: Messages, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(messages)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === 'string') out.set(path, value);
+    else for (const [k, v] of flatten(value, path)) out.set(k, v);
+  }
+  return out;
+}
+
+const zh = flatten(load('zh-HK'));
+const en = flatten(load('en'));
+
+describe('web translations', () => {
+  it('zh-HK and en have exactly the same keys', () => {
+    expect([...zh.keys()].sort()).toEqual([...en.keys()].sort());
+  });
+
+  it('has no empty strings', () => {
+    for (const [locale, messages] of [['zh-HK', zh], ['en', en]] as const) {
+      const empty = [...messages].filter(([, text]) => text.trim() === '').map(([key]) => `${locale}:${key}`);
+      expect(empty).toEqual([]);
+    }
+  });
+
+  it('translates every error code in both languages', () => {
+    for (const code of ERROR_CODES) {
+      expect(zh.has(`errors.${code}`), `zh-HK errors.${code}`).toBe(true);
+      expect(en.has(`errors.${code}`), `en errors.${code}`).toBe(true);
+    }
+  });
+
+  it('uses the same interpolation parameters in both languages', () => {
+    const params = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+    for (const [key, text] of en) expect(params(zh.get(key) ?? ''), key).toEqual(params(text));
+  });
+});
