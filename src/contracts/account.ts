@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { Locale, Password } from './auth.js';
 
+/** For writes that carry no fields: still a JSON object, and nothing else in it. */
+export const EmptyBody = z.strictObject({});
 export const MfaEnrolStart = z.strictObject({ secret: z.string(), otpauthUri: z.string(), qrDataUrl: z.string() });
 export const MfaEnrolConfirmBody = z.strictObject({ code: z.string().trim().regex(/^[0-9]{6}$/) });
 export const RecoveryCodes = z.strictObject({ recoveryCodes: z.array(z.string()) });

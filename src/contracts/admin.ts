@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { Password, Username } from './auth.js';
-
-const text = (max: number) => z.string().trim().min(1).max(max);
+import { Name, Password, Username } from './auth.js';
 
 export const UserView = z.strictObject({
   id: z.uuid(),
@@ -20,8 +18,8 @@ export const UserList = z.strictObject({ users: z.array(UserView) });
 
 export const UserCreateBody = z.strictObject({
   username: Username,
-  displayNameZh: text(100).optional(),
-  displayNameEn: text(100),
+  displayNameZh: Name(100).optional(),
+  displayNameEn: Name(100),
   email: z.email().max(254).optional(),
   /** Initial password, set by the administrator; the person must change it at first sign-in. */
   password: Password,

@@ -3,7 +3,17 @@ import { z } from 'zod';
 export const Locale = z.enum(['zh-HK', 'en']);
 export type Locale = z.infer<typeof Locale>;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * A person's or school's name in any script: letters, marks, digits, spaces and the punctuation
+ * names use (O'Brien, St. Paul's, Kwun Tong (1), A&B). Markup and statement characters are refused.
+ */
+export const Name = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^[\p{L}\p{M}\p{N} .,'’()&\/-]+$/u);
 
 /** Username: letters, digits, dot, dash, underscore; case-insensitive. */
 export const Username = z
@@ -20,14 +30,14 @@ export const SetupStatus = z.strictObject({ valid: z.boolean(), expiresAt: z.str
 export const SetupBody = z.strictObject({
   token: z.string().min(16).max(128),
   school: z.strictObject({
-    nameZh: text(200),
-    nameEn: text(200),
+    nameZh: Name(200),
+    nameEn: Name(200),
     schoolNumber: z.string().trim().regex(/^[0-9A-Za-z-]{3,20}$/),
   }),
   admin: z.strictObject({
     username: Username,
-    displayNameZh: text(100).optional(),
-    displayNameEn: text(100),
+    displayNameZh: Name(100).optional(),
+    displayNameEn: Name(100),
     email: z.email().max(254),
     password: Password,
   }),
@@ -41,7 +51,7 @@ export const SetupResult = z.strictObject({
 });
 
 export const LoginBody = z.strictObject({
-  username: z.string().trim().toLowerCase().min(1).max(64),
+  username: Username,
   password: Password,
 });
 

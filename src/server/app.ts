@@ -28,7 +28,6 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
     loggerInstance: opts.logger ?? deps.log,
     bodyLimit: BODY_LIMIT,
     trustProxy: deps.config.TRUST_PROXY,
-    disableRequestLogging: deps.config.LOG_LEVEL !== 'debug' && deps.config.LOG_LEVEL !== 'trace',
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -62,6 +61,11 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
       return reply.code(404).type('application/problem+json').send(problem('not_found'));
     }
     return reply.type('text/html').sendFile('index.html', WEB_DIR);
+  });
+
+  // PostgreSQL text cannot hold NUL; refuse it at the edge rather than fail in the database.
+  app.addHook('preValidation', async (req) => {
+    if (req.body !== undefined && req.body !== null && JSON.stringify(req.body).includes('\\u0000')) throw new AppError('bad_request');
   });
 
   await app.register(cookie);

@@ -60,6 +60,8 @@ export function installGuard(app: App, deps: GuardDeps, publicPrefixes: string[]
     } else {
       const why = accessError(cfg);
       if (why) bad.push(`${methods.join(',')} ${r.url} ${why}`);
+      // Every write validates its body (DESIGN rule 5), even one that carries no fields.
+      if (methods.some((m) => m === 'POST' || m === 'PUT' || m === 'PATCH') && !r.schema?.body) bad.push(`${methods.join(',')} ${r.url} has no body schema`);
     }
     const body = r.schema?.body as { shape?: Record<string, unknown> } | undefined;
     for (const m of methods) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChangePasswordBody, LocaleBody, MfaEnrolConfirmBody, MfaEnrolStart, RecoveryCodes, RegenerateCodesBody, SessionList } from '../../../contracts/account.js';
+import { ChangePasswordBody, EmptyBody, LocaleBody, MfaEnrolConfirmBody, MfaEnrolStart, RecoveryCodes, RegenerateCodesBody, SessionList } from '../../../contracts/account.js';
 import { IdParam } from '../../../contracts/account.js';
 import { LoginBody, LoginResult, Me, MfaBody } from '../../../contracts/auth.js';
 import { audit } from '../audit/audit.js';
@@ -31,7 +31,7 @@ export function authRoutes(app: App, d: auth.AuthDeps): void {
     return { stage: r.stage };
   });
 
-  app.post('/api/auth/logout', { config: { self: true, partial: true }, schema: { response: NoContent } }, async (req, reply) => {
+  app.post('/api/auth/logout', { config: { self: true, partial: true }, schema: { body: EmptyBody, response: NoContent } }, async (req, reply) => {
     await auth.logout(d, sessionOf(req), origin(req));
     clearSessionCookie(reply);
     return reply.code(204).send(null);
@@ -65,7 +65,7 @@ export function authRoutes(app: App, d: auth.AuthDeps): void {
     });
   });
 
-  app.post('/api/account/mfa/enrol/start', { config: { self: true, partial: true }, schema: { response: { 200: MfaEnrolStart } } }, async (req) =>
+  app.post('/api/account/mfa/enrol/start', { config: { self: true, partial: true }, schema: { body: EmptyBody, response: { 200: MfaEnrolStart } } }, async (req) =>
     auth.startEnrolment(d, sessionOf(req), origin(req)),
   );
 

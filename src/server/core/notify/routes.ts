@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdParam, NotificationList } from '../../../contracts/account.js';
+import { EmptyBody, IdParam, NotificationList } from '../../../contracts/account.js';
 import { OutboxPage } from '../../../contracts/audit.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/types.js';
@@ -23,7 +23,7 @@ export function notifyRoutes(app: App, d: { db: Database; clock: Clock }): void 
   });
 
   // Marking one's own notification read is a trivial personal state change; it is not audited.
-  app.post('/api/notifications/:id/read', { config: { self: true }, schema: { params: IdParam, response: { 204: z.null() } } }, async (req, reply) => {
+  app.post('/api/notifications/:id/read', { config: { self: true }, schema: { params: IdParam, body: EmptyBody, response: { 204: z.null() } } }, async (req, reply) => {
     const s = sessionOf(req);
     const rows = await d.db.school(s.schoolId, (q) =>
       q.query('UPDATE notifications SET read_at = coalesce(read_at, $3) WHERE id = $1 AND user_id = $2 RETURNING id', [req.params.id, s.userId, d.clock.now()]),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdParam, SessionList } from '../../../contracts/account.js';
+import { EmptyBody, IdParam, SessionList } from '../../../contracts/account.js';
 import { PermissionList, ResetPasswordBody, RoleList, SchoolSettings, UserCreateBody, UserList, UserRolesBody } from '../../../contracts/admin.js';
 import { endSession, listSessions } from '../../core/auth/routes.js';
 import type { AuthDeps } from '../../core/auth/service.js';
@@ -19,7 +19,7 @@ export function accessRoutes(app: App, d: AuthDeps): void {
     const id = await access.createUser(d, actor(req), req.body);
     return reply.code(201).send({ id });
   });
-  app.post('/api/admin/users/:id/unlock', { config: { permission: 'users.unlock' }, schema: { params: IdParam, response: NoContent } }, async (req, reply) => {
+  app.post('/api/admin/users/:id/unlock', { config: { permission: 'users.unlock' }, schema: { params: IdParam, body: EmptyBody, response: NoContent } }, async (req, reply) => {
     await access.unlockUser(d, actor(req), req.params.id);
     return reply.code(204).send(null);
   });

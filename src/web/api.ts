@@ -1,0 +1,140 @@
+import type { z } from 'zod';
+import type { ErrorCode, Problem } from '../contracts/errors.js';
+import { ERROR_CODES } from '../contracts/errors.js';
+import type { Me as MeSchema, SetupStatus, SetupResult, LoginResult } from '../contracts/auth.js';
+import type {
+  MfaEnrolStart,
+  NotificationList,
+  NotificationView,
+  RecoveryCodes,
+  SessionList,
+  SessionView,
+} from '../contracts/account.js';
+import type { Dashboard, CheckView } from '../contracts/governance.js';
+import type { AuditPage, AuditEntry, OutboxPage, OutboxEntry } from '../contracts/audit.js';
+import type { RoleList, RoleView, SchoolSettings, UserList, UserView } from '../contracts/admin.js';
+
+export type Me = z.infer<typeof MeSchema>;
+export type SetupStatusView = z.infer<typeof SetupStatus>;
+export type SetupResultView = z.infer<typeof SetupResult>;
+export type LoginResultView = z.infer<typeof LoginResult>;
+export type MfaEnrolStartView = z.infer<typeof MfaEnrolStart>;
+export type RecoveryCodesView = z.infer<typeof RecoveryCodes>;
+export type SessionListView = z.infer<typeof SessionList>;
+export type Session = z.infer<typeof SessionView>;
+export type NotificationListView = z.infer<typeof NotificationList>;
+export type Notification = z.infer<typeof NotificationView>;
+export type DashboardView = z.infer<typeof Dashboard>;
+export type Check = z.infer<typeof CheckView>;
+export type AuditPageView = z.infer<typeof AuditPage>;
+export type AuditRecord = z.infer<typeof AuditEntry>;
+export type OutboxPageView = z.infer<typeof OutboxPage>;
+export type OutboxMail = z.infer<typeof OutboxEntry>;
+export type UserListView = z.infer<typeof UserList>;
+export type User = z.infer<typeof UserView>;
+export type RoleListView = z.infer<typeof RoleList>;
+export type Role = z.infer<typeof RoleView>;
+export type SchoolSettingsView = z.infer<typeof SchoolSettings>;
+
+export interface FieldProblem {
+  path: string;
+  code: string;
+}
+
+/** A failed request, carrying the server's problem (or `internal` when the answer was not one). */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly errors: FieldProblem[];
+  readonly retryAfter: number | undefined;
+
+  constructor(status: number, code: ErrorCode, errors: FieldProblem[] = [], retryAfter?: number) {
+    super(code);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.errors = errors;
+    this.retryAfter = retryAfter;
+  }
+}
+
+let csrfToken: string | null = null;
+
+/** Set from `Me.csrfToken` whenever the session is (re)loaded; sent on every write. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+const isErrorCode = (value: unknown): value is ErrorCode =>
+  typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  const headerRetry = Number(response.headers.get('retry-after'));
+  if (!isRecord(body)) {
+    const code: ErrorCode = response.status === 401 ? 'unauthenticated' : response.status === 403 ? 'forbidden' : 'internal';
+    return new ApiError(response.status, code, [], Number.isFinite(headerRetry) && headerRetry > 0 ? headerRetry : undefined);
+  }
+  const problem = body as Partial<Problem>;
+  const code: ErrorCode = isErrorCode(problem.code) ? problem.code : 'internal';
+  const errors = Array.isArray(problem.errors)
+    ? problem.errors.filter((e): e is FieldProblem => isRecord(e) && typeof e.path === 'string' && typeof e.code === 'string')
+    : [];
+  const retryAfter =
+    typeof problem.retryAfter === 'number'
+      ? problem.retryAfter
+      : Number.isFinite(headerRetry) && headerRetry > 0
+        ? headerRetry
+        : undefined;
+  return new ApiError(response.status, code, errors, retryAfter);
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const init: RequestInit = { method, credentials: 'same-origin', headers };
+  if (method !== 'GET') {
+    if (csrfToken) headers['x-csrf-token'] = csrfToken;
+    if (method !== 'DELETE' || body !== undefined) {
+      headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(body ?? {});
+    }
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, 'internal');
+  }
+  if (!response.ok) throw await toApiError(response);
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export const api = {
+  get: <T>(path: string) => request<T>('GET', path),
+  post: <T = void>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+  put: <T = void>(path: string, body: unknown) => request<T>('PUT', path, body),
+  del: <T = void>(path: string) => request<T>('DELETE', path),
+};
+
+/** Builds `?a=1&b=2` from the defined, non-empty values. */
+export function queryString(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}

@@ -1,0 +1,33 @@
+import { Alert, List, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api.js';
+
+/** Translates a server problem (by its stable code) for display; never shows a server sentence. */
+export function FormError({ error, testId = 'form-error' }: { error: unknown; testId?: string }) {
+  const { t } = useTranslation();
+  if (!error) return null;
+  const problem = error instanceof ApiError ? error : null;
+  const code = problem?.code ?? 'internal';
+  const message = t(`errors.${code}`, { defaultValue: t('errors.internal') });
+  const minutes = problem?.retryAfter ? Math.max(1, Math.ceil(problem.retryAfter / 60)) : null;
+  return (
+    <Alert color="red" variant="outline" role="alert" data-testid={testId} data-code={code}>
+      <Text size="sm">{message}</Text>
+      {minutes !== null && (
+        <Text size="sm">{t('errors.retryAfter', { count: minutes })}</Text>
+      )}
+      {problem && problem.errors.length > 0 && (
+        <List size="sm" mt="xs">
+          {problem.errors.map((entry, index) => (
+            <List.Item key={`${entry.path}-${index}`}>
+              {t('errors.fieldProblem', {
+                field: t(`fields.${entry.path.replace(/^\//, '').replace(/[.\/]/g, '_')}`, { defaultValue: entry.path || t('fields.body') }),
+                problem: t(`zod.${entry.code}`, { defaultValue: entry.code }),
+              })}
+            </List.Item>
+          ))}
+        </List>
+      )}
+    </Alert>
+  );
+}

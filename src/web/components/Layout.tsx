@@ -1,0 +1,155 @@
+import type { ReactNode } from 'react';
+import { AppShell, Burger, Button, Group, NavLink, ScrollArea, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { api, setCsrfToken, type Me } from '../api.js';
+import { LanguageSwitch } from './LanguageSwitch.js';
+import { NotificationsBell } from './NotificationsBell.js';
+import { hasPermission, meQuery, useMe } from './session.js';
+
+interface NavItem {
+  id: string;
+  to: string;
+  labelKey: string;
+  permission: string | null;
+}
+interface NavGroup {
+  labelKey: string;
+  items: NavItem[];
+}
+
+const NAV: NavGroup[] = [
+  { labelKey: 'nav.governance', items: [{ id: 'dashboard', to: '/', labelKey: 'nav.dashboard', permission: 'governance.dashboard.read' }] },
+  {
+    labelKey: 'nav.security',
+    items: [
+      { id: 'audit', to: '/audit', labelKey: 'nav.audit', permission: 'audit.read' },
+      { id: 'sessions', to: '/admin/sessions', labelKey: 'nav.sessions', permission: 'sessions.read' },
+    ],
+  },
+  {
+    labelKey: 'nav.users',
+    items: [
+      { id: 'users', to: '/admin/users', labelKey: 'nav.usersList', permission: 'users.read' },
+      { id: 'settings', to: '/admin/settings', labelKey: 'nav.settings', permission: 'school.settings.manage' },
+    ],
+  },
+  { labelKey: 'nav.notifications', items: [{ id: 'outbox', to: '/admin/outbox', labelKey: 'nav.outbox', permission: 'notify.outbox.read' }] },
+  { labelKey: 'nav.me', items: [{ id: 'account', to: '/account', labelKey: 'nav.account', permission: null }] },
+];
+
+export function useLogout() {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  return async () => {
+    try {
+      await api.post('/api/auth/logout');
+    } finally {
+      setCsrfToken(null);
+      queryClient.clear();
+      queryClient.setQueryData(meQuery.queryKey, null);
+      void navigate('/login', { replace: true });
+    }
+  };
+}
+
+export function schoolName(me: Me | null | undefined, language: string): string | null {
+  if (!me) return null;
+  return language === 'en' ? me.school.nameEn : me.school.nameZh;
+}
+
+function LogoutButton() {
+  const { t } = useTranslation();
+  const logout = useLogout();
+  return (
+    <Button size="compact-sm" variant="default" onClick={() => void logout()} data-testid="logout">
+      {t('auth.logout')}
+    </Button>
+  );
+}
+
+/** The signed-in shell: header, navigation by module (each item by permission), main content. */
+export function AppLayout() {
+  const { t, i18n } = useTranslation();
+  const { data: me } = useMe();
+  const [opened, { toggle, close }] = useDisclosure();
+  const location = useLocation();
+  const isActive = (to: string) => (to === '/' ? location.pathname === '/' : location.pathname.startsWith(to));
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="sm" justify="space-between" wrap="nowrap" gap="xs">
+          <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.toggle')} data-testid="nav-burger" />
+            <Text fw={700} truncate="end" data-testid="school-name">
+              {schoolName(me, i18n.language) ?? t('app.name')}
+            </Text>
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <LanguageSwitch />
+            <NotificationsBell />
+            <Text size="sm" visibleFrom="md" data-testid="current-user">
+              {me ? (i18n.language === 'en' ? me.user.displayNameEn : me.user.displayNameZh ?? me.user.displayNameEn) : ''}
+            </Text>
+            <LogoutButton />
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label={t('nav.label')}>
+        <AppShell.Section grow component={ScrollArea}>
+          {NAV.map((group) => {
+            const items = group.items.filter((item) => item.permission === null || hasPermission(me, item.permission));
+            if (items.length === 0) return null;
+            return (
+              <div key={group.labelKey}>
+                <Text size="xs" fw={700} tt="uppercase" px="sm" pt="sm" pb={4}>
+                  {t(group.labelKey)}
+                </Text>
+                {items.map((item) => (
+                  <NavLink
+                    key={item.id}
+                    component={Link}
+                    to={item.to}
+                    label={t(item.labelKey)}
+                    active={isActive(item.to)}
+                    aria-current={isActive(item.to) ? 'page' : undefined}
+                    onClick={close}
+                    data-testid={`nav-${item.id}`}
+                  />
+                ))}
+              </div>
+            );
+          })}
+        </AppShell.Section>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+/** The shell for signing in, setup and the steps before the system opens. */
+export function PublicLayout({ children }: { children?: ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const { data: me } = useMe();
+  return (
+    <AppShell header={{ height: 56 }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="sm" justify="space-between" wrap="nowrap">
+          <Text fw={700} truncate="end" data-testid="school-name">
+            {schoolName(me, i18n.language) ?? t('app.name')}
+          </Text>
+          <Group gap="xs" wrap="nowrap">
+            <LanguageSwitch />
+            {me && <LogoutButton />}
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Main>{children ?? <Outlet />}</AppShell.Main>
+    </AppShell>
+  );
+}

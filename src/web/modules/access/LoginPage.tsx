@@ -1,0 +1,114 @@
+import { useState, type FormEvent } from 'react';
+import { Button, Container, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useNavigate } from 'react-router';
+import { api, type LoginResultView } from '../../api.js';
+import { FormError } from '../../components/FormError.js';
+import { PageLoader, refreshMe, stagePath, useMe } from '../../components/session.js';
+
+export function LoginPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const { data: me, isPending } = useMe();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const login = useMutation({
+    mutationFn: () => api.post<LoginResultView>('/api/auth/login', { username, password }),
+    onSuccess: async (result) => {
+      setPassword('');
+      await refreshMe(queryClient);
+      void navigate(stagePath(result.stage), { replace: true });
+    },
+  });
+  if (isPending) return <PageLoader />;
+  if (me && !login.isPending && !login.isSuccess) return <Navigate to={stagePath(me.stage)} replace />;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    login.mutate();
+  };
+  return (
+    <Container size={420} px={0}>
+      <form onSubmit={submit} noValidate>
+        <Stack gap="md">
+          <Title order={1} size="h2">
+            {t('auth.loginTitle')}
+          </Title>
+          <TextInput
+            label={t('auth.username')}
+            autoComplete="username"
+            autoCapitalize="none"
+            required
+            value={username}
+            onChange={(e) => setUsername(e.currentTarget.value)}
+            data-testid="login-username"
+          />
+          <PasswordInput
+            label={t('auth.password')}
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            data-testid="login-password"
+          />
+          <FormError error={login.error} />
+          <Button type="submit" loading={login.isPending} data-testid="login-submit">
+            {t('auth.login')}
+          </Button>
+          <Text size="sm">{t('auth.forgotHint')}</Text>
+        </Stack>
+      </form>
+    </Container>
+  );
+}
+
+export function MfaPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const { data: me, isPending } = useMe();
+  const [code, setCode] = useState('');
+  const verify = useMutation({
+    mutationFn: () => api.post<LoginResultView>('/api/auth/mfa', { code: code.trim() }),
+    onSuccess: async (result) => {
+      await refreshMe(queryClient);
+      void navigate(stagePath(result.stage), { replace: true });
+    },
+  });
+  if (isPending) return <PageLoader />;
+  if (!me) return <Navigate to="/login" replace />;
+  if (me.stage !== 'mfa' && !verify.isPending && !verify.isSuccess) return <Navigate to={stagePath(me.stage)} replace />;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    verify.mutate();
+  };
+  return (
+    <Container size={420} px={0}>
+      <form onSubmit={submit} noValidate>
+        <Stack gap="md">
+          <Title order={1} size="h2">
+            {t('auth.mfaTitle')}
+          </Title>
+          <Text>{t('auth.mfaExplain')}</Text>
+          <TextInput
+            label={t('auth.mfaCode')}
+            description={t('auth.mfaRecoveryHint')}
+            autoComplete="one-time-code"
+            autoCapitalize="none"
+            required
+            value={code}
+            onChange={(e) => setCode(e.currentTarget.value)}
+            data-testid="mfa-code"
+          />
+          <FormError error={verify.error} />
+          <Button type="submit" loading={verify.isPending} data-testid="mfa-submit">
+            {t('auth.verify')}
+          </Button>
+        </Stack>
+      </form>
+    </Container>
+  );
+}

@@ -1,0 +1,131 @@
+import { useState, type ChangeEvent, type FormEvent } from 'react';
+import { Button, Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, queryString, type AuditPageView } from '../../api.js';
+import { FormError } from '../../components/FormError.js';
+import { formatDateTime, hongKongDayBoundary } from '../../components/format.js';
+import { PageLoader } from '../../components/session.js';
+import { StatusBadge } from '../../components/StatusBadge.js';
+
+interface AuditFilters {
+  actor: string;
+  action: string;
+  from: string;
+  to: string;
+}
+const NO_FILTERS: AuditFilters = { actor: '', action: '', from: '', to: '' };
+const PAGE_SIZE = 50;
+
+export function AuditPage() {
+  const { t, i18n } = useTranslation();
+  const [draft, setDraft] = useState<AuditFilters>(NO_FILTERS);
+  const [filters, setFilters] = useState<AuditFilters>(NO_FILTERS);
+  const [before, setBefore] = useState<number | undefined>(undefined);
+
+  const page = useQuery({
+    queryKey: ['audit', filters, before],
+    queryFn: () =>
+      api.get<AuditPageView>(
+        `/api/audit${queryString({
+          actor: filters.actor.trim(),
+          action: filters.action.trim(),
+          from: filters.from ? hongKongDayBoundary(filters.from, false) : undefined,
+          to: filters.to ? hongKongDayBoundary(filters.to, true) : undefined,
+          before,
+          limit: PAGE_SIZE,
+        })}`,
+      ),
+    placeholderData: keepPreviousData,
+  });
+
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    setFilters(draft);
+    setBefore(undefined);
+  };
+  const set = (name: keyof AuditFilters) => (e: ChangeEvent<HTMLInputElement>) => {
+    const value = e.currentTarget.value;
+    setDraft((previous) => ({ ...previous, [name]: value }));
+  };
+
+  return (
+    <Stack gap="md">
+      <Title order={1} size="h2">
+        {t('audit.title')}
+      </Title>
+      <form onSubmit={apply} noValidate>
+        <Stack gap="sm">
+          <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
+            <TextInput label={t('audit.actor')} value={draft.actor} onChange={set('actor')} autoCapitalize="none" data-testid="audit-filter-actor" />
+            <TextInput
+              label={t('audit.action')}
+              description={t('audit.actionHint')}
+              value={draft.action}
+              onChange={set('action')}
+              autoCapitalize="none"
+              data-testid="audit-filter-action"
+            />
+            <TextInput label={t('audit.from')} type="date" value={draft.from} onChange={set('from')} data-testid="audit-filter-from" />
+            <TextInput label={t('audit.to')} type="date" value={draft.to} onChange={set('to')} data-testid="audit-filter-to" />
+          </SimpleGrid>
+          <Group>
+            <Button type="submit" data-testid="audit-filter-apply">
+              {t('audit.apply')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+      {page.isPending ? (
+        <PageLoader />
+      ) : page.isError ? (
+        <FormError error={page.error} />
+      ) : (
+        <>
+          <Table.ScrollContainer minWidth={720} type="native" tabIndex={0}>
+            <Table striped data-testid="audit-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('audit.time')}</Table.Th>
+                  <Table.Th>{t('audit.person')}</Table.Th>
+                  <Table.Th>{t('audit.actionColumn')}</Table.Th>
+                  <Table.Th>{t('audit.target')}</Table.Th>
+                  <Table.Th>{t('audit.address')}</Table.Th>
+                  <Table.Th>{t('audit.outcome')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {page.data.entries.map((entry) => (
+                  <Table.Tr key={entry.seq} data-testid="audit-row" data-action={entry.action}>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(entry.occurredAt, i18n.language, true)}</Table.Td>
+                    <Table.Td>{entry.actorName ?? t('audit.system')}</Table.Td>
+                    <Table.Td>{t(`auditActions.${entry.action.replaceAll('.', '_')}`, { defaultValue: entry.action })}</Table.Td>
+                    <Table.Td style={{ overflowWrap: 'anywhere' }}>{entry.target ?? ''}</Table.Td>
+                    <Table.Td>{entry.ip ?? ''}</Table.Td>
+                    <Table.Td>
+                      <StatusBadge status={entry.outcome} labelKey={`audit.outcomes.${entry.outcome}`} />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          {page.data.entries.length === 0 && <Text>{t('audit.none')}</Text>}
+          <Group>
+            <Button variant="default" disabled={before === undefined} onClick={() => setBefore(undefined)} data-testid="audit-newest">
+              {t('audit.newest')}
+            </Button>
+            <Button
+              variant="default"
+              disabled={page.data.nextBefore === null || page.isPlaceholderData}
+              onClick={() => setBefore(page.data.nextBefore ?? undefined)}
+              data-testid="audit-older"
+            >
+              {t('audit.older')}
+            </Button>
+          </Group>
+        </>
+      )}
+    </Stack>
+  );
+}

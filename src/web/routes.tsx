@@ -1,0 +1,64 @@
+import type { ReactNode } from 'react';
+import { Alert, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes } from 'react-router';
+import { AppLayout, PublicLayout } from './components/Layout.js';
+import { hasPermission, RequireDone, RequireSession, useMe } from './components/session.js';
+import { AccountPage } from './modules/access/AccountPage.js';
+import { ChangePasswordPage, EnrolMfaPage } from './modules/access/EnrolMfaPage.js';
+import { LoginPage, MfaPage } from './modules/access/LoginPage.js';
+import { SetupPage } from './modules/access/SetupPage.js';
+import { UsersPage } from './modules/access/UsersPage.js';
+import { HomePage } from './modules/governance/DashboardPage.js';
+import { OutboxPage } from './modules/notify/OutboxPage.js';
+import { SettingsPage } from './modules/school/SettingsPage.js';
+import { AuditPage } from './modules/security/AuditPage.js';
+import { SessionsPage } from './modules/security/SessionsPage.js';
+
+/** Hides a page the person has no permission for (the server refuses the data anyway). */
+function RequirePermission({ permission, children }: { permission: string; children: ReactNode }) {
+  const { t } = useTranslation();
+  const { data: me } = useMe();
+  if (!hasPermission(me, permission)) {
+    return (
+      <Alert color="red" variant="outline" role="alert" data-testid="forbidden">
+        <Text size="sm">{t('errors.forbidden')}</Text>
+      </Alert>
+    );
+  }
+  return children;
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  return <Text data-testid="not-found">{t('errors.not_found')}</Text>;
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route element={<PublicLayout />}>
+        <Route path="/setup/:token" element={<SetupPage />} />
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="/login/mfa" element={<MfaPage />} />
+        <Route element={<RequireSession />}>
+          <Route path="/enrol-mfa" element={<EnrolMfaPage />} />
+          <Route path="/change-password" element={<ChangePasswordPage />} />
+        </Route>
+      </Route>
+      <Route element={<RequireDone />}>
+        <Route element={<AppLayout />}>
+          <Route index element={<HomePage />} />
+          <Route path="/account" element={<AccountPage />} />
+          <Route path="/audit" element={<RequirePermission permission="audit.read"><AuditPage /></RequirePermission>} />
+          <Route path="/admin/users" element={<RequirePermission permission="users.read"><UsersPage /></RequirePermission>} />
+          <Route path="/admin/sessions" element={<RequirePermission permission="sessions.read"><SessionsPage /></RequirePermission>} />
+          <Route path="/admin/outbox" element={<RequirePermission permission="notify.outbox.read"><OutboxPage /></RequirePermission>} />
+          <Route path="/admin/settings" element={<RequirePermission permission="school.settings.manage"><SettingsPage /></RequirePermission>} />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Route>
+      <Route path="*" element={<Navigate to="/" replace />} />
+    </Routes>
+  );
+}

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, Client, type SetupSchool, type TestServer, createUser, setupSchool, startTestServer, totpNow } from '../helpers/server.js';
+import { snapshot } from '../helpers/snapshot.js';
+
+/**
+ * Generated from the route table: every route, as anonymous and as a person with no role.
+ * A new route is covered the moment it is registered; a new public route must be added here on purpose.
+ */
+const PUBLIC_ROUTES = ['GET /api/health', 'GET /api/setup/:token', 'POST /api/setup', 'POST /api/auth/login'];
+
+let s: TestServer;
+let admin: SetupSchool;
+let nobody: Client;
+beforeAll(async () => {
+  s = await startTestServer();
+  admin = await setupSchool(s);
+  const u = await createUser(s, admin.client, 'norole01');
+  nobody = new Client(s, '10.0.0.77');
+  await nobody.post('/api/auth/login', { username: 'norole01', password: u.password });
+  await nobody.refreshCsrf();
+  const changed = await nobody.post('/api/account/password', { currentPassword: u.password, newPassword: 'a fresh passphrase for me' });
+  expect(changed.status).toBe(204);
+  await nobody.refreshCsrf();
+});
+afterAll(() => s?.close());
+
+const apiRoutes = () => s.routes.filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'));
+const fill = (url: string) => url.replace(/:id\b/g, randomUUID()).replace(/:token\b/g, 'x'.repeat(32));
+const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
+
+describe('every route', () => {
+  it('has exactly the expected public routes', () => {
+    expect(apiRoutes().filter((r) => r.public).map(key).sort()).toEqual([...PUBLIC_ROUTES].sort());
+  });
+
+  it('answers 401 to anonymous callers on every non-public route', async () => {
+    const anon = new Client(s, '10.0.0.88');
+    for (const r of apiRoutes().filter((r) => !r.public)) {
+      const res = await anon.req(r.method, fill(r.url), r.method === 'GET' || r.method === 'DELETE' ? undefined : {});
+      expect(res.status, key(r)).toBe(401);
+    }
+  });
+
+  it('answers 403 to a signed-in person with no role on every permission route', async () => {
+    const before = await snapshot(s.db);
+    const guarded = apiRoutes().filter((r) => r.permission);
+    expect(guarded.length).toBeGreaterThan(5);
+    for (const r of guarded) {
+      const res = await nobody.req(r.method, fill(r.url), r.method === 'GET' || r.method === 'DELETE' ? undefined : {});
+      expect(res.status, key(r)).toBe(403);
+      expect(res.body.code, key(r)).toBe('forbidden');
+    }
+    expect(await snapshot(s.db)).toEqual(before);
+  });
+
+  it('refuses a write without the CSRF token', async () => {
+    const c = new Client(s, '10.0.0.79');
+    c.cookie = admin.client.cookie;
+    const res = await c.req('PUT', '/api/account/locale', { locale: 'en' });
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('csrf_failed');
+  });
+
+  it('lets a person with no role use only their own account routes', async () => {
+    const me = await nobody.get('/api/auth/me');
+    expect(me.status).toBe(200);
+    expect(me.body.permissions).toEqual([]);
+    const mine = await nobody.get('/api/account/sessions');
+    expect(mine.body.sessions.every((x: { username: string }) => x.username === 'norole01')).toBe(true);
+    // Someone else's session id is "not found", not ended.
+    const adminSessions = (await admin.client.get('/api/admin/sessions')).body.sessions as { id: string; username: string }[];
+    const other = adminSessions.find((x) => x.username === 'admin1');
+    expect((await nobody.del(`/api/account/sessions/${other?.id}`)).status).toBe(404);
+    expect((await admin.client.get('/api/auth/me')).status).toBe(200);
+  });
+});
+
+/** Valid bodies for each write route: the bad-input cases change one thing at a time. */
+const SAMPLES: Record<string, Record<string, unknown>> = {
+  'POST /api/setup': {
+    token: 'x'.repeat(32),
+    school: { nameZh: '聖保羅書院', nameEn: "St. Paul's College", schoolNumber: '123456' },
+    admin: { username: 'newadmin', displayNameEn: 'New Admin', displayNameZh: '新管理員', email: 'new@school.edu.hk', password: 'another long passphrase' },
+    locale: 'zh-HK',
+  },
+  'POST /api/auth/login': { username: 'nosuchperson', password: 'some password here' },
+  'POST /api/auth/mfa': { code: '123456' },
+  'POST /api/auth/logout': {},
+  'POST /api/account/mfa/enrol/start': {},
+  'POST /api/account/mfa/enrol/confirm': { code: '123456' },
+  'POST /api/account/mfa/recovery-codes': { code: '123456' },
+  'POST /api/account/password': { currentPassword: 'not my password at all', newPassword: 'a brand new passphrase' },
+  'PUT /api/account/locale': { locale: 'en' },
+  'POST /api/notifications/:id/read': {},
+  'POST /api/admin/users': { username: 'newperson', displayNameEn: 'New Person', password: 'initial passphrase 123', roleIds: [] },
+  'POST /api/admin/users/:id/unlock': {},
+  'POST /api/admin/users/:id/reset-password': { newPassword: 'reset passphrase 12345' },
+  'PUT /api/admin/users/:id/roles': { roleIds: [] },
+  'PUT /api/admin/settings': { privilegedLimit: 3 },
+};
+/** Passwords may hold any character (NIST SP 800-63B); they are hashed, never interpreted. */
+const ANY_CHARACTER_FIELDS = new Set(['password', 'newPassword', 'currentPassword']);
+const METACHARACTERS = ["' OR '1'='1", "'; DROP TABLE users; --", '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '\u0000'];
+
+function stringPaths(o: unknown, prefix: string[] = []): string[][] {
+  if (typeof o === 'string') return [prefix];
+  if (o && typeof o === 'object' && !Array.isArray(o)) return Object.entries(o).flatMap(([k, v]) => stringPaths(v, [...prefix, k]));
+  return [];
+}
+function withValue(o: Record<string, unknown>, path: string[], v: unknown): Record<string, unknown> {
+  const copy = structuredClone(o);
+  let cur: Record<string, unknown> = copy;
+  for (const k of path.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
+  cur[path[path.length - 1] as string] = v;
+  return copy;
+}
+
+describe('bad input on every write route', () => {
+  const writes = () => apiRoutes().filter((r) => r.method !== 'GET' && r.method !== 'DELETE');
+
+  it('has a sample body for every write route', () => {
+    for (const r of writes()) expect(SAMPLES[key(r)], key(r)).toBeDefined();
+  });
+
+  it('gets 4xx for malformed JSON, wrong types, unknown fields, oversized bodies and metacharacters, and changes nothing', async () => {
+    // Signed in as the administrator (all permissions), so refusals come from the input, not the guard.
+    const c = admin.client;
+    await c.refreshCsrf();
+    const before = await snapshot(s.db);
+    const check = async (r: { method: string; url: string }, body: unknown, what: string) => {
+      const res = await c.req(r.method, fill(r.url), body);
+      expect(res.status, `${key(r)} ${what}: ${JSON.stringify(res.body)}`).toBeGreaterThanOrEqual(400);
+      expect(res.status, `${key(r)} ${what}`).toBeLessThan(500);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(JSON.stringify(res.body)).not.toMatch(/at .+\.(ts|js):\d+/); // no stack traces
+    };
+    for (const r of writes()) {
+      const sample = SAMPLES[key(r)] ?? {};
+      await check(r, '{"unterminated": ', 'malformed JSON');
+      await check(r, { ...sample, unexpectedField: 1 }, 'unknown field');
+      await check(r, { ...sample, pad: 'x'.repeat(1024 * 1024 + 10) }, 'oversized body');
+      await check(r, '[1,2,3]', 'an array instead of an object');
+      for (const path of stringPaths(sample)) {
+        await check(r, withValue(sample, path, 12345), `wrong type at ${path.join('.')}`);
+        if (ANY_CHARACTER_FIELDS.has(path[path.length - 1] as string)) continue;
+        for (const m of METACHARACTERS) await check(r, withValue(sample, path, m), `metacharacters at ${path.join('.')}`);
+      }
+      for (const [k, v] of Object.entries(sample)) if (typeof v === 'number' || Array.isArray(v)) await check(r, { ...sample, [k]: 'not-a-number' }, `wrong type at ${k}`);
+    }
+    expect(await snapshot(s.db)).toEqual(before);
+    expect((await c.get('/api/auth/me')).status).toBe(200);
+  });
+
+  it('password fields take metacharacters literally: a wrong password is just wrong', async () => {
+    const anon = new Client(s, '10.0.0.90');
+    for (const m of METACHARACTERS) {
+      const res = await anon.post('/api/auth/login', { username: 'admin1', password: m });
+      expect(res.status).toBe(m.includes('\u0000') ? 400 : 401);
+    }
+    s.clock.advance(60_000);
+    const ok = new Client(s, '10.0.0.91');
+    expect((await ok.post('/api/auth/login', { username: 'admin1', password: ADMIN_PASSWORD })).body.stage).toBe('mfa');
+    await ok.refreshCsrf();
+    expect((await ok.post('/api/auth/mfa', { code: await totpNow(s, admin.totpSecret) })).body.stage).toBe('done');
+  });
+});
