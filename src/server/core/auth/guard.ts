@@ -75,7 +75,8 @@ export function installGuard(app: App, deps: GuardDeps, publicPrefixes: string[]
 
   app.addHook('onRequest', async (req, reply) => {
     const cfg = req.routeOptions.config as RouteAccess;
-    if (cfg.public) return;
+    // Unknown paths: the not-found handler answers (web pages get the app shell, /api/ a 404).
+    if (cfg.public || req.is404) return;
     const token = req.cookies[SESSION_COOKIE];
     if (!token) throw new AppError('unauthenticated');
     let s = await deps.sessions.resolve(token);

@@ -11,7 +11,10 @@ BEGIN
     END;
   END IF;
   IF NOT pg_has_role(current_user, 'sams_app', 'MEMBER') THEN
-    EXECUTE format('GRANT sams_app TO %I', current_user);
+    BEGIN
+      EXECUTE format('GRANT sams_app TO %I', current_user);
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; -- granted meanwhile by a concurrent migration
+    END;
   END IF;
 END $$;
 

@@ -13,7 +13,7 @@ export function OutboxPage() {
   const outbox = useQuery({ queryKey: ['outbox'], queryFn: () => api.get<OutboxPageView>('/api/outbox') });
   if (outbox.isPending) return <PageLoader />;
   return (
-    <Stack gap="md">
+    <Stack gap="md" data-testid="outbox-page">
       <Title order={1} size="h2">
         {t('outbox.title')}
       </Title>

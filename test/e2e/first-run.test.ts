@@ -1,0 +1,125 @@
+import { generate } from 'otplib';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible, launch, shot, startBrowserServer } from './helpers.js';
+
+const PASSWORD = 'a long school passphrase 2026';
+let server: Awaited<ReturnType<typeof startBrowserServer>>;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let secret = '';
+
+beforeAll(async () => {
+  server = await startBrowserServer();
+  browser = await launch();
+  // A phone: the principal checks the dashboard between meetings.
+  context = await browser.newContext({ viewport: { width: 375, height: 812 }, baseURL: server.base });
+  page = await context.newPage();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const tid = (id: string) => `[data-testid="${id}"]`;
+
+describe('first run in Chromium', () => {
+  it('sets up the school, shows the school key once and enrols TOTP', async () => {
+    await page.goto(await server.setupLink());
+    await page.waitForSelector(tid('setup-school-name-zh'));
+    await expectAccessible(page, 'setup');
+    await page.fill(tid('setup-school-name-zh'), '聖瑪利亞書院');
+    await page.fill(tid('setup-school-name-en'), "St. Mary's College");
+    await page.fill(tid('setup-school-number'), '512345');
+    await page.fill(tid('setup-admin-name-en'), 'Wong Siu Ming');
+    await page.fill(tid('setup-admin-name-zh'), '黃小明');
+    await page.fill(tid('setup-admin-email'), 'sm.wong@stmarys.edu.hk');
+    await page.fill(tid('setup-admin-username'), 'smwong');
+    await page.fill(tid('setup-admin-password'), PASSWORD);
+    await page.fill(tid('setup-admin-password-confirm'), PASSWORD);
+    await shot(page, '01-setup-form');
+    await page.click(tid('setup-submit'));
+    await page.waitForSelector(tid('school-key-words'));
+    expect(await page.locator(tid('school-key-word')).count()).toBe(24);
+    await shot(page, '02-school-key');
+    await page.check(tid('school-key-ack'));
+    await page.click(tid('school-key-continue'));
+    await page.waitForSelector(tid('totp-secret'));
+    secret = (await page.textContent(tid('totp-secret')))?.trim() ?? '';
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    await expectAccessible(page, 'enrol-mfa');
+    await shot(page, '03-enrol');
+    await page.fill(tid('enrol-code'), await generate({ secret }));
+    await page.click(tid('enrol-submit'));
+    await page.waitForSelector(tid('recovery-codes'));
+    expect(await page.locator(tid('recovery-code')).count()).toBe(10);
+    await page.click(tid('recovery-continue'));
+    await page.waitForSelector(tid('check-memo.S1.admin-mfa'));
+    expect(await page.getAttribute(tid('check-memo.S1.admin-mfa'), 'data-status')).toBe('ok');
+    expect(await page.getAttribute(tid('check-memo.U1.privileged-count'), 'data-status')).toBe('ok');
+    await expectAccessible(page, 'dashboard');
+    await shot(page, '04-dashboard-zh');
+  });
+
+  it('switches language and remembers it for the person', async () => {
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-HK');
+    const zhNav = await page.textContent(tid('nav-dashboard'));
+    await page.click(tid('lang-switch-en'));
+    await page.waitForFunction('document.documentElement.lang === "en"');
+    const enNav = await page.textContent(tid('nav-dashboard'));
+    expect(enNav).not.toBe(zhNav);
+    expect(enNav).toMatch(/Dashboard/i);
+    await shot(page, '05-dashboard-en');
+    await page.reload();
+    await page.waitForSelector(tid('check-memo.S1.admin-mfa'));
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+  });
+
+  it('signs out and signs in again with password and TOTP', async () => {
+    await page.click(tid('logout'));
+    await page.waitForSelector(tid('login-username'));
+    await expectAccessible(page, 'login');
+    await page.fill(tid('login-username'), 'smwong');
+    await page.fill(tid('login-password'), 'wrong password entirely');
+    await page.click(tid('login-submit'));
+    await page.waitForSelector(tid('form-error'));
+    await shot(page, '06-login-error');
+    await page.fill(tid('login-password'), PASSWORD);
+    await page.click(tid('login-submit'));
+    await page.waitForSelector(tid('mfa-code'));
+    // The enrolment code's time step was used; the next step's code is within the accepted window.
+    await page.fill(tid('mfa-code'), await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
+    await page.click(tid('mfa-submit'));
+    await page.waitForSelector(tid('check-memo.S1.admin-mfa'));
+  });
+
+  it('shows the audit log with the sign-ins, filtered by action', async () => {
+    // On a phone the navigation opens from the menu button.
+    await page.click(tid('nav-burger'));
+    await page.click(tid('nav-audit'));
+    await page.waitForSelector(tid('audit-table'));
+    await page.waitForSelector(`${tid('audit-row')}[data-action="auth.login"]`);
+    await expectAccessible(page, 'audit');
+    await shot(page, '07-audit');
+    await page.fill(tid('audit-filter-action'), 'auth.login_failed');
+    await page.click(tid('audit-filter-apply'));
+    await page.waitForFunction(
+      `[...document.querySelectorAll('[data-testid="audit-row"]')].length > 0 && [...document.querySelectorAll('[data-testid="audit-row"]')].every(r => r.getAttribute('data-action') === 'auth.login_failed')`,
+    );
+  });
+
+  it('the other shell pages are accessible at phone width', async () => {
+    for (const [path, ready, name] of [
+      ['/account', 'my-sessions', 'account'],
+      ['/admin/outbox', 'outbox-page', 'outbox'],
+      ['/admin/users', 'users-table', 'users'],
+      ['/admin/sessions', 'sessions-table', 'sessions'],
+    ] as const) {
+      await page.goto(path);
+      await page.waitForSelector(tid(ready));
+      await expectAccessible(page, name);
+      await shot(page, `08-${name}`);
+    }
+  });
+});

@@ -1,0 +1,49 @@
+import AxeBuilder from '@axe-core/playwright';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import pino from 'pino';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { loadConfig } from '../../src/server/config.js';
+import { createSetupToken } from '../../src/server/core/setup/service.js';
+import { createServer } from '../../src/server/server.js';
+import { freshDb } from '../helpers/db.js';
+
+export const SHOTS = 'test-results/screenshots';
+mkdirSync(SHOTS, { recursive: true });
+
+/** The real server on a fresh embedded database, listening on a free loopback port. */
+export async function startBrowserServer() {
+  const tdb = await freshDb();
+  const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'sams-e2e-')), SERVER_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', ARGON2_MEMORY_KIB: '4096' });
+  const server = await createServer({ config, db: tdb.db, logger: pino({ level: 'silent' }) });
+  await server.app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (server.app.server.address() as { port: number }).port;
+  return {
+    ...server,
+    base: `http://127.0.0.1:${port}`,
+    setupLink: async () => `/setup/${(await createSetupToken(server.deps.db, server.deps.clock)).token}`,
+    async close() {
+      await server.close();
+      await tdb.drop();
+    },
+  };
+}
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+/** axe-core must find no serious or critical violation. */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  const r = await new AxeBuilder({ page }).analyze();
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
+}
+
+export const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
