@@ -128,3 +128,15 @@ export async function createUser(s: TestServer, admin: Client, username: string,
   if (r.status !== 201) throw new Error(`create user failed: ${r.status} ${JSON.stringify(r.body)}`);
   return { id: r.body.id as string, password };
 }
+
+/** Sign the school's administrator in again (after the test moved the clock past a timeout). */
+export async function signInAgain(s: TestServer, school: SetupSchool): Promise<void> {
+  const c = school.client;
+  c.cookie = '';
+  const r = await c.post('/api/auth/login', { username: 'admin' + school.client.ip.split('.')[2], password: ADMIN_PASSWORD });
+  if (r.body.stage !== 'mfa') throw new Error(`sign-in again failed: ${JSON.stringify(r.body)}`);
+  await c.refreshCsrf();
+  const m = await c.post('/api/auth/mfa', { code: await totpNow(s, school.totpSecret) });
+  if (m.body.stage !== 'done') throw new Error(`MFA again failed: ${JSON.stringify(m.body)}`);
+  await c.refreshCsrf();
+}

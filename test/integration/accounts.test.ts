@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, type SetupSchool, type TestServer, createUser, setupSchool, signInAgain, startTestServer, totpNow } from '../helpers/server.js';
+
+let s: TestServer;
+let admin: SetupSchool;
+beforeAll(async () => {
+  s = await startTestServer({ LOGIN_RATE_PER_MINUTE: '30' });
+  admin = await setupSchool(s);
+});
+afterAll(() => s?.close());
+
+async function signIn(username: string, password: string, ip: string) {
+  const c = new Client(s, ip);
+  const r = await c.post('/api/auth/login', { username, password });
+  await c.refreshCsrf();
+  return { c, r };
+}
+
+describe('lockout', () => {
+  it('locks from the 10th failure in 15 minutes, for 1 minute then doubling; an administrator can unlock', async () => {
+    const u = await createUser(s, admin.client, 'teacher01', ['teacher']);
+    const c = new Client(s, '10.1.0.1');
+    for (let i = 1; i <= 9; i++) expect((await c.post('/api/auth/login', { username: 'teacher01', password: 'wrong password number' })).body.code).toBe('invalid_credentials');
+    const tenth = await c.post('/api/auth/login', { username: 'teacher01', password: 'wrong password number' });
+    expect(tenth.status).toBe(423);
+    expect(tenth.body).toMatchObject({ code: 'account_locked', retryAfter: 60 });
+    // Even the right password is refused while locked.
+    expect((await c.post('/api/auth/login', { username: 'teacher01', password: u.password })).body.code).toBe('account_locked');
+    s.clock.advance(61_000);
+    const eleventh = await c.post('/api/auth/login', { username: 'teacher01', password: 'wrong password number' });
+    expect(eleventh.body).toMatchObject({ code: 'account_locked', retryAfter: 120 });
+    // The lockout was audited and reached the people who can unlock, in the app and in the outbox.
+    const audit = await admin.client.get('/api/audit?action=auth.lockout');
+    expect(audit.body.entries.length).toBe(2);
+    const notes = await admin.client.get('/api/notifications');
+    expect(notes.body.notifications.some((n: { titleKey: string; params: { username: string } }) => n.titleKey === 'notifications.accountLocked' && n.params.username === 'teacher01')).toBe(true);
+    const outbox = await admin.client.get('/api/outbox');
+    expect(outbox.body.entries.some((m: { subject: string; status: string }) => m.subject.includes('teacher01') && m.status === 'held')).toBe(true);
+    // Unlock.
+    expect((await admin.client.post(`/api/admin/users/${u.id}/unlock`)).status).toBe(204);
+    const ok = await c.post('/api/auth/login', { username: 'teacher01', password: u.password });
+    expect(ok.body.stage).toBe('password'); // created by an administrator: must change at first sign-in
+  });
+
+  it('rate-limits sign-in attempts per address', async () => {
+    const c = new Client(s, '10.1.0.2');
+    let limited = 0;
+    for (let i = 0; i < 35; i++) if ((await c.post('/api/auth/login', { username: `nobody${i}x`, password: 'whatever whatever' })).status === 429) limited++;
+    expect(limited).toBe(5);
+    s.clock.advance(60_000);
+    expect((await c.post('/api/auth/login', { username: 'nobodyx', password: 'whatever whatever' })).status).toBe(401);
+  });
+});
+
+describe('sessions', () => {
+  it('ends after 30 idle minutes, with a moved clock', async () => {
+    const u = await createUser(s, admin.client, 'teacher02', ['teacher']);
+    const { c } = await signIn('teacher02', u.password, '10.2.0.1');
+    expect((await c.post('/api/account/password', { currentPassword: u.password, newPassword: 'teacher two passphrase' })).status).toBe(204);
+    await c.refreshCsrf();
+    s.clock.advance(29 * 60_000);
+    expect((await c.get('/api/auth/me')).status).toBe(200);
+    s.clock.advance(29 * 60_000); // activity moved the idle timer
+    expect((await c.get('/api/auth/me')).status).toBe(200);
+    s.clock.advance(31 * 60_000);
+    const r = await c.get('/api/auth/me');
+    expect(r.status).toBe(401);
+    expect(r.body.code).toBe('session_expired');
+    await signInAgain(s, admin);
+  });
+
+  it('ends 12 hours after sign-in however active', async () => {
+    const { c } = await signIn('teacher02', 'teacher two passphrase', '10.2.0.2');
+    for (let i = 0; i < 24; i++) {
+      s.clock.advance(29 * 60_000); // 24 × 29 min = 11 h 36 min, never idle for 30
+      expect((await c.get('/api/auth/me')).status).toBe(200);
+    }
+    s.clock.advance(25 * 60_000); // 12 h 1 min after sign-in, idle only 25 min
+    expect((await c.get('/api/auth/me')).status).toBe(401);
+    await signInAgain(s, admin);
+  });
+
+  it('gives a new session id at each sign-in step, and administrators can see and end sessions', async () => {
+    const c = new Client(s, '10.2.0.3');
+    s.clock.advance(60_000);
+    await c.post('/api/auth/login', { username: 'admin1', password: 'correct horse battery staple 42' });
+    const first = c.cookie;
+    await c.refreshCsrf();
+    await c.post('/api/auth/mfa', { code: await totpNow(s, admin.totpSecret) });
+    expect(c.cookie).not.toBe(first);
+    const old = new Client(s, '10.2.0.3');
+    old.cookie = first;
+    expect((await old.get('/api/auth/me')).status).toBe(401);
+    await c.refreshCsrf();
+    const list = (await admin.client.get('/api/admin/sessions')).body.sessions as { id: string; ip: string; current: boolean }[];
+    const target = list.find((x) => x.ip === '10.2.0.3');
+    expect(target).toBeDefined();
+    expect((await admin.client.del(`/api/admin/sessions/${target?.id}`)).status).toBe(204);
+    expect((await c.get('/api/auth/me')).status).toBe(401);
+  });
+});
+
+describe('rights', () => {
+  it('an administrator reset makes the person change the password at next sign-in and ends their sessions', async () => {
+    const u = await createUser(s, admin.client, 'teacher03', ['teacher']);
+    const { c } = await signIn('teacher03', u.password, '10.3.0.1');
+    await c.post('/api/account/password', { currentPassword: u.password, newPassword: 'teacher three passphrase' });
+    await c.refreshCsrf();
+    expect((await c.get('/api/account/sessions')).status).toBe(200);
+    expect((await admin.client.post(`/api/admin/users/${u.id}/reset-password`, { newPassword: 'temporary passphrase 77' })).status).toBe(204);
+    expect((await c.get('/api/auth/me')).status).toBe(401);
+    const again = await signIn('teacher03', 'temporary passphrase 77', '10.3.0.2');
+    expect(again.r.body.stage).toBe('password');
+    expect((await again.c.get('/api/account/sessions')).body.code).toBe('password_change_required');
+  });
+
+  it('nobody grants what they do not hold, and the last administrator cannot be removed', async () => {
+    const roles = (await admin.client.get('/api/admin/roles')).body.roles as { id: string; key: string }[];
+    const role = (k: string) => roles.find((r) => r.key === k)?.id as string;
+    const asa = await createUser(s, admin.client, 'asa0001', ['assistant_system_admin']);
+    const { c } = await signIn('asa0001', asa.password, '10.4.0.1');
+    await c.post('/api/account/password', { currentPassword: asa.password, newPassword: 'assistant admin passphrase' });
+    await c.refreshCsrf();
+    expect((await c.get('/api/auth/me')).body.stage).toBe('enrol'); // a security role: MFA is compulsory
+    const start = await c.post('/api/account/mfa/enrol/start');
+    await c.post('/api/account/mfa/enrol/confirm', { code: await totpNow(s, start.body.secret) });
+    await c.refreshCsrf();
+    // The assistant cannot assign roles at all, and the system administrator cannot be removed by anyone as the last one.
+    expect((await c.put(`/api/admin/users/${asa.id}/roles`, { roleIds: [role('system_admin')] })).status).toBe(403);
+    const r = await admin.client.put(`/api/admin/users/${admin.adminId}/roles`, { roleIds: [role('principal')] });
+    expect(r.body.code).toBe('last_admin');
+  });
+
+  it('a change of rights gives the person a new session id and new rights on the next request', async () => {
+    const roles = (await admin.client.get('/api/admin/roles')).body.roles as { id: string; key: string }[];
+    const u = await createUser(s, admin.client, 'viceprin1', ['vice_principal']);
+    const { c } = await signIn('viceprin1', u.password, '10.5.0.1');
+    await c.post('/api/account/password', { currentPassword: u.password, newPassword: 'vice principal passphrase' });
+    await c.refreshCsrf();
+    expect((await c.get('/api/dashboard')).status).toBe(200);
+    const before = c.cookie;
+    await admin.client.put(`/api/admin/users/${u.id}/roles`, { roleIds: [roles.find((r) => r.key === 'teacher')?.id] });
+    const after = await c.get('/api/dashboard');
+    expect(after.status).toBe(403);
+    expect(c.cookie).not.toBe(before);
+    expect((await c.get('/api/auth/me')).body.permissions).toEqual([]);
+  });
+});
+
+describe('governance checks', () => {
+  it('S1 turns to attention when a holder of a security permission has no MFA, and U1 counts administrators against the limit', async () => {
+    const roles = (await admin.client.get('/api/admin/roles')).body.roles as { id: string; key: string }[];
+    await createUser(s, admin.client, 'sysadmin2', ['system_admin']);
+    await createUser(s, admin.client, 'sysadmin3', ['system_admin']);
+    await createUser(s, admin.client, 'sysadmin4', ['system_admin']);
+    const d = await admin.client.get('/api/dashboard');
+    const byKey = Object.fromEntries((d.body.checks as { key: string; status: string; params: Record<string, unknown> }[]).map((c) => [c.key, c]));
+    expect(byKey['memo.S1.admin-mfa']).toMatchObject({ status: 'attention' });
+    expect(byKey['memo.U1.privileged-count']).toMatchObject({ status: 'attention', params: { count: 4, limit: 3 } });
+    expect((await admin.client.put('/api/admin/settings', { privilegedLimit: 4 })).status).toBe(204);
+    const d2 = await admin.client.get('/api/dashboard');
+    expect(d2.body.checks.find((c: { key: string }) => c.key === 'memo.U1.privileged-count').status).toBe('ok');
+    void roles;
+  });
+
+  it('the daily digest notifies once however often the scheduler runs', async () => {
+    const count = async () => (await admin.client.get('/api/notifications')).body.notifications.filter((n: { titleKey: string }) => n.titleKey === 'notifications.checkFailing').length;
+    await s.scheduler.tick(true);
+    const once = await count();
+    expect(once).toBeGreaterThan(0);
+    await s.scheduler.tick(true);
+    await s.scheduler.tick(true);
+    expect(await count()).toBe(once);
+  });
+});
