@@ -66,7 +66,7 @@ describe('first run in Chromium', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('zh-HK');
     const zhNav = await page.textContent(tid('nav-dashboard'));
     await page.click(tid('lang-switch-en'));
-    await page.waitForFunction('document.documentElement.lang === "en"');
+    await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
     const enNav = await page.textContent(tid('nav-dashboard'));
     expect(enNav).not.toBe(zhNav);
     expect(enNav).toMatch(/Dashboard/i);
@@ -104,9 +104,13 @@ describe('first run in Chromium', () => {
     await shot(page, '07-audit');
     await page.fill(tid('audit-filter-action'), 'auth.login_failed');
     await page.click(tid('audit-filter-apply'));
-    await page.waitForFunction(
-      `[...document.querySelectorAll('[data-testid="audit-row"]')].length > 0 && [...document.querySelectorAll('[data-testid="audit-row"]')].every(r => r.getAttribute('data-action') === 'auth.login_failed')`,
-    );
+    // (The page's CSP forbids eval, so poll from here instead of page.waitForFunction.)
+    await expect
+      .poll(async () => {
+        const actions = await Promise.all((await page.locator(tid('audit-row')).all()).map((r) => r.getAttribute('data-action')));
+        return actions.length > 0 && actions.every((a) => a === 'auth.login_failed');
+      }, { timeout: 10_000 })
+      .toBe(true);
   });
 
   it('the other shell pages are accessible at phone width', async () => {

@@ -1,4 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import pino from 'pino';
 import { randomBytes } from 'node:crypto';
