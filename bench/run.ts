@@ -10,7 +10,8 @@ import Fastify from 'fastify';
 import { generate } from 'otplib';
 import pg from 'pg';
 import pino from 'pino';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,9 +21,10 @@ import { CATALOGUE, can } from '../src/server/core/auth/permissions.js';
 import { createSetupToken } from '../src/server/core/setup/service.js';
 import { createServer } from '../src/server/server.js';
 
+const run = promisify(execFile);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const PG_ADMIN = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const PASSWORD = 'benchmark passphrase 2026';
+const PASSWORD = 'quiet river lantern 2026';
 
 interface Load {
   rps: number;
@@ -31,12 +33,13 @@ interface Load {
   errors: number;
 }
 
-function autocannon(url: string, opts: { connections: number; method?: string; body?: string; headers?: Record<string, string> }): Load {
+/** The load generator runs in its own process; the servers under test stay responsive in this one. */
+async function autocannon(url: string, opts: { connections: number; method?: string; body?: string; headers?: Record<string, string> }): Promise<Load> {
   const args = ['-j', '-c', String(opts.connections), '-d', String(DURATION)];
   if (opts.method) args.push('-m', opts.method);
   if (opts.body) args.push('-b', opts.body);
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`);
-  const out = execFileSync('node_modules/.bin/autocannon', [...args, url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+  const { stdout: out } = await run('node_modules/.bin/autocannon', [...args, url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const j = JSON.parse(out) as { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
   return { rps: j.requests.average, p50: j.latency.p50, p99: j.latency.p99, errors: j.non2xx + j.errors };
 }
@@ -55,7 +58,7 @@ async function prepare(kind: 'pglite' | 'pg') {
     u.pathname = `/${dbName}`;
     url = u.toString();
   }
-  const env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', LOGIN_RATE_PER_MINUTE: '1000000', SCHEDULER: 'false', ...(url ? { DATABASE_URL: url } : {}) };
+  const env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', LOGIN_RATE_PER_MINUTE: '10000', SCHEDULER: 'false', ...(url ? { DATABASE_URL: url } : {}) };
   const config = loadConfig(env);
   const server = await createServer({ config, logger: pino({ level: 'silent' }) });
   const inject = async (method: string, path: string, body: unknown, cookie: string, csrf = '') => {
@@ -68,6 +71,7 @@ async function prepare(kind: 'pglite' | 'pg') {
     token, school: { nameZh: '基準測試學校', nameEn: 'Benchmark School', schoolNumber: '999999' },
     admin: { username: 'benchadmin', displayNameEn: 'Bench Admin', email: 'bench@example.edu.hk', password: PASSWORD },
   }, '');
+  if (r.status !== 200) throw new Error(`setup failed: ${JSON.stringify(r.body)}`);
   let cookie = r.cookie;
   let me = await inject('GET', '/api/auth/me', undefined, cookie);
   const start = await inject('POST', '/api/account/mfa/enrol/start', {}, cookie, me.body.csrfToken);
@@ -103,6 +107,8 @@ async function prepare(kind: 'pglite' | 'pg') {
       await bare.close();
       await barePool?.end();
       await server.close();
+    },
+    async drop() {
       if (dbName) {
         const a = new pg.Client({ connectionString: PG_ADMIN });
         await a.connect();
@@ -117,7 +123,7 @@ async function prepare(kind: 'pglite' | 'pg') {
 async function startAndIdle(env: Record<string, string>): Promise<{ readyMs: number; rssMb: number }> {
   const port = 3900 + Math.floor(Math.random() * 90);
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['scripts/start.mjs'], { env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: 'ignore' });
   let readyMs = -1;
   for (let i = 0; i < 300 && readyMs < 0; i++) {
     try {
@@ -155,13 +161,13 @@ const kinds: ('pglite' | 'pg')[] = process.env.BENCH_ONLY ? [process.env.BENCH_O
 for (const kind of kinds) {
   const b = await prepare(kind);
   console.log(`== ${kind === 'pg' ? 'PostgreSQL' : 'PGlite'}`);
-  const a = autocannon(`http://127.0.0.1:${b.barePort}/bare`, { connections: 50 });
+  const a = await autocannon(`http://127.0.0.1:${b.barePort}/bare`, { connections: 50 });
   console.log(`(a) bare route, PK SELECT      ${fmt(a)}`);
-  const s = autocannon(`http://127.0.0.1:${b.port}/api/admin/settings`, { connections: 50, headers: { cookie: b.cookie } });
+  const s = await autocannon(`http://127.0.0.1:${b.port}/api/admin/settings`, { connections: 50, headers: { cookie: b.cookie } });
   console.log(`(b) real stack, same query      ${fmt(s)}`);
   const ratio = s.rps / a.rps;
   console.log(`    b/a = ${ratio.toFixed(2)} (target ≥ ${kind === 'pg' ? '0.50' : '0.35'})`);
-  const c = autocannon(`http://127.0.0.1:${b.port}/api/auth/login`, {
+  const c = await autocannon(`http://127.0.0.1:${b.port}/api/auth/login`, {
     connections: 4, method: 'POST', body: JSON.stringify({ username: 'benchteacher', password: PASSWORD }), headers: { 'content-type': 'application/json' },
   });
   console.log(`(c) sign-in (argon2id m=19456)  ${fmt(c)}`);
@@ -169,6 +175,7 @@ for (const kind of kinds) {
   const url = b.url;
   await b.close();
   const idle = await startAndIdle({ DATA_DIR: dataDir, ...(url ? { DATABASE_URL: url } : {}), SCHEDULER: 'false' }).catch(() => ({ readyMs: -1, rssMb: -1 }));
+  await b.drop();
   console.log(`start on existing data: answering in ${(idle.readyMs / 1000).toFixed(2)} s (target < 3 s); idle RSS ${idle.rssMb.toFixed(0)} MB (target < ${kind === 'pg' ? 150 : 400} MB)\n`);
   results[kind] = { a, b: s, ratio, signIn: c, startMs: idle.readyMs, idleRssMb: idle.rssMb };
   if (kind === 'pglite') rmSync(dataDir, { recursive: true, force: true });

@@ -6,7 +6,6 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify';
 import { type ZodTypeProvider, hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { auditRoutes } from './core/audit/routes.js';
 import { type RouteInfo, installGuard } from './core/auth/guard.js';
 import { authRoutes } from './core/auth/routes.js';
@@ -18,8 +17,8 @@ import { notifyRoutes } from './core/notify/routes.js';
 import { setupRoutes } from './core/setup/routes.js';
 import { accessRoutes } from './modules/access/routes.js';
 import { governanceRoutes } from './modules/governance/routes.js';
+import { WEB_DIR } from './paths.js';
 
-export const WEB_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 export const BODY_LIMIT = 1024 * 1024;
 
 /** Infrastructure first (errors, guard, docs), then every module's routes, then the web bundle. */
@@ -82,6 +81,16 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
       },
     },
     strictTransportSecurity: false,
+    global: false,
+  });
+  // Pages get the full set of security headers (CSP …); JSON answers need only these two, and every
+  // byte on the hot read path counts (bench/).
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url.startsWith('/api/') && !req.url.startsWith('/api/docs')) {
+      reply.header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
+    } else {
+      await reply.helmet();
+    }
   });
 
   const authDeps: AuthDeps = { db: deps.db, clock: deps.clock, config: deps.config, sessions: deps.sessions, serverKey: deps.serverKey, smtpConfigured: deps.mailer.configured };

@@ -14,6 +14,7 @@ export const settings = {
     schema: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
     doc: 'PostgreSQL server (15+) to use instead of the embedded database.',
   },
+  PGLITE_SHARED_BUFFERS_MB: { schema: z.coerce.number().int().min(1).max(1024).default(32), doc: 'Buffer cache of the embedded database, in MB.' },
   DATABASE_POOL_SIZE: { schema: z.coerce.number().int().min(2).max(200).default(10), doc: 'Connections per process (PostgreSQL only).' },
   SERVER_KEY: {
     schema: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex characters').optional(),

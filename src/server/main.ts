@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { WEB_DIR } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createSetupToken, schoolCount } from './core/setup/service.js';
 import { createServer } from './server.js';
@@ -16,12 +12,6 @@ try {
     process.exit(1);
   }
   throw err;
-}
-
-if (!existsSync(WEB_DIR + 'index.html')) {
-  console.log('Building the web bundle (first start only)…');
-  const vite = createRequire(import.meta.url).resolve('vite/bin/vite.js');
-  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 }
 
 const server = await createServer({ config });

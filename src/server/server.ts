@@ -16,7 +16,7 @@ import { Scheduler } from './core/scheduler/scheduler.js';
 import { registerFoundationChecks } from './modules/governance/checks.js';
 
 export async function openDatabase(config: Config, log: (m: string, e?: unknown) => void): Promise<Database> {
-  return config.DATABASE_URL ? openPg(config.DATABASE_URL, config.DATABASE_POOL_SIZE, log) : openPglite(config.DATA_DIR);
+  return config.DATABASE_URL ? openPg(config.DATABASE_URL, config.DATABASE_POOL_SIZE, log) : openPglite(config.DATA_DIR, { sharedBuffersMb: config.PGLITE_SHARED_BUFFERS_MB });
 }
 
 /** The server key must be the one this database was set up with, or every TOTP seed is unreadable. */

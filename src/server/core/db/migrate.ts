@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { MIGRATIONS_DIR } from '../../paths.js';
 import type { Database } from './types.js';
 
-const DIR = fileURLToPath(new URL('../../db/migrations/', import.meta.url));
+const DIR = MIGRATIONS_DIR;
 const LOCK_ID = 7_391_001; // advisory lock: one migrator at a time across processes
 
 export interface MigrationResult {

@@ -17,8 +17,15 @@ class Lock {
 
 const parsers = { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) };
 
-export async function openPglite(dataDir: string | undefined, opts: { loadDataDir?: Blob } = {}): Promise<Database & { pg: PGlite }> {
-  const pg = new PGlite(dataDir, { parsers, loadDataDir: opts.loadDataDir });
+/** PGlite's own start parameters plus ours. Its default shared_buffers (128 MB) would be most of the process's memory. */
+const startParams = (sharedBuffersMb: number) => [
+  ...(PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams,
+  '-c',
+  `shared_buffers=${sharedBuffersMb}MB`,
+];
+
+export async function openPglite(dataDir: string | undefined, opts: { loadDataDir?: Blob; sharedBuffersMb?: number } = {}): Promise<Database & { pg: PGlite }> {
+  const pg = new PGlite(dataDir, { parsers, loadDataDir: opts.loadDataDir, startParams: startParams(opts.sharedBuffersMb ?? 32) });
   await pg.waitReady;
   return wrapPglite(pg);
 }
