@@ -100,7 +100,7 @@ async function toApiError(response: Response): Promise<ApiError> {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+async function request<T>(method: Method, path: string, body?: unknown, retried = false): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const init: RequestInit = { method, credentials: 'same-origin', headers };
   if (method !== 'GET') {
@@ -116,7 +116,20 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
   } catch {
     throw new ApiError(0, 'internal');
   }
-  if (!response.ok) throw await toApiError(response);
+  // The server gives a session a new id (and so a new CSRF token) when the person's rights change.
+  const rotated = response.headers.get('x-csrf-token');
+  if (rotated) csrfToken = rotated;
+  if (!response.ok) {
+    const error = await toApiError(response);
+    if (error.code === 'csrf_failed' && !retried) {
+      const me = await request<{ csrfToken: string }>('GET', '/api/auth/me').catch(() => null);
+      if (me) {
+        csrfToken = me.csrfToken;
+        return request<T>(method, path, body, true);
+      }
+    }
+    throw error;
+  }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;
