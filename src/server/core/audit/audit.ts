@@ -64,15 +64,16 @@ export function recordHash(prev: Buffer, r: AuditRow): Buffer {
  */
 export async function audit(q: Queryable, clock: Clock, e: AuditEntry): Promise<void> {
   const chainId = e.schoolId ?? PLATFORM_CHAIN;
-  const [head] = await q.query<{ seq: number; hash: Buffer }>(
-    'UPDATE audit_heads SET seq = seq + 1 WHERE chain_id = $1 RETURNING seq, hash',
-    [chainId],
+  const [head] = await q.query<{ seq: number; hash: Buffer; last_at: Date }>(
+    'UPDATE audit_heads SET seq = seq + 1, last_at = greatest(last_at, $2) WHERE chain_id = $1 RETURNING seq, hash, last_at',
+    [chainId, clock.now()],
   );
   if (!head) throw new Error(`audit chain ${chainId} has no head`);
   const row: AuditRow = {
     chain_id: chainId,
     seq: head.seq,
-    occurred_at: clock.now(),
+    // Never earlier than the previous record, even if clocks of two processes disagree.
+    occurred_at: head.last_at,
     actor_id: e.actorId ?? null,
     actor_name: e.actorName ?? null,
     action: e.action,
@@ -95,7 +96,7 @@ export async function audit(q: Queryable, clock: Clock, e: AuditEntry): Promise<
 export interface VerifyResult {
   ok: boolean;
   checked: number;
-  broken?: { chainId: string; seq: number; reason: 'hash_mismatch' | 'link_mismatch' | 'gap' | 'head_mismatch' };
+  broken?: { chainId: string; seq: number; reason: 'hash_mismatch' | 'link_mismatch' | 'gap' | 'head_mismatch' | 'time_order' };
 }
 
 /** Walk every chain in order and recompute each hash; report the first broken link. */
@@ -104,6 +105,7 @@ export async function verifyAudit(q: Queryable): Promise<VerifyResult> {
   let checked = 0;
   for (const head of heads) {
     let prev: Buffer = Buffer.alloc(32);
+    let prevAt = 0;
     let expectSeq = 1;
     for (;;) {
       const rows = await q.query<AuditRow & { prev_hash: Buffer; hash: Buffer }>(
@@ -117,6 +119,8 @@ export async function verifyAudit(q: Queryable): Promise<VerifyResult> {
         if (!Buffer.from(r.prev_hash).equals(prev)) return broken('link_mismatch');
         const h = recordHash(prev, r);
         if (!h.equals(Buffer.from(r.hash))) return broken('hash_mismatch');
+        if (r.occurred_at.getTime() < prevAt) return broken('time_order');
+        prevAt = r.occurred_at.getTime();
         prev = h;
         expectSeq++;
         checked++;

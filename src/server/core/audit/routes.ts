@@ -21,14 +21,25 @@ export function auditRoutes(app: App, d: { db: Database }): void {
     if (f.from) add('occurred_at >= ?', new Date(f.from));
     if (f.to) add('occurred_at < ?', new Date(f.to));
     if (f.before) add('seq < ?', f.before);
-    params.push(f.limit + 1);
-    const rows = await d.db.school(s.schoolId, (q) =>
-      q.query<{ seq: number; occurred_at: Date; actor_id: string | null; actor_name: string | null; action: string; target: string | null; ip: string | null; outcome: 'success' | 'failure'; details: Record<string, unknown> }>(
+    const rows = await d.db.school(s.schoolId, async (q) => {
+      if (f.from || f.to) {
+        // Time is ordered with seq within a chain (see audit()), so the period is a seq range.
+        const [b] = await q.query<{ lo: number | null; hi: number | null }>(
+          `SELECT (SELECT seq FROM audit_log WHERE chain_id = $1 AND occurred_at >= $2 ORDER BY occurred_at, seq LIMIT 1) AS lo,
+                  (SELECT seq FROM audit_log WHERE chain_id = $1 AND occurred_at < $3 ORDER BY occurred_at DESC, seq DESC LIMIT 1) AS hi`,
+          [s.schoolId, new Date(f.from ?? 0), new Date(f.to ?? '9999-12-31T00:00:00Z')],
+        );
+        if (b?.lo == null || b.hi == null) return [];
+        add('seq >= ?', b.lo);
+        add('seq <= ?', b.hi);
+      }
+      params.push(f.limit + 1);
+      return q.query<{ seq: number; occurred_at: Date; actor_id: string | null; actor_name: string | null; action: string; target: string | null; ip: string | null; outcome: 'success' | 'failure'; details: Record<string, unknown> }>(
         `SELECT seq, occurred_at, actor_id, actor_name, action, target, ip, outcome, details FROM audit_log
          WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $${params.length}`,
         params,
-      ),
-    );
+      );
+    });
     const page = rows.slice(0, f.limit);
     return {
       entries: page.map((r) => ({
