@@ -1,5 +1,33 @@
 import { z } from 'zod';
 
+/** Every action the audit log records. The web translates each (`auditActions.<action with _>`). */
+export const AUDIT_ACTIONS = [
+  'setup.link_created',
+  'setup.completed',
+  'auth.login',
+  'auth.password_verified',
+  'auth.login_failed',
+  'auth.lockout',
+  'auth.logout',
+  'auth.mfa_verified',
+  'auth.mfa_failed',
+  'auth.mfa_enrolment_started',
+  'auth.mfa_enrolled',
+  'auth.recovery_codes_regenerated',
+  'auth.password_changed',
+  'auth.password_change_failed',
+  'auth.session_rotated',
+  'account.locale_changed',
+  'users.created',
+  'users.unlocked',
+  'users.password_reset',
+  'users.roles_changed',
+  'sessions.revoked',
+  'school.settings_changed',
+  'test.event',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export const AuditQuery = z.strictObject({
   actor: z.string().trim().max(64).optional(),
   action: z.string().trim().max(64).optional(),

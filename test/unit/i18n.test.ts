@@ -48,3 +48,14 @@ describe('web translations', () => {
     for (const [key, text] of en) expect(params(zh.get(key) ?? ''), key).toEqual(params(text));
   });
 });
+
+describe('audit actions', () => {
+  it('every action the audit log records has a translation in both languages', async () => {
+    const { AUDIT_ACTIONS } = await import('../../src/contracts/audit.js');
+    const { readFileSync } = await import('node:fs');
+    for (const lang of ['zh-HK', 'en']) {
+      const d = JSON.parse(readFileSync(new URL(`../../src/web/i18n/${lang}.json`, import.meta.url), 'utf8')) as { auditActions: Record<string, string> };
+      for (const a of AUDIT_ACTIONS) expect(d.auditActions[a.replaceAll('.', '_')], `${lang} ${a}`).toBeTruthy();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../../contracts/audit.js';
 import { sha256 } from '../crypto/secrets.js';
 import type { Clock } from '../clock.js';
 import type { Queryable } from '../db/types.js';
@@ -9,7 +10,7 @@ export interface AuditEntry {
   schoolId: string | null;
   actorId?: string | null;
   actorName?: string | null;
-  action: string;
+  action: AuditAction;
   target?: string | null;
   ip?: string | null;
   outcome?: 'success' | 'failure';

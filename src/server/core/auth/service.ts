@@ -1,4 +1,5 @@
 import QRCode from 'qrcode';
+import type { AuditAction } from '../../../contracts/audit.js';
 import type { SessionStage } from '../../../contracts/auth.js';
 import type { Config } from '../../config.js';
 import { PLATFORM_CHAIN, audit } from '../audit/audit.js';
@@ -99,7 +100,7 @@ function lockedFor(u: Pick<UserRow, 'locked_until'>, now: Date): number {
  * Record a failed password or code: counts failures in the last 15 minutes and locks the
  * account for a time that doubles with each failure from the 10th (1 min … 15 min).
  */
-async function recordFailure(d: AuthDeps, u: UserRow, origin: Origin, action: string, reason: string): Promise<number> {
+async function recordFailure(d: AuthDeps, u: UserRow, origin: Origin, action: AuditAction, reason: string): Promise<number> {
   const now = d.clock.now();
   return d.db.schoolTx(u.school_id, async (q) => {
     await q.query('INSERT INTO auth_failures (school_id, user_id, at) VALUES ($1, $2, $3)', [u.school_id, u.id, now]);

@@ -98,10 +98,12 @@ export function AuditPage() {
                 {page.data.entries.map((entry) => (
                   <Table.Tr key={entry.seq} data-testid="audit-row" data-action={entry.action}>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(entry.occurredAt, i18n.language, true)}</Table.Td>
-                    <Table.Td>{entry.actorName ?? t('audit.system')}</Table.Td>
-                    <Table.Td>{t(`auditActions.${entry.action.replaceAll('.', '_')}`, { defaultValue: entry.action })}</Table.Td>
-                    <Table.Td style={{ overflowWrap: 'anywhere' }}>{entry.target ?? ''}</Table.Td>
-                    <Table.Td>{entry.ip ?? ''}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{entry.actorName ?? t('audit.system')}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{t(`auditActions.${entry.action.replaceAll('.', '_')}`, { defaultValue: entry.action })}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }} title={entry.target ?? ''}>
+                      {shortTarget(entry.target)}
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{entry.ip ?? ''}</Table.Td>
                     <Table.Td>
                       <StatusBadge status={entry.outcome} labelKey={`audit.outcomes.${entry.outcome}`} />
                     </Table.Td>
@@ -128,4 +130,10 @@ export function AuditPage() {
       )}
     </Stack>
   );
+}
+
+/** `user:1b2c3d4e-…` → `user:1b2c3d4e…`: the full id stays in the cell's title. */
+function shortTarget(target: string | null): string {
+  if (!target) return '';
+  return target.replace(/([0-9a-f]{8})-[0-9a-f-]{27}/g, '$1…');
 }
