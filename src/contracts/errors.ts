@@ -29,6 +29,18 @@ export const ERROR_CODES = [
   'grant_not_held',
   'last_admin',
   'session_expired',
+  'version_conflict',
+  'hkid_invalid',
+  'strn_invalid',
+  'class_number_taken',
+  'year_finished',
+  'year_invalid',
+  'reg_no_taken',
+  'strn_taken',
+  'staff_code_taken',
+  'class_code_taken',
+  'subject_code_taken',
+  'dates_out_of_order',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

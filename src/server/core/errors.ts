@@ -30,6 +30,18 @@ const STATUS: Record<ErrorCode, number> = {
   grant_not_held: 403,
   last_admin: 409,
   session_expired: 401,
+  version_conflict: 409,
+  hkid_invalid: 400,
+  strn_invalid: 400,
+  class_number_taken: 409,
+  year_finished: 409,
+  year_invalid: 400,
+  reg_no_taken: 409,
+  strn_taken: 409,
+  staff_code_taken: 409,
+  class_code_taken: 409,
+  subject_code_taken: 409,
+  dates_out_of_order: 400,
   internal: 500,
 };
 

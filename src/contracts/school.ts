@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { Name } from './auth.js';
+
+export const LEVELS = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6'] as const;
+export const Level = z.enum(LEVELS);
+const IsoDate = z.iso.date();
+const Code = (max: number) => z.string().trim().toUpperCase().regex(/^[0-9A-Z][0-9A-Z-]*$/).max(max);
+const Version = z.number().int().positive();
+
+// ---- Years --------------------------------------------------------------------------------
+export const YearView = z.strictObject({
+  id: z.uuid(),
+  code: z.string(),
+  startsOn: z.string(),
+  endsOn: z.string(),
+  status: z.enum(['planned', 'current', 'finished']),
+});
+export const YearList = z.strictObject({ years: z.array(YearView) });
+/** A school year runs 1 September – 31 August: give the year it starts, e.g. 2026 for 2026/27. */
+export const YearCreateBody = z.strictObject({ startYear: z.number().int().min(2000).max(2100) });
+
+// ---- Staff ---------------------------------------------------------------------------------
+export const StaffStatus = z.enum(['serving', 'on_leave', 'left']);
+export const StaffFields = z.strictObject({
+  staffCode: Code(20),
+  nameZh: Name(100).optional(),
+  nameEn: Name(100),
+  post: Name(60).optional(),
+  status: StaffStatus.default('serving'),
+  joinDate: IsoDate.optional(),
+  leaveDate: IsoDate.optional(),
+  email: z.email().max(254).optional(),
+});
+export const StaffCreateBody = StaffFields;
+export const StaffUpdateBody = z.strictObject({ ...StaffFields.shape, version: Version });
+export const StaffView = z.strictObject({
+  id: z.uuid(),
+  staffCode: z.string(),
+  nameZh: z.string().nullable(),
+  nameEn: z.string(),
+  post: z.string().nullable(),
+  status: StaffStatus,
+  joinDate: z.string().nullable(),
+  leaveDate: z.string().nullable(),
+  email: z.string().nullable(),
+  userId: z.uuid().nullable(),
+  version: z.number().int(),
+});
+export const StaffList = z.strictObject({ staff: z.array(StaffView), total: z.number().int() });
+export const StaffQuery = z.strictObject({
+  q: z.string().trim().max(100).optional(),
+  status: StaffStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).max(100000).default(0),
+});
+
+// ---- Classes and subjects ---------------------------------------------------------------------
+export const ClassCreateBody = z.strictObject({
+  yearId: z.uuid(),
+  code: Code(10),
+  level: Level,
+  nameZh: Name(50),
+  nameEn: Name(50),
+  stream: Name(30).optional(),
+  teacherIds: z.array(z.uuid()).max(5).default([]),
+});
+export const ClassView = z.strictObject({
+  id: z.uuid(),
+  yearId: z.uuid(),
+  code: z.string(),
+  level: Level,
+  nameZh: z.string(),
+  nameEn: z.string(),
+  stream: z.string().nullable(),
+  teacherIds: z.array(z.uuid()),
+  studentCount: z.number().int(),
+});
+export const ClassList = z.strictObject({ classes: z.array(ClassView) });
+export const ClassQuery = z.strictObject({ yearId: z.uuid().optional() });
+
+export const SubjectCreateBody = z.strictObject({
+  code: Code(20),
+  nameZh: Name(100),
+  nameEn: Name(100),
+  edbCode: Code(20).optional(),
+});
+export const SubjectView = z.strictObject({ id: z.uuid(), code: z.string(), nameZh: z.string(), nameEn: z.string(), edbCode: z.string().nullable() });
+export const SubjectList = z.strictObject({ subjects: z.array(SubjectView) });
+
+export const Medium = z.enum(['chinese', 'english', 'mixed']);
+export const ClassSubjectCreateBody = z.strictObject({
+  classId: z.uuid(),
+  subjectId: z.uuid(),
+  medium: Medium,
+  teacherIds: z.array(z.uuid()).max(5).default([]),
+});
+export const ClassSubjectView = z.strictObject({ id: z.uuid(), classId: z.uuid(), subjectId: z.uuid(), medium: Medium, teacherIds: z.array(z.uuid()) });
+export const ClassSubjectList = z.strictObject({ classSubjects: z.array(ClassSubjectView) });
+
+// ---- Students ------------------------------------------------------------------------------
+export const StudentStatus = z.enum(['on_roll', 'left', 'graduated']);
+export const IdType = z.enum(['hkid', 'passport', 'other']);
+export const StudentFields = z.strictObject({
+  regNo: Code(20),
+  strn: z.string().trim().toUpperCase().max(12).optional(),
+  nameZh: Name(100).optional(),
+  nameEn: Name(100),
+  sex: z.enum(['M', 'F']),
+  dateOfBirth: IsoDate,
+  idType: IdType,
+  idNumber: z.string().trim().toUpperCase().min(4).max(20).regex(/^[0-9A-Z()-]+$/),
+  entryDate: IsoDate,
+  status: StudentStatus.default('on_roll'),
+  leaveDate: IsoDate.optional(),
+  leaveReason: Name(200).optional(),
+});
+export const StudentCreateBody = z.strictObject({
+  ...StudentFields.shape,
+  classId: z.uuid().optional(),
+  classNumber: z.number().int().min(1).max(99).optional(),
+});
+export const StudentUpdateBody = z.strictObject({ ...StudentFields.shape, version: Version });
+export const StudentListItem = z.strictObject({
+  id: z.uuid(),
+  regNo: z.string(),
+  strn: z.string().nullable(),
+  nameZh: z.string().nullable(),
+  nameEn: z.string(),
+  sex: z.enum(['M', 'F']),
+  classId: z.uuid().nullable(),
+  classCode: z.string().nullable(),
+  classNumber: z.number().int().nullable(),
+  status: StudentStatus,
+});
+export const StudentList = z.strictObject({ students: z.array(StudentListItem), total: z.number().int() });
+export const StudentQuery = z.strictObject({
+  /** Part of a Chinese or English name, an STRN or a registration number. */
+  q: z.string().trim().max(100).optional(),
+  classId: z.uuid().optional(),
+  status: StudentStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).max(100000).default(0),
+});
+export const PlacementView = z.strictObject({
+  yearCode: z.string(),
+  classCode: z.string(),
+  classNumber: z.number().int(),
+  fromDate: z.string(),
+  toDate: z.string().nullable(),
+});
+export const StudentDetail = z.strictObject({
+  ...StudentListItem.shape,
+  dateOfBirth: z.string(),
+  idType: IdType,
+  /** Masked, e.g. A123***(*); the full number only through the reveal route, which is audited. */
+  idMasked: z.string(),
+  entryDate: z.string(),
+  leaveDate: z.string().nullable(),
+  leaveReason: z.string().nullable(),
+  version: z.number().int(),
+  history: z.array(PlacementView),
+});
+export const PlacementBody = z.strictObject({ classId: z.uuid(), classNumber: z.number().int().min(1).max(99), fromDate: IsoDate });
+export const RevealBody = z.strictObject({ reason: z.string().trim().min(5).max(200) });
+export const RevealResult = z.strictObject({ idNumber: z.string() });
