@@ -24,6 +24,17 @@ export const AUDIT_ACTIONS = [
   'users.roles_changed',
   'sessions.revoked',
   'school.settings_changed',
+  'school.year_created',
+  'school.year_made_current',
+  'school.class_created',
+  'school.subject_created',
+  'school.class_subject_created',
+  'staff.created',
+  'staff.updated',
+  'students.created',
+  'students.updated',
+  'students.moved',
+  'students.id_revealed',
   'test.event',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,7 +1,10 @@
 import type { Database } from '../../src/server/core/db/types.js';
 
 /** Tables whose content a refused request must leave exactly as it was. */
-const DATA_TABLES = ['schools', 'users', 'recovery_codes', 'roles', 'role_permissions', 'user_roles', 'notifications', 'mail_outbox', 'setup_tokens', 'server_meta'];
+const DATA_TABLES = [
+  'schools', 'users', 'recovery_codes', 'roles', 'role_permissions', 'user_roles', 'notifications', 'mail_outbox', 'setup_tokens', 'server_meta',
+  'school_years', 'staff', 'classes', 'class_teachers', 'subjects', 'class_subjects', 'class_subject_teachers', 'students', 'student_classes',
+];
 
 /**
  * A fingerprint of every data table. Sign-in failures are deliberately recorded (audit log,

@@ -98,6 +98,17 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /api/admin/users/:id/reset-password': { newPassword: 'reset passphrase 12345' },
   'PUT /api/admin/users/:id/roles': { roleIds: [] },
   'PUT /api/admin/settings': { privilegedLimit: 3 },
+  'POST /api/school/years': { startYear: 2026 },
+  'POST /api/school/years/:id/make-current': {},
+  'POST /api/school/classes': { yearId: randomUUID(), code: '5D', level: 'S5', nameZh: '五丁', nameEn: 'Five D', teacherIds: [] },
+  'POST /api/school/subjects': { code: 'ENG', nameZh: '英國語文', nameEn: 'English Language', edbCode: '165' },
+  'POST /api/school/class-subjects': { classId: randomUUID(), subjectId: randomUUID(), medium: 'english', teacherIds: [] },
+  'POST /api/staff': { staffCode: 'T001', nameEn: 'Chan Tai Man', status: 'serving' },
+  'PUT /api/staff/:id': { staffCode: 'T001', nameEn: 'Chan Tai Man', status: 'serving', version: 1 },
+  'POST /api/students': { regNo: 'R0001', nameEn: 'Lee Siu Ming', sex: 'M', dateOfBirth: '2012-03-04', idType: 'hkid', idNumber: 'A123456(3)', entryDate: '2024-09-01', status: 'on_roll' },
+  'PUT /api/students/:id': { regNo: 'R0001', nameEn: 'Lee Siu Ming', sex: 'M', dateOfBirth: '2012-03-04', idType: 'hkid', idNumber: 'A123456(3)', entryDate: '2024-09-01', status: 'on_roll', version: 1 },
+  'POST /api/students/:id/placement': { classId: randomUUID(), classNumber: 5, fromDate: '2026-09-01' },
+  'POST /api/students/:id/reveal-id': { reason: 'checking the enrolment survey' },
 };
 /** Passwords may hold any character (NIST SP 800-63B); they are hashed, never interpreted. */
 const ANY_CHARACTER_FIELDS = new Set(['password', 'newPassword', 'currentPassword']);

@@ -8,7 +8,11 @@ export interface PermissionDef {
   module: string;
   security?: boolean;
   privileged?: boolean;
+  /** Can be limited to the classes a person teaches or is class teacher of (data scope). */
+  scoped?: boolean;
 }
+
+export type Scope = 'school' | 'own_classes';
 
 const defs: PermissionDef[] = [
   { key: 'governance.dashboard.read', module: 'governance' },
@@ -23,6 +27,13 @@ const defs: PermissionDef[] = [
   { key: 'sessions.revoke', module: 'security', security: true },
   { key: 'notify.outbox.read', module: 'notify', security: true },
   { key: 'school.settings.manage', module: 'school', security: true, privileged: true },
+  { key: 'school.setup.manage', module: 'school' },
+  { key: 'classes.read', module: 'school' },
+  { key: 'staff.read', module: 'school' },
+  { key: 'staff.manage', module: 'school' },
+  { key: 'students.read', module: 'school', scoped: true },
+  { key: 'students.manage', module: 'school', scoped: true },
+  { key: 'students.reveal_id', module: 'school', security: true },
 ];
 
 export const CATALOGUE: ReadonlyMap<string, PermissionDef> = new Map(defs.map((d) => [d.key, d]));
@@ -39,23 +50,26 @@ export interface RoleTemplate {
   key: string;
   nameZh: string;
   nameEn: string;
+  /** `permission` for the whole school, `permission:own_classes` for the person's own classes. */
   permissions: string[];
 }
 const all = defs.map((d) => d.key);
+export const permissionKey = (templateEntry: string): string => templateEntry.split(':')[0] as string;
+export const scopeOf = (templateEntry: string): Scope => (templateEntry.endsWith(':own_classes') ? 'own_classes' : 'school');
 export const ROLE_TEMPLATES: RoleTemplate[] = [
   {
     key: 'principal',
     nameZh: '校長',
     nameEn: 'Principal',
-    permissions: ['governance.dashboard.read', 'audit.read', 'users.read', 'roles.read', 'sessions.read'],
+    permissions: ['governance.dashboard.read', 'audit.read', 'users.read', 'roles.read', 'sessions.read', 'classes.read', 'staff.read', 'students.read'],
   },
   {
     key: 'vice_principal',
     nameZh: '副校長',
     nameEn: 'Vice Principal',
-    permissions: ['governance.dashboard.read', 'users.read', 'roles.read'],
+    permissions: ['governance.dashboard.read', 'users.read', 'roles.read', 'classes.read', 'staff.read', 'students.read'],
   },
-  { key: 'panel_head', nameZh: '主任', nameEn: 'Panel Head / Coordinator', permissions: ['users.read'] },
+  { key: 'panel_head', nameZh: '主任', nameEn: 'Panel Head / Coordinator', permissions: ['users.read', 'classes.read', 'staff.read', 'students.read'] },
   { key: 'system_admin', nameZh: '系統管理員', nameEn: 'System Administrator', permissions: all },
   {
     key: 'assistant_system_admin',
@@ -63,9 +77,19 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
     nameEn: 'Assistant System Administrator',
     permissions: ['users.read', 'users.unlock', 'users.reset_password', 'roles.read', 'sessions.read', 'sessions.revoke', 'notify.outbox.read', 'audit.read'],
   },
-  { key: 'seo', nameZh: '學校行政主任', nameEn: 'School Executive Officer', permissions: ['users.read', 'roles.read', 'governance.dashboard.read'] },
-  { key: 'teacher', nameZh: '教師', nameEn: 'Teacher', permissions: [] },
-  { key: 'office_staff', nameZh: '校務處職員', nameEn: 'General Office Staff', permissions: ['users.read'] },
+  {
+    key: 'seo',
+    nameZh: '學校行政主任',
+    nameEn: 'School Executive Officer',
+    permissions: ['users.read', 'roles.read', 'governance.dashboard.read', 'classes.read', 'staff.read', 'staff.manage', 'students.read'],
+  },
+  { key: 'teacher', nameZh: '教師', nameEn: 'Teacher', permissions: ['classes.read', 'staff.read', 'students.read:own_classes'] },
+  {
+    key: 'office_staff',
+    nameZh: '校務處職員',
+    nameEn: 'General Office Staff',
+    permissions: ['users.read', 'classes.read', 'school.setup.manage', 'staff.read', 'students.read', 'students.manage', 'students.reveal_id'],
+  },
   { key: 'technical_support', nameZh: '技術支援人員', nameEn: 'Technical Support', permissions: ['users.read', 'sessions.read', 'users.unlock'] },
 ];
 

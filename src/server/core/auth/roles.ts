@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Queryable } from '../db/types.js';
-import { ROLE_TEMPLATES } from './permissions.js';
+import { ROLE_TEMPLATES, permissionKey, scopeOf } from './permissions.js';
 
 /** Give a new school the role templates of the memo's personnel. Returns role ids by template key. */
 export async function seedRoles(q: Queryable, clock: Clock, schoolId: string): Promise<Map<string, string>> {
@@ -13,7 +13,10 @@ export async function seedRoles(q: Queryable, clock: Clock, schoolId: string): P
     if (!r) throw new Error('role not created');
     ids.set(t.key, r.id);
     if (t.permissions.length) {
-      await q.query('INSERT INTO role_permissions (school_id, role_id, permission) SELECT $1, $2, p FROM unnest($3::text[]) AS p', [schoolId, r.id, t.permissions]);
+      await q.query(
+        'INSERT INTO role_permissions (school_id, role_id, permission, scope) SELECT $1, $2, p, s FROM unnest($3::text[], $4::text[]) AS x(p, s)',
+        [schoolId, r.id, t.permissions.map(permissionKey), t.permissions.map(scopeOf)],
+      );
     }
   }
   return ids;

@@ -15,6 +15,8 @@ export interface Session {
   lastSeenAt: Date;
   rotate: boolean;
   permissions: ReadonlySet<string>;
+  /** Permissions limited to the person's own classes (absent = whole school). */
+  ownClassesOnly: ReadonlySet<string>;
 }
 
 export interface SessionTimeouts {
@@ -40,6 +42,18 @@ interface Row {
 const CHANNEL = 'session_revoked';
 /** last_seen_at is written at most this often, so reads do not turn into writes. */
 const TOUCH_EVERY_MS = 60_000;
+
+/** From `permission:scope` pairs: what is held, and what is held only for one's own classes (the broadest role wins). */
+export function permissionSets(pairs: string[]): { permissions: Set<string>; ownClassesOnly: Set<string> } {
+  const permissions = new Set<string>();
+  const whole = new Set<string>();
+  for (const pair of pairs) {
+    const [p, scope] = pair.split(':') as [string, string];
+    permissions.add(p);
+    if (scope === 'school') whole.add(p);
+  }
+  return { permissions, ownClassesOnly: new Set([...permissions].filter((p) => !whole.has(p))) };
+}
 
 export const tokenHash = (token: string): Buffer => sha256(token);
 
@@ -111,7 +125,7 @@ export class SessionStore {
         createdAt: row.created_at,
         lastSeenAt: row.last_seen_at,
         rotate: row.rotate,
-        permissions: new Set(row.permissions ?? []),
+        ...permissionSets(row.permissions ?? []),
       };
       if (useCache) this.cache.set(key, s);
       this.touched.set(key, s.lastSeenAt.getTime());
@@ -137,7 +151,7 @@ export class SessionStore {
       q.query<Row>(
         `SELECT s.id, s.token_hash, s.school_id, s.user_id, u.username, u.display_name_en, s.stage, s.created_at,
                 s.last_seen_at, s.rotate, u.status,
-                (SELECT array_agg(DISTINCT rp.permission) FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id
+                (SELECT array_agg(DISTINCT rp.permission || ':' || rp.scope) FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id
                   WHERE ur.user_id = s.user_id) AS permissions
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`,
         [hash],

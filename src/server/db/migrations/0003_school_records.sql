@@ -129,3 +129,21 @@ BEGIN
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO sams_app', t);
   END LOOP;
 END $$;
+
+-- Schools set up before this migration: give their template roles the new permissions.
+INSERT INTO role_permissions (school_id, role_id, permission, scope)
+SELECT r.school_id, r.id, g.permission, g.scope
+FROM roles r
+JOIN (VALUES
+  ('system_admin', 'school.setup.manage', 'school'), ('system_admin', 'classes.read', 'school'), ('system_admin', 'staff.read', 'school'),
+  ('system_admin', 'staff.manage', 'school'), ('system_admin', 'students.read', 'school'), ('system_admin', 'students.manage', 'school'),
+  ('system_admin', 'students.reveal_id', 'school'),
+  ('principal', 'classes.read', 'school'), ('principal', 'staff.read', 'school'), ('principal', 'students.read', 'school'),
+  ('vice_principal', 'classes.read', 'school'), ('vice_principal', 'staff.read', 'school'), ('vice_principal', 'students.read', 'school'),
+  ('panel_head', 'classes.read', 'school'), ('panel_head', 'staff.read', 'school'), ('panel_head', 'students.read', 'school'),
+  ('seo', 'classes.read', 'school'), ('seo', 'staff.read', 'school'), ('seo', 'staff.manage', 'school'), ('seo', 'students.read', 'school'),
+  ('teacher', 'classes.read', 'school'), ('teacher', 'staff.read', 'school'), ('teacher', 'students.read', 'own_classes'),
+  ('office_staff', 'classes.read', 'school'), ('office_staff', 'school.setup.manage', 'school'), ('office_staff', 'staff.read', 'school'),
+  ('office_staff', 'students.read', 'school'), ('office_staff', 'students.manage', 'school'), ('office_staff', 'students.reveal_id', 'school')
+) AS g(template_key, permission, scope) ON g.template_key = r.template_key
+ON CONFLICT DO NOTHING;

@@ -1,0 +1,78 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { EmptyBody, IdParam } from '../../../contracts/account.js';
+import {
+  ClassCreateBody, ClassList, ClassQuery, ClassSubjectCreateBody, ClassSubjectList, PlacementBody, RevealBody, RevealResult, StaffCreateBody, StaffList,
+  StaffQuery, StaffUpdateBody, StudentCreateBody, StudentDetail, StudentList, StudentQuery, StudentUpdateBody, SubjectCreateBody, SubjectList, YearCreateBody, YearList,
+} from '../../../contracts/school.js';
+import { type App, sessionOf } from '../../core/http.js';
+import * as school from './service.js';
+
+const Created = { 201: z.strictObject({ id: z.uuid() }) };
+const NoContent = { 204: z.null() };
+const actor = (req: FastifyRequest) => ({ ...sessionOf(req), ip: req.ip });
+
+/** School records: years, classes, subjects, staff, students. */
+export function schoolRoutes(app: App, d: school.SchoolDeps): void {
+  app.get('/api/school/years', { config: { permission: 'classes.read' }, schema: { response: { 200: YearList } } }, async (req) => ({
+    years: await school.listYears(d, sessionOf(req).schoolId),
+  }));
+  app.post('/api/school/years', { config: { permission: 'school.setup.manage' }, schema: { body: YearCreateBody, response: Created } }, async (req, reply) =>
+    reply.code(201).send({ id: await school.createYear(d, actor(req), req.body.startYear) }),
+  );
+  app.post('/api/school/years/:id/make-current', { config: { permission: 'school.setup.manage' }, schema: { params: IdParam, body: EmptyBody, response: NoContent } }, async (req, reply) => {
+    await school.makeCurrent(d, actor(req), req.params.id);
+    return reply.code(204).send(null);
+  });
+
+  app.get('/api/school/classes', { config: { permission: 'classes.read' }, schema: { querystring: ClassQuery, response: { 200: ClassList } } }, async (req) => ({
+    classes: await school.listClasses(d, sessionOf(req).schoolId, req.query.yearId),
+  }));
+  app.post('/api/school/classes', { config: { permission: 'school.setup.manage' }, schema: { body: ClassCreateBody, response: Created } }, async (req, reply) =>
+    reply.code(201).send({ id: await school.createClass(d, actor(req), req.body) }),
+  );
+  app.get('/api/school/classes/:id/subjects', { config: { permission: 'classes.read' }, schema: { params: IdParam, response: { 200: ClassSubjectList } } }, async (req) => ({
+    classSubjects: await school.listClassSubjects(d, sessionOf(req).schoolId, req.params.id),
+  }));
+  app.get('/api/school/subjects', { config: { permission: 'classes.read' }, schema: { response: { 200: SubjectList } } }, async (req) => ({
+    subjects: await school.listSubjects(d, sessionOf(req).schoolId),
+  }));
+  app.post('/api/school/subjects', { config: { permission: 'school.setup.manage' }, schema: { body: SubjectCreateBody, response: Created } }, async (req, reply) =>
+    reply.code(201).send({ id: await school.createSubject(d, actor(req), req.body) }),
+  );
+  app.post('/api/school/class-subjects', { config: { permission: 'school.setup.manage' }, schema: { body: ClassSubjectCreateBody, response: Created } }, async (req, reply) =>
+    reply.code(201).send({ id: await school.createClassSubject(d, actor(req), req.body) }),
+  );
+
+  app.get('/api/staff', { config: { permission: 'staff.read' }, schema: { querystring: StaffQuery, response: { 200: StaffList } } }, async (req) =>
+    school.listStaff(d, sessionOf(req).schoolId, req.query),
+  );
+  app.post('/api/staff', { config: { permission: 'staff.manage' }, schema: { body: StaffCreateBody, response: Created } }, async (req, reply) =>
+    reply.code(201).send({ id: await school.createStaff(d, actor(req), req.body) }),
+  );
+  app.put('/api/staff/:id', { config: { permission: 'staff.manage' }, schema: { params: IdParam, body: StaffUpdateBody, response: NoContent } }, async (req, reply) => {
+    await school.updateStaff(d, actor(req), req.params.id, req.body);
+    return reply.code(204).send(null);
+  });
+
+  app.get('/api/students', { config: { permission: 'students.read' }, schema: { querystring: StudentQuery, response: { 200: StudentList } } }, async (req) =>
+    school.listStudents(d, actor(req), req.query),
+  );
+  app.get('/api/students/:id', { config: { permission: 'students.read' }, schema: { params: IdParam, response: { 200: StudentDetail } } }, async (req) =>
+    school.getStudent(d, actor(req), req.params.id),
+  );
+  app.post('/api/students', { config: { permission: 'students.manage' }, schema: { body: StudentCreateBody, response: Created } }, async (req, reply) =>
+    reply.code(201).send({ id: await school.createStudent(d, actor(req), req.body) }),
+  );
+  app.put('/api/students/:id', { config: { permission: 'students.manage' }, schema: { params: IdParam, body: StudentUpdateBody, response: NoContent } }, async (req, reply) => {
+    await school.updateStudent(d, actor(req), req.params.id, req.body);
+    return reply.code(204).send(null);
+  });
+  app.post('/api/students/:id/placement', { config: { permission: 'students.manage' }, schema: { params: IdParam, body: PlacementBody, response: NoContent } }, async (req, reply) => {
+    await school.moveStudent(d, actor(req), req.params.id, req.body);
+    return reply.code(204).send(null);
+  });
+  app.post('/api/students/:id/reveal-id', { config: { permission: 'students.reveal_id' }, schema: { params: IdParam, body: RevealBody, response: { 200: RevealResult } } }, async (req) => ({
+    idNumber: await school.revealId(d, actor(req), req.params.id, req.body.reason),
+  }));
+}

@@ -1,0 +1,4 @@
+/** The school records module's service: what routes and other modules may call. */
+export * from './years.js';
+export * from './staff.js';
+export * from './students.js';
