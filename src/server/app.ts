@@ -66,6 +66,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   // PostgreSQL text cannot hold NUL; refuse it at the edge rather than fail in the database.
   app.addHook('preValidation', async (req) => {
     if (req.body !== undefined && req.body !== null && JSON.stringify(req.body).includes('\\u0000')) throw new AppError('bad_request');
+    if (req.url.includes('%00') || req.url.includes('\u0000')) throw new AppError('bad_request');
   });
 
   await app.register(cookie);

@@ -23,12 +23,19 @@ export async function openDatabase(config: Config, log: (m: string, e?: unknown)
 async function checkServerKey(db: Database, key: Buffer): Promise<void> {
   const k = subKey(key, 'check');
   const [row] = await db.system((q) => q.query<{ value: string }>(`SELECT value FROM server_meta WHERE key = 'server_key_check'`));
-  if (!row) {
-    await db.system((q) => q.query(`INSERT INTO server_meta (key, value) VALUES ('server_key_check', $1) ON CONFLICT DO NOTHING`, [seal(k, 'server-key-ok')]));
-    return;
+  let value = row?.value;
+  if (!value) {
+    // Two processes starting at once with different keys: the second reads the first one's check.
+    const [stored] = await db.system((q) =>
+      q.query<{ value: string }>(
+        `INSERT INTO server_meta (key, value) VALUES ('server_key_check', $1) ON CONFLICT (key) DO UPDATE SET key = server_meta.key RETURNING value`,
+        [seal(k, 'server-key-ok')],
+      ),
+    );
+    value = stored?.value ?? '';
   }
   try {
-    open(k, row.value);
+    open(k, value);
   } catch {
     throw new Error('The server key (SERVER_KEY or DATA_DIR/server.key) is not the key this database was set up with.');
   }

@@ -173,3 +173,53 @@ describe('governance checks', () => {
     expect(await count()).toBe(once);
   });
 });
+
+describe('found in review', () => {
+  it('a password alone (stage mfa) cannot change the password', async () => {
+    s.clock.advance(60_000);
+    const c = new Client(s, '10.8.0.1');
+    expect((await c.post('/api/auth/login', { username: 'admin1', password: 'correct horse battery staple 42' })).body.stage).toBe('mfa');
+    await c.refreshCsrf();
+    const r = await c.post('/api/account/password', { currentPassword: 'correct horse battery staple 42', newPassword: 'attacker chosen passphrase' });
+    expect(r.status).toBe(401);
+    expect(r.body.code).toBe('mfa_required');
+  });
+
+  it('wrong second-factor codes keep counting across password sign-ins and lock the account', async () => {
+    const u = await createUser(s, admin.client, 'sysadmin9', ['system_admin']);
+    const first = await signIn('sysadmin9', u.password, '10.8.0.2');
+    await first.c.post('/api/account/password', { currentPassword: u.password, newPassword: 'sysadmin nine passphrase' });
+    await first.c.refreshCsrf();
+    const start = await first.c.post('/api/account/mfa/enrol/start');
+    await first.c.post('/api/account/mfa/enrol/confirm', { code: await totpNow(s, start.body.secret) });
+    let last = 0;
+    for (let round = 0; round < 2; round++) {
+      const { c } = await signIn('sysadmin9', 'sysadmin nine passphrase', '10.8.0.3');
+      for (let i = 0; i < 5; i++) last = (await c.post('/api/auth/mfa', { code: '000000' })).status;
+    }
+    expect(last).toBe(423);
+  });
+
+  it('an administrator cannot reset the password of, or unlock, someone holding rights they lack', async () => {
+    const principal = await createUser(s, admin.client, 'principal1', ['principal']);
+    const asa = await createUser(s, admin.client, 'asa0002', ['assistant_system_admin']);
+    const { c } = await signIn('asa0002', asa.password, '10.8.0.4');
+    await c.post('/api/account/password', { currentPassword: asa.password, newPassword: 'assistant two passphrase' });
+    await c.refreshCsrf();
+    const start = await c.post('/api/account/mfa/enrol/start');
+    await c.post('/api/account/mfa/enrol/confirm', { code: await totpNow(s, start.body.secret) });
+    await c.refreshCsrf();
+    const r = await c.post(`/api/admin/users/${principal.id}/reset-password`, { newPassword: 'takeover passphrase 1' });
+    expect(r.body.code).toBe('grant_not_held');
+    expect((await c.post(`/api/admin/users/${principal.id}/unlock`)).body.code).toBe('grant_not_held');
+    // A teacher reads students, which the assistant cannot: refused too. Someone with no more rights than the assistant: fine.
+    const teacher = await createUser(s, admin.client, 'teacher77', ['teacher']);
+    expect((await c.post(`/api/admin/users/${teacher.id}/reset-password`, { newPassword: 'a fair reset passphrase' })).body.code).toBe('grant_not_held');
+    const newcomer = await createUser(s, admin.client, 'newcomer1', []);
+    expect((await c.post(`/api/admin/users/${newcomer.id}/reset-password`, { newPassword: 'a fair reset passphrase' })).status).toBe(204);
+  });
+
+  it('a NUL character in a query string is a 400, not a 500', async () => {
+    expect((await admin.client.get('/api/audit?actor=%00')).status).toBe(400);
+  });
+});

@@ -8,14 +8,15 @@ import { AppError } from './errors.js';
  * - `permission`: a catalogue permission, fully signed in;
  * - `self`: any fully signed-in person, acting on their own records only;
  * - `public: true`: no session needed.
- * `partial: true` additionally lets a person who is still signing in (MFA, enrolment,
- * password change) call a `self` route.
+ * `partial` additionally lets a person who is still signing in (MFA, enrolment, password change)
+ * call a `self` route: in the listed stages, or in any stage with `true`.
  */
 export interface RouteAccess {
   permission?: string;
   self?: true;
   public?: true;
-  partial?: true;
+  /** Sign-in stages (besides `done`) in which a `self` route may be called; `true` = any. */
+  partial?: true | ('mfa' | 'enrol' | 'password')[];
 }
 
 declare module 'fastify' {

@@ -92,7 +92,7 @@ export function installGuard(app: App, deps: GuardDeps, publicPrefixes: string[]
       s = next.session;
     }
     req.session = s;
-    if (s.stage !== 'done' && !(cfg.self && cfg.partial)) throw new AppError(STAGE_ERROR[s.stage]);
+    if (s.stage !== 'done' && !(cfg.self && (cfg.partial === true || cfg.partial?.includes(s.stage)))) throw new AppError(STAGE_ERROR[s.stage]);
     if (cfg.permission && !s.permissions.has(cfg.permission)) throw new AppError('forbidden');
   });
 

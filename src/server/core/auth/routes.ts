@@ -25,7 +25,7 @@ export function authRoutes(app: App, d: auth.AuthDeps): void {
     return { stage: r.stage };
   });
 
-  app.post('/api/auth/mfa', { config: { self: true, partial: true }, schema: { body: MfaBody, response: { 200: LoginResult } } }, async (req, reply) => {
+  app.post('/api/auth/mfa', { config: { self: true, partial: ['mfa'] }, schema: { body: MfaBody, response: { 200: LoginResult } } }, async (req, reply) => {
     const r = await auth.verifyMfa(d, sessionOf(req), req.body.code, origin(req));
     setSessionCookie(req, reply, r.token, secure);
     return { stage: r.stage };
@@ -65,11 +65,11 @@ export function authRoutes(app: App, d: auth.AuthDeps): void {
     });
   });
 
-  app.post('/api/account/mfa/enrol/start', { config: { self: true, partial: true }, schema: { body: EmptyBody, response: { 200: MfaEnrolStart } } }, async (req) =>
+  app.post('/api/account/mfa/enrol/start', { config: { self: true, partial: ['enrol'] }, schema: { body: EmptyBody, response: { 200: MfaEnrolStart } } }, async (req) =>
     auth.startEnrolment(d, sessionOf(req), origin(req)),
   );
 
-  app.post('/api/account/mfa/enrol/confirm', { config: { self: true, partial: true }, schema: { body: MfaEnrolConfirmBody, response: { 200: RecoveryCodes } } }, async (req, reply) => {
+  app.post('/api/account/mfa/enrol/confirm', { config: { self: true, partial: ['enrol'] }, schema: { body: MfaEnrolConfirmBody, response: { 200: RecoveryCodes } } }, async (req, reply) => {
     const r = await auth.confirmEnrolment(d, sessionOf(req), req.body.code, origin(req));
     setSessionCookie(req, reply, r.token, secure);
     return { recoveryCodes: r.codes };
@@ -79,7 +79,7 @@ export function authRoutes(app: App, d: auth.AuthDeps): void {
     recoveryCodes: await auth.regenerateRecoveryCodes(d, sessionOf(req), req.body.code, origin(req)),
   }));
 
-  app.post('/api/account/password', { config: { self: true, partial: true }, schema: { body: ChangePasswordBody, response: NoContent } }, async (req, reply) => {
+  app.post('/api/account/password', { config: { self: true, partial: ['password'] }, schema: { body: ChangePasswordBody, response: NoContent } }, async (req, reply) => {
     const r = await auth.changePassword(d, sessionOf(req), req.body.currentPassword, req.body.newPassword, origin(req));
     setSessionCookie(req, reply, r.token, secure);
     return reply.code(204).send(null);

@@ -163,7 +163,9 @@ export async function login(d: AuthDeps, username: string, password: string, ori
   }
   const stage = firstStage({ enrolled: !!u.mfa_enrolled_at, mustChange: u.must_change_password, mfaRequired: u.mfa_required });
   const token = await d.db.schoolTx(u.school_id, async (q) => {
-    await q.query('DELETE FROM auth_failures WHERE user_id = $1', [u.id]);
+    // Failures are forgotten only when sign-in is complete: a right password must not reset the
+    // count of wrong second-factor codes.
+    if (stage === 'done') await q.query('DELETE FROM auth_failures WHERE user_id = $1', [u.id]);
     if (stage === 'done') await q.query('UPDATE users SET last_login_at = $2 WHERE id = $1', [u.id, now]);
     const s = await d.sessions.create(q, { schoolId: u.school_id, userId: u.id, stage, ip: origin.ip, userAgent: origin.userAgent });
     await audit(q, d.clock, {
@@ -197,11 +199,13 @@ export async function verifyMfa(d: AuthDeps, s: Session, code: string, origin: O
   }
   const result = await d.db.schoolTx(s.schoolId, async (q) => {
     if (how === 'totp') {
-      await q.query('UPDATE users SET totp_last_step = $2 WHERE id = $1', [u.id, step]);
+      // Atomic: of two requests with the same code, only one moves the step forward.
+      const moved = await q.query('UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id', [u.id, step]);
+      if (!moved.length) how = null;
     } else {
       const used = await q.query(
         `UPDATE recovery_codes SET used_at = $3 WHERE id = (
-           SELECT id FROM recovery_codes WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL LIMIT 1) RETURNING id`,
+           SELECT id FROM recovery_codes WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL LIMIT 1) AND used_at IS NULL RETURNING id`,
         [u.id, hashRecoveryCode(code), now],
       );
       if (used.length) how = 'recovery';
@@ -287,7 +291,8 @@ export async function regenerateRecoveryCodes(d: AuthDeps, s: Session, code: str
     throw new AppError('mfa_invalid');
   }
   return d.db.schoolTx(s.schoolId, async (q) => {
-    await q.query('UPDATE users SET totp_last_step = $2 WHERE id = $1', [u.id, step]);
+    const moved = await q.query('UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id', [u.id, step]);
+    if (!moved.length) throw new AppError('mfa_invalid');
     const codes = await replaceRecoveryCodes(q, s);
     await audit(q, d.clock, { schoolId: s.schoolId, actorId: u.id, actorName: u.username, ip: origin.ip, action: 'auth.recovery_codes_regenerated', target: `user:${u.id}` });
     return codes;
@@ -301,6 +306,9 @@ export async function changePassword(
   next: string,
   origin: Origin,
 ): Promise<{ token: string; stage: SessionStage }> {
+  // Only someone fully signed in, or asked to change it, may change the password: a password alone
+  // (stage `mfa`) must not be enough to lock the owner out.
+  if (s.stage !== 'done' && s.stage !== 'password') throw new AppError('mfa_required');
   const u = await d.db.school(s.schoolId, (q) => userById(q, s.userId));
   const policy = checkPassword(next, [u.username, u.display_name_en, u.display_name_zh, u.email?.split('@')[0]]);
   if (policy) throw new AppError(policy);

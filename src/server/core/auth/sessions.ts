@@ -2,6 +2,7 @@ import type { SessionStage } from '../../../contracts/auth.js';
 import type { Clock } from '../clock.js';
 import { randomToken, sha256 } from '../crypto/secrets.js';
 import type { Database, Queryable } from '../db/types.js';
+import { AppError } from '../errors.js';
 
 export interface Session {
   id: string;
@@ -65,6 +66,8 @@ export const tokenHash = (token: string): Buffer => sha256(token);
 export class SessionStore {
   private cache = new Map<string, Session>();
   private touched = new Map<string, number>();
+  /** Bumped on every invalidation, so a load that raced with one is not cached. */
+  private generation = 0;
 
   constructor(
     private db: Database,
@@ -77,10 +80,14 @@ export class SessionStore {
     await this.db.listen(
       CHANNEL,
       (payload) => {
+        this.generation++;
         if (payload === '*') this.cache.clear();
         else this.cache.delete(payload);
       },
-      () => this.cache.clear(),
+      () => {
+        this.generation++;
+        this.cache.clear();
+      },
     );
   }
 
@@ -111,7 +118,9 @@ export class SessionStore {
     const key = hash.toString('base64url');
     const useCache = this.db.listening();
     let s = useCache ? this.cache.get(key) : undefined;
+    const cached = !!s;
     if (!s) {
+      const generation = this.generation;
       const row = await this.load(hash);
       if (!row || row.status !== 'active') return null;
       s = {
@@ -127,13 +136,19 @@ export class SessionStore {
         rotate: row.rotate,
         ...permissionSets(row.permissions ?? []),
       };
-      if (useCache) this.cache.set(key, s);
+      if (useCache && generation === this.generation) this.cache.set(key, s);
       this.touched.set(key, s.lastSeenAt.getTime());
     }
     const now = this.clock.now();
     if (this.isExpired(s, now)) {
-      await this.revoke([hash]);
-      return null;
+      // Another process may have seen more recent activity: decide on the stored row.
+      const row = cached ? await this.load(hash) : undefined;
+      if (row && !this.isExpired({ createdAt: row.created_at, lastSeenAt: row.last_seen_at }, now)) {
+        s.lastSeenAt = row.last_seen_at;
+      } else {
+        await this.revoke([hash]);
+        return null;
+      }
     }
     s.lastSeenAt = now;
     const last = this.touched.get(key) ?? 0;
@@ -162,7 +177,9 @@ export class SessionStore {
 
   /** Replace a session by a new id (at login steps and on any change of rights). */
   async rotate(q: Queryable, old: Session, stage: SessionStage, ip: string | null, userAgent: string | null): Promise<string> {
-    await q.query('DELETE FROM sessions WHERE token_hash = $1', [old.tokenHash]);
+    // Only one of two concurrent requests may turn a session into a new one.
+    const gone = await q.query('DELETE FROM sessions WHERE token_hash = $1 RETURNING id', [old.tokenHash]);
+    if (!gone.length) throw new AppError('session_expired');
     const { token } = await this.create(q, { schoolId: old.schoolId, userId: old.userId, stage, ip, userAgent, createdAt: old.createdAt });
     return token;
   }
@@ -175,6 +192,7 @@ export class SessionStore {
   }
 
   async forget(hashes: Buffer[]): Promise<void> {
+    this.generation++;
     for (const h of hashes) {
       const key = h.toString('base64url');
       this.cache.delete(key);

@@ -7,14 +7,13 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 type Client = pg.PoolClient;
 
 export function openPg(url: string, poolSize: number, log: (msg: string, err?: unknown) => void): Database {
-  const systemPool = new pg.Pool({ connectionString: url, max: Math.max(2, Math.floor(poolSize / 4)) });
+  const systemPool = new pg.Pool({ connectionString: url, max: Math.max(3, Math.floor(poolSize / 4)) });
   const appPool = new pg.Pool({ connectionString: url, max: poolSize });
   // Each application connection takes the application role once; which school it is set to is
   // remembered per connection, so a request pays no extra round trip when the school is the same.
   const schoolOf = new WeakMap<Client, string>();
-  appPool.on('connect', (c) => {
-    c.query(`SET ROLE ${APP_ROLE}`).catch((err) => log('could not set application role', err));
-  });
+  // A connection is used for a school only after SET ROLE has succeeded on it: never outside RLS.
+  const inRole = new WeakSet<Client>();
   systemPool.on('error', (err) => log('idle system connection failed', err));
   appPool.on('error', (err) => log('idle application connection failed', err));
 
@@ -42,6 +41,10 @@ export function openPg(url: string, poolSize: number, log: (msg: string, err?: u
     const c = await appPool.connect();
     let broken: Error | undefined;
     try {
+      if (!inRole.has(c)) {
+        await c.query(`SET ROLE ${APP_ROLE}`);
+        inRole.add(c);
+      }
       if (schoolOf.get(c) !== id) {
         schoolOf.delete(c);
         await c.query(`SELECT set_config('app.school_id', $1, false)`, [id]);

@@ -20,30 +20,37 @@ export function cleanupJob(t: SessionTimeouts): Job {
   };
 }
 
-/** Send queued e-mail through SMTP. Each message is locked while sent, so two processes never send it twice. */
+/**
+ * Send queued e-mail through SMTP. Each message is claimed for 5 minutes in a short transaction,
+ * sent with no transaction open (a slow mail server holds up nothing else), then marked.
+ */
 export function mailJob(mailer: Mailer): Job {
   return {
     name: 'mail',
     everyMs: 30_000,
     async run({ db, now }) {
       if (!mailer.configured) return;
-      for (;;) {
-        const sent = await db.systemTx(async (q) => {
-          const [m] = await q.query<{ id: string; to_addr: string; subject: string; body: string; attempts: number }>(
-            `SELECT id, to_addr, subject, body, attempts FROM mail_outbox WHERE status = 'queued' ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      for (let i = 0; i < 100; i++) {
+        const [m] = await db.system((q) =>
+          q.query<{ id: string; to_addr: string; subject: string; body: string; attempts: number }>(
+            `UPDATE mail_outbox SET claimed_until = $1::timestamptz + interval '5 minutes' WHERE id = (
+               SELECT id FROM mail_outbox WHERE status = 'queued' AND (claimed_until IS NULL OR claimed_until < $1)
+               ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+             RETURNING id, to_addr, subject, body, attempts`,
+            [now],
+          ),
+        );
+        if (!m) return;
+        try {
+          await mailer.send({ to: m.to_addr, subject: m.subject, text: m.body });
+          await db.system((q) => q.query(`UPDATE mail_outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1, claimed_until = NULL WHERE id = $1`, [m.id, now]));
+        } catch (err) {
+          const failed = m.attempts + 1 >= 5;
+          await db.system((q) =>
+            q.query('UPDATE mail_outbox SET attempts = attempts + 1, error = $2, status = $3 WHERE id = $1', [m.id, String((err as Error).message).slice(0, 500), failed ? 'failed' : 'queued']),
           );
-          if (!m) return false;
-          try {
-            await mailer.send({ to: m.to_addr, subject: m.subject, text: m.body });
-            await q.query(`UPDATE mail_outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1 WHERE id = $1`, [m.id, now]);
-          } catch (err) {
-            const failed = m.attempts + 1 >= 5;
-            await q.query('UPDATE mail_outbox SET attempts = attempts + 1, error = $2, status = $3 WHERE id = $1', [m.id, String((err as Error).message).slice(0, 500), failed ? 'failed' : 'queued']);
-            if (!failed) return false; // try again on the next tick
-          }
-          return true;
-        });
-        if (!sent) return;
+          // The claim stays until it runs out: the next try comes after 5 minutes.
+        }
       }
     },
   };

@@ -106,6 +106,15 @@ export async function createUser(d: AuthDeps, a: Actor, body: z.infer<typeof Use
   }
 }
 
+/** Acting on an account (reset, unlock) needs every right that account holds: no taking over a stronger one. */
+async function assertOutranks(q: Queryable, a: Actor, userId: string): Promise<void> {
+  const rows = await q.query<{ permission: string }>(
+    'SELECT DISTINCT rp.permission FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE ur.user_id = $1',
+    [userId],
+  );
+  if (notHeld(a.permissions, rows.map((r) => r.permission)).length) throw new AppError('grant_not_held');
+}
+
 async function targetUser(q: Queryable, id: string) {
   const [u] = await q.query<{ id: string; username: string; display_name_en: string; display_name_zh: string | null; email: string | null }>(
     'SELECT id, username, display_name_en, display_name_zh, email FROM users WHERE id = $1 FOR UPDATE',
@@ -118,6 +127,7 @@ async function targetUser(q: Queryable, id: string) {
 export async function unlockUser(d: AuthDeps, a: Actor, userId: string): Promise<void> {
   await d.db.schoolTx(a.schoolId, async (q) => {
     const u = await targetUser(q, userId);
+    await assertOutranks(q, a, u.id);
     await q.query('UPDATE users SET locked_until = NULL WHERE id = $1', [u.id]);
     await q.query('DELETE FROM auth_failures WHERE user_id = $1', [u.id]);
     await audit(q, d.clock, { ...who(a), action: 'users.unlocked', target: `user:${u.id}`, details: { username: u.username } });
@@ -135,6 +145,7 @@ export async function resetPassword(d: AuthDeps, a: Actor, userId: string, newPa
   const hash = await hashFor(d, newPassword);
   const hashes = await d.db.schoolTx(a.schoolId, async (q) => {
     const u = await targetUser(q, userId);
+    await assertOutranks(q, a, u.id);
     await q.query(
       `UPDATE users SET password_hash = $2, password_changed_at = $3, must_change_password = true, locked_until = NULL, version = version + 1 WHERE id = $1`,
       [u.id, hash, d.clock.now()],
@@ -149,6 +160,8 @@ export async function resetPassword(d: AuthDeps, a: Actor, userId: string, newPa
 export async function setUserRoles(d: AuthDeps, a: Actor, userId: string, roleIds: string[]): Promise<void> {
   const wanted = [...new Set(roleIds)];
   const hashes = await d.db.schoolTx(a.schoolId, async (q) => {
+    // One role change at a time per school, so two administrators cannot remove each other's rights at once.
+    await q.query('SELECT id FROM schools WHERE id = $1 FOR UPDATE', [a.schoolId]);
     const u = await targetUser(q, userId);
     const current = (await q.query<{ role_id: string }>('SELECT role_id FROM user_roles WHERE user_id = $1', [u.id])).map((r) => r.role_id);
     const added = wanted.filter((r) => !current.includes(r));
