@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { UserCreateBody } from '../../../contracts/admin.js';
 import { audit } from '../../core/audit/audit.js';
 import { checkPassword } from '../../core/auth/password.js';
-import { CATALOGUE, PRIVILEGED_PERMISSIONS, notHeld } from '../../core/auth/permissions.js';
+import { CATALOGUE, PRIVILEGED_PERMISSIONS } from '../../core/auth/permissions.js';
 import { type AuthDeps, hashFor } from '../../core/auth/service.js';
 import type { Session } from '../../core/auth/sessions.js';
 import type { Queryable } from '../../core/db/types.js';
@@ -43,15 +43,28 @@ export async function listRoles(d: Pick<AuthDeps, 'db'>, schoolId: string) {
   return rows.map((r) => ({ id: r.id, key: r.template_key, nameZh: r.name_zh, nameEn: r.name_en, permissions: r.permissions ?? [], memberCount: r.members }));
 }
 
+/** What a set of roles grants: each permission as `key:scope` (scope: school | own_classes). */
 async function permissionsOfRoles(q: Queryable, roleIds: string[]): Promise<{ found: number; permissions: string[] }> {
   if (roleIds.length === 0) return { found: 0, permissions: [] };
   const [r] = await q.query<{ found: number; permissions: string[] | null }>(
     `SELECT (SELECT count(*) FROM roles WHERE id = ANY($1)) AS found,
-            (SELECT array_agg(DISTINCT permission) FROM role_permissions WHERE role_id = ANY($1)) AS permissions`,
+            (SELECT array_agg(DISTINCT permission || ':' || scope) FROM role_permissions WHERE role_id = ANY($1)) AS permissions`,
     [roleIds],
   );
   return { found: r?.found ?? 0, permissions: r?.permissions ?? [] };
 }
+
+/**
+ * Nobody grants (or takes away, or takes over) what they do not hold — scope included: holding a
+ * permission for one's own classes does not allow granting it for the whole school.
+ */
+function lacks(a: Actor, pairs: string[]): boolean {
+  return pairs.some((pair) => {
+    const [p, scope] = pair.split(':') as [string, string | undefined];
+    return !a.permissions.has(p) || (scope === 'school' && a.ownClassesOnly.has(p));
+  });
+}
+const keysOf = (pairs: string[]) => pairs.map((p) => p.split(':')[0] as string);
 
 /** At least one active person must keep the right to assign roles. */
 async function assertAdminRemains(q: Queryable): Promise<void> {
@@ -85,7 +98,7 @@ export async function createUser(d: AuthDeps, a: Actor, body: z.infer<typeof Use
     const { id, hashes } = await d.db.schoolTx(a.schoolId, async (q) => {
       const roles = await permissionsOfRoles(q, body.roleIds);
       if (roles.found !== new Set(body.roleIds).size) throw new AppError('not_found');
-      if (notHeld(a.permissions, roles.permissions).length) throw new AppError('grant_not_held');
+      if (lacks(a, roles.permissions)) throw new AppError('grant_not_held');
       const [u] = await q.query<{ id: string }>(
         `INSERT INTO users (school_id, username, display_name_zh, display_name_en, email, password_hash, password_changed_at, must_change_password, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, true, $7) RETURNING id`,
@@ -96,7 +109,7 @@ export async function createUser(d: AuthDeps, a: Actor, body: z.infer<typeof Use
         await q.query('INSERT INTO user_roles (school_id, user_id, role_id, granted_at, granted_by) VALUES ($1, $2, $3, $4, $5)', [a.schoolId, u.id, roleId, now, a.userId]);
       }
       await audit(q, d.clock, { ...who(a), action: 'users.created', target: `user:${u.id}`, details: { username: body.username, roles: [...new Set(body.roleIds)] } });
-      await announcePrivilegeChange(d, q, a, body.username, roles.permissions, 'granted');
+      await announcePrivilegeChange(d, q, a, body.username, keysOf(roles.permissions), 'granted');
       return { id: u.id, hashes: [] as Buffer[] };
     });
     await d.sessions.forget(hashes);
@@ -109,10 +122,10 @@ export async function createUser(d: AuthDeps, a: Actor, body: z.infer<typeof Use
 /** Acting on an account (reset, unlock) needs every right that account holds: no taking over a stronger one. */
 async function assertOutranks(q: Queryable, a: Actor, userId: string): Promise<void> {
   const rows = await q.query<{ permission: string }>(
-    'SELECT DISTINCT rp.permission FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE ur.user_id = $1',
+    `SELECT DISTINCT rp.permission || ':' || rp.scope AS permission FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE ur.user_id = $1`,
     [userId],
   );
-  if (notHeld(a.permissions, rows.map((r) => r.permission)).length) throw new AppError('grant_not_held');
+  if (lacks(a, rows.map((r) => r.permission))) throw new AppError('grant_not_held');
 }
 
 async function targetUser(q: Queryable, id: string) {
@@ -171,7 +184,7 @@ export async function setUserRoles(d: AuthDeps, a: Actor, userId: string, roleId
     if (addedPerms.found !== added.length) throw new AppError('not_found');
     const removedPerms = await permissionsOfRoles(q, removed);
     // Granting needs the granter to hold every right granted; so does taking rights away.
-    if (notHeld(a.permissions, [...addedPerms.permissions, ...removedPerms.permissions]).length) throw new AppError('grant_not_held');
+    if (lacks(a, [...addedPerms.permissions, ...removedPerms.permissions])) throw new AppError('grant_not_held');
     const now = d.clock.now();
     if (removed.length) await q.query('DELETE FROM user_roles WHERE user_id = $1 AND role_id = ANY($2)', [u.id, removed]);
     for (const roleId of added) {
@@ -179,8 +192,8 @@ export async function setUserRoles(d: AuthDeps, a: Actor, userId: string, roleId
     }
     await assertAdminRemains(q);
     await audit(q, d.clock, { ...who(a), action: 'users.roles_changed', target: `user:${u.id}`, details: { username: u.username, added, removed } });
-    await announcePrivilegeChange(d, q, a, u.username, addedPerms.permissions, 'granted');
-    await announcePrivilegeChange(d, q, a, u.username, removedPerms.permissions, 'removed');
+    await announcePrivilegeChange(d, q, a, u.username, keysOf(addedPerms.permissions), 'granted');
+    await announcePrivilegeChange(d, q, a, u.username, keysOf(removedPerms.permissions), 'removed');
     return d.sessions.rightsChanged(q, u.id);
   });
   await d.sessions.forget(hashes);
