@@ -35,6 +35,8 @@ export const AUDIT_ACTIONS = [
   'students.updated',
   'students.moved',
   'students.id_revealed',
+  'school.imported',
+  'school.exported',
   'test.event',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

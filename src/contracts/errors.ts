@@ -41,6 +41,8 @@ export const ERROR_CODES = [
   'class_code_taken',
   'subject_code_taken',
   'dates_out_of_order',
+  'file_not_spreadsheet',
+  'import_invalid',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

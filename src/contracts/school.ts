@@ -119,7 +119,8 @@ export const StudentCreateBody = z.strictObject({
   classId: z.uuid().optional(),
   classNumber: z.number().int().min(1).max(99).optional(),
 });
-export const StudentUpdateBody = z.strictObject({ ...StudentFields.shape, version: Version });
+/** `idNumber` may be left out: the editor only ever sees it masked, and the stored number is kept. */
+export const StudentUpdateBody = z.strictObject({ ...StudentFields.shape, idNumber: StudentFields.shape.idNumber.optional(), version: Version });
 export const StudentListItem = z.strictObject({
   id: z.uuid(),
   regNo: z.string(),
@@ -163,3 +164,32 @@ export const StudentDetail = z.strictObject({
 export const PlacementBody = z.strictObject({ classId: z.uuid(), classNumber: z.number().int().min(1).max(99), fromDate: IsoDate });
 export const RevealBody = z.strictObject({ reason: z.string().trim().min(5).max(200) });
 export const RevealResult = z.strictObject({ idNumber: z.string() });
+
+// ---- Import and export ---------------------------------------------------------------------
+export const ImportKind = z.enum(['students', 'staff', 'classes', 'class_subjects']);
+export const ImportParams = z.strictObject({ kind: ImportKind });
+/** The file travels as base64 in JSON (so every route keeps one validated body shape); up to 8 MB. */
+export const ImportBody = z.strictObject({
+  fileName: z.string().trim().min(1).max(200).regex(/^[^\u0000-\u001f<>]+$/),
+  contentBase64: z.string().max(11_200_000).regex(/^[A-Za-z0-9+/=\r\n]*$/),
+});
+export const ImportIssue = z.strictObject({
+  /** Row number as the spreadsheet shows it (the header is row 1). 0 = the file as a whole. */
+  row: z.number().int(),
+  column: z.string(),
+  value: z.string(),
+  /** Machine code, translated by the web (`importIssues.<code>`). */
+  code: z.string(),
+});
+export const ImportReport = z.strictObject({
+  kind: ImportKind,
+  rows: z.number().int(),
+  create: z.number().int(),
+  update: z.number().int(),
+  unchanged: z.number().int(),
+  issues: z.array(ImportIssue),
+  /** True only for a commit that wrote everything. */
+  committed: z.boolean(),
+});
+export const ExportQuery = z.strictObject({ format: z.enum(['csv', 'xlsx']).default('csv'), classId: z.uuid().optional() });
+export const ExportParams = z.strictObject({ kind: z.enum(['students', 'staff']) });

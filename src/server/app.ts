@@ -17,7 +17,7 @@ import { notifyRoutes } from './core/notify/routes.js';
 import { setupRoutes } from './core/setup/routes.js';
 import { accessRoutes } from './modules/access/routes.js';
 import { governanceRoutes } from './modules/governance/routes.js';
-import { schoolRoutes } from './modules/school/routes.js';
+import { importExportRoutes, schoolRoutes } from './modules/school/routes.js';
 import { WEB_DIR } from './paths.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -121,6 +121,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   notifyRoutes(app, deps);
   governanceRoutes(app, deps);
   schoolRoutes(app, deps);
+  importExportRoutes(app, deps);
 
   if (existsSync(WEB_DIR)) await app.register(fastifyStatic, { root: WEB_DIR, wildcard: false, index: ['index.html'] });
 

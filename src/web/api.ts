@@ -13,6 +13,21 @@ import type {
 import type { Dashboard, CheckView } from '../contracts/governance.js';
 import type { AuditPage, AuditEntry, OutboxPage, OutboxEntry } from '../contracts/audit.js';
 import type { RoleList, RoleView, SchoolSettings, UserList, UserView } from '../contracts/admin.js';
+import type {
+  ClassList,
+  ClassView,
+  PlacementView,
+  RevealResult,
+  StaffList,
+  StaffView,
+  StudentDetail,
+  StudentList,
+  StudentListItem,
+  SubjectList,
+  SubjectView,
+  YearList,
+  YearView,
+} from '../contracts/school.js';
 
 export type Me = z.infer<typeof MeSchema>;
 export type SetupStatusView = z.infer<typeof SetupStatus>;
@@ -35,6 +50,22 @@ export type User = z.infer<typeof UserView>;
 export type RoleListView = z.infer<typeof RoleList>;
 export type Role = z.infer<typeof RoleView>;
 export type SchoolSettingsView = z.infer<typeof SchoolSettings>;
+export type YearListView = z.infer<typeof YearList>;
+export type Year = z.infer<typeof YearView>;
+export type ClassListView = z.infer<typeof ClassList>;
+export type SchoolClass = z.infer<typeof ClassView>;
+export type SubjectListView = z.infer<typeof SubjectList>;
+export type Subject = z.infer<typeof SubjectView>;
+export type StaffListView = z.infer<typeof StaffList>;
+export type StaffMember = z.infer<typeof StaffView>;
+export type StudentListView = z.infer<typeof StudentList>;
+export type StudentRow = z.infer<typeof StudentListItem>;
+export type StudentDetailView = z.infer<typeof StudentDetail>;
+export type Placement = z.infer<typeof PlacementView>;
+export type RevealResultView = z.infer<typeof RevealResult>;
+export interface Created {
+  id: string;
+}
 
 export interface FieldProblem {
   path: string;

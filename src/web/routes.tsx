@@ -11,7 +11,11 @@ import { SetupPage } from './modules/access/SetupPage.js';
 import { UsersPage } from './modules/access/UsersPage.js';
 import { HomePage } from './modules/governance/DashboardPage.js';
 import { OutboxPage } from './modules/notify/OutboxPage.js';
+import { SchoolSetupPage } from './modules/school/SchoolSetupPage.js';
 import { SettingsPage } from './modules/school/SettingsPage.js';
+import { StaffPage } from './modules/staff/StaffPage.js';
+import { StudentDetailPage } from './modules/students/StudentDetailPage.js';
+import { StudentsPage } from './modules/students/StudentsPage.js';
 import { AuditPage } from './modules/security/AuditPage.js';
 import { SessionsPage } from './modules/security/SessionsPage.js';
 
@@ -55,6 +59,10 @@ export function AppRoutes() {
           <Route path="/admin/sessions" element={<RequirePermission permission="sessions.read"><SessionsPage /></RequirePermission>} />
           <Route path="/admin/outbox" element={<RequirePermission permission="notify.outbox.read"><OutboxPage /></RequirePermission>} />
           <Route path="/admin/settings" element={<RequirePermission permission="school.settings.manage"><SettingsPage /></RequirePermission>} />
+          <Route path="/students" element={<RequirePermission permission="students.read"><StudentsPage /></RequirePermission>} />
+          <Route path="/students/:id" element={<RequirePermission permission="students.read"><StudentDetailPage /></RequirePermission>} />
+          <Route path="/staff" element={<RequirePermission permission="staff.read"><StaffPage /></RequirePermission>} />
+          <Route path="/school/setup" element={<RequirePermission permission="classes.read"><SchoolSetupPage /></RequirePermission>} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Route>

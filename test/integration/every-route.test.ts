@@ -109,6 +109,12 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'PUT /api/students/:id': { regNo: 'R0001', nameEn: 'Lee Siu Ming', sex: 'M', dateOfBirth: '2012-03-04', idType: 'hkid', idNumber: 'A123456(3)', entryDate: '2024-09-01', status: 'on_roll', version: 1 },
   'POST /api/students/:id/placement': { classId: randomUUID(), classNumber: 5, fromDate: '2026-09-01' },
   'POST /api/students/:id/reveal-id': { reason: 'checking the enrolment survey' },
+  // Not a spreadsheet (a few binary bytes): every variant below must be refused before anything is read.
+  ...Object.fromEntries(
+    ['students', 'staff', 'classes', 'class_subjects'].flatMap((k) =>
+      ['preview', 'commit'].map((step) => [`POST /api/imports/${k}/${step}`, { fileName: 'students.xlsx', contentBase64: 'AAECAw==' }]),
+    ),
+  ),
 };
 /** Passwords may hold any character (NIST SP 800-63B); they are hashed, never interpreted. */
 const ANY_CHARACTER_FIELDS = new Set(['password', 'newPassword', 'currentPassword']);

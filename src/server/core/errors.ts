@@ -42,6 +42,8 @@ const STATUS: Record<ErrorCode, number> = {
   class_code_taken: 409,
   subject_code_taken: 409,
   dates_out_of_order: 400,
+  file_not_spreadsheet: 415,
+  import_invalid: 422,
   internal: 500,
 };
 

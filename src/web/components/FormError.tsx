@@ -1,14 +1,18 @@
 import { Alert, List, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import type { ErrorCode } from '../../contracts/errors.js';
 import { ApiError } from '../api.js';
 
-/** Translates a server problem (by its stable code) for display; never shows a server sentence. */
-export function FormError({ error, testId = 'form-error' }: { error: unknown; testId?: string }) {
+/**
+ * Translates a server problem (by its stable code) for display; never shows a server sentence.
+ * `messages` lets a screen word a code for its own record, e.g. version_conflict → students.versionConflict.
+ */
+export function FormError({ error, testId = 'form-error', messages }: { error: unknown; testId?: string; messages?: Partial<Record<ErrorCode, string>> }) {
   const { t } = useTranslation();
   if (!error) return null;
   const problem = error instanceof ApiError ? error : null;
   const code = problem?.code ?? 'internal';
-  const message = t(`errors.${code}`, { defaultValue: t('errors.internal') });
+  const message = t(messages?.[code] ?? `errors.${code}`, { defaultValue: t('errors.internal') });
   const minutes = problem?.retryAfter ? Math.max(1, Math.ceil(problem.retryAfter / 60)) : null;
   return (
     <Alert color="red" variant="outline" role="alert" data-testid={testId} data-code={code}>

@@ -23,6 +23,14 @@ interface NavGroup {
 const NAV: NavGroup[] = [
   { labelKey: 'nav.governance', items: [{ id: 'dashboard', to: '/', labelKey: 'nav.dashboard', permission: 'governance.dashboard.read' }] },
   {
+    labelKey: 'nav.records',
+    items: [
+      { id: 'students', to: '/students', labelKey: 'nav.students', permission: 'students.read' },
+      { id: 'staff', to: '/staff', labelKey: 'nav.staff', permission: 'staff.read' },
+      { id: 'school-setup', to: '/school/setup', labelKey: 'nav.schoolSetup', permission: 'classes.read' },
+    ],
+  },
+  {
     labelKey: 'nav.security',
     items: [
       { id: 'audit', to: '/audit', labelKey: 'nav.audit', permission: 'audit.read' },

@@ -7,6 +7,11 @@ const COLOURS: Record<string, string> = {
   overdue: 'red.9',
   success: '#1e6b30',
   failure: 'red.9',
+  current: '#1e6b30',
+  planned: 'blue.8',
+  on_roll: '#1e6b30',
+  serving: '#1e6b30',
+  on_leave: 'yellow.4',
 };
 
 /** A status shown as words on a coloured badge (colour is never the only signal). */

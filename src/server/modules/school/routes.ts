@@ -2,9 +2,10 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { EmptyBody, IdParam } from '../../../contracts/account.js';
 import {
-  ClassCreateBody, ClassList, ClassQuery, ClassSubjectCreateBody, ClassSubjectList, PlacementBody, RevealBody, RevealResult, StaffCreateBody, StaffList,
+  ClassCreateBody, ClassList, ExportQuery, ImportBody, ImportReport, ClassQuery, ClassSubjectCreateBody, ClassSubjectList, PlacementBody, RevealBody, RevealResult, StaffCreateBody, StaffList,
   StaffQuery, StaffUpdateBody, StudentCreateBody, StudentDetail, StudentList, StudentQuery, StudentUpdateBody, SubjectCreateBody, SubjectList, YearCreateBody, YearList,
 } from '../../../contracts/school.js';
+import { AppError } from '../../core/errors.js';
 import { type App, sessionOf } from '../../core/http.js';
 import * as school from './service.js';
 
@@ -75,4 +76,36 @@ export function schoolRoutes(app: App, d: school.SchoolDeps): void {
   app.post('/api/students/:id/reveal-id', { config: { permission: 'students.reveal_id' }, schema: { params: IdParam, body: RevealBody, response: { 200: RevealResult } } }, async (req) => ({
     idNumber: await school.revealId(d, actor(req), req.params.id, req.body.reason),
   }));
+}
+
+const IMPORT_PERMISSION = { students: 'students.manage', staff: 'staff.manage', classes: 'school.setup.manage', class_subjects: 'school.setup.manage' } as const;
+/** A file of up to 8 MB, as base64 inside JSON. */
+const IMPORT_BODY_LIMIT = 12 * 1024 * 1024;
+
+/** Import (preview, then commit) and export, one route per kind so each declares its own permission. */
+export function importExportRoutes(app: App, d: school.SchoolDeps): void {
+  for (const kind of ['students', 'staff', 'classes', 'class_subjects'] as const) {
+    for (const step of ['preview', 'commit'] as const) {
+      app.post(
+        `/api/imports/${kind}/${step}`,
+        { config: { permission: IMPORT_PERMISSION[kind] }, bodyLimit: IMPORT_BODY_LIMIT, schema: { body: ImportBody, response: { 200: ImportReport } } },
+        async (req) => {
+          const a = actor(req);
+          // An import is a whole-school action: a right limited to one's own classes is not enough.
+          if (a.ownClassesOnly.has(IMPORT_PERMISSION[kind])) throw new AppError('forbidden');
+          const file = Buffer.from(req.body.contentBase64, 'base64');
+          return school.importFile(d, a, kind, req.body.fileName, file, step === 'commit');
+        },
+      );
+    }
+  }
+  const types = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+  app.get('/api/exports/students', { config: { permission: 'students.read' }, schema: { querystring: ExportQuery } }, async (req, reply) => {
+    const file = await school.exportStudents(d, actor(req), req.query.format, req.query.classId);
+    return reply.type(types[req.query.format]).header('content-disposition', `attachment; filename="students.${req.query.format}"`).send(file);
+  });
+  app.get('/api/exports/staff', { config: { permission: 'staff.read' }, schema: { querystring: ExportQuery } }, async (req, reply) => {
+    const file = await school.exportStaff(d, actor(req), req.query.format);
+    return reply.type(types[req.query.format]).header('content-disposition', `attachment; filename="staff.${req.query.format}"`).send(file);
+  });
 }

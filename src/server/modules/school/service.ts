@@ -2,3 +2,5 @@
 export * from './years.js';
 export * from './staff.js';
 export * from './students.js';
+export * from './imports.js';
+export * from './exports.js';

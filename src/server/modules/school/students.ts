@@ -99,7 +99,7 @@ export async function getStudent(d: SchoolDeps, a: Actor, id: string) {
 }
 
 /** Identity numbers and STRNs are checked and normalised; dates must be in order. */
-export function cleanStudent<T extends z.infer<typeof StudentUpdateBody> | z.infer<typeof StudentCreateBody>>(b: T): T {
+export function cleanStudent<T extends z.infer<typeof StudentCreateBody> | (z.infer<typeof StudentUpdateBody> & { idNumber: string })>(b: T): T {
   const out = { ...b };
   if (b.idType === 'hkid') {
     const id = normaliseHkid(b.idNumber);
@@ -155,11 +155,11 @@ export async function createStudent(d: SchoolDeps, a: Actor, body: z.infer<typeo
 }
 
 export async function updateStudent(d: SchoolDeps, a: Actor, id: string, body: z.infer<typeof StudentUpdateBody>): Promise<void> {
-  const b = cleanStudent(body);
   try {
     await d.db.schoolTx(a.schoolId, async (q) => {
       const before = await loadStudent(q, a, id, 'students.manage', true);
-      if (before.version !== b.version) throw new AppError('version_conflict');
+      if (before.version !== body.version) throw new AppError('version_conflict');
+      const b = cleanStudent({ ...body, idNumber: body.idNumber ?? before.id_number });
       await q.query(
         `UPDATE students SET reg_no = $2, strn = $3, name_zh = $4, name_en = $5, sex = $6, date_of_birth = $7, id_type = $8, id_number = $9,
                 entry_date = $10, status = $11, leave_date = $12, leave_reason = $13, version = version + 1 WHERE id = $1`,
