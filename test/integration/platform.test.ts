@@ -97,3 +97,34 @@ if (TEST_DB === 'pg') {
     });
   });
 }
+
+// `npm run demo` builds its school on the embedded database whatever TEST_DB says: test it once.
+if (TEST_DB === 'pglite') {
+  describe('demo school', () => {
+    it('generates 1,050 students in 30 classes, ~90 staff in every role, and two past years of history', async () => {
+      const { execFile } = await import('node:child_process');
+      const { mkdtempSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const { join } = await import('node:path');
+      const { openPglite } = await import('../../src/server/core/db/pglite.js');
+      const dir = join(mkdtempSync(join(tmpdir(), 'sams-demo-')), 'data');
+      const out = await new Promise<string>((res, rej) =>
+        execFile(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], { env: { ...process.env, DEMO_DATA_DIR: dir, DEMO_EXIT_AFTER_SEED: '1', PORT: '0', SCHEDULER: 'false' } }, (err, stdout) =>
+          err ? rej(err) : res(stdout),
+        ),
+      );
+      expect(out).toMatch(/sysadmin .*TOTP secret [A-Z2-7]+/);
+      const db = await openPglite(dir);
+      try {
+        const count = async (sql: string) => Number((await db.system((q) => q.query<{ n: number }>(sql)))[0]?.n);
+        expect(await count('SELECT count(*) AS n FROM students')).toBe(1050);
+        expect(await count('SELECT count(*) AS n FROM classes c JOIN school_years y ON y.id = c.year_id WHERE y.status = \'current\'')).toBe(30);
+        expect(await count('SELECT count(*) AS n FROM staff')).toBeGreaterThanOrEqual(85);
+        expect(await count('SELECT count(DISTINCT r.template_key) AS n FROM user_roles ur JOIN roles r ON r.id = ur.role_id')).toBe(9);
+        expect(await count('SELECT count(DISTINCT year_id) AS n FROM student_classes')).toBe(3);
+      } finally {
+        await db.close();
+      }
+    }, 120_000);
+  });
+}
