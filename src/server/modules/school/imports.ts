@@ -109,7 +109,11 @@ const specs: Record<Kind, Spec> = {
       for (const [regNo, e] of existing) if (e.fields.strn) strns.set(e.fields.strn as string, regNo);
       const places = new Map<string, string>(); // class:number → reg no. (after this import)
       for (const [regNo, e] of existing) if (e.fields.classId) places.set(`${e.fields.classId}:${e.fields.classNumber}`, regNo);
-      for (const p of plans) if (p.fields.classId !== undefined) for (const [k, v] of places) if (v === p.key) places.delete(k);
+      // Students placed by this file leave their old places first.
+      for (const p of plans) {
+        const old = existing.get(p.key)?.fields;
+        if (p.fields.classId !== undefined && old?.classId) places.delete(`${old.classId}:${old.classNumber}`);
+      }
       for (const p of plans) {
         const f = p.fields;
         if (seen.has(p.key)) issue(p.row, 'reg_no', p.key, 'duplicate_in_file');
@@ -387,6 +391,11 @@ export async function importFile(d: SchoolDeps, a: Actor, kind: Kind, fileName: 
       return out;
     }) : await d.db.school(a.schoolId, run);
     issues.sort((x, y) => x.row - y.row);
+    // A bulk load changes the tables' shape: refresh the planner's statistics now (the embedded
+    // database runs no autovacuum), or lists join placements the slow way until it is done.
+    if (commit && r.wrote && r.counts.create + r.counts.update > 50) {
+      await d.db.system((q) => q.query('ANALYZE students, student_classes, staff, classes, class_teachers, class_subjects, class_subject_teachers'));
+    }
     return report(r.counts, commit && r.wrote);
   } catch (err) {
     if (err instanceof ImportRefused) {

@@ -34,9 +34,11 @@ async function readXlsx(file: Buffer): Promise<Sheet> {
   const ws = wb.worksheets[0];
   if (!ws) throw new AppError('file_not_spreadsheet');
   const records: string[][] = [];
+  // columnCount walks the whole sheet each time it is read: read it once.
+  const columns = ws.columnCount;
   ws.eachRow({ includeEmpty: false }, (row) => {
     const cells: string[] = [];
-    for (let i = 1; i <= ws.columnCount; i++) cells.push(cellText(row.getCell(i).value));
+    for (let i = 1; i <= columns; i++) cells.push(cellText(row.getCell(i).value));
     records.push(cells);
   });
   return toSheet(records);
