@@ -32,7 +32,8 @@ export const StaffFields = z.strictObject({
   email: z.email().max(254).optional(),
 });
 export const StaffCreateBody = StaffFields;
-export const StaffUpdateBody = z.strictObject({ ...StaffFields.shape, version: Version });
+/** `userId` links the staff record to a sign-in account (null unlinks; absent keeps the link). */
+export const StaffUpdateBody = z.strictObject({ ...StaffFields.shape, userId: z.uuid().nullable().optional(), version: Version });
 export const StaffView = z.strictObject({
   id: z.uuid(),
   staffCode: z.string(),

@@ -16,6 +16,7 @@ import type { RoleList, RoleView, SchoolSettings, UserList, UserView } from '../
 import type {
   ClassList,
   ClassView,
+  ImportReport,
   PlacementView,
   RevealResult,
   StaffList,
@@ -63,6 +64,7 @@ export type StudentRow = z.infer<typeof StudentListItem>;
 export type StudentDetailView = z.infer<typeof StudentDetail>;
 export type Placement = z.infer<typeof PlacementView>;
 export type RevealResultView = z.infer<typeof RevealResult>;
+export type ImportReportView = z.infer<typeof ImportReport>;
 export interface Created {
   id: string;
 }
@@ -172,6 +174,64 @@ export const api = {
   put: <T = void>(path: string, body: unknown) => request<T>('PUT', path, body),
   del: <T = void>(path: string) => request<T>('DELETE', path),
 };
+
+/** Where a write with upload progress is: sending the body (with a fraction), or waiting for the answer. */
+export type UploadProgress = { phase: 'uploading'; fraction: number } | { phase: 'processing' };
+
+function sendWithXhr(path: string, payload: string, onProgress: (progress: UploadProgress) => void): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.setRequestHeader('content-type', 'application/json');
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) onProgress({ phase: 'uploading', fraction: Math.min(1, event.loaded / event.total) });
+    };
+    xhr.upload.onload = () => onProgress({ phase: 'processing' });
+    xhr.onload = () => {
+      const headers = new Headers();
+      for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
+        const at = line.indexOf(':');
+        if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
+      }
+      // A Response lets the answer go through the same problem handling as every other call.
+      const status = xhr.status >= 200 && xhr.status <= 599 ? xhr.status : 500;
+      resolve(new Response(status === 204 ? null : xhr.responseText, { status, headers }));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'internal'));
+    xhr.onabort = () => reject(new ApiError(0, 'internal'));
+    onProgress({ phase: 'uploading', fraction: 0 });
+    xhr.send(payload);
+  });
+}
+
+/**
+ * A JSON POST that reports upload progress (fetch cannot), for large bodies such as an imported file.
+ * Same CSRF handling as `api.post`: the token is sent, a rotated one is kept, a stale one is renewed once.
+ */
+export async function postWithProgress<T>(path: string, body: unknown, onProgress: (progress: UploadProgress) => void): Promise<T> {
+  const payload = JSON.stringify(body);
+  for (let attempt = 0; ; attempt++) {
+    const response = await sendWithXhr(path, payload, onProgress);
+    const rotated = response.headers.get('x-csrf-token');
+    if (rotated) csrfToken = rotated;
+    if (response.ok) {
+      const text = await response.text();
+      return (text ? JSON.parse(text) : undefined) as T;
+    }
+    const error = await toApiError(response);
+    if (error.code === 'csrf_failed' && attempt === 0) {
+      const me = await request<{ csrfToken: string }>('GET', '/api/auth/me').catch(() => null);
+      if (me) {
+        csrfToken = me.csrfToken;
+        continue;
+      }
+    }
+    throw error;
+  }
+}
 
 /** Builds `?a=1&b=2` from the defined, non-empty values. */
 export function queryString(params: Record<string, string | number | undefined>): string {

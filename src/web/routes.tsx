@@ -3,7 +3,7 @@ import { Alert, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes } from 'react-router';
 import { AppLayout, PublicLayout } from './components/Layout.js';
-import { hasPermission, RequireDone, RequireSession, useMe } from './components/session.js';
+import { hasAnyPermission, RequireDone, RequireSession, useMe } from './components/session.js';
 import { AccountPage } from './modules/access/AccountPage.js';
 import { ChangePasswordPage, EnrolMfaPage } from './modules/access/EnrolMfaPage.js';
 import { LoginPage, MfaPage } from './modules/access/LoginPage.js';
@@ -11,6 +11,8 @@ import { SetupPage } from './modules/access/SetupPage.js';
 import { UsersPage } from './modules/access/UsersPage.js';
 import { HomePage } from './modules/governance/DashboardPage.js';
 import { OutboxPage } from './modules/notify/OutboxPage.js';
+import { ImportExportPage } from './modules/school/ImportExportPage.js';
+import { IMPORT_EXPORT_PERMISSIONS } from './modules/school/importColumns.js';
 import { SchoolSetupPage } from './modules/school/SchoolSetupPage.js';
 import { SettingsPage } from './modules/school/SettingsPage.js';
 import { StaffPage } from './modules/staff/StaffPage.js';
@@ -20,10 +22,10 @@ import { AuditPage } from './modules/security/AuditPage.js';
 import { SessionsPage } from './modules/security/SessionsPage.js';
 
 /** Hides a page the person has no permission for (the server refuses the data anyway). */
-function RequirePermission({ permission, children }: { permission: string; children: ReactNode }) {
+function RequirePermission({ permission, children }: { permission: string | readonly string[]; children: ReactNode }) {
   const { t } = useTranslation();
   const { data: me } = useMe();
-  if (!hasPermission(me, permission)) {
+  if (!hasAnyPermission(me, typeof permission === 'string' ? [permission] : permission)) {
     return (
       <Alert color="red" variant="outline" role="alert" data-testid="forbidden">
         <Text size="sm">{t('errors.forbidden')}</Text>
@@ -63,6 +65,7 @@ export function AppRoutes() {
           <Route path="/students/:id" element={<RequirePermission permission="students.read"><StudentDetailPage /></RequirePermission>} />
           <Route path="/staff" element={<RequirePermission permission="staff.read"><StaffPage /></RequirePermission>} />
           <Route path="/school/setup" element={<RequirePermission permission="classes.read"><SchoolSetupPage /></RequirePermission>} />
+          <Route path="/school/import" element={<RequirePermission permission={IMPORT_EXPORT_PERMISSIONS}><ImportExportPage /></RequirePermission>} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Route>

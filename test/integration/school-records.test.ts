@@ -94,7 +94,9 @@ describe('school records', () => {
 
   it('a teacher sees only their own classes, through list, search and direct id', async () => {
     const u = await createUser(s, c, 'wongky', ['teacher']);
-    await s.db.system((q) => q.query('UPDATE staff SET user_id = $1 WHERE id = $2', [u.id, ids.t2])); // T02 teaches 5B
+    // T02 is class teacher of 5B: link the staff record to the new account.
+    const t2 = ((await c.get('/api/staff?q=T02')).body.staff as { version: number }[])[0];
+    expect((await c.put(`/api/staff/${ids.t2}`, { staffCode: 'T02', nameEn: 'Lam Chi Keung', status: 'serving', userId: u.id, version: t2?.version })).status).toBe(204);
     const t = new Client(s, '10.3.3.3');
     await t.post('/api/auth/login', { username: 'wongky', password: u.password });
     await t.refreshCsrf();
@@ -107,6 +109,9 @@ describe('school records', () => {
     expect((await t.get(`/api/students/${ids.s3}`)).status).toBe(200);
     expect((await t.post(`/api/students/${ids.s3}/reveal-id`, { reason: 'just curious here' })).status).toBe(403);
     expect((await t.post('/api/students', student(20))).status).toBe(403);
+    const csv = await s.app.inject({ method: 'GET', url: '/api/exports/students?format=csv', headers: { cookie: t.cookie } });
+    expect(csv.body).toContain('R00003');
+    expect(csv.body).not.toContain('R00001');
   });
 
   it('a finished year is read-only', async () => {

@@ -7,13 +7,15 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, setCsrfToken, type Me } from '../api.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { NotificationsBell } from './NotificationsBell.js';
-import { hasPermission, meQuery, useMe } from './session.js';
+import { hasAnyPermission, meQuery, useMe } from './session.js';
+import { IMPORT_EXPORT_PERMISSIONS } from '../modules/school/importColumns.js';
 
 interface NavItem {
   id: string;
   to: string;
   labelKey: string;
-  permission: string | null;
+  /** Shown when the person holds this permission (or any of these); null = everyone. */
+  permission: string | readonly string[] | null;
 }
 interface NavGroup {
   labelKey: string;
@@ -28,6 +30,7 @@ const NAV: NavGroup[] = [
       { id: 'students', to: '/students', labelKey: 'nav.students', permission: 'students.read' },
       { id: 'staff', to: '/staff', labelKey: 'nav.staff', permission: 'staff.read' },
       { id: 'school-setup', to: '/school/setup', labelKey: 'nav.schoolSetup', permission: 'classes.read' },
+      { id: 'import', to: '/school/import', labelKey: 'nav.importExport', permission: IMPORT_EXPORT_PERMISSIONS },
     ],
   },
   {
@@ -109,7 +112,7 @@ export function AppLayout() {
       <AppShell.Navbar p="xs" aria-label={t('nav.label')}>
         <AppShell.Section grow component={ScrollArea}>
           {NAV.map((group) => {
-            const items = group.items.filter((item) => item.permission === null || hasPermission(me, item.permission));
+            const items = group.items.filter((item) => item.permission === null || hasAnyPermission(me, typeof item.permission === 'string' ? [item.permission] : item.permission));
             if (items.length === 0) return null;
             return (
               <div key={group.labelKey}>

@@ -52,6 +52,10 @@ export function hasPermission(me: Me | null | undefined, permission: string): bo
   return Boolean(me?.permissions.includes(permission));
 }
 
+export function hasAnyPermission(me: Me | null | undefined, permissions: readonly string[]): boolean {
+  return permissions.some((permission) => hasPermission(me, permission));
+}
+
 /** Switches the language; a signed-in person's choice is saved on their account. */
 export function useSetLocale(): (locale: Locale) => Promise<void> {
   const queryClient = useQueryClient();

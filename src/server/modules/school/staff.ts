@@ -68,16 +68,22 @@ export async function updateStaff(d: SchoolDeps, a: Actor, id: string, b: z.infe
       const [before] = await q.query<StaffRow>(`SELECT ${COLS} FROM staff WHERE id = $1 FOR UPDATE`, [id]);
       if (!before) throw new AppError('not_found');
       if (before.version !== b.version) throw new AppError('version_conflict');
+      const userId = b.userId === undefined ? before.user_id : b.userId;
+      if (userId && userId !== before.user_id) {
+        // The account must be one of this school's (foreign keys do not see row-level security).
+        const [u] = await q.query('SELECT id FROM users WHERE id = $1', [userId]);
+        if (!u) throw new AppError('not_found');
+      }
       await q.query(
         `UPDATE staff SET staff_code = $2, name_zh = $3, name_en = $4, post = $5, status = $6, join_date = $7, leave_date = $8, email = $9,
-                version = version + 1 WHERE id = $1`,
-        [id, b.staffCode, b.nameZh ?? null, b.nameEn, b.post ?? null, b.status, b.joinDate ?? null, b.leaveDate ?? null, b.email ?? null],
+                user_id = $10, version = version + 1 WHERE id = $1`,
+        [id, b.staffCode, b.nameZh ?? null, b.nameEn, b.post ?? null, b.status, b.joinDate ?? null, b.leaveDate ?? null, b.email ?? null, userId],
       );
-      const after = view({ ...before, staff_code: b.staffCode, name_zh: b.nameZh ?? null, name_en: b.nameEn, post: b.post ?? null, status: b.status, join_date: b.joinDate ?? null, leave_date: b.leaveDate ?? null, email: b.email ?? null });
+      const after = view({ ...before, staff_code: b.staffCode, name_zh: b.nameZh ?? null, name_en: b.nameEn, post: b.post ?? null, status: b.status, join_date: b.joinDate ?? null, leave_date: b.leaveDate ?? null, email: b.email ?? null, user_id: userId });
       await audit(q, d.clock, { ...who(a), action: 'staff.updated', target: `staff:${id}`, details: changes(view(before), after) });
     });
   } catch (err) {
-    throw uniqueError(err, { staff_school_id_staff_code_key: 'staff_code_taken' });
+    throw uniqueError(err, { staff_school_id_staff_code_key: 'staff_code_taken', staff_user_id_key: 'conflict' });
   }
 }
 

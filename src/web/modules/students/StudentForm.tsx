@@ -48,7 +48,7 @@ export const EMPTY_STUDENT: StudentDraft = {
   classNumber: '',
 };
 
-/** The id number is never sent to the page in full, so an edit asks for it again. */
+/** The id number is never sent to the page in full: an edit starts empty, and empty keeps the stored number. */
 export function draftFromStudent(student: StudentDetailView): StudentDraft {
   return {
     regNo: student.regNo,
@@ -68,7 +68,7 @@ export function draftFromStudent(student: StudentDetailView): StudentDraft {
   };
 }
 
-/** The fields every student body shares (create and update). */
+/** The fields every student body shares (create and update); `idNumber` only when one was typed. */
 export function studentFields(draft: StudentDraft) {
   return {
     regNo: draft.regNo.trim(),
@@ -78,7 +78,7 @@ export function studentFields(draft: StudentDraft) {
     sex: draft.sex ?? undefined,
     dateOfBirth: draft.dateOfBirth,
     idType: draft.idType,
-    idNumber: draft.idNumber.trim(),
+    idNumber: optional(draft.idNumber),
     entryDate: draft.entryDate,
     status: draft.status,
     leaveDate: optional(draft.leaveDate),
@@ -142,9 +142,9 @@ export function StudentForm({ mode, initial, classes, idMasked, pending, error, 
             data-testid="student-form-idType"
           />
           <TextInput
-            label={t('students.idNumber')}
+            label={mode === 'edit' ? t('students.idNumberOptional') : t('students.idNumber')}
             description={mode === 'edit' ? t('students.idNumberAgain', { masked: idMasked ?? '' }) : t('students.idNumberHint')}
-            required
+            required={mode === 'create'}
             autoCapitalize="characters"
             autoComplete="off"
             value={draft.idNumber}

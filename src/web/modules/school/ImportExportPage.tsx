@@ -1,0 +1,327 @@
+import { useEffect, useMemo, useState, type InputHTMLAttributes } from 'react';
+import { Alert, Anchor, Badge, Button, Code, FileInput, Group, Paper, Progress, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { postWithProgress, queryString, type ImportReportView, type UploadProgress } from '../../api.js';
+import { FormError } from '../../components/FormError.js';
+import { hasPermission, useMe } from '../../components/session.js';
+import { IMPORT_COLUMNS, IMPORT_KINDS, IMPORT_PERMISSION, MAX_IMPORT_BYTES, templateCsv, toBase64, type ImportKindName } from './importColumns.js';
+import { classesQuery, classOptions } from './shared.js';
+
+/** At most this many issues are listed; the summary gives the total. */
+const ISSUES_SHOWN = 200;
+
+type Step = 'preview' | 'commit';
+
+/** The preview answer, remembered with what it was for (a new file or kind needs a new check). */
+interface Checked {
+  kind: ImportKindName;
+  file: File;
+  report: ImportReportView;
+}
+
+function ImportSummary({ report, testId }: { report: ImportReportView; testId: string }) {
+  const { t } = useTranslation();
+  const items = [
+    ['rows', report.rows],
+    ['create', report.create],
+    ['update', report.update],
+    ['unchanged', report.unchanged],
+  ] as const;
+  return (
+    <SimpleGrid cols={{ base: 2, sm: 4 }} data-testid={testId} data-rows={report.rows} data-create={report.create} data-update={report.update} data-unchanged={report.unchanged} data-issues={report.issues.length}>
+      {items.map(([key, count]) => (
+        <Paper key={key} withBorder p="xs">
+          <Text size="xs">{t(`importPage.summary.${key}`)}</Text>
+          <Text fw={700} size="lg" data-testid={`${testId}-${key}`}>
+            {count}
+          </Text>
+        </Paper>
+      ))}
+    </SimpleGrid>
+  );
+}
+
+function IssuesTable({ report }: { report: ImportReportView }) {
+  const { t } = useTranslation();
+  const shown = report.issues.slice(0, ISSUES_SHOWN);
+  return (
+    <Stack gap="xs">
+      <Alert color="red" variant="outline" role="alert" data-testid="import-has-issues">
+        <Text size="sm">{t('importPage.issuesFound', { count: report.issues.length })}</Text>
+      </Alert>
+      <Table.ScrollContainer minWidth={360} type="native" tabIndex={0} aria-label={t('importPage.issuesTable')}>
+        <Table striped data-testid="import-issues">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('importPage.issueRow')}</Table.Th>
+              <Table.Th>{t('importPage.issueColumn')}</Table.Th>
+              <Table.Th>{t('importPage.issueValue')}</Table.Th>
+              <Table.Th>{t('importPage.issueReason')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {shown.map((issue, index) => (
+              <Table.Tr key={`${issue.row}-${issue.column}-${index}`} data-testid="import-issue" data-row={issue.row} data-code={issue.code} data-column={issue.column}>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{issue.row === 0 ? t('importPage.wholeFile') : issue.row}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Code>{issue.column || '—'}</Code>
+                </Table.Td>
+                <Table.Td style={{ maxWidth: 200, overflowWrap: 'anywhere' }}>{issue.value.length > 80 ? `${issue.value.slice(0, 80)}…` : issue.value}</Table.Td>
+                <Table.Td>{t(`importIssues.${issue.code}`, { defaultValue: issue.code })}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {report.issues.length > shown.length && <Text size="sm">{t('importPage.moreIssues', { count: report.issues.length - shown.length })}</Text>}
+    </Stack>
+  );
+}
+
+function ImportSection({ kinds }: { kinds: ImportKindName[] }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [kind, setKind] = useState<ImportKindName>(kinds[0] ?? 'students');
+  const [file, setFile] = useState<File | null>(null);
+  const [checked, setChecked] = useState<Checked | null>(null);
+  const [done, setDone] = useState<ImportReportView | null>(null);
+  const [progress, setProgress] = useState<UploadProgress | null>(null);
+  const tooLarge = file !== null && file.size > MAX_IMPORT_BYTES;
+
+  // The template is made here, headers only; its link is a blob URL released when the kind changes.
+  const templateUrl = useMemo(() => URL.createObjectURL(new Blob([templateCsv(kind)], { type: 'text/csv;charset=utf-8' })), [kind]);
+  useEffect(() => () => URL.revokeObjectURL(templateUrl), [templateUrl]);
+
+  const send = useMutation({
+    mutationFn: async ({ step, kind: forKind, file: chosen }: { step: Step; kind: ImportKindName; file: File }) => {
+      setProgress({ phase: 'uploading', fraction: 0 });
+      const contentBase64 = toBase64(new Uint8Array(await chosen.arrayBuffer()));
+      return postWithProgress<ImportReportView>(`/api/imports/${forKind}/${step}`, { fileName: chosen.name, contentBase64 }, setProgress);
+    },
+    onSuccess: async (report, { step, kind: forKind, file: chosen }) => {
+      if (step === 'commit' && report.committed) {
+        setChecked(null);
+        setDone(report);
+        await Promise.all(['students', 'staff', 'school-classes', 'school-class-subjects'].map((key) => queryClient.invalidateQueries({ queryKey: [key] })));
+      } else {
+        // A commit that found issues (the data changed since the check) shows them like a check does.
+        setChecked({ kind: forKind, file: chosen, report });
+      }
+    },
+    onSettled: () => setProgress(null),
+  });
+
+  const reset = () => {
+    send.reset();
+    setChecked(null);
+    setDone(null);
+  };
+  const chooseKind = (value: string | null) => {
+    const next = kinds.find((k) => k === value);
+    if (!next) return;
+    setKind(next);
+    reset();
+  };
+  const chooseFile = (value: File | null) => {
+    setFile(value);
+    reset();
+  };
+  const run = (step: Step) => {
+    if (!file || tooLarge) return;
+    if (step === 'preview') setChecked(null);
+    setDone(null);
+    send.mutate({ step, kind, file });
+  };
+
+  const current = checked && checked.kind === kind && checked.file === file ? checked.report : null;
+  const canCommit = current !== null && current.issues.length === 0 && !send.isPending;
+
+  return (
+    <Stack gap="sm">
+      <Title order={2} size="h3">
+        {t('importPage.importTitle')}
+      </Title>
+      <Text size="sm">{t('importPage.importExplain')}</Text>
+      <Select
+        label={t('importPage.kind')}
+        allowDeselect={false}
+        data={kinds.map((k) => ({ value: k, label: t(`importPage.kinds.${k}`) }))}
+        value={kind}
+        onChange={chooseKind}
+        data-testid="import-kind"
+      />
+      <Stack gap={4}>
+        <Text size="sm" fw={600}>
+          {t('importPage.columnsTitle')}
+        </Text>
+        <Text size="xs">{t('importPage.columnsExplain')}</Text>
+        <Table.ScrollContainer minWidth={300} type="native" tabIndex={0} aria-label={t('importPage.columnsTitle')}>
+          <Table withTableBorder data-testid="import-columns" data-kind={kind}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('importPage.column')}</Table.Th>
+                <Table.Th>{t('importPage.columnNotes')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {IMPORT_COLUMNS[kind].map((column) => (
+                <Table.Tr key={column.name} data-testid="import-column" data-column={column.name} data-required={column.required}>
+                  <Table.Td style={{ whiteSpace: 'nowrap', verticalAlign: 'top' }}>
+                    <Stack gap={4} align="flex-start">
+                      <Code>{column.name}</Code>
+                      {column.required && (
+                        <Badge size="xs" color="red" variant="outline">
+                          {t('importPage.required')}
+                        </Badge>
+                      )}
+                    </Stack>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{t(`importPage.columnHints.${kind}.${column.name}`)}</Text>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+        <Anchor href={templateUrl} download={`${kind}-template.csv`} size="sm" data-testid="import-template">
+          {t('importPage.template')}
+        </Anchor>
+      </Stack>
+      <FileInput
+        label={t('importPage.file')}
+        description={t('importPage.fileHint')}
+        placeholder={t('importPage.filePlaceholder')}
+        accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        clearable
+        clearButtonProps={{ 'aria-label': t('importPage.clearFile') }}
+        value={file}
+        onChange={chooseFile}
+        error={tooLarge ? t('importPage.tooLarge', { mb: MAX_IMPORT_BYTES / 1024 / 1024 }) : undefined}
+        data-testid="import-file-button"
+        fileInputProps={{ 'data-testid': 'import-file' } as InputHTMLAttributes<HTMLInputElement>}
+      />
+      <Group>
+        <Button variant="default" disabled={!file || tooLarge} loading={send.isPending && send.variables.step === 'preview'} onClick={() => run('preview')} data-testid="import-preview">
+          {t('importPage.check')}
+        </Button>
+        <Button disabled={!canCommit || !file || tooLarge} loading={send.isPending && send.variables.step === 'commit'} onClick={() => run('commit')} data-testid="import-commit">
+          {t('importPage.commit')}
+        </Button>
+      </Group>
+      {progress && (
+        <Stack gap={4} data-testid="import-progress" data-phase={progress.phase}>
+          <Text size="sm" aria-live="polite">
+            {progress.phase === 'uploading'
+              ? t('importPage.uploading', { percent: Math.round(progress.fraction * 100) })
+              : t(send.variables?.step === 'commit' ? 'importPage.writing' : 'importPage.checking')}
+          </Text>
+          <Progress
+            value={progress.phase === 'uploading' ? Math.round(progress.fraction * 100) : 100}
+            striped={progress.phase === 'processing'}
+            animated={progress.phase === 'processing'}
+            aria-label={t('importPage.progress')}
+          />
+        </Stack>
+      )}
+      <FormError error={send.error} testId="import-error" />
+      {current && (
+        <Stack gap="xs">
+          <Text size="sm" fw={600}>
+            {t('importPage.checkResult', { name: checked?.file.name ?? '' })}
+          </Text>
+          <ImportSummary report={current} testId="import-summary" />
+          {current.issues.length > 0 ? (
+            <IssuesTable report={current} />
+          ) : (
+            <Alert color="blue" variant="outline" data-testid="import-ready">
+              <Text size="sm">{t('importPage.ready')}</Text>
+            </Alert>
+          )}
+        </Stack>
+      )}
+      {done && (
+        <Alert color="green" variant="outline" role="status" data-testid="import-done" data-create={done.create} data-update={done.update} data-unchanged={done.unchanged}>
+          <Text size="sm">{t('importPage.done', { rows: done.rows, create: done.create, update: done.update, unchanged: done.unchanged })}</Text>
+        </Alert>
+      )}
+    </Stack>
+  );
+}
+
+function ExportSection({ students, staff, classesVisible }: { students: boolean; staff: boolean; classesVisible: boolean }) {
+  const { t, i18n } = useTranslation();
+  const [classId, setClassId] = useState<string | null>(null);
+  const classes = useQuery({ ...classesQuery(undefined), enabled: students && classesVisible });
+  const studentsLink = (format: 'csv' | 'xlsx') => `/api/exports/students${queryString({ format, classId: classId ?? undefined })}`;
+  return (
+    <Stack gap="sm">
+      <Title order={2} size="h3">
+        {t('importPage.exportTitle')}
+      </Title>
+      <Alert color="gray" variant="outline" data-testid="export-note">
+        <Text size="sm">{t('importPage.exportNote')}</Text>
+      </Alert>
+      {students && (
+        <Stack gap="xs">
+          <Text size="sm" fw={600}>
+            {t('importPage.exportStudents')}
+          </Text>
+          {classesVisible && (
+            <Select
+              label={t('importPage.exportClass')}
+              placeholder={t('students.allClasses')}
+              clearable
+              searchable
+              data={classOptions(classes.data?.classes ?? [], i18n.language)}
+              value={classId}
+              onChange={setClassId}
+              data-testid="export-class"
+            />
+          )}
+          <Group gap="xs">
+            <Button component="a" variant="default" href={studentsLink('csv')} download data-testid="export-students-csv">
+              {t('importPage.downloadCsv')}
+            </Button>
+            <Button component="a" variant="default" href={studentsLink('xlsx')} download data-testid="export-students-xlsx">
+              {t('importPage.downloadXlsx')}
+            </Button>
+          </Group>
+        </Stack>
+      )}
+      {staff && (
+        <Stack gap="xs">
+          <Text size="sm" fw={600}>
+            {t('importPage.exportStaff')}
+          </Text>
+          <Group gap="xs">
+            <Button component="a" variant="default" href="/api/exports/staff?format=csv" download data-testid="export-staff-csv">
+              {t('importPage.downloadCsv')}
+            </Button>
+            <Button component="a" variant="default" href="/api/exports/staff?format=xlsx" download data-testid="export-staff-xlsx">
+              {t('importPage.downloadXlsx')}
+            </Button>
+          </Group>
+        </Stack>
+      )}
+    </Stack>
+  );
+}
+
+export function ImportExportPage() {
+  const { t } = useTranslation();
+  const { data: me } = useMe();
+  const kinds = IMPORT_KINDS.filter((kind) => hasPermission(me, IMPORT_PERMISSION[kind]));
+  const exportStudents = hasPermission(me, 'students.read');
+  const exportStaff = hasPermission(me, 'staff.read');
+  return (
+    <Stack gap="lg" data-testid="import-page">
+      <Title order={1} size="h2">
+        {t('importPage.title')}
+      </Title>
+      {kinds.length > 0 && <ImportSection kinds={kinds} />}
+      {(exportStudents || exportStaff) && <ExportSection students={exportStudents} staff={exportStaff} classesVisible={hasPermission(me, 'classes.read')} />}
+    </Stack>
+  );
+}
