@@ -47,3 +47,30 @@ export const PermissionView = z.strictObject({
 export const PermissionList = z.strictObject({ permissions: z.array(PermissionView) });
 
 export const SchoolSettings = z.strictObject({ privilegedLimit: z.number().int().min(1).max(20) });
+
+// ---- Role editor ---------------------------------------------------------------------------
+export const Grant = z.strictObject({ key: z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/).max(64), scope: z.enum(['school', 'own_classes']).default('school') });
+export const RoleBody = z.strictObject({
+  nameZh: Name(60),
+  nameEn: Name(60),
+  grants: z.array(Grant).max(100),
+});
+export const RoleCopyBody = z.strictObject({ nameZh: Name(60), nameEn: Name(60) });
+export const RoleDetail = z.strictObject({
+  id: z.uuid(),
+  key: z.string().nullable(),
+  nameZh: z.string(),
+  nameEn: z.string(),
+  grants: z.array(z.strictObject({ key: z.string(), scope: z.enum(['school', 'own_classes']) })),
+  members: z.array(z.strictObject({
+    userId: z.uuid(), username: z.string(), displayName: z.string(), startsOn: z.string().nullable(), endsOn: z.string().nullable(), planned: z.boolean(),
+  })),
+});
+export const MemberBody = z.strictObject({ userId: z.uuid(), startsOn: z.iso.date().optional(), endsOn: z.iso.date().optional() });
+export const MemberParams = z.strictObject({ id: z.uuid(), userId: z.uuid() });
+/** Who can do what: one row per person and permission, with the roles that give it. */
+export const AccessRow = z.strictObject({
+  userId: z.uuid(), username: z.string(), displayName: z.string(), permission: z.string(), scope: z.enum(['school', 'own_classes']), roles: z.array(z.string()),
+});
+export const AccessMatrix = z.strictObject({ rows: z.array(AccessRow) });
+export const AccessQuery = z.strictObject({ permission: z.string().max(64).optional(), userId: z.uuid().optional(), format: z.enum(['json', 'csv']).default('json') });

@@ -36,6 +36,13 @@ export const AUDIT_ACTIONS = [
   'students.moved',
   'students.id_revealed',
   'school.imported',
+  'roles.created',
+  'roles.updated',
+  'roles.deleted',
+  'roles.member_added',
+  'roles.member_removed',
+  'roles.member_started',
+  'roles.member_lapsed',
   'school.exported',
   'test.event',
 ] as const;

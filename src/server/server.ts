@@ -13,6 +13,7 @@ import type { Deps } from './core/deps.js';
 import { createMailer } from './core/mail/mailer.js';
 import { checksDigestJob, cleanupJob, mailJob } from './core/scheduler/jobs.js';
 import { Scheduler } from './core/scheduler/scheduler.js';
+import { roleDatesJob } from './modules/access/service.js';
 import { registerFoundationChecks } from './modules/governance/checks.js';
 
 export async function openDatabase(config: Config, log: (m: string, e?: unknown) => void): Promise<Database> {
@@ -68,6 +69,7 @@ export async function createServer(o: StartOptions) {
   scheduler.register(cleanupJob(timeouts));
   scheduler.register(mailJob(mailer));
   scheduler.register(checksDigestJob(checks, clock));
+  scheduler.register(roleDatesJob({ clock, sessions }));
   return {
     app,
     routes,

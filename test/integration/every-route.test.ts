@@ -109,6 +109,10 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'PUT /api/students/:id': { regNo: 'R0001', nameEn: 'Lee Siu Ming', sex: 'M', dateOfBirth: '2012-03-04', idType: 'hkid', idNumber: 'A123456(3)', entryDate: '2024-09-01', status: 'on_roll', version: 1 },
   'POST /api/students/:id/placement': { classId: randomUUID(), classNumber: 5, fromDate: '2026-09-01' },
   'POST /api/students/:id/reveal-id': { reason: 'checking the enrolment survey' },
+  'POST /api/admin/roles': { nameZh: '活動統籌', nameEn: 'Activities Coordinator', grants: [{ key: 'classes.read', scope: 'school' }] },
+  'POST /api/admin/roles/:id/copy': { nameZh: '副本', nameEn: 'Copy of role' },
+  'PUT /api/admin/roles/:id': { nameZh: '活動統籌', nameEn: 'Activities Coordinator', grants: [] },
+  'POST /api/admin/roles/:id/members': { userId: randomUUID(), startsOn: '2026-12-01' },
   // Not a spreadsheet (a few binary bytes): every variant below must be refused before anything is read.
   ...Object.fromEntries(
     ['students', 'staff', 'classes', 'class_subjects'].flatMap((k) =>

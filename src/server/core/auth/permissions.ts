@@ -23,6 +23,7 @@ const defs: PermissionDef[] = [
   { key: 'users.reset_password', module: 'access', security: true },
   { key: 'roles.read', module: 'access' },
   { key: 'roles.assign', module: 'access', security: true, privileged: true },
+  { key: 'roles.manage', module: 'access', security: true, privileged: true },
   { key: 'sessions.read', module: 'security', security: true },
   { key: 'sessions.revoke', module: 'security', security: true },
   { key: 'notify.outbox.read', module: 'notify', security: true },

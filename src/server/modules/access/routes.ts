@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { EmptyBody, IdParam, SessionList } from '../../../contracts/account.js';
-import { PermissionList, ResetPasswordBody, RoleList, SchoolSettings, UserCreateBody, UserList, UserRolesBody } from '../../../contracts/admin.js';
+import {
+  AccessMatrix, AccessQuery, MemberBody, MemberParams, PermissionList, ResetPasswordBody, RoleBody, RoleCopyBody, RoleDetail, RoleList, SchoolSettings, UserCreateBody, UserList,
+  UserRolesBody,
+} from '../../../contracts/admin.js';
 import { endSession, listSessions } from '../../core/auth/routes.js';
 import type { AuthDeps } from '../../core/auth/service.js';
 import { type App, sessionOf } from '../../core/http.js';
 import type { FastifyRequest } from 'fastify';
 import * as access from './service.js';
+import { writeCsv } from '../../core/csv.js';
 
 const NoContent = { 204: z.null() };
 const actor = (req: FastifyRequest) => ({ ...sessionOf(req), ip: req.ip });
@@ -51,5 +55,43 @@ export function accessRoutes(app: App, d: AuthDeps): void {
   app.put('/api/admin/settings', { config: { permission: 'school.settings.manage' }, schema: { body: SchoolSettings, response: NoContent } }, async (req, reply) => {
     await access.putSettings(d, actor(req), req.body);
     return reply.code(204).send(null);
+  });
+
+  // ---- Role editor (memo U1) ----
+  app.get('/api/admin/roles/:id', { config: { permission: 'roles.read' }, schema: { params: IdParam, response: { 200: RoleDetail } } }, async (req) =>
+    access.getRole(d, sessionOf(req).schoolId, req.params.id),
+  );
+  app.post('/api/admin/roles', { config: { permission: 'roles.manage' }, schema: { body: RoleBody, response: { 201: z.strictObject({ id: z.uuid() }) } } }, async (req, reply) =>
+    reply.code(201).send({ id: await access.createRole(d, actor(req), req.body) }),
+  );
+  app.post('/api/admin/roles/:id/copy', { config: { permission: 'roles.manage' }, schema: { params: IdParam, body: RoleCopyBody, response: { 201: z.strictObject({ id: z.uuid() }) } } }, async (req, reply) =>
+    reply.code(201).send({ id: await access.copyRole(d, actor(req), req.params.id, req.body) }),
+  );
+  app.put('/api/admin/roles/:id', { config: { permission: 'roles.manage' }, schema: { params: IdParam, body: RoleBody, response: NoContent } }, async (req, reply) => {
+    await access.updateRole(d, actor(req), req.params.id, req.body);
+    return reply.code(204).send(null);
+  });
+  app.delete('/api/admin/roles/:id', { config: { permission: 'roles.manage' }, schema: { params: IdParam, response: NoContent } }, async (req, reply) => {
+    await access.deleteRole(d, actor(req), req.params.id);
+    return reply.code(204).send(null);
+  });
+  app.post('/api/admin/roles/:id/members', { config: { permission: 'roles.assign' }, schema: { params: IdParam, body: MemberBody, response: NoContent } }, async (req, reply) => {
+    await access.addMember(d, actor(req), req.params.id, req.body);
+    return reply.code(204).send(null);
+  });
+  app.delete('/api/admin/roles/:id/members/:userId', { config: { permission: 'roles.assign' }, schema: { params: MemberParams, response: NoContent } }, async (req, reply) => {
+    await access.removeMember(d, actor(req), req.params.id, req.params.userId);
+    return reply.code(204).send(null);
+  });
+  /** Who can do what, per permission or per person; `format=csv` downloads it. */
+  app.get('/api/admin/access', { config: { permission: 'roles.read' }, schema: { querystring: AccessQuery } }, async (req, reply) => {
+    const rows = await access.accessMatrix(d, sessionOf(req).schoolId, req.query);
+    if (req.query.format === 'csv') {
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="who-can-do-what.csv"')
+        .send(writeCsv(['permission', 'scope', 'username', 'name', 'roles'], rows.map((r) => [r.permission, r.scope, r.username, r.displayName, r.roles.join('; ')])));
+    }
+    return reply.send(AccessMatrix.parse({ rows }));
   });
 }

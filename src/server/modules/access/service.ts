@@ -9,9 +9,8 @@ import type { Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
 import { securityEvent } from '../../core/notify/notify.js';
 import { uniqueToAppError } from '../../core/setup/service.js';
+import { type Actor, announcePrivilegeChange, assertAdminRemains, keysOf, lacks, permissionsOfRoles, who } from './rules.js';
 
-type Actor = Session & { ip: string };
-const who = (a: Actor) => ({ schoolId: a.schoolId, actorId: a.userId, actorName: a.username, ip: a.ip });
 
 export async function listUsers(d: Pick<AuthDeps, 'db'>, schoolId: string) {
   const rows = await d.db.school(schoolId, (q) =>
@@ -41,52 +40,6 @@ export async function listRoles(d: Pick<AuthDeps, 'db'>, schoolId: string) {
     ),
   );
   return rows.map((r) => ({ id: r.id, key: r.template_key, nameZh: r.name_zh, nameEn: r.name_en, permissions: r.permissions ?? [], memberCount: r.members }));
-}
-
-/** What a set of roles grants: each permission as `key:scope` (scope: school | own_classes). */
-async function permissionsOfRoles(q: Queryable, roleIds: string[]): Promise<{ found: number; permissions: string[] }> {
-  if (roleIds.length === 0) return { found: 0, permissions: [] };
-  const [r] = await q.query<{ found: number; permissions: string[] | null }>(
-    `SELECT (SELECT count(*) FROM roles WHERE id = ANY($1)) AS found,
-            (SELECT array_agg(DISTINCT permission || ':' || scope) FROM role_permissions WHERE role_id = ANY($1)) AS permissions`,
-    [roleIds],
-  );
-  return { found: r?.found ?? 0, permissions: r?.permissions ?? [] };
-}
-
-/**
- * Nobody grants (or takes away, or takes over) what they do not hold — scope included: holding a
- * permission for one's own classes does not allow granting it for the whole school.
- */
-function lacks(a: Actor, pairs: string[]): boolean {
-  return pairs.some((pair) => {
-    const [p, scope] = pair.split(':') as [string, string | undefined];
-    return !a.permissions.has(p) || (scope === 'school' && a.ownClassesOnly.has(p));
-  });
-}
-const keysOf = (pairs: string[]) => pairs.map((p) => p.split(':')[0] as string);
-
-/** At least one active person must keep the right to assign roles. */
-async function assertAdminRemains(q: Queryable): Promise<void> {
-  const [r] = await q.query<{ n: number }>(
-    `SELECT count(DISTINCT u.id) AS n FROM users u JOIN user_roles ur ON ur.user_id = u.id
-     JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE rp.permission = 'roles.assign' AND u.status = 'active'`,
-  );
-  if ((r?.n ?? 0) < 1) throw new AppError('last_admin');
-}
-
-async function announcePrivilegeChange(d: AuthDeps, q: Queryable, a: Actor, username: string, permissions: string[], change: 'granted' | 'removed') {
-  if (!permissions.some((p) => PRIVILEGED_PERMISSIONS.includes(p))) return;
-  await securityEvent(q, d.clock, d.smtpConfigured, {
-    schoolId: a.schoolId,
-    kind: `security.privileged_${change}`,
-    titleKey: 'notifications.privilegedGranted',
-    params: { username },
-    subject: `System-administrator rights ${change} / 系統管理權限變更: ${username}`,
-    body: `${a.username} ${change} system-administrator rights ${change === 'granted' ? 'to' : 'from'} ${username}.\n${a.username} 變更了 ${username} 的系統管理權限。`,
-    idemKey: `privileged:${change}:${username}:${d.clock.now().toISOString()}`,
-    recipientsPermission: 'roles.assign',
-  });
 }
 
 export async function createUser(d: AuthDeps, a: Actor, body: z.infer<typeof UserCreateBody>): Promise<string> {
@@ -216,3 +169,5 @@ export async function putSettings(d: AuthDeps, a: Actor, s: { privilegedLimit: n
 export function permissionCatalogue() {
   return [...CATALOGUE.values()].map((p) => ({ key: p.key, module: p.module, security: !!p.security, privileged: !!p.privileged }));
 }
+
+export * from './roles.js';

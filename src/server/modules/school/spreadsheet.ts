@@ -1,5 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { writeCsv } from '../../core/csv.js';
 import { AppError } from '../../core/errors.js';
 
 export interface Sheet {
@@ -68,15 +69,7 @@ function toSheet(records: string[][]): Sheet {
 
 /** Write rows as CSV (UTF-8 with a byte-order mark so Excel shows Chinese) or XLSX. */
 export async function writeSheet(format: 'csv' | 'xlsx', headers: string[], rows: (string | number | null)[][]): Promise<Buffer> {
-  if (format === 'csv') {
-    const esc = (v: string | number | null) => {
-      const s = v === null ? '' : String(v);
-      // Cells starting with = + - @ are neutralised so a spreadsheet never runs them as formulas.
-      const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-      return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-    };
-    return Buffer.from('\uFEFF' + [headers, ...rows].map((r) => r.map(esc).join(',')).join('\r\n') + '\r\n', 'utf8');
-  }
+  if (format === 'csv') return writeCsv(headers, rows);
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('data');
   ws.addRow(headers);
