@@ -74,3 +74,28 @@ export const AccessRow = z.strictObject({
 });
 export const AccessMatrix = z.strictObject({ rows: z.array(AccessRow) });
 export const AccessQuery = z.strictObject({ permission: z.string().max(64).optional(), userId: z.uuid().optional(), format: z.enum(['json', 'csv']).default('json') });
+
+// ---- Access reviews (memo U1) --------------------------------------------------------------
+export const ReviewStartBody = z.strictObject({
+  name: Name(100),
+  /** Limit to these roles; empty = every role. */
+  roleIds: z.array(z.uuid()).max(50).default([]),
+  dueOn: z.iso.date(),
+  /** Who decides; default the person starting it. Items about the reviewer go to the starter (or, if the same person, to a second reviewer). */
+  reviewerId: z.uuid().optional(),
+  secondReviewerId: z.uuid().optional(),
+  recurrenceMonths: z.number().int().min(1).max(36).default(12),
+});
+export const ReviewDecisionBody = z.strictObject({ decision: z.enum(['keep', 'remove']), reason: z.string().trim().min(3).max(500) });
+export const ReviewItemParams = z.strictObject({ id: z.uuid(), itemId: z.uuid() });
+export const ReviewItemView = z.strictObject({
+  id: z.uuid(), userId: z.uuid(), username: z.string(), displayName: z.string(), roleId: z.uuid(), roleName: z.string(),
+  reviewerId: z.uuid(), reviewerName: z.string(), recommendation: z.enum(['inactive', 'staff_left', 'staff_on_leave']).nullable(),
+  decision: z.enum(['keep', 'remove']).nullable(), reason: z.string().nullable(), decidedAt: z.string().nullable(), lastLoginAt: z.string().nullable(),
+});
+export const ReviewView = z.strictObject({
+  id: z.uuid(), name: z.string(), status: z.enum(['open', 'completed', 'cancelled']), dueOn: z.string(), createdAt: z.string(), completedAt: z.string().nullable(),
+  recurrenceMonths: z.number().int(), total: z.number().int(), decided: z.number().int(), removals: z.number().int(),
+});
+export const ReviewList = z.strictObject({ reviews: z.array(ReviewView) });
+export const ReviewDetail = z.strictObject({ ...ReviewView.shape, items: z.array(ReviewItemView) });

@@ -43,6 +43,10 @@ export const AUDIT_ACTIONS = [
   'roles.member_removed',
   'roles.member_started',
   'roles.member_lapsed',
+  'access_reviews.started',
+  'access_reviews.decided',
+  'access_reviews.completed',
+  'access_reviews.cancelled',
   'school.exported',
   'test.event',
 ] as const;

@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'dates_out_of_order',
   'file_not_spreadsheet',
   'import_invalid',
+  'review_incomplete',
+  'own_review',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => s?.close());
 
 const apiRoutes = () => s.routes.filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'));
-const fill = (url: string) => url.replace(/:id\b/g, randomUUID()).replace(/:token\b/g, 'x'.repeat(32));
+const fill = (url: string) => url.replace(/:(id|itemId|userId)\b/g, () => randomUUID()).replace(/:token\b/g, 'x'.repeat(32));
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
 
 describe('every route', () => {
@@ -113,6 +113,9 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /api/admin/roles/:id/copy': { nameZh: '副本', nameEn: 'Copy of role' },
   'PUT /api/admin/roles/:id': { nameZh: '活動統籌', nameEn: 'Activities Coordinator', grants: [] },
   'POST /api/admin/roles/:id/members': { userId: randomUUID(), startsOn: '2026-12-01' },
+  'POST /api/access-reviews': { name: 'Annual review', dueOn: '2026-12-31', roleIds: [], recurrenceMonths: 12 },
+  'PUT /api/access-reviews/:id/items/:itemId': { decision: 'keep', reason: 'duties unchanged' },
+  'POST /api/access-reviews/:id/complete': {},
   // Not a spreadsheet (a few binary bytes): every variant below must be refused before anything is read.
   ...Object.fromEntries(
     ['students', 'staff', 'classes', 'class_subjects'].flatMap((k) =>

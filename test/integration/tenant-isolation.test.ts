@@ -41,14 +41,14 @@ describe('tenant isolation', () => {
     const bMarkers = [b.schoolId, b.adminId, bIds.user, bIds.session, bIds.role, 'admin2', 'bteacher1', 'Test School 2'];
     const routes = s.routes.filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs') && !r.public && r.url !== '/api/auth/logout');
     for (const r of routes) {
-      const ids = r.url.includes(':id') ? Object.values(bIds) : ['-'];
+      const ids = /:(id|itemId|userId)\b/.test(r.url) ? Object.values(bIds) : ['-'];
       for (const id of ids) {
-        const url = r.url.replace(':id', id);
+        const url = r.url.replace(/:(id|itemId|userId)\b/g, id);
         const body = r.method === 'GET' || r.method === 'DELETE' ? undefined : bodyFor(r.url);
         const res = await a.client.req(r.method, url, body);
         const text = JSON.stringify(res.body);
         for (const m of bMarkers) expect(text, `${r.method} ${url}`).not.toContain(m);
-        if (r.url.includes(':id')) expect([400, 403, 404, 409], `${r.method} ${url} → ${res.status}`).toContain(res.status);
+        if (/:(id|itemId|userId)\b/.test(r.url)) expect([400, 403, 404, 409], `${r.method} ${url} → ${res.status}`).toContain(res.status);
       }
     }
     expect(await bRows()).toEqual(before);

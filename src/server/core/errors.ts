@@ -44,6 +44,8 @@ const STATUS: Record<ErrorCode, number> = {
   dates_out_of_order: 400,
   file_not_spreadsheet: 415,
   import_invalid: 422,
+  review_incomplete: 409,
+  own_review: 403,
   internal: 500,
 };
 

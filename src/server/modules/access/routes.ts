@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EmptyBody, IdParam, SessionList } from '../../../contracts/account.js';
 import {
-  AccessMatrix, AccessQuery, MemberBody, MemberParams, PermissionList, ResetPasswordBody, RoleBody, RoleCopyBody, RoleDetail, RoleList, SchoolSettings, UserCreateBody, UserList,
+  AccessMatrix, AccessQuery, ReviewDecisionBody, ReviewDetail, ReviewItemParams, ReviewList, ReviewStartBody, MemberBody, MemberParams, PermissionList, ResetPasswordBody, RoleBody, RoleCopyBody, RoleDetail, RoleList, SchoolSettings, UserCreateBody, UserList,
   UserRolesBody,
 } from '../../../contracts/admin.js';
 import { endSession, listSessions } from '../../core/auth/routes.js';
@@ -94,4 +94,29 @@ export function accessRoutes(app: App, d: AuthDeps): void {
     }
     return reply.send(AccessMatrix.parse({ rows }));
   });
+
+  // ---- Access reviews (memo U1) ----
+  app.get('/api/access-reviews', { config: { permission: 'access_reviews.review' }, schema: { response: { 200: ReviewList } } }, async (req) => ({
+    reviews: await access.listReviews(d, sessionOf(req).schoolId),
+  }));
+  app.get('/api/access-reviews/:id', { config: { permission: 'access_reviews.review' }, schema: { params: IdParam, response: { 200: ReviewDetail } } }, async (req) =>
+    access.getReview(d, sessionOf(req).schoolId, req.params.id),
+  );
+  app.post('/api/access-reviews', { config: { permission: 'access_reviews.manage' }, schema: { body: ReviewStartBody, response: { 201: z.strictObject({ id: z.uuid() }) } } }, async (req, reply) =>
+    reply.code(201).send({ id: await access.startReview(d, actor(req), req.body) }),
+  );
+  app.put('/api/access-reviews/:id/items/:itemId', { config: { permission: 'access_reviews.review' }, schema: { params: ReviewItemParams, body: ReviewDecisionBody, response: NoContent } }, async (req, reply) => {
+    await access.decide(d, actor(req), req.params.id, req.params.itemId, req.body);
+    return reply.code(204).send(null);
+  });
+  app.post('/api/access-reviews/:id/complete', { config: { permission: 'access_reviews.manage' }, schema: { params: IdParam, body: EmptyBody, response: NoContent } }, async (req, reply) => {
+    await access.completeReview(d, actor(req), req.params.id);
+    return reply.code(204).send(null);
+  });
+  app.get('/api/access-reviews/:id/report', { config: { permission: 'access_reviews.review' }, schema: { params: IdParam } }, async (req, reply) =>
+    reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="access-review.csv"')
+      .send(await access.reviewReport(d, sessionOf(req).schoolId, req.params.id)),
+  );
 }

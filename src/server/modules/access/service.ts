@@ -171,3 +171,4 @@ export function permissionCatalogue() {
 }
 
 export * from './roles.js';
+export * from './reviews.js';
