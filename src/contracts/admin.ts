@@ -99,3 +99,22 @@ export const ReviewView = z.strictObject({
 });
 export const ReviewList = z.strictObject({ reviews: z.array(ReviewView) });
 export const ReviewDetail = z.strictObject({ ...ReviewView.shape, items: z.array(ReviewItemView) });
+
+// ---- Network zones and time profiles (memo U2) ------------------------------------------------
+export const ZoneBody = z.strictObject({ nameZh: Name(60), nameEn: Name(60), cidrs: z.array(z.string().trim().max(50)).min(1).max(100) });
+export const TimeProfileBody = z.strictObject({
+  nameZh: Name(60), nameEn: Name(60),
+  weekdays: z.array(z.number().int().min(1).max(7)).min(1).max(7),
+  startMinute: z.number().int().min(0).max(1439),
+  endMinute: z.number().int().min(1).max(1440),
+});
+export const NetworkRule = z.strictObject({ roleId: z.uuid(), zoneId: z.uuid().nullable(), timeProfileId: z.uuid().nullable() });
+export const NetworkRulesBody = z.strictObject({ rules: z.array(NetworkRule).max(500) });
+export const NetworkSettingsBody = z.strictObject({ enabled: z.boolean() });
+export const NetworkView = z.strictObject({
+  enabled: z.boolean(),
+  reviewedAt: z.string().nullable(),
+  zones: z.array(z.strictObject({ id: z.uuid(), nameZh: z.string(), nameEn: z.string(), cidrs: z.array(z.string()) })),
+  profiles: z.array(z.strictObject({ id: z.uuid(), nameZh: z.string(), nameEn: z.string(), weekdays: z.array(z.number().int()), startMinute: z.number().int(), endMinute: z.number().int() })),
+  rules: z.array(NetworkRule),
+});

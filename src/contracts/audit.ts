@@ -47,6 +47,13 @@ export const AUDIT_ACTIONS = [
   'access_reviews.decided',
   'access_reviews.completed',
   'access_reviews.cancelled',
+  'auth.network_refused',
+  'network.zone_created',
+  'network.zone_deleted',
+  'network.profile_created',
+  'network.rules_changed',
+  'network.settings_changed',
+  'network.reviewed',
   'school.exported',
   'test.event',
 ] as const;

@@ -45,6 +45,11 @@ export const ERROR_CODES = [
   'import_invalid',
   'review_incomplete',
   'own_review',
+  'network_refused',
+  'cidr_invalid',
+  'zones_overlap',
+  'time_profile_invalid',
+  'network_self_lockout',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -58,4 +63,6 @@ export interface Problem {
   errors?: { path: string; code: string }[];
   /** Seconds until a locked account or a rate limit lets the caller try again. */
   retryAfter?: number;
+  /** Which rule refused a sign-in by network (`zone_not_allowed`, `outside_hours`), never the configuration. */
+  rule?: string;
 }

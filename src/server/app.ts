@@ -9,13 +9,14 @@ import { existsSync } from 'node:fs';
 import { auditRoutes } from './core/audit/routes.js';
 import { type RouteInfo, installGuard } from './core/auth/guard.js';
 import { authRoutes } from './core/auth/routes.js';
-import { type AuthDeps, rotateForRights } from './core/auth/service.js';
+import { type AuthDeps, networkRefused, rotateForRights } from './core/auth/service.js';
 import { subKey } from './core/crypto/secrets.js';
 import type { Deps } from './core/deps.js';
 import { AppError, problem } from './core/errors.js';
 import { notifyRoutes } from './core/notify/routes.js';
 import { setupRoutes } from './core/setup/routes.js';
 import { accessRoutes } from './modules/access/routes.js';
+import { NetworkPolicy } from './modules/access/service.js';
 import { governanceRoutes } from './modules/governance/routes.js';
 import { importExportRoutes, schoolRoutes } from './modules/school/routes.js';
 import { WEB_DIR } from './paths.js';
@@ -95,11 +96,22 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
     }
   });
 
-  const authDeps: AuthDeps = { db: deps.db, clock: deps.clock, config: deps.config, sessions: deps.sessions, serverKey: deps.serverKey, smtpConfigured: deps.mailer.configured };
+  // Network zones and time profiles (memo U2): one policy cache per process, asked at sign-in and on every request.
+  const networkPolicy = new NetworkPolicy(deps.db);
+  await networkPolicy.start();
+  const authDeps: AuthDeps = {
+    db: deps.db, clock: deps.clock, config: deps.config, sessions: deps.sessions, serverKey: deps.serverKey, smtpConfigured: deps.mailer.configured, network: networkPolicy,
+  };
   const guard = installGuard(
     app,
     {
       sessions: deps.sessions,
+      clock: deps.clock,
+      network: networkPolicy,
+      async onNetworkRefused(req, s, rule) {
+        await deps.sessions.revoke([s.tokenHash]);
+        await networkRefused(authDeps, { schoolId: s.schoolId, userId: s.userId, username: s.username }, req.ip, rule, 'request');
+      },
       csrfKey: subKey(deps.serverKey, 'csrf'),
       cookieSecure: deps.config.COOKIE_SECURE,
       rotate: (req, s) => rotateForRights(authDeps, s, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null }),
@@ -116,7 +128,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   app.get('/api/health', { config: { public: true } }, async () => ({ ok: true }));
   setupRoutes(app, authDeps);
   authRoutes(app, authDeps);
-  accessRoutes(app, authDeps);
+  accessRoutes(app, { ...authDeps, policy: networkPolicy });
   auditRoutes(app, deps);
   notifyRoutes(app, deps);
   governanceRoutes(app, deps);

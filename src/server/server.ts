@@ -13,7 +13,7 @@ import type { Deps } from './core/deps.js';
 import { createMailer } from './core/mail/mailer.js';
 import { checksDigestJob, cleanupJob, mailJob } from './core/scheduler/jobs.js';
 import { Scheduler } from './core/scheduler/scheduler.js';
-import { registerReviewChecks, reviewRemindersJob, roleDatesJob } from './modules/access/service.js';
+import { registerNetworkChecks, registerReviewChecks, reviewRemindersJob, roleDatesJob } from './modules/access/service.js';
 import { registerFoundationChecks } from './modules/governance/checks.js';
 
 export async function openDatabase(config: Config, log: (m: string, e?: unknown) => void): Promise<Database> {
@@ -63,6 +63,7 @@ export async function createServer(o: StartOptions) {
   const checks = new CheckRegistry();
   registerFoundationChecks(checks);
   registerReviewChecks(checks);
+  registerNetworkChecks(checks);
   const mailer = createMailer(o.config.SMTP_URL, o.config.MAIL_FROM);
   const deps: Deps = { config: o.config, db, clock, serverKey, sessions, checks, mailer, log };
   const { app, routes } = await buildApp(deps);

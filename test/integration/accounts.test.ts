@@ -133,7 +133,8 @@ describe('rights', () => {
 
   it('a change of rights gives the person a new session id and new rights on the next request', async () => {
     const roles = (await admin.client.get('/api/admin/roles')).body.roles as { id: string; key: string }[];
-    const u = await createUser(s, admin.client, 'viceprin1', ['vice_principal']);
+    // (An SEO reads the dashboard without holding security rights, so no MFA enrolment step here.)
+    const u = await createUser(s, admin.client, 'viceprin1', ['seo']);
     const { c } = await signIn('viceprin1', u.password, '10.5.0.1');
     await c.post('/api/account/password', { currentPassword: u.password, newPassword: 'vice principal passphrase' });
     await c.refreshCsrf();

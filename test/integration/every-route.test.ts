@@ -116,6 +116,11 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /api/access-reviews': { name: 'Annual review', dueOn: '2026-12-31', roleIds: [], recurrenceMonths: 12 },
   'PUT /api/access-reviews/:id/items/:itemId': { decision: 'keep', reason: 'duties unchanged' },
   'POST /api/access-reviews/:id/complete': {},
+  'POST /api/admin/network/zones': { nameZh: '校園網絡', nameEn: 'School network', cidrs: ['10.0.0.0/8'] },
+  'POST /api/admin/network/profiles': { nameZh: '上課日', nameEn: 'School days', weekdays: [1, 2, 3, 4, 5], startMinute: 420, endMinute: 1140 },
+  'PUT /api/admin/network/rules': { rules: [] },
+  'PUT /api/admin/network/settings': { enabled: false },
+  'POST /api/admin/network/reviewed': {},
   // Not a spreadsheet (a few binary bytes): every variant below must be refused before anything is read.
   ...Object.fromEntries(
     ['students', 'staff', 'classes', 'class_subjects'].flatMap((k) =>

@@ -46,6 +46,11 @@ const STATUS: Record<ErrorCode, number> = {
   import_invalid: 422,
   review_incomplete: 409,
   own_review: 403,
+  network_refused: 403,
+  cidr_invalid: 400,
+  zones_overlap: 409,
+  time_profile_invalid: 400,
+  network_self_lockout: 409,
   internal: 500,
 };
 
@@ -54,13 +59,13 @@ export class AppError extends Error {
   readonly status: number;
   constructor(
     readonly code: ErrorCode,
-    readonly extra: Pick<Problem, 'errors' | 'retryAfter'> = {},
+    readonly extra: Pick<Problem, 'errors' | 'retryAfter' | 'rule'> = {},
   ) {
     super(code);
     this.status = STATUS[code];
   }
 }
 
-export function problem(code: ErrorCode, extra: Pick<Problem, 'errors' | 'retryAfter'> = {}): Problem {
+export function problem(code: ErrorCode, extra: Pick<Problem, 'errors' | 'retryAfter' | 'rule'> = {}): Problem {
   return { type: `about:blank#${code}`, title: code.replace(/_/g, ' '), status: STATUS[code], code, ...extra };
 }

@@ -5,6 +5,8 @@ import type { Config } from '../../config.js';
 import { AppError } from '../errors.js';
 import { type App, type RouteAccess, SESSION_COOKIE, clearSessionCookie, setSessionCookie } from '../http.js';
 import { csrfTokenFor, csrfValid } from './csrf.js';
+import type { Clock } from '../clock.js';
+import type { NetworkGate } from './network-gate.js';
 import { isKnownPermission } from './permissions.js';
 import type { Session, SessionStore } from './sessions.js';
 
@@ -35,6 +37,11 @@ const STAGE_ERROR: Record<Exclude<SessionStage, 'done'>, ErrorCode> = {
 
 export interface GuardDeps {
   sessions: SessionStore;
+  clock: Clock;
+  /** Network zones and time profiles (memo U2), checked on every request when present. */
+  network?: NetworkGate;
+  /** A session refused by the network rules ends; this records and announces it. */
+  onNetworkRefused?(req: FastifyRequest, s: Session, rule: string): Promise<void>;
   csrfKey: Buffer;
   cookieSecure: Config['COOKIE_SECURE'];
   /** Re-issue a session whose rights changed; returns the new token and session. */
@@ -90,6 +97,20 @@ export function installGuard(app: App, deps: GuardDeps, publicPrefixes: string[]
       setSessionCookie(req, reply, next.token, deps.cookieSecure);
       reply.header('x-csrf-token', csrfTokenFor(deps.csrfKey, next.session));
       s = next.session;
+    }
+    if (deps.network) {
+      // Re-checked whenever the address changes, and once a minute for time profiles.
+      const now = deps.clock.now();
+      const memo = `${req.ip}|${Math.floor(now.getTime() / 60_000)}`;
+      if (s.networkChecked !== memo) {
+        const v = await deps.network.check(s.schoolId, s.roleIds, req.ip, now);
+        if (!v.ok) {
+          await deps.onNetworkRefused?.(req, s, v.rule);
+          clearSessionCookie(reply);
+          throw new AppError('network_refused', { rule: v.rule });
+        }
+        s.networkChecked = memo;
+      }
     }
     req.session = s;
     if (s.stage !== 'done' && !(cfg.self && (cfg.partial === true || cfg.partial?.includes(s.stage)))) throw new AppError(STAGE_ERROR[s.stage]);

@@ -9,12 +9,15 @@ import type { Database, Queryable } from '../db/types.js';
 import { AppError } from '../errors.js';
 import { securityEvent } from '../notify/notify.js';
 import { LOCKOUT_WINDOW_MS, lockoutDuration } from './lockout.js';
+import type { NetworkGate } from './network-gate.js';
 import { checkPassword, hashPassword, verifyPassword } from './password.js';
 import { SECURITY_PERMISSIONS } from './permissions.js';
 import type { Session, SessionStore } from './sessions.js';
 import { checkTotp, hashRecoveryCode, newRecoveryCodes, newTotpSecret, openTotp, sealTotp, totpUri } from './totp.js';
 
 export interface AuthDeps {
+  /** Network zones and time profiles (memo U2), when a module provides them. */
+  network?: NetworkGate;
   db: Database;
   clock: Clock;
   config: Config;
@@ -160,6 +163,14 @@ export async function login(d: AuthDeps, username: string, password: string, ori
       audit(q, d.clock, { schoolId: u.school_id, actorId: u.id, actorName: u.username, ip: origin.ip, action: 'auth.login_failed', outcome: 'failure', details: { reason: 'disabled' } }),
     );
     throw new AppError('account_disabled');
+  }
+  if (d.network) {
+    const roles = await d.db.school(u.school_id, (q) => q.query<{ role_id: string }>('SELECT role_id FROM user_roles WHERE user_id = $1', [u.id]));
+    const v = await d.network.check(u.school_id, roles.map((r) => r.role_id), origin.ip, now);
+    if (!v.ok) {
+      await networkRefused(d, { schoolId: u.school_id, userId: u.id, username: u.username }, origin.ip, v.rule, 'sign-in');
+      throw new AppError('network_refused', { rule: v.rule });
+    }
   }
   const stage = firstStage({ enrolled: !!u.mfa_enrolled_at, mustChange: u.must_change_password, mfaRequired: u.mfa_required });
   const token = await d.db.schoolTx(u.school_id, async (q) => {
@@ -357,6 +368,30 @@ export async function rotateForRights(d: AuthDeps, s: Session, origin: Origin): 
   const session = await d.sessions.resolve(token);
   if (!session) throw new AppError('unauthenticated');
   return { token, session };
+}
+
+/** A sign-in or a session refused by the network rules: audited, and sent to the people who manage them. */
+export async function networkRefused(
+  d: Pick<AuthDeps, 'db' | 'clock' | 'smtpConfigured'>,
+  who: { schoolId: string; userId: string; username: string },
+  ip: string,
+  rule: string,
+  when: 'sign-in' | 'request',
+): Promise<void> {
+  const now = d.clock.now();
+  await d.db.schoolTx(who.schoolId, async (q) => {
+    await audit(q, d.clock, { schoolId: who.schoolId, actorId: who.userId, actorName: who.username, ip, action: 'auth.network_refused', target: `user:${who.userId}`, outcome: 'failure', details: { rule, when } });
+    await securityEvent(q, d.clock, d.smtpConfigured, {
+      schoolId: who.schoolId,
+      kind: 'security.network_refused',
+      titleKey: 'notifications.networkRefused',
+      params: { username: who.username, ip },
+      subject: `Sign-in refused by network rule / 網絡規則拒絕登入: ${who.username}`,
+      body: `${who.username} was refused (${rule}) from ${ip} at ${now.toISOString()}.\n${who.username} 從 ${ip} 登入被網絡規則拒絕（${rule}）。`,
+      idemKey: `network-refused:${who.userId}:${ip}:${Math.floor(now.getTime() / 600_000)}`,
+      recipientsPermission: 'network.manage',
+    });
+  });
 }
 
 export { PLATFORM_CHAIN };

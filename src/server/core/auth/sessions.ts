@@ -18,6 +18,9 @@ export interface Session {
   permissions: ReadonlySet<string>;
   /** Permissions limited to the person's own classes (absent = whole school). */
   ownClassesOnly: ReadonlySet<string>;
+  roleIds: readonly string[];
+  /** The last address and minute the network rules were checked for (a cheap per-request memo). */
+  networkChecked?: string;
 }
 
 export interface SessionTimeouts {
@@ -38,6 +41,7 @@ interface Row {
   rotate: boolean;
   status: string;
   permissions: string[] | null;
+  role_ids: string[] | null;
 }
 
 const CHANNEL = 'session_revoked';
@@ -135,6 +139,7 @@ export class SessionStore {
         lastSeenAt: row.last_seen_at,
         rotate: row.rotate,
         ...permissionSets(row.permissions ?? []),
+        roleIds: row.role_ids ?? [],
       };
       if (useCache && generation === this.generation) this.cache.set(key, s);
       this.touched.set(key, s.lastSeenAt.getTime());
@@ -167,7 +172,8 @@ export class SessionStore {
         `SELECT s.id, s.token_hash, s.school_id, s.user_id, u.username, u.display_name_en, s.stage, s.created_at,
                 s.last_seen_at, s.rotate, u.status,
                 (SELECT array_agg(DISTINCT rp.permission || ':' || rp.scope) FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id
-                  WHERE ur.user_id = s.user_id) AS permissions
+                  WHERE ur.user_id = s.user_id) AS permissions,
+                (SELECT array_agg(ur.role_id) FROM user_roles ur WHERE ur.user_id = s.user_id) AS role_ids
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`,
         [hash],
       ),

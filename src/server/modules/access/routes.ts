@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EmptyBody, IdParam, SessionList } from '../../../contracts/account.js';
 import {
-  AccessMatrix, AccessQuery, ReviewDecisionBody, ReviewDetail, ReviewItemParams, ReviewList, ReviewStartBody, MemberBody, MemberParams, PermissionList, ResetPasswordBody, RoleBody, RoleCopyBody, RoleDetail, RoleList, SchoolSettings, UserCreateBody, UserList,
+  AccessMatrix, AccessQuery, NetworkRulesBody, NetworkSettingsBody, NetworkView, TimeProfileBody, ZoneBody, ReviewDecisionBody, ReviewDetail, ReviewItemParams, ReviewList, ReviewStartBody, MemberBody, MemberParams, PermissionList, ResetPasswordBody, RoleBody, RoleCopyBody, RoleDetail, RoleList, SchoolSettings, UserCreateBody, UserList,
   UserRolesBody,
 } from '../../../contracts/admin.js';
 import { endSession, listSessions } from '../../core/auth/routes.js';
@@ -15,7 +15,7 @@ const NoContent = { 204: z.null() };
 const actor = (req: FastifyRequest) => ({ ...sessionOf(req), ip: req.ip });
 
 /** User administration: accounts, roles, who is signed in, the school's limits. */
-export function accessRoutes(app: App, d: AuthDeps): void {
+export function accessRoutes(app: App, d: AuthDeps & { policy: access.NetworkPolicy }): void {
   app.get('/api/admin/users', { config: { permission: 'users.read' }, schema: { response: { 200: UserList } } }, async (req) => ({
     users: await access.listUsers(d, sessionOf(req).schoolId),
   }));
@@ -119,4 +119,29 @@ export function accessRoutes(app: App, d: AuthDeps): void {
       .header('content-disposition', 'attachment; filename="access-review.csv"')
       .send(await access.reviewReport(d, sessionOf(req).schoolId, req.params.id)),
   );
+
+  // ---- Network zones and time profiles (memo U2) ----
+  app.get('/api/admin/network', { config: { permission: 'network.manage' }, schema: { response: { 200: NetworkView } } }, async (req) => access.getNetwork(d, sessionOf(req).schoolId));
+  app.post('/api/admin/network/zones', { config: { permission: 'network.manage' }, schema: { body: ZoneBody, response: { 201: z.strictObject({ id: z.uuid() }) } } }, async (req, reply) =>
+    reply.code(201).send({ id: await access.createZone(d, actor(req), req.body) }),
+  );
+  app.delete('/api/admin/network/zones/:id', { config: { permission: 'network.manage' }, schema: { params: IdParam, response: NoContent } }, async (req, reply) => {
+    await access.deleteZone(d, actor(req), req.params.id);
+    return reply.code(204).send(null);
+  });
+  app.post('/api/admin/network/profiles', { config: { permission: 'network.manage' }, schema: { body: TimeProfileBody, response: { 201: z.strictObject({ id: z.uuid() }) } } }, async (req, reply) =>
+    reply.code(201).send({ id: await access.createProfile(d, actor(req), req.body) }),
+  );
+  app.put('/api/admin/network/rules', { config: { permission: 'network.manage' }, schema: { body: NetworkRulesBody, response: NoContent } }, async (req, reply) => {
+    await access.setRules(d, actor(req), req.body);
+    return reply.code(204).send(null);
+  });
+  app.put('/api/admin/network/settings', { config: { permission: 'network.manage' }, schema: { body: NetworkSettingsBody, response: NoContent } }, async (req, reply) => {
+    await access.setNetworkSettings(d, actor(req), req.body.enabled);
+    return reply.code(204).send(null);
+  });
+  app.post('/api/admin/network/reviewed', { config: { permission: 'network.manage' }, schema: { body: EmptyBody, response: NoContent } }, async (req, reply) => {
+    await access.markNetworkReviewed(d, actor(req));
+    return reply.code(204).send(null);
+  });
 }

@@ -172,3 +172,4 @@ export function permissionCatalogue() {
 
 export * from './roles.js';
 export * from './reviews.js';
+export * from './network.js';
