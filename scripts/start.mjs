@@ -41,4 +41,5 @@ if (builtAt(serverBundle) < Math.max(newest(join(root, 'src/server')), newest(jo
   });
 }
 
+if (process.argv.includes('--build-only')) process.exit(0);
 await import(pathToFileURL(serverBundle).href);
