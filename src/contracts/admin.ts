@@ -118,3 +118,15 @@ export const NetworkView = z.strictObject({
   profiles: z.array(z.strictObject({ id: z.uuid(), nameZh: z.string(), nameEn: z.string(), weekdays: z.array(z.number().int()), startMinute: z.number().int(), endMinute: z.number().int() })),
   rules: z.array(NetworkRule),
 });
+
+// ---- Security notification list (memo U1) --------------------------------------------------
+export const SecurityEvent = z.enum(['account_locked', 'network_refused', 'privileged_changed', 'backup_downloaded', 'school_key_changed', 'check_failing']);
+export const NotificationListEntry = z
+  .strictObject({ userId: z.uuid().optional(), email: z.email().max(254).optional(), events: z.array(SecurityEvent).min(1).max(6) })
+  .refine((e) => !!e.userId !== !!e.email, { message: 'exactly one of userId and email' });
+export const NotificationListBody = z.strictObject({ entries: z.array(NotificationListEntry).max(100) });
+export const NotificationListView = z.strictObject({
+  entries: z.array(z.strictObject({ id: z.uuid(), userId: z.uuid().nullable(), username: z.string().nullable(), email: z.string().nullable(), events: z.array(SecurityEvent) })),
+  reviewedAt: z.string().nullable(),
+  reviewedBy: z.string().nullable(),
+});

@@ -54,6 +54,8 @@ export const AUDIT_ACTIONS = [
   'network.rules_changed',
   'network.settings_changed',
   'network.reviewed',
+  'notify.list_changed',
+  'notify.list_reviewed',
   'school.exported',
   'test.event',
 ] as const;

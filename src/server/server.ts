@@ -13,7 +13,7 @@ import type { Deps } from './core/deps.js';
 import { createMailer } from './core/mail/mailer.js';
 import { checksDigestJob, cleanupJob, mailJob } from './core/scheduler/jobs.js';
 import { Scheduler } from './core/scheduler/scheduler.js';
-import { registerNetworkChecks, registerReviewChecks, reviewRemindersJob, roleDatesJob } from './modules/access/service.js';
+import { registerNetworkChecks, registerNotificationListChecks, registerReviewChecks, reviewRemindersJob, roleDatesJob } from './modules/access/service.js';
 import { registerFoundationChecks } from './modules/governance/checks.js';
 
 export async function openDatabase(config: Config, log: (m: string, e?: unknown) => void): Promise<Database> {
@@ -64,13 +64,14 @@ export async function createServer(o: StartOptions) {
   registerFoundationChecks(checks);
   registerReviewChecks(checks);
   registerNetworkChecks(checks);
+  registerNotificationListChecks(checks);
   const mailer = createMailer(o.config.SMTP_URL, o.config.MAIL_FROM);
   const deps: Deps = { config: o.config, db, clock, serverKey, sessions, checks, mailer, log };
   const { app, routes } = await buildApp(deps);
   const scheduler = new Scheduler(db, clock, (job, err) => log.error({ err, job }, 'job failed'));
   scheduler.register(cleanupJob(timeouts));
   scheduler.register(mailJob(mailer));
-  scheduler.register(checksDigestJob(checks, clock));
+  scheduler.register(checksDigestJob(checks, clock, mailer.configured));
   scheduler.register(roleDatesJob({ clock, sessions }));
   scheduler.register(reviewRemindersJob({ clock, smtpConfigured: mailer.configured }));
   return {

@@ -12,7 +12,7 @@ import type {
 } from '../contracts/account.js';
 import type { Dashboard, CheckView } from '../contracts/governance.js';
 import type { AuditPage, AuditEntry, OutboxPage, OutboxEntry } from '../contracts/audit.js';
-import type { RoleList, RoleView, SchoolSettings, UserList, UserView } from '../contracts/admin.js';
+import type { AccessMatrix, AccessRow, PermissionList, PermissionView, RoleDetail, RoleList, RoleView, SchoolSettings, UserList, UserView } from '../contracts/admin.js';
 import type {
   ClassList,
   ClassView,
@@ -50,6 +50,13 @@ export type UserListView = z.infer<typeof UserList>;
 export type User = z.infer<typeof UserView>;
 export type RoleListView = z.infer<typeof RoleList>;
 export type Role = z.infer<typeof RoleView>;
+export type RoleDetailView = z.infer<typeof RoleDetail>;
+export type RoleMember = RoleDetailView['members'][number];
+export type GrantScope = RoleDetailView['grants'][number]['scope'];
+export type PermissionListView = z.infer<typeof PermissionList>;
+export type Permission = z.infer<typeof PermissionView>;
+export type AccessMatrixView = z.infer<typeof AccessMatrix>;
+export type AccessEntry = z.infer<typeof AccessRow>;
 export type SchoolSettingsView = z.infer<typeof SchoolSettings>;
 export type YearListView = z.infer<typeof YearList>;
 export type Year = z.infer<typeof YearView>;

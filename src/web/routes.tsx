@@ -8,6 +8,9 @@ import { AccountPage } from './modules/access/AccountPage.js';
 import { ChangePasswordPage, EnrolMfaPage } from './modules/access/EnrolMfaPage.js';
 import { LoginPage, MfaPage } from './modules/access/LoginPage.js';
 import { SetupPage } from './modules/access/SetupPage.js';
+import { AccessPage } from './modules/access/AccessPage.js';
+import { RoleEditorPage } from './modules/access/RoleEditorPage.js';
+import { RolesPage } from './modules/access/RolesPage.js';
 import { UsersPage } from './modules/access/UsersPage.js';
 import { HomePage } from './modules/governance/DashboardPage.js';
 import { OutboxPage } from './modules/notify/OutboxPage.js';
@@ -58,6 +61,9 @@ export function AppRoutes() {
           <Route path="/account" element={<AccountPage />} />
           <Route path="/audit" element={<RequirePermission permission="audit.read"><AuditPage /></RequirePermission>} />
           <Route path="/admin/users" element={<RequirePermission permission="users.read"><UsersPage /></RequirePermission>} />
+          <Route path="/admin/roles" element={<RequirePermission permission="roles.read"><RolesPage /></RequirePermission>} />
+          <Route path="/admin/roles/:id" element={<RequirePermission permission="roles.read"><RoleEditorPage /></RequirePermission>} />
+          <Route path="/admin/access" element={<RequirePermission permission="roles.read"><AccessPage /></RequirePermission>} />
           <Route path="/admin/sessions" element={<RequirePermission permission="sessions.read"><SessionsPage /></RequirePermission>} />
           <Route path="/admin/outbox" element={<RequirePermission permission="notify.outbox.read"><OutboxPage /></RequirePermission>} />
           <Route path="/admin/settings" element={<RequirePermission permission="school.settings.manage"><SettingsPage /></RequirePermission>} />

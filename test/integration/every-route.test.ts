@@ -121,6 +121,8 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'PUT /api/admin/network/rules': { rules: [] },
   'PUT /api/admin/network/settings': { enabled: false },
   'POST /api/admin/network/reviewed': {},
+  'PUT /api/admin/notification-list': { entries: [{ email: 'it-team@school.edu.hk', events: ['account_locked'] }] },
+  'POST /api/admin/notification-list/reviewed': {},
   // Not a spreadsheet (a few binary bytes): every variant below must be refused before anything is read.
   ...Object.fromEntries(
     ['students', 'staff', 'classes', 'class_subjects'].flatMap((k) =>

@@ -44,6 +44,8 @@ const NAV: NavGroup[] = [
     labelKey: 'nav.users',
     items: [
       { id: 'users', to: '/admin/users', labelKey: 'nav.usersList', permission: 'users.read' },
+      { id: 'roles', to: '/admin/roles', labelKey: 'nav.roles', permission: 'roles.read' },
+      { id: 'access', to: '/admin/access', labelKey: 'nav.access', permission: 'roles.read' },
       { id: 'settings', to: '/admin/settings', labelKey: 'nav.settings', permission: 'school.settings.manage' },
     ],
   },

@@ -30,6 +30,7 @@ const defs: PermissionDef[] = [
   { key: 'sessions.read', module: 'security', security: true },
   { key: 'sessions.revoke', module: 'security', security: true },
   { key: 'notify.outbox.read', module: 'notify', security: true },
+  { key: 'notify.list.manage', module: 'notify', security: true },
   { key: 'school.settings.manage', module: 'school', security: true, privileged: true },
   { key: 'school.setup.manage', module: 'school' },
   { key: 'classes.read', module: 'school' },
@@ -65,7 +66,7 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
     key: 'principal',
     nameZh: '校長',
     nameEn: 'Principal',
-    permissions: ['governance.dashboard.read', 'audit.read', 'users.read', 'roles.read', 'sessions.read', 'classes.read', 'staff.read', 'students.read', 'access_reviews.manage', 'access_reviews.review'],
+    permissions: ['governance.dashboard.read', 'audit.read', 'users.read', 'roles.read', 'sessions.read', 'classes.read', 'staff.read', 'students.read', 'access_reviews.manage', 'access_reviews.review', 'notify.list.manage'],
   },
   {
     key: 'vice_principal',

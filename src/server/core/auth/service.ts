@@ -121,13 +121,13 @@ async function recordFailure(d: AuthDeps, u: UserRow, origin: Origin, action: Au
       await audit(q, d.clock, { schoolId: u.school_id, ...actor, action: 'auth.lockout', target: `user:${u.id}`, details: { until: until.toISOString(), failures } });
       await securityEvent(q, d.clock, d.smtpConfigured, {
         schoolId: u.school_id,
-        kind: 'security.account_locked',
+        event: 'account_locked',
         titleKey: 'notifications.accountLocked',
         params: { username: u.username },
         subject: `Account locked / 帳戶已鎖定: ${u.username}`,
         body: `The account ${u.username} was locked after ${failures} failed sign-in attempts (from ${origin.ip}) until ${until.toISOString()}.\n帳戶 ${u.username} 因 ${failures} 次登入失敗已被鎖定。`,
         idemKey: `lockout:${u.id}:${until.toISOString()}`,
-        recipientsPermission: 'users.unlock',
+        fallbackPermission: 'users.unlock',
       });
       return Math.ceil(ms / 1000);
     }
@@ -383,13 +383,13 @@ export async function networkRefused(
     await audit(q, d.clock, { schoolId: who.schoolId, actorId: who.userId, actorName: who.username, ip, action: 'auth.network_refused', target: `user:${who.userId}`, outcome: 'failure', details: { rule, when } });
     await securityEvent(q, d.clock, d.smtpConfigured, {
       schoolId: who.schoolId,
-      kind: 'security.network_refused',
+      event: 'network_refused',
       titleKey: 'notifications.networkRefused',
       params: { username: who.username, ip },
       subject: `Sign-in refused by network rule / 網絡規則拒絕登入: ${who.username}`,
       body: `${who.username} was refused (${rule}) from ${ip} at ${now.toISOString()}.\n${who.username} 從 ${ip} 登入被網絡規則拒絕（${rule}）。`,
       idemKey: `network-refused:${who.userId}:${ip}:${Math.floor(now.getTime() / 600_000)}`,
-      recipientsPermission: 'network.manage',
+      fallbackPermission: 'network.manage',
     });
   });
 }

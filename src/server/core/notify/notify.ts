@@ -43,23 +43,39 @@ export async function queueMail(q: Queryable, clock: Clock, smtpConfigured: bool
   return rows.length > 0;
 }
 
+/** The security events a school's notification list can subscribe people and addresses to (memo U1). */
+export const SECURITY_EVENTS = ['account_locked', 'network_refused', 'privileged_changed', 'backup_downloaded', 'school_key_changed', 'check_failing'] as const;
+export type SecurityEventKind = (typeof SECURITY_EVENTS)[number];
+
 /**
- * A security event goes to everyone in the school who holds `recipientsPermission`,
- * in the app and by e-mail. (The configurable notification list comes with memo U1's issue.)
+ * A security event goes to the school's notification list for that event: people in the app and by
+ * e-mail, outside addresses by e-mail. While nobody is on the list for it, it goes to everyone who
+ * holds `fallbackPermission`, so no event is ever dropped.
  */
 export async function securityEvent(
   q: Queryable,
   clock: Clock,
   smtpConfigured: boolean,
-  e: { schoolId: string; kind: string; titleKey: string; params: Record<string, string>; subject: string; body: string; idemKey: string; recipientsPermission: string },
+  e: { schoolId: string; event: SecurityEventKind; titleKey: string; params: Record<string, string>; subject: string; body: string; idemKey: string; fallbackPermission: string },
 ): Promise<void> {
-  const people = await q.query<{ id: string; email: string | null }>(
-    `SELECT DISTINCT u.id, u.email FROM users u JOIN user_roles ur ON ur.user_id = u.id
-     JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE rp.permission = $1 AND u.status = 'active'`,
-    [e.recipientsPermission],
+  const listed = await q.query<{ user_id: string | null; email: string | null; user_email: string | null }>(
+    `SELECT r.user_id, r.email, u.email AS user_email FROM security_recipients r LEFT JOIN users u ON u.id = r.user_id
+     WHERE $1 = ANY(r.events) AND (r.user_id IS NULL OR u.status = 'active')`,
+    [e.event],
   );
+  const people = listed.length
+    ? listed
+    : await q.query<{ user_id: string; email: null; user_email: string | null }>(
+        `SELECT DISTINCT u.id AS user_id, NULL AS email, u.email AS user_email FROM users u JOIN user_roles ur ON ur.user_id = u.id
+         JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE rp.permission = $1 AND u.status = 'active'`,
+        [e.fallbackPermission],
+      );
   for (const p of people) {
-    await notifyUser(q, clock, { schoolId: e.schoolId, userId: p.id, kind: e.kind, titleKey: e.titleKey, params: e.params, idemKey: `${e.idemKey}:${p.id}` });
-    if (p.email) await queueMail(q, clock, smtpConfigured, { schoolId: e.schoolId, to: p.email, subject: e.subject, body: e.body, idemKey: `${e.idemKey}:mail:${p.id}` });
+    const key = p.user_id ?? p.email ?? '';
+    if (p.user_id) {
+      await notifyUser(q, clock, { schoolId: e.schoolId, userId: p.user_id, kind: `security.${e.event}`, titleKey: e.titleKey, params: e.params, idemKey: `${e.idemKey}:${key}` });
+    }
+    const to = p.email ?? p.user_email;
+    if (to) await queueMail(q, clock, smtpConfigured, { schoolId: e.schoolId, to, subject: e.subject, body: e.body, idemKey: `${e.idemKey}:mail:${key}` });
   }
 }

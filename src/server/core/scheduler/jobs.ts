@@ -2,7 +2,7 @@ import type { SessionTimeouts } from '../auth/sessions.js';
 import type { CheckRegistry } from '../checks/registry.js';
 import type { Clock } from '../clock.js';
 import type { Mailer } from '../mail/mailer.js';
-import { notifyUser } from '../notify/notify.js';
+import { securityEvent } from '../notify/notify.js';
 import type { Job } from './scheduler.js';
 
 /** Housekeeping: expired sessions, old rate-limit windows and failure records. */
@@ -56,8 +56,8 @@ export function mailJob(mailer: Mailer): Job {
   };
 }
 
-/** Once a day per school and failing check, tell the people who read the dashboard. */
-export function checksDigestJob(checks: CheckRegistry, clock: Clock): Job {
+/** Once a day per school and failing check, tell the notification list (or, if none, the dashboard's readers). */
+export function checksDigestJob(checks: CheckRegistry, clock: Clock, smtpConfigured: boolean): Job {
   return {
     name: 'checks',
     everyMs: 60 * 60_000,
@@ -67,16 +67,17 @@ export function checksDigestJob(checks: CheckRegistry, clock: Clock): Job {
       for (const { id } of schools) {
         await db.schoolTx(id, async (q) => {
           const results = await checks.evaluateAll(q, id, clock);
-          const failing = results.filter((r) => r.status !== 'ok');
-          if (!failing.length) return;
-          const readers = await q.query<{ id: string }>(
-            `SELECT DISTINCT ur.user_id AS id FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id
-             JOIN users u ON u.id = ur.user_id WHERE rp.permission = 'governance.dashboard.read' AND u.status = 'active'`,
-          );
-          for (const c of failing) {
-            for (const r of readers) {
-              await notifyUser(q, clock, { schoolId: id, userId: r.id, kind: 'check.failing', titleKey: 'notifications.checkFailing', params: { check: c.key }, link: '/', idemKey: `check:${id}:${c.key}:${day}:${r.id}` });
-            }
+          for (const c of results.filter((r) => r.status !== 'ok')) {
+            await securityEvent(q, clock, smtpConfigured, {
+              schoolId: id,
+              event: 'check_failing',
+              titleKey: 'notifications.checkFailing',
+              params: { check: c.key },
+              subject: `Governance check needs attention / 管治檢查需要跟進: ${c.key}`,
+              body: `The check ${c.key} (memo ${c.memo}) is ${c.status}. See the principal's dashboard.\n檢查項目 ${c.key}（備忘 ${c.memo}）狀態：${c.status}。請查看校長儀表板。`,
+              idemKey: `check:${id}:${c.key}:${day}`,
+              fallbackPermission: 'governance.dashboard.read',
+            });
           }
         });
       }

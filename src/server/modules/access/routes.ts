@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EmptyBody, IdParam, SessionList } from '../../../contracts/account.js';
 import {
-  AccessMatrix, AccessQuery, NetworkRulesBody, NetworkSettingsBody, NetworkView, TimeProfileBody, ZoneBody, ReviewDecisionBody, ReviewDetail, ReviewItemParams, ReviewList, ReviewStartBody, MemberBody, MemberParams, PermissionList, ResetPasswordBody, RoleBody, RoleCopyBody, RoleDetail, RoleList, SchoolSettings, UserCreateBody, UserList,
+  AccessMatrix, AccessQuery, NotificationListBody, NotificationListView, NetworkRulesBody, NetworkSettingsBody, NetworkView, TimeProfileBody, ZoneBody, ReviewDecisionBody, ReviewDetail, ReviewItemParams, ReviewList, ReviewStartBody, MemberBody, MemberParams, PermissionList, ResetPasswordBody, RoleBody, RoleCopyBody, RoleDetail, RoleList, SchoolSettings, UserCreateBody, UserList,
   UserRolesBody,
 } from '../../../contracts/admin.js';
 import { endSession, listSessions } from '../../core/auth/routes.js';
@@ -142,6 +142,19 @@ export function accessRoutes(app: App, d: AuthDeps & { policy: access.NetworkPol
   });
   app.post('/api/admin/network/reviewed', { config: { permission: 'network.manage' }, schema: { body: EmptyBody, response: NoContent } }, async (req, reply) => {
     await access.markNetworkReviewed(d, actor(req));
+    return reply.code(204).send(null);
+  });
+
+  // ---- Security notification list (memo U1) ----
+  app.get('/api/admin/notification-list', { config: { permission: 'notify.list.manage' }, schema: { response: { 200: NotificationListView } } }, async (req) =>
+    access.getNotificationList(d, sessionOf(req).schoolId),
+  );
+  app.put('/api/admin/notification-list', { config: { permission: 'notify.list.manage' }, schema: { body: NotificationListBody, response: NoContent } }, async (req, reply) => {
+    await access.putNotificationList(d, actor(req), req.body);
+    return reply.code(204).send(null);
+  });
+  app.post('/api/admin/notification-list/reviewed', { config: { permission: 'notify.list.manage' }, schema: { body: EmptyBody, response: NoContent } }, async (req, reply) => {
+    await access.signOffNotificationList(d, actor(req));
     return reply.code(204).send(null);
   });
 }

@@ -47,13 +47,13 @@ export async function announcePrivilegeChange(d: AuthDeps, q: Queryable, a: Acto
   if (!permissions.some((p) => PRIVILEGED_PERMISSIONS.includes(p))) return;
   await securityEvent(q, d.clock, d.smtpConfigured, {
     schoolId: a.schoolId,
-    kind: `security.privileged_${change}`,
+    event: 'privileged_changed',
     titleKey: 'notifications.privilegedGranted',
     params: { username },
     subject: `System-administrator rights ${change} / 系統管理權限變更: ${username}`,
     body: `${a.username} ${change} system-administrator rights ${change === 'granted' ? 'to' : 'from'} ${username}.\n${a.username} 變更了 ${username} 的系統管理權限。`,
     idemKey: `privileged:${change}:${username}:${d.clock.now().toISOString()}`,
-    recipientsPermission: 'roles.assign',
+    fallbackPermission: 'roles.assign',
   });
 }
 

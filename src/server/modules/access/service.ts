@@ -173,3 +173,4 @@ export function permissionCatalogue() {
 export * from './roles.js';
 export * from './reviews.js';
 export * from './network.js';
+export * from './notification-list.js';

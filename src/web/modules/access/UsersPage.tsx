@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { Badge, Button, Checkbox, Group, Modal, PasswordInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, type Role, type RoleListView, type User, type UserListView } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
+import { showSuccess } from '../../components/notify.js';
 import { formatDateTime } from '../../components/format.js';
 import { PasswordRules } from '../../components/ChangePasswordForm.js';
 import { hasPermission, PageLoader, useMe } from '../../components/session.js';
@@ -51,7 +51,7 @@ function CreateUserModal({ opened, onClose, roles }: { opened: boolean; onClose:
       setEmail('');
       setPassword('');
       setRoleIds([]);
-      notifications.show({ color: 'green', message: t('users.created') });
+      showSuccess(t('users.created'));
       onClose();
     },
   });
@@ -89,7 +89,7 @@ function ResetPasswordModal({ user, onClose }: { user: User | null; onClose: () 
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['admin-users'] });
       setNewPassword('');
-      notifications.show({ color: 'green', message: t('users.passwordReset') });
+      showSuccess(t('users.passwordReset'));
       onClose();
     },
   });
@@ -128,7 +128,7 @@ function EditRolesModal({ user, roles, onClose }: { user: User | null; roles: Ro
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['admin-users'] });
       await queryClient.invalidateQueries({ queryKey: ['admin-roles'] });
-      notifications.show({ color: 'green', message: t('users.rolesSaved') });
+      showSuccess(t('users.rolesSaved'));
       close();
     },
   });
@@ -174,7 +174,7 @@ export function UsersPage() {
     mutationFn: (id: string) => api.post(`/api/admin/users/${id}/unlock`),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['admin-users'] });
-      notifications.show({ color: 'green', message: t('users.unlocked') });
+      showSuccess(t('users.unlocked'));
     },
   });
   const roleList = roles.data?.roles ?? [];
