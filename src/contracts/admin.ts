@@ -130,3 +130,21 @@ export const NotificationListView = z.strictObject({
   reviewedAt: z.string().nullable(),
   reviewedBy: z.string().nullable(),
 });
+
+// ---- Handover (memo U3) ---------------------------------------------------------------------
+export const HandoverCreateBody = z.strictObject({
+  userId: z.uuid(),
+  reason: z.enum(['leaving', 'duty_change']),
+  effectiveOn: z.iso.date(),
+  /** For someone leaving: disable the account and end their sessions on the day (default yes when leaving). */
+  disableAccount: z.boolean().optional(),
+});
+export const HandoverItemParams = z.strictObject({ id: z.uuid(), itemId: z.uuid() });
+export const SuccessorBody = z.strictObject({ successorId: z.uuid() });
+export const HandoverItemView = z.strictObject({ id: z.uuid(), kind: z.string(), labelEn: z.string(), labelZh: z.string(), successorId: z.uuid().nullable(), successorName: z.string().nullable() });
+export const HandoverPlanView = z.strictObject({
+  id: z.uuid(), userId: z.uuid(), username: z.string(), displayName: z.string(), reason: z.enum(['leaving', 'duty_change']), effectiveOn: z.string(),
+  disableAccount: z.boolean(), status: z.enum(['draft', 'approved', 'applied', 'cancelled']), createdBy: z.string(), approvedBy: z.string().nullable(),
+  items: z.array(HandoverItemView),
+});
+export const HandoverPlanList = z.strictObject({ plans: z.array(HandoverPlanView.omit({ items: true }).extend({ itemCount: z.number().int(), assigned: z.number().int() })) });

@@ -56,6 +56,11 @@ export const AUDIT_ACTIONS = [
   'network.reviewed',
   'notify.list_changed',
   'notify.list_reviewed',
+  'handover.planned',
+  'handover.successor_set',
+  'handover.approved',
+  'handover.applied',
+  'handover.cancelled',
   'school.exported',
   'test.event',
 ] as const;

@@ -50,6 +50,8 @@ export const ERROR_CODES = [
   'zones_overlap',
   'time_profile_invalid',
   'network_self_lockout',
+  'handover_incomplete',
+  'own_handover',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -128,7 +128,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   app.get('/api/health', { config: { public: true } }, async () => ({ ok: true }));
   setupRoutes(app, authDeps);
   authRoutes(app, authDeps);
-  accessRoutes(app, { ...authDeps, policy: networkPolicy });
+  accessRoutes(app, { ...authDeps, policy: networkPolicy, holdings: deps.holdings });
   auditRoutes(app, deps);
   notifyRoutes(app, deps);
   governanceRoutes(app, deps);

@@ -13,7 +13,11 @@ import type { Deps } from './core/deps.js';
 import { createMailer } from './core/mail/mailer.js';
 import { checksDigestJob, cleanupJob, mailJob } from './core/scheduler/jobs.js';
 import { Scheduler } from './core/scheduler/scheduler.js';
-import { registerNetworkChecks, registerNotificationListChecks, registerReviewChecks, reviewRemindersJob, roleDatesJob } from './modules/access/service.js';
+import {
+  handoverJob, registerAccessHoldings, registerHandoverChecks, registerNetworkChecks, registerNotificationListChecks, registerReviewChecks, reviewRemindersJob, roleDatesJob,
+} from './modules/access/service.js';
+import { HoldingRegistry } from './core/handover/registry.js';
+import { registerSchoolHoldings } from './modules/school/service.js';
 import { registerFoundationChecks } from './modules/governance/checks.js';
 
 export async function openDatabase(config: Config, log: (m: string, e?: unknown) => void): Promise<Database> {
@@ -65,8 +69,12 @@ export async function createServer(o: StartOptions) {
   registerReviewChecks(checks);
   registerNetworkChecks(checks);
   registerNotificationListChecks(checks);
+  registerHandoverChecks(checks);
+  const holdings = new HoldingRegistry();
+  registerAccessHoldings(holdings);
+  registerSchoolHoldings(holdings);
   const mailer = createMailer(o.config.SMTP_URL, o.config.MAIL_FROM);
-  const deps: Deps = { config: o.config, db, clock, serverKey, sessions, checks, mailer, log };
+  const deps: Deps = { config: o.config, db, clock, serverKey, sessions, checks, holdings, mailer, log };
   const { app, routes } = await buildApp(deps);
   const scheduler = new Scheduler(db, clock, (job, err) => log.error({ err, job }, 'job failed'));
   scheduler.register(cleanupJob(timeouts));
@@ -74,6 +82,7 @@ export async function createServer(o: StartOptions) {
   scheduler.register(checksDigestJob(checks, clock, mailer.configured));
   scheduler.register(roleDatesJob({ clock, sessions }));
   scheduler.register(reviewRemindersJob({ clock, smtpConfigured: mailer.configured }));
+  scheduler.register(handoverJob({ clock, sessions, holdings }));
   return {
     app,
     routes,

@@ -133,8 +133,10 @@ describe('rights', () => {
 
   it('a change of rights gives the person a new session id and new rights on the next request', async () => {
     const roles = (await admin.client.get('/api/admin/roles')).body.roles as { id: string; key: string }[];
-    // (An SEO reads the dashboard without holding security rights, so no MFA enrolment step here.)
-    const u = await createUser(s, admin.client, 'viceprin1', ['seo']);
+    // A role that reads the dashboard without any security right, so no MFA enrolment step here.
+    const reader = (await admin.client.post('/api/admin/roles', { nameZh: '儀表板查閱', nameEn: 'Dashboard Reader', grants: [{ key: 'governance.dashboard.read' }] })).body.id;
+    const u = await createUser(s, admin.client, 'viceprin1', []);
+    await admin.client.post(`/api/admin/roles/${reader}/members`, { userId: u.id });
     const { c } = await signIn('viceprin1', u.password, '10.5.0.1');
     await c.post('/api/account/password', { currentPassword: u.password, newPassword: 'vice principal passphrase' });
     await c.refreshCsrf();

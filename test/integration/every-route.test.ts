@@ -123,6 +123,9 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /api/admin/network/reviewed': {},
   'PUT /api/admin/notification-list': { entries: [{ email: 'it-team@school.edu.hk', events: ['account_locked'] }] },
   'POST /api/admin/notification-list/reviewed': {},
+  'POST /api/handover/plans': { userId: randomUUID(), reason: 'leaving', effectiveOn: '2026-12-31' },
+  'PUT /api/handover/plans/:id/items/:itemId': { successorId: randomUUID() },
+  'POST /api/handover/plans/:id/approve': {},
   // Not a spreadsheet (a few binary bytes): every variant below must be refused before anything is read.
   ...Object.fromEntries(
     ['students', 'staff', 'classes', 'class_subjects'].flatMap((k) =>

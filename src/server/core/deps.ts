@@ -4,6 +4,7 @@ import type { SessionStore } from './auth/sessions.js';
 import type { CheckRegistry } from './checks/registry.js';
 import type { Clock } from './clock.js';
 import type { Database } from './db/types.js';
+import type { HoldingRegistry } from './handover/registry.js';
 import type { Mailer } from './mail/mailer.js';
 
 /** What the server is built from. Services take only the parts they use. */
@@ -14,6 +15,7 @@ export interface Deps {
   serverKey: Buffer;
   sessions: SessionStore;
   checks: CheckRegistry;
+  holdings: HoldingRegistry;
   mailer: Mailer;
   log: FastifyBaseLogger;
 }

@@ -51,6 +51,8 @@ const STATUS: Record<ErrorCode, number> = {
   zones_overlap: 409,
   time_profile_invalid: 400,
   network_self_lockout: 409,
+  handover_incomplete: 409,
+  own_handover: 403,
   internal: 500,
 };
 

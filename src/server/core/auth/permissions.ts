@@ -31,6 +31,8 @@ const defs: PermissionDef[] = [
   { key: 'sessions.revoke', module: 'security', security: true },
   { key: 'notify.outbox.read', module: 'notify', security: true },
   { key: 'notify.list.manage', module: 'notify', security: true },
+  { key: 'handover.manage', module: 'access', security: true },
+  { key: 'handover.approve', module: 'access', security: true },
   { key: 'school.settings.manage', module: 'school', security: true, privileged: true },
   { key: 'school.setup.manage', module: 'school' },
   { key: 'classes.read', module: 'school' },
@@ -66,7 +68,7 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
     key: 'principal',
     nameZh: '校長',
     nameEn: 'Principal',
-    permissions: ['governance.dashboard.read', 'audit.read', 'users.read', 'roles.read', 'sessions.read', 'classes.read', 'staff.read', 'students.read', 'access_reviews.manage', 'access_reviews.review', 'notify.list.manage'],
+    permissions: ['governance.dashboard.read', 'audit.read', 'users.read', 'roles.read', 'sessions.read', 'classes.read', 'staff.read', 'students.read', 'access_reviews.manage', 'access_reviews.review', 'notify.list.manage', 'handover.approve', 'handover.manage'],
   },
   {
     key: 'vice_principal',
@@ -86,7 +88,7 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
     key: 'seo',
     nameZh: '學校行政主任',
     nameEn: 'School Executive Officer',
-    permissions: ['users.read', 'roles.read', 'governance.dashboard.read', 'classes.read', 'staff.read', 'staff.manage', 'students.read'],
+    permissions: ['users.read', 'roles.read', 'governance.dashboard.read', 'classes.read', 'staff.read', 'staff.manage', 'students.read', 'handover.manage'],
   },
   { key: 'teacher', nameZh: '教師', nameEn: 'Teacher', permissions: ['classes.read', 'staff.read', 'students.read:own_classes'] },
   {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EmptyBody, IdParam, SessionList } from '../../../contracts/account.js';
 import {
-  AccessMatrix, AccessQuery, NotificationListBody, NotificationListView, NetworkRulesBody, NetworkSettingsBody, NetworkView, TimeProfileBody, ZoneBody, ReviewDecisionBody, ReviewDetail, ReviewItemParams, ReviewList, ReviewStartBody, MemberBody, MemberParams, PermissionList, ResetPasswordBody, RoleBody, RoleCopyBody, RoleDetail, RoleList, SchoolSettings, UserCreateBody, UserList,
+  AccessMatrix, AccessQuery, HandoverCreateBody, HandoverItemParams, HandoverPlanList, HandoverPlanView, SuccessorBody, NotificationListBody, NotificationListView, NetworkRulesBody, NetworkSettingsBody, NetworkView, TimeProfileBody, ZoneBody, ReviewDecisionBody, ReviewDetail, ReviewItemParams, ReviewList, ReviewStartBody, MemberBody, MemberParams, PermissionList, ResetPasswordBody, RoleBody, RoleCopyBody, RoleDetail, RoleList, SchoolSettings, UserCreateBody, UserList,
   UserRolesBody,
 } from '../../../contracts/admin.js';
 import { endSession, listSessions } from '../../core/auth/routes.js';
@@ -10,12 +10,13 @@ import { type App, sessionOf } from '../../core/http.js';
 import type { FastifyRequest } from 'fastify';
 import * as access from './service.js';
 import { writeCsv } from '../../core/csv.js';
+import type { HoldingRegistry } from '../../core/handover/registry.js';
 
 const NoContent = { 204: z.null() };
 const actor = (req: FastifyRequest) => ({ ...sessionOf(req), ip: req.ip });
 
 /** User administration: accounts, roles, who is signed in, the school's limits. */
-export function accessRoutes(app: App, d: AuthDeps & { policy: access.NetworkPolicy }): void {
+export function accessRoutes(app: App, d: AuthDeps & { policy: access.NetworkPolicy; holdings: HoldingRegistry }): void {
   app.get('/api/admin/users', { config: { permission: 'users.read' }, schema: { response: { 200: UserList } } }, async (req) => ({
     users: await access.listUsers(d, sessionOf(req).schoolId),
   }));
@@ -155,6 +156,25 @@ export function accessRoutes(app: App, d: AuthDeps & { policy: access.NetworkPol
   });
   app.post('/api/admin/notification-list/reviewed', { config: { permission: 'notify.list.manage' }, schema: { body: EmptyBody, response: NoContent } }, async (req, reply) => {
     await access.signOffNotificationList(d, actor(req));
+    return reply.code(204).send(null);
+  });
+
+  // ---- Handover (memo U3) ----
+  app.get('/api/handover/plans', { config: { permission: 'handover.manage' }, schema: { response: { 200: HandoverPlanList } } }, async (req) => ({
+    plans: await access.listPlans(d, sessionOf(req).schoolId),
+  }));
+  app.get('/api/handover/plans/:id', { config: { permission: 'handover.manage' }, schema: { params: IdParam, response: { 200: HandoverPlanView } } }, async (req) =>
+    access.getPlan(d, sessionOf(req).schoolId, req.params.id),
+  );
+  app.post('/api/handover/plans', { config: { permission: 'handover.manage' }, schema: { body: HandoverCreateBody, response: { 201: z.strictObject({ id: z.uuid() }) } } }, async (req, reply) =>
+    reply.code(201).send({ id: await access.createPlan(d, actor(req), req.body) }),
+  );
+  app.put('/api/handover/plans/:id/items/:itemId', { config: { permission: 'handover.manage' }, schema: { params: HandoverItemParams, body: SuccessorBody, response: NoContent } }, async (req, reply) => {
+    await access.setSuccessor(d, actor(req), req.params.id, req.params.itemId, req.body.successorId);
+    return reply.code(204).send(null);
+  });
+  app.post('/api/handover/plans/:id/approve', { config: { permission: 'handover.approve' }, schema: { params: IdParam, body: EmptyBody, response: NoContent } }, async (req, reply) => {
+    await access.approvePlan(d, actor(req), req.params.id);
     return reply.code(204).send(null);
   });
 }

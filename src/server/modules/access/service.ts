@@ -174,3 +174,4 @@ export * from './roles.js';
 export * from './reviews.js';
 export * from './network.js';
 export * from './notification-list.js';
+export * from './handover.js';

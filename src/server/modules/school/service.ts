@@ -4,3 +4,4 @@ export * from './staff.js';
 export * from './students.js';
 export * from './imports.js';
 export * from './exports.js';
+export * from './holdings.js';
