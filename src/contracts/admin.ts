@@ -148,3 +148,19 @@ export const HandoverPlanView = z.strictObject({
   items: z.array(HandoverItemView),
 });
 export const HandoverPlanList = z.strictObject({ plans: z.array(HandoverPlanView.omit({ items: true }).extend({ itemCount: z.number().int(), assigned: z.number().int() })) });
+
+// ---- Single sign-on (memo U2) ------------------------------------------------------------------
+export const SsoConfigBody = z.strictObject({
+  enabled: z.boolean(),
+  issuer: z.url().max(300),
+  clientId: z.string().trim().min(1).max(200).regex(/^[\x21-\x7e]+$/),
+  /** Leave out to keep the stored secret. */
+  clientSecret: z.string().min(1).max(500).optional(),
+  /** Link accounts automatically when the provider says the e-mail is verified. */
+  emailLink: z.boolean(),
+});
+export const SsoConfigView = z.strictObject({
+  enabled: z.boolean(), issuer: z.string().nullable(), clientId: z.string().nullable(), hasSecret: z.boolean(), emailLink: z.boolean(), reviewedAt: z.string().nullable(),
+  redirectUri: z.string(),
+});
+export const SsoModeBody = z.strictObject({ mode: z.enum(['local', 'allowed', 'required']) });

@@ -61,6 +61,12 @@ export const AUDIT_ACTIONS = [
   'handover.approved',
   'handover.applied',
   'handover.cancelled',
+  'auth.sso_login',
+  'auth.sso_failed',
+  'auth.sso_linked',
+  'sso.configured',
+  'sso.reviewed',
+  'users.sso_mode_changed',
   'school.exported',
   'test.event',
 ] as const;

@@ -52,6 +52,10 @@ export const ERROR_CODES = [
   'network_self_lockout',
   'handover_incomplete',
   'own_handover',
+  'sso_required',
+  'sso_unavailable',
+  'sso_issuer_unreachable',
+  'sso_failed',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { auditRoutes } from './core/audit/routes.js';
 import { type RouteInfo, installGuard } from './core/auth/guard.js';
 import { authRoutes } from './core/auth/routes.js';
+import { ssoRoutes } from './core/auth/sso-routes.js';
 import { type AuthDeps, networkRefused, rotateForRights } from './core/auth/service.js';
 import { subKey } from './core/crypto/secrets.js';
 import type { Deps } from './core/deps.js';
@@ -128,6 +129,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   app.get('/api/health', { config: { public: true } }, async () => ({ ok: true }));
   setupRoutes(app, authDeps);
   authRoutes(app, authDeps);
+  ssoRoutes(app, authDeps);
   accessRoutes(app, { ...authDeps, policy: networkPolicy, holdings: deps.holdings });
   auditRoutes(app, deps);
   notifyRoutes(app, deps);

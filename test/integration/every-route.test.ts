@@ -7,7 +7,7 @@ import { snapshot } from '../helpers/snapshot.js';
  * Generated from the route table: every route, as anonymous and as a person with no role.
  * A new route is covered the moment it is registered; a new public route must be added here on purpose.
  */
-const PUBLIC_ROUTES = ['GET /api/health', 'GET /api/setup/:token', 'POST /api/setup', 'POST /api/auth/login'];
+const PUBLIC_ROUTES = ['GET /api/health', 'GET /api/setup/:token', 'POST /api/setup', 'POST /api/auth/login', 'GET /api/sso/start', 'GET /api/sso/callback'];
 
 let s: TestServer;
 let admin: SetupSchool;
@@ -126,6 +126,10 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /api/handover/plans': { userId: randomUUID(), reason: 'leaving', effectiveOn: '2026-12-31' },
   'PUT /api/handover/plans/:id/items/:itemId': { successorId: randomUUID() },
   'POST /api/handover/plans/:id/approve': {},
+  'PUT /api/admin/sso': { enabled: false, issuer: 'https://login.example.edu.hk/', clientId: 'school-admin', emailLink: false },
+  'POST /api/admin/sso/reviewed': {},
+  'PUT /api/admin/users/:id/sso': { mode: 'allowed' },
+  'POST /api/account/sso/link': {},
   // Not a spreadsheet (a few binary bytes): every variant below must be refused before anything is read.
   ...Object.fromEntries(
     ['students', 'staff', 'classes', 'class_subjects'].flatMap((k) =>

@@ -53,6 +53,10 @@ const STATUS: Record<ErrorCode, number> = {
   network_self_lockout: 409,
   handover_incomplete: 409,
   own_handover: 403,
+  sso_required: 403,
+  sso_unavailable: 404,
+  sso_issuer_unreachable: 400,
+  sso_failed: 401,
   internal: 500,
 };
 

@@ -26,6 +26,7 @@ const defs: PermissionDef[] = [
   { key: 'roles.manage', module: 'access', security: true, privileged: true },
   { key: 'access_reviews.manage', module: 'access', security: true },
   { key: 'network.manage', module: 'access', security: true, privileged: true },
+  { key: 'sso.manage', module: 'access', security: true, privileged: true },
   { key: 'access_reviews.review', module: 'access', security: true },
   { key: 'sessions.read', module: 'security', security: true },
   { key: 'sessions.revoke', module: 'security', security: true },

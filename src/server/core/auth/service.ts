@@ -46,10 +46,11 @@ interface UserRow {
   totp_secret: string | null;
   totp_last_step: number | null;
   mfa_required: boolean;
+  sso_mode: string;
 }
 
 const USER_COLUMNS = `u.id, u.school_id, u.username, u.display_name_zh, u.display_name_en, u.email, u.password_hash, u.status,
-  u.locked_until, u.must_change_password, u.mfa_enrolled_at, u.totp_secret, u.totp_last_step,
+  u.locked_until, u.must_change_password, u.mfa_enrolled_at, u.totp_secret, u.totp_last_step, u.sso_mode,
   EXISTS (SELECT 1 FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id
           WHERE ur.user_id = u.id AND rp.permission = ANY($2)) AS mfa_required`;
 
@@ -163,6 +164,13 @@ export async function login(d: AuthDeps, username: string, password: string, ori
       audit(q, d.clock, { schoolId: u.school_id, actorId: u.id, actorName: u.username, ip: origin.ip, action: 'auth.login_failed', outcome: 'failure', details: { reason: 'disabled' } }),
     );
     throw new AppError('account_disabled');
+  }
+  if (u.sso_mode === 'required') {
+    // This person signs in only through the school's single sign-on (memo U2).
+    await d.db.schoolTx(u.school_id, (q) =>
+      audit(q, d.clock, { schoolId: u.school_id, actorId: u.id, actorName: u.username, ip: origin.ip, action: 'auth.login_failed', outcome: 'failure', details: { reason: 'sso_required' } }),
+    );
+    throw new AppError('sso_required');
   }
   if (d.network) {
     const roles = await d.db.school(u.school_id, (q) => q.query<{ role_id: string }>('SELECT role_id FROM user_roles WHERE user_id = $1', [u.id]));

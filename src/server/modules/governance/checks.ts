@@ -42,4 +42,25 @@ export function registerFoundationChecks(registry: CheckRegistry): void {
       };
     },
   });
+
+  registry.register({
+    key: 'memo.U2.sso-policy',
+    memo: 'U2',
+    async evaluate({ q, schoolId, now }): Promise<CheckResult> {
+      const [s] = await q.query<{ enabled: boolean; reviewed: Date | null; required: number; allowed: number }>(
+        `SELECT sso_enabled AS enabled, sso_reviewed_at AS reviewed,
+                (SELECT count(*) FROM users WHERE sso_mode = 'required' AND status = 'active') AS required,
+                (SELECT count(*) FROM users WHERE sso_mode = 'allowed' AND status = 'active') AS allowed
+         FROM schools WHERE id = $1`,
+        [schoolId],
+      );
+      const link = '/admin/sso';
+      const params = { enabled: s?.enabled ? 'on' : 'off', required: s?.required ?? 0, allowed: s?.allowed ?? 0, date: s?.reviewed?.toISOString().slice(0, 10) ?? '' };
+      if (!s?.reviewed) return { status: 'attention', summaryKey: 'checks.ssoPolicy.never', params, link };
+      const days = (now.getTime() - s.reviewed.getTime()) / 86_400_000;
+      const due = new Date(s.reviewed.getTime() + 365 * 86_400_000);
+      if (days <= 365) return { status: 'ok', summaryKey: 'checks.ssoPolicy.ok', params, link, due };
+      return { status: days > 396 ? 'overdue' : 'attention', summaryKey: 'checks.ssoPolicy.due', params, link, due };
+    },
+  });
 }
