@@ -107,6 +107,11 @@ export const TimeProfileBody = z.strictObject({
   weekdays: z.array(z.number().int().min(1).max(7)).min(1).max(7),
   startMinute: z.number().int().min(0).max(1439),
   endMinute: z.number().int().min(1).max(1440),
+  /** On school holidays: the same hours as any other day, or no access at all. */
+  onHolidays: z.enum(['as_usual', 'closed']).default('as_usual'),
+});
+export const HolidaysBody = z.strictObject({
+  holidays: z.array(z.strictObject({ day: z.iso.date(), nameZh: Name(60), nameEn: Name(60) })).max(400),
 });
 export const NetworkRule = z.strictObject({ roleId: z.uuid(), zoneId: z.uuid().nullable(), timeProfileId: z.uuid().nullable() });
 export const NetworkRulesBody = z.strictObject({ rules: z.array(NetworkRule).max(500) });
@@ -115,8 +120,9 @@ export const NetworkView = z.strictObject({
   enabled: z.boolean(),
   reviewedAt: z.string().nullable(),
   zones: z.array(z.strictObject({ id: z.uuid(), nameZh: z.string(), nameEn: z.string(), cidrs: z.array(z.string()) })),
-  profiles: z.array(z.strictObject({ id: z.uuid(), nameZh: z.string(), nameEn: z.string(), weekdays: z.array(z.number().int()), startMinute: z.number().int(), endMinute: z.number().int() })),
+  profiles: z.array(z.strictObject({ id: z.uuid(), nameZh: z.string(), nameEn: z.string(), weekdays: z.array(z.number().int()), startMinute: z.number().int(), endMinute: z.number().int(), onHolidays: z.enum(['as_usual', 'closed']) })),
   rules: z.array(NetworkRule),
+  holidays: z.array(z.strictObject({ day: z.string(), nameZh: z.string(), nameEn: z.string() })),
 });
 
 // ---- Security notification list (memo U1) --------------------------------------------------

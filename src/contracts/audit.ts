@@ -54,6 +54,7 @@ export const AUDIT_ACTIONS = [
   'network.rules_changed',
   'network.settings_changed',
   'network.reviewed',
+  'network.holidays_changed',
   'notify.list_changed',
   'notify.list_reviewed',
   'handover.planned',

@@ -121,6 +121,7 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'PUT /api/admin/network/rules': { rules: [] },
   'PUT /api/admin/network/settings': { enabled: false },
   'POST /api/admin/network/reviewed': {},
+  'PUT /api/admin/network/holidays': { holidays: [{ day: '2026-12-25', nameZh: '聖誕節', nameEn: 'Christmas Day' }] },
   'PUT /api/admin/notification-list': { entries: [{ email: 'it-team@school.edu.hk', events: ['account_locked'] }] },
   'POST /api/admin/notification-list/reviewed': {},
   'POST /api/handover/plans': { userId: randomUUID(), reason: 'leaving', effectiveOn: '2026-12-31' },

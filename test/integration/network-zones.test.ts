@@ -79,6 +79,18 @@ describe('network zones and time profiles', () => {
     expect(notes.some((n: { titleKey: string }) => n.titleKey === 'notifications.networkRefused')).toBe(true);
   });
 
+  it('a profile closed on school holidays refuses the Internet on those days only', async () => {
+    const closed = (await c.post('/api/admin/network/profiles', { nameZh: '上課日（假期除外）', nameEn: 'School days except holidays', weekdays: [1, 2, 3, 4, 5], startMinute: 0, endMinute: 1440, onHolidays: 'closed' })).body.id;
+    const net = (await c.get('/api/admin/network')).body;
+    const rules = [...net.rules.filter((r: { roleId: string }) => r.roleId !== ids.teacher), { roleId: ids.teacher, zoneId: null, timeProfileId: closed }];
+    expect((await c.put('/api/admin/network/rules', { rules })).status).toBe(204);
+    const today = new Date(s.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    const tryHome = async () => (await new Client(s, '127.0.0.1').req('POST', '/api/auth/login', { username: 'teacher01', password: teacherPassword }, { 'x-forwarded-for': '203.0.113.8' })).status;
+    expect(await tryHome()).toBe(200);
+    expect((await c.put('/api/admin/network/holidays', { holidays: [{ day: today, nameZh: '學校假期', nameEn: 'School holiday' }] })).status).toBe(204);
+    expect(await tryHome()).toBe(403);
+  });
+
   it('memo.U2.network-policy needs a review within 12 months', async () => {
     const status = async () => ((await c.get('/api/dashboard')).body.checks as { key: string; status: string }[]).find((x) => x.key === 'memo.U2.network-policy')?.status;
     expect(await status()).toBe('attention');

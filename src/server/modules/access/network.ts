@@ -13,7 +13,9 @@ type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 interface Policy {
   enabled: boolean;
   zones: { id: string; ranges: Range[] }[];
-  profiles: Map<string, { weekdays: Set<number>; start: number; end: number }>;
+  profiles: Map<string, { weekdays: Set<number>; start: number; end: number; closedOnHolidays?: boolean }>;
+  /** School holidays as YYYY-MM-DD (Hong Kong dates). */
+  holidays?: Set<string>;
   /** role → rules: zone id (null = the Internet, everywhere not in a zone) and optional time profile */
   rules: Map<string, { zoneId: string | null; profileId: string | null }[]>;
 }
@@ -29,9 +31,9 @@ const contains = (r: Range, a: ipaddr.IPv4 | ipaddr.IPv6) => a.kind() === r[0].k
 const overlaps = (a: Range, b: Range) => contains(a, b[0]) || contains(b, a[0]);
 
 /** Hong Kong weekday (1 = Monday … 7 = Sunday) and minute of the day. */
-function hkTime(now: Date): { weekday: number; minute: number } {
+function hkTime(now: Date): { weekday: number; minute: number; day: string } {
   const t = new Date(now.getTime() + 8 * 3600_000);
-  return { weekday: ((t.getUTCDay() + 6) % 7) + 1, minute: t.getUTCHours() * 60 + t.getUTCMinutes() };
+  return { weekday: ((t.getUTCDay() + 6) % 7) + 1, minute: t.getUTCHours() * 60 + t.getUTCMinutes(), day: t.toISOString().slice(0, 10) };
 }
 
 /**
@@ -57,15 +59,17 @@ export class NetworkPolicy implements NetworkGate {
     const policy = await this.db.school(schoolId, async (q) => {
       const [s] = await q.query<{ network_policy_enabled: boolean }>('SELECT network_policy_enabled FROM schools WHERE id = $1', [schoolId]);
       const zones = await q.query<{ id: string; cidrs: string[] }>('SELECT id, cidrs FROM network_zones');
-      const profiles = await q.query<{ id: string; weekdays: number[]; start_minute: number; end_minute: number }>('SELECT id, weekdays, start_minute, end_minute FROM time_profiles');
+      const profiles = await q.query<{ id: string; weekdays: number[]; start_minute: number; end_minute: number; on_holidays: string }>('SELECT id, weekdays, start_minute, end_minute, on_holidays FROM time_profiles');
+      const holidays = await q.query<{ day: string }>('SELECT day::text FROM school_holidays');
       const rules = await q.query<{ role_id: string; zone_id: string | null; time_profile_id: string | null }>('SELECT role_id, zone_id, time_profile_id FROM role_network_rules');
       const byRole = new Map<string, { zoneId: string | null; profileId: string | null }[]>();
       for (const r of rules) byRole.set(r.role_id, [...(byRole.get(r.role_id) ?? []), { zoneId: r.zone_id, profileId: r.time_profile_id }]);
       return {
         enabled: !!s?.network_policy_enabled,
         zones: zones.map((z) => ({ id: z.id, ranges: z.cidrs.map(parseCidr) })),
-        profiles: new Map(profiles.map((p) => [p.id, { weekdays: new Set(p.weekdays), start: p.start_minute, end: p.end_minute }])),
+        profiles: new Map(profiles.map((p) => [p.id, { weekdays: new Set(p.weekdays), start: p.start_minute, end: p.end_minute, closedOnHolidays: p.on_holidays === 'closed' }])),
         rules: byRole,
+        holidays: new Set(holidays.map((h) => h.day)),
       };
     });
     if (this.db.listening()) this.cache.set(schoolId, policy);
@@ -89,14 +93,15 @@ export function decideNetwork(p: Policy, roleIds: readonly string[], ip: string,
   }
   const zone = p.zones.find((z) => z.ranges.some((r) => contains(r, addr)))?.id ?? null;
   let zoneAllowed = false;
-  const { weekday, minute } = hkTime(now);
+  const { weekday, minute, day } = hkTime(now);
+  const holiday = p.holidays?.has(day) ?? false;
   for (const roleId of roleIds) {
     for (const rule of p.rules.get(roleId) ?? []) {
       if (rule.zoneId !== zone) continue;
       zoneAllowed = true;
       if (!rule.profileId) return { ok: true };
       const prof = p.profiles.get(rule.profileId);
-      if (prof && prof.weekdays.has(weekday) && minute >= prof.start && minute < prof.end) return { ok: true };
+      if (prof && !(holiday && prof.closedOnHolidays) && prof.weekdays.has(weekday) && minute >= prof.start && minute < prof.end) return { ok: true };
     }
   }
   return { ok: false, rule: zoneAllowed ? 'outside_hours' : 'zone_not_allowed' };
@@ -108,14 +113,18 @@ export async function getNetwork(d: Pick<AuthDeps, 'db'>, schoolId: string) {
   return d.db.school(schoolId, async (q) => {
     const [s] = await q.query<{ network_policy_enabled: boolean; network_policy_reviewed_at: Date | null }>('SELECT network_policy_enabled, network_policy_reviewed_at FROM schools WHERE id = $1', [schoolId]);
     const zones = await q.query<{ id: string; name_zh: string; name_en: string; cidrs: string[] }>('SELECT id, name_zh, name_en, cidrs FROM network_zones ORDER BY name_en');
-    const profiles = await q.query<{ id: string; name_zh: string; name_en: string; weekdays: number[]; start_minute: number; end_minute: number }>('SELECT id, name_zh, name_en, weekdays, start_minute, end_minute FROM time_profiles ORDER BY name_en');
+    const profiles = await q.query<{ id: string; name_zh: string; name_en: string; weekdays: number[]; start_minute: number; end_minute: number; on_holidays: 'as_usual' | 'closed' }>(
+      'SELECT id, name_zh, name_en, weekdays, start_minute, end_minute, on_holidays FROM time_profiles ORDER BY name_en',
+    );
+    const holidays = await q.query<{ day: string; name_zh: string; name_en: string }>('SELECT day::text, name_zh, name_en FROM school_holidays ORDER BY day');
     const rules = await q.query<{ role_id: string; zone_id: string | null; time_profile_id: string | null }>('SELECT role_id, zone_id, time_profile_id FROM role_network_rules ORDER BY role_id');
     return {
       enabled: !!s?.network_policy_enabled,
       reviewedAt: s?.network_policy_reviewed_at?.toISOString() ?? null,
       zones: zones.map((z) => ({ id: z.id, nameZh: z.name_zh, nameEn: z.name_en, cidrs: z.cidrs })),
-      profiles: profiles.map((p) => ({ id: p.id, nameZh: p.name_zh, nameEn: p.name_en, weekdays: p.weekdays, startMinute: p.start_minute, endMinute: p.end_minute })),
+      profiles: profiles.map((p) => ({ id: p.id, nameZh: p.name_zh, nameEn: p.name_en, weekdays: p.weekdays, startMinute: p.start_minute, endMinute: p.end_minute, onHolidays: p.on_holidays })),
       rules: rules.map((r) => ({ roleId: r.role_id, zoneId: r.zone_id, timeProfileId: r.time_profile_id })),
+      holidays: holidays.map((h) => ({ day: h.day, nameZh: h.name_zh, nameEn: h.name_en })),
     };
   });
 }
@@ -153,8 +162,8 @@ export async function createProfile(d: AuthDeps & { policy: NetworkPolicy }, a: 
   if (b.endMinute <= b.startMinute) throw new AppError('time_profile_invalid');
   const id = await d.db.schoolTx(a.schoolId, async (q) => {
     const [p] = await q.query<{ id: string }>(
-      'INSERT INTO time_profiles (school_id, name_zh, name_en, weekdays, start_minute, end_minute) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-      [a.schoolId, b.nameZh, b.nameEn, [...new Set(b.weekdays)].sort(), b.startMinute, b.endMinute],
+      'INSERT INTO time_profiles (school_id, name_zh, name_en, weekdays, start_minute, end_minute, on_holidays) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
+      [a.schoolId, b.nameZh, b.nameEn, [...new Set(b.weekdays)].sort(), b.startMinute, b.endMinute, b.onHolidays],
     );
     if (!p) throw new Error('profile not created');
     await audit(q, d.clock, { ...who(a), action: 'network.profile_created', target: `time_profile:${p.id}`, details: { ...b } });
@@ -170,7 +179,8 @@ export async function createProfile(d: AuthDeps & { policy: NetworkPolicy }, a: 
 async function assertNotLockedOut(q: Queryable, a: Actor, now: Date): Promise<void> {
   const [s] = await q.query<{ network_policy_enabled: boolean }>('SELECT network_policy_enabled FROM schools WHERE id = $1', [a.schoolId]);
   const zones = await q.query<{ id: string; cidrs: string[] }>('SELECT id, cidrs FROM network_zones');
-  const profiles = await q.query<{ id: string; weekdays: number[]; start_minute: number; end_minute: number }>('SELECT id, weekdays, start_minute, end_minute FROM time_profiles');
+  const profiles = await q.query<{ id: string; weekdays: number[]; start_minute: number; end_minute: number; on_holidays: string }>('SELECT id, weekdays, start_minute, end_minute, on_holidays FROM time_profiles');
+  const holidays = await q.query<{ day: string }>('SELECT day::text FROM school_holidays');
   const rules = await q.query<{ role_id: string; zone_id: string | null; time_profile_id: string | null }>('SELECT role_id, zone_id, time_profile_id FROM role_network_rules');
   const roles = await q.query<{ role_id: string }>('SELECT role_id FROM user_roles WHERE user_id = $1', [a.userId]);
   const byRole = new Map<string, { zoneId: string | null; profileId: string | null }[]>();
@@ -178,8 +188,9 @@ async function assertNotLockedOut(q: Queryable, a: Actor, now: Date): Promise<vo
   const policy: Policy = {
     enabled: !!s?.network_policy_enabled,
     zones: zones.map((z) => ({ id: z.id, ranges: z.cidrs.map(parseCidr) })),
-    profiles: new Map(profiles.map((p) => [p.id, { weekdays: new Set(p.weekdays), start: p.start_minute, end: p.end_minute }])),
+    profiles: new Map(profiles.map((p) => [p.id, { weekdays: new Set(p.weekdays), start: p.start_minute, end: p.end_minute, closedOnHolidays: p.on_holidays === 'closed' }])),
     rules: byRole,
+    holidays: new Set(holidays.map((h) => h.day)),
   };
   if (!decideNetwork(policy, roles.map((r) => r.role_id), a.ip, now).ok) throw new AppError('network_self_lockout');
 }
@@ -209,6 +220,19 @@ export async function setNetworkSettings(d: AuthDeps & { policy: NetworkPolicy }
     await q.query('UPDATE schools SET network_policy_enabled = $2 WHERE id = $1', [a.schoolId, enabled]);
     await assertNotLockedOut(q, a, d.clock.now());
     await audit(q, d.clock, { ...who(a), action: 'network.settings_changed', target: `school:${a.schoolId}`, details: { enabled } });
+  });
+  await d.policy.changed(a.schoolId);
+}
+
+/** Replace the school holidays (the web enters the Education Bureau's school holiday list). */
+export async function setHolidays(d: AuthDeps & { policy: NetworkPolicy }, a: Actor, holidays: { day: string; nameZh: string; nameEn: string }[]): Promise<void> {
+  await d.db.schoolTx(a.schoolId, async (q) => {
+    await q.query('DELETE FROM school_holidays');
+    for (const h of new Map(holidays.map((x) => [x.day, x])).values()) {
+      await q.query('INSERT INTO school_holidays (school_id, day, name_zh, name_en) VALUES ($1, $2, $3, $4)', [a.schoolId, h.day, h.nameZh, h.nameEn]);
+    }
+    await assertNotLockedOut(q, a, d.clock.now());
+    await audit(q, d.clock, { ...who(a), action: 'network.holidays_changed', target: `school:${a.schoolId}`, details: { days: holidays.length } });
   });
   await d.policy.changed(a.schoolId);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EmptyBody, IdParam, SessionList } from '../../../contracts/account.js';
 import {
-  AccessMatrix, AccessQuery, HandoverCreateBody, HandoverItemParams, HandoverPlanList, HandoverPlanView, SuccessorBody, NotificationListBody, NotificationListView, NetworkRulesBody, NetworkSettingsBody, NetworkView, TimeProfileBody, ZoneBody, ReviewDecisionBody, ReviewDetail, ReviewItemParams, ReviewList, ReviewStartBody, MemberBody, MemberParams, PermissionList, ResetPasswordBody, RoleBody, RoleCopyBody, RoleDetail, RoleList, SchoolSettings, UserCreateBody, UserList,
+  AccessMatrix, AccessQuery, HolidaysBody, HandoverCreateBody, HandoverItemParams, HandoverPlanList, HandoverPlanView, SuccessorBody, NotificationListBody, NotificationListView, NetworkRulesBody, NetworkSettingsBody, NetworkView, TimeProfileBody, ZoneBody, ReviewDecisionBody, ReviewDetail, ReviewItemParams, ReviewList, ReviewStartBody, MemberBody, MemberParams, PermissionList, ResetPasswordBody, RoleBody, RoleCopyBody, RoleDetail, RoleList, SchoolSettings, UserCreateBody, UserList,
   UserRolesBody,
 } from '../../../contracts/admin.js';
 import { endSession, listSessions } from '../../core/auth/routes.js';
@@ -139,6 +139,10 @@ export function accessRoutes(app: App, d: AuthDeps & { policy: access.NetworkPol
   });
   app.put('/api/admin/network/settings', { config: { permission: 'network.manage' }, schema: { body: NetworkSettingsBody, response: NoContent } }, async (req, reply) => {
     await access.setNetworkSettings(d, actor(req), req.body.enabled);
+    return reply.code(204).send(null);
+  });
+  app.put('/api/admin/network/holidays', { config: { permission: 'network.manage' }, schema: { body: HolidaysBody, response: NoContent } }, async (req, reply) => {
+    await access.setHolidays(d, actor(req), req.body.holidays);
     return reply.code(204).send(null);
   });
   app.post('/api/admin/network/reviewed', { config: { permission: 'network.manage' }, schema: { body: EmptyBody, response: NoContent } }, async (req, reply) => {
