@@ -81,6 +81,11 @@ describe('access-review campaigns', () => {
     const report = await s.app.inject({ method: 'GET', url: `/api/access-reviews/${reviewId}/report`, headers: { cookie: c.cookie } });
     expect(report.body).toContain('teacher01');
     expect(report.body).toContain('remove 撤銷');
+    const pdf = await s.app.inject({ method: 'GET', url: `/api/access-reviews/${reviewId}/report?format=pdf`, headers: { cookie: c.cookie } });
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.rawPayload.length).toBeGreaterThan(5000); // the embedded Chinese font subset
     const check = async () => ((await c.get('/api/dashboard')).body.checks as { key: string; status: string }[]).find((x) => x.key === 'memo.U1.access-review')?.status;
     expect(await check()).toBe('ok');
     s.clock.advance(375 * 86_400_000);

@@ -6,6 +6,7 @@ import type { SessionStore } from '../../core/auth/sessions.js';
 import type { CheckRegistry, CheckResult } from '../../core/checks/registry.js';
 import type { Clock } from '../../core/clock.js';
 import { writeCsv } from '../../core/csv.js';
+import { pdfTable } from '../../core/pdf.js';
 import type { Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
 import { notifyUser, queueMail } from '../../core/notify/notify.js';
@@ -166,6 +167,38 @@ export async function reviewReport(d: Pick<AuthDeps, 'db'>, schoolId: string, id
   if (!r) throw new AppError('not_found');
   if (!r.report_csv) throw new AppError('review_incomplete');
   return r.report_csv;
+}
+
+/** The same report as a PDF in both languages, built from the decisions, which cannot change once completed. */
+export async function reviewReportPdf(d: Pick<AuthDeps, 'db'>, schoolId: string, id: string): Promise<Buffer> {
+  const { rows, review, school } = await d.db.school(schoolId, async (q) => {
+    const [review] = await q.query<{ name: string; status: string; completed_at: Date | null; completed_by: string | null }>(
+      'SELECT r.name, r.status, r.completed_at, u.username AS completed_by FROM access_reviews r LEFT JOIN users u ON u.id = r.completed_by WHERE r.id = $1',
+      [id],
+    );
+    if (!review) throw new AppError('not_found');
+    if (review.status !== 'completed') throw new AppError('review_incomplete');
+    const [school] = await q.query<{ name_zh: string; name_en: string }>('SELECT name_zh, name_en FROM schools WHERE id = $1', [schoolId]);
+    const rows = await q.query<{ username: string; display_name_en: string; display_name_zh: string | null; role_en: string; role_zh: string; recommendation: string | null; decision: string; reason: string; reviewer: string; decided_at: Date }>(
+      `SELECT u.username, u.display_name_en, u.display_name_zh, ro.name_en AS role_en, ro.name_zh AS role_zh, i.recommendation, i.decision, i.reason, rv.username AS reviewer, i.decided_at
+       FROM access_review_items i JOIN users u ON u.id = i.user_id JOIN roles ro ON ro.id = i.role_id JOIN users rv ON rv.id = i.decided_by
+       WHERE i.review_id = $1 ORDER BY u.username, ro.name_en`,
+      [id],
+    );
+    return { rows, review, school };
+  });
+  const REC: Record<string, string> = { inactive: '60 日未登入 Inactive 60 days', staff_left: '已離職 Left', staff_on_leave: '休假中 On leave' };
+  const hk = (t: Date) => new Date(t.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return pdfTable({
+    title: `權限審核報告 Access review report — ${review.name}`,
+    subtitle: `${school?.name_zh ?? ''} ${school?.name_en ?? ''} · 完成 Completed ${review.completed_at ? hk(review.completed_at) : ''} (HKT) · ${review.completed_by ?? ''} · ${rows.length} 項 items, ${rows.filter((r) => r.decision === 'remove').length} 項撤銷 removed`,
+    headers: ['用戶 User', '姓名 Name', '角色 Role', '建議 Recommendation', '決定 Decision', '理由 Reason', '審核人 Reviewer', '時間 Time (HKT)'],
+    widths: [10, 16, 16, 13, 9, 20, 9, 11],
+    rows: rows.map((r) => [
+      r.username, `${r.display_name_en} ${r.display_name_zh ?? ''}`.trim(), `${r.role_en} ${r.role_zh}`, r.recommendation ? (REC[r.recommendation] ?? r.recommendation) : '—',
+      r.decision === 'keep' ? '保留 Keep' : '撤銷 Remove', r.reason, r.reviewer, hk(r.decided_at),
+    ]),
+  });
 }
 
 /** Memo U1: a completed review within the last 12 months; attention after that, overdue past 13. */

@@ -114,12 +114,18 @@ export function accessRoutes(app: App, d: AuthDeps & { policy: access.NetworkPol
     await access.completeReview(d, actor(req), req.params.id);
     return reply.code(204).send(null);
   });
-  app.get('/api/access-reviews/:id/report', { config: { permission: 'access_reviews.review' }, schema: { params: IdParam } }, async (req, reply) =>
-    reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="access-review.csv"')
-      .send(await access.reviewReport(d, sessionOf(req).schoolId, req.params.id)),
+  app.get(
+    '/api/access-reviews/:id/report',
+    { config: { permission: 'access_reviews.review' }, schema: { params: IdParam, querystring: z.strictObject({ format: z.enum(['csv', 'pdf']).default('csv') }) } },
+    async (req, reply) => {
+      const schoolId = sessionOf(req).schoolId;
+      if (req.query.format === 'pdf') {
+        return reply.type('application/pdf').header('content-disposition', 'attachment; filename="access-review.pdf"').send(await access.reviewReportPdf(d, schoolId, req.params.id));
+      }
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="access-review.csv"').send(await access.reviewReport(d, schoolId, req.params.id));
+    },
   );
+
 
   // ---- Network zones and time profiles (memo U2) ----
   app.get('/api/admin/network', { config: { permission: 'network.manage' }, schema: { response: { 200: NetworkView } } }, async (req) => access.getNetwork(d, sessionOf(req).schoolId));
