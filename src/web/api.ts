@@ -12,7 +12,24 @@ import type {
 } from '../contracts/account.js';
 import type { Dashboard, CheckView } from '../contracts/governance.js';
 import type { AuditPage, AuditEntry, OutboxPage, OutboxEntry } from '../contracts/audit.js';
-import type { AccessMatrix, AccessRow, PermissionList, PermissionView, RoleDetail, RoleList, RoleView, SchoolSettings, UserList, UserView } from '../contracts/admin.js';
+import type {
+  AccessMatrix,
+  AccessRow,
+  NetworkView as NetworkViewSchema,
+  NotificationListView as SecurityListSchema,
+  PermissionList,
+  PermissionView,
+  ReviewDetail,
+  ReviewList,
+  ReviewView,
+  RoleDetail,
+  RoleList,
+  RoleView,
+  SchoolSettings,
+  SecurityEvent as SecurityEventSchema,
+  UserList,
+  UserView,
+} from '../contracts/admin.js';
 import type {
   ClassList,
   ClassView,
@@ -58,6 +75,17 @@ export type Permission = z.infer<typeof PermissionView>;
 export type AccessMatrixView = z.infer<typeof AccessMatrix>;
 export type AccessEntry = z.infer<typeof AccessRow>;
 export type SchoolSettingsView = z.infer<typeof SchoolSettings>;
+export type ReviewListView = z.infer<typeof ReviewList>;
+export type Review = z.infer<typeof ReviewView>;
+export type ReviewDetailView = z.infer<typeof ReviewDetail>;
+export type ReviewItem = ReviewDetailView['items'][number];
+export type NetworkPolicyView = z.infer<typeof NetworkViewSchema>;
+export type NetworkZone = NetworkPolicyView['zones'][number];
+export type TimeProfile = NetworkPolicyView['profiles'][number];
+export type NetworkRuleView = NetworkPolicyView['rules'][number];
+export type SecurityListView = z.infer<typeof SecurityListSchema>;
+export type SecurityListEntry = SecurityListView['entries'][number];
+export type SecurityEventKey = z.infer<typeof SecurityEventSchema>;
 export type YearListView = z.infer<typeof YearList>;
 export type Year = z.infer<typeof YearView>;
 export type ClassListView = z.infer<typeof ClassList>;
@@ -87,14 +115,17 @@ export class ApiError extends Error {
   readonly status: number;
   readonly errors: FieldProblem[];
   readonly retryAfter: number | undefined;
+  /** Which network rule refused a sign-in (`zone_not_allowed`, `outside_hours`); never the configuration. */
+  readonly rule: string | undefined;
 
-  constructor(status: number, code: ErrorCode, errors: FieldProblem[] = [], retryAfter?: number) {
+  constructor(status: number, code: ErrorCode, errors: FieldProblem[] = [], retryAfter?: number, rule?: string) {
     super(code);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.errors = errors;
     this.retryAfter = retryAfter;
+    this.rule = rule;
   }
 }
 
@@ -135,7 +166,8 @@ async function toApiError(response: Response): Promise<ApiError> {
       : Number.isFinite(headerRetry) && headerRetry > 0
         ? headerRetry
         : undefined;
-  return new ApiError(response.status, code, errors, retryAfter);
+  const rule = typeof problem.rule === 'string' && /^[a-z_]{1,40}$/.test(problem.rule) ? problem.rule : undefined;
+  return new ApiError(response.status, code, errors, retryAfter, rule);
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';

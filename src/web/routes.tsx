@@ -11,6 +11,10 @@ import { SetupPage } from './modules/access/SetupPage.js';
 import { AccessPage } from './modules/access/AccessPage.js';
 import { RoleEditorPage } from './modules/access/RoleEditorPage.js';
 import { RolesPage } from './modules/access/RolesPage.js';
+import { NetworkPage } from './modules/access/NetworkPage.js';
+import { NotificationListPage } from './modules/access/NotificationListPage.js';
+import { ReviewDetailPage } from './modules/access/ReviewDetailPage.js';
+import { ReviewsPage } from './modules/access/ReviewsPage.js';
 import { UsersPage } from './modules/access/UsersPage.js';
 import { HomePage } from './modules/governance/DashboardPage.js';
 import { OutboxPage } from './modules/notify/OutboxPage.js';
@@ -64,6 +68,10 @@ export function AppRoutes() {
           <Route path="/admin/roles" element={<RequirePermission permission="roles.read"><RolesPage /></RequirePermission>} />
           <Route path="/admin/roles/:id" element={<RequirePermission permission="roles.read"><RoleEditorPage /></RequirePermission>} />
           <Route path="/admin/access" element={<RequirePermission permission="roles.read"><AccessPage /></RequirePermission>} />
+          <Route path="/admin/reviews" element={<RequirePermission permission="access_reviews.review"><ReviewsPage /></RequirePermission>} />
+          <Route path="/admin/reviews/:id" element={<RequirePermission permission="access_reviews.review"><ReviewDetailPage /></RequirePermission>} />
+          <Route path="/admin/network" element={<RequirePermission permission="network.manage"><NetworkPage /></RequirePermission>} />
+          <Route path="/admin/notification-list" element={<RequirePermission permission="notify.list.manage"><NotificationListPage /></RequirePermission>} />
           <Route path="/admin/sessions" element={<RequirePermission permission="sessions.read"><SessionsPage /></RequirePermission>} />
           <Route path="/admin/outbox" element={<RequirePermission permission="notify.outbox.read"><OutboxPage /></RequirePermission>} />
           <Route path="/admin/settings" element={<RequirePermission permission="school.settings.manage"><SettingsPage /></RequirePermission>} />

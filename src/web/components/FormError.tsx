@@ -17,6 +17,11 @@ export function FormError({ error, testId = 'form-error', messages }: { error: u
   return (
     <Alert color="red" variant="outline" role="alert" data-testid={testId} data-code={code}>
       <Text size="sm">{message}</Text>
+      {problem?.rule && (
+        <Text size="sm" data-testid={`${testId}-rule`} data-rule={problem.rule}>
+          {t(`networkRules.${problem.rule}`, { defaultValue: '' })}
+        </Text>
+      )}
       {minutes !== null && (
         <Text size="sm">{t('errors.retryAfter', { count: minutes })}</Text>
       )}

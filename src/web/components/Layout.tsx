@@ -38,6 +38,7 @@ const NAV: NavGroup[] = [
     items: [
       { id: 'audit', to: '/audit', labelKey: 'nav.audit', permission: 'audit.read' },
       { id: 'sessions', to: '/admin/sessions', labelKey: 'nav.sessions', permission: 'sessions.read' },
+      { id: 'network', to: '/admin/network', labelKey: 'nav.network', permission: 'network.manage' },
     ],
   },
   {
@@ -46,10 +47,17 @@ const NAV: NavGroup[] = [
       { id: 'users', to: '/admin/users', labelKey: 'nav.usersList', permission: 'users.read' },
       { id: 'roles', to: '/admin/roles', labelKey: 'nav.roles', permission: 'roles.read' },
       { id: 'access', to: '/admin/access', labelKey: 'nav.access', permission: 'roles.read' },
+      { id: 'reviews', to: '/admin/reviews', labelKey: 'nav.reviews', permission: 'access_reviews.review' },
       { id: 'settings', to: '/admin/settings', labelKey: 'nav.settings', permission: 'school.settings.manage' },
     ],
   },
-  { labelKey: 'nav.notifications', items: [{ id: 'outbox', to: '/admin/outbox', labelKey: 'nav.outbox', permission: 'notify.outbox.read' }] },
+  {
+    labelKey: 'nav.notifications',
+    items: [
+      { id: 'outbox', to: '/admin/outbox', labelKey: 'nav.outbox', permission: 'notify.outbox.read' },
+      { id: 'notification-list', to: '/admin/notification-list', labelKey: 'nav.notificationList', permission: 'notify.list.manage' },
+    ],
+  },
   { labelKey: 'nav.me', items: [{ id: 'account', to: '/account', labelKey: 'nav.account', permission: null }] },
 ];
 

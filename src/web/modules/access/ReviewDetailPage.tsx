@@ -1,0 +1,263 @@
+import { useState, type FormEvent } from 'react';
+import { Alert, Anchor, Badge, Button, Group, Modal, Paper, Stack, Switch, Table, Text, Textarea, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { api, type ReviewDetailView, type ReviewItem } from '../../api.js';
+import { FormError } from '../../components/FormError.js';
+import { formatDate, formatDateTime } from '../../components/format.js';
+import { showSuccess } from '../../components/notify.js';
+import { hasPermission, meQuery, PageLoader, useMe } from '../../components/session.js';
+import { ReviewStatus } from './ReviewsPage.js';
+
+type Decision = 'keep' | 'remove';
+
+const RECOMMENDATION_COLOUR: Record<NonNullable<ReviewItem['recommendation']>, string> = {
+  inactive: 'yellow.4',
+  staff_left: 'red.9',
+  staff_on_leave: 'orange.3',
+};
+
+/** The recommendation as words on a colour (colour is never the only signal). */
+function Recommendation({ value }: { value: ReviewItem['recommendation'] }) {
+  const { t } = useTranslation();
+  if (!value) return <Text size="sm">{t('reviews.recommendations.none')}</Text>;
+  return (
+    <Badge color={RECOMMENDATION_COLOUR[value]} variant="filled" autoContrast style={{ maxWidth: 'none' }} data-testid="item-recommendation" data-recommendation={value}>
+      {t(`reviews.recommendations.${value}`)}
+    </Badge>
+  );
+}
+
+function DecisionText({ item }: { item: ReviewItem }) {
+  const { t } = useTranslation();
+  if (!item.decision) return <Text size="sm">{t('reviews.decisions.undecided')}</Text>;
+  return (
+    <Stack gap={2}>
+      <Badge color={item.decision === 'remove' ? 'red.9' : '#1e6b30'} variant="filled" autoContrast style={{ maxWidth: 'none' }}>
+        {t(`reviews.decisions.${item.decision}`)}
+      </Badge>
+      {item.reason && <Text size="xs">{item.reason}</Text>}
+    </Stack>
+  );
+}
+
+function ReasonModal({ reviewId, item, decision, onClose }: { reviewId: string; item: ReviewItem; decision: Decision; onClose: () => void }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  // Prefilled from the recommendation: removing someone inactive says so; keeping says why by default.
+  const [reason, setReason] = useState(() =>
+    decision === 'remove' ? (item.recommendation ? t(`reviews.reasonFrom.${item.recommendation}`) : '') : t('reviews.keepDefault'),
+  );
+  const decide = useMutation({
+    mutationFn: () => api.put(`/api/access-reviews/${reviewId}/items/${item.id}`, { decision, reason: reason.trim() }),
+    onSuccess: async () => {
+      await Promise.all([queryClient.invalidateQueries({ queryKey: ['access-review', reviewId] }), queryClient.invalidateQueries({ queryKey: ['access-reviews'] })]);
+      showSuccess(t('reviews.decided'));
+      onClose();
+    },
+  });
+  const tooShort = reason.trim().length < 3;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!tooShort) decide.mutate();
+  };
+  return (
+    <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened onClose={onClose} title={t(decision === 'keep' ? 'reviews.reasonTitleKeep' : 'reviews.reasonTitleRemove')}>
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <Text size="sm" fw={600}>
+            {t('reviews.reasonAbout', { person: `${item.displayName} (${item.username})`, role: item.roleName })}
+          </Text>
+          {decision === 'remove' && <Text size="sm">{t('reviews.removeExplain')}</Text>}
+          <Textarea label={t('reviews.reason')} description={t('reviews.reasonHint')} required autosize minRows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.currentTarget.value)} data-testid="item-reason" />
+          <FormError error={decide.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" color={decision === 'remove' ? 'red.9' : undefined} disabled={tooShort} loading={decide.isPending} data-testid="item-reason-submit">
+              {t(decision === 'keep' ? 'reviews.keepSubmit' : 'reviews.removeSubmit')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function CompleteModal({ review, opened, onClose }: { review: ReviewDetailView; opened: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const removals = review.items.filter((i) => i.decision === 'remove').length;
+  const complete = useMutation({
+    mutationFn: () => api.post(`/api/access-reviews/${review.id}/complete`),
+    onSuccess: async () => {
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['access-review', review.id] }),
+        queryClient.invalidateQueries({ queryKey: ['access-reviews'] }),
+        queryClient.invalidateQueries({ queryKey: ['admin-roles'] }),
+        queryClient.invalidateQueries({ queryKey: ['admin-users'] }),
+        queryClient.invalidateQueries({ queryKey: ['admin-access'] }),
+        queryClient.invalidateQueries({ queryKey: meQuery.queryKey }),
+      ]);
+      showSuccess(t('reviews.completed'));
+      onClose();
+    },
+  });
+  return (
+    <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={opened} onClose={onClose} title={t('reviews.completeTitle')}>
+      <Stack gap="sm">
+        <Text size="sm">{t('reviews.completeExplain', { count: removals })}</Text>
+        <FormError error={complete.error} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
+          <Button color="red.9" loading={complete.isPending} onClick={() => complete.mutate()} data-testid="review-complete-confirm">
+            {t('reviews.complete')}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+/** One access review: every person and role, the recommendation, and the decisions (memo U1). */
+export function ReviewDetailPage() {
+  const { t, i18n } = useTranslation();
+  const { id = '' } = useParams();
+  const { data: me } = useMe();
+  const [onlyMine, setOnlyMine] = useState(false);
+  const [deciding, setDeciding] = useState<{ item: ReviewItem; decision: Decision } | null>(null);
+  const [completing, setCompleting] = useState(false);
+  const detail = useQuery({ queryKey: ['access-review', id], queryFn: () => api.get<ReviewDetailView>(`/api/access-reviews/${id}`), enabled: id !== '' });
+
+  if (detail.isPending) return <PageLoader />;
+  if (!detail.data) return <FormError error={detail.error} />;
+  const review = detail.data;
+  const myId = me?.user.id;
+  const isOpen = review.status === 'open';
+  const canDecide = (item: ReviewItem) => isOpen && !item.decision && item.reviewerId === myId && item.userId !== myId;
+  const mine = review.items.filter((i) => i.reviewerId === myId);
+  const waitingForMe = mine.filter((i) => !i.decision).length;
+  const items = onlyMine ? mine : review.items;
+  const removals = review.items.filter((i) => i.decision === 'remove').length;
+  const allDecided = review.decided === review.total;
+  const canManage = hasPermission(me, 'access_reviews.manage');
+
+  return (
+    <Stack gap="md" data-testid="review-detail" data-status={review.status} data-review-id={review.id}>
+      <Anchor component={Link} to="/admin/reviews" size="sm" data-testid="review-back">
+        {t('reviews.back')}
+      </Anchor>
+      <Group justify="space-between" align="flex-start">
+        <Title order={1} size="h2">
+          {review.name}
+        </Title>
+        <ReviewStatus status={review.status} />
+      </Group>
+      <Paper withBorder p="sm">
+        <Stack gap={4}>
+          <Text size="sm" data-testid="review-counts" data-decided={review.decided} data-total={review.total}>
+            {t('reviews.counts', { decided: review.decided, total: review.total, removals })}
+          </Text>
+          <Text size="sm">{t('reviews.dueOn', { date: formatDate(review.dueOn, i18n.language) })}</Text>
+          {review.completedAt && <Text size="sm">{t('reviews.completedOn', { date: formatDateTime(review.completedAt, i18n.language) })}</Text>}
+          {isOpen && <Text size="sm" data-testid="review-waiting">{t('reviews.waitingForMe', { count: waitingForMe })}</Text>}
+        </Stack>
+      </Paper>
+      <Group justify="space-between" align="center">
+        <Switch label={t('reviews.onlyMine')} checked={onlyMine} onChange={(e) => setOnlyMine(e.currentTarget.checked)} data-testid="review-only-mine" />
+        <Group gap="xs">
+          {review.status === 'completed' && (
+            <Button component="a" href={`/api/access-reviews/${review.id}/report`} download variant="default" data-testid="review-report">
+              {t('reviews.report')}
+            </Button>
+          )}
+          {isOpen && canManage && (
+            <Button color="red.9" disabled={!allDecided} onClick={() => setCompleting(true)} data-testid="review-complete">
+              {t('reviews.complete')}
+            </Button>
+          )}
+        </Group>
+      </Group>
+      {isOpen && canManage && !allDecided && <Text size="sm">{t('reviews.completeDisabled')}</Text>}
+      {isOpen && (
+        <Alert color="blue" variant="outline">
+          <Text size="sm">{t('reviews.applyExplain')}</Text>
+        </Alert>
+      )}
+      <Table.ScrollContainer minWidth={980} type="native" tabIndex={0} aria-label={t('reviews.itemsTitle')}>
+        <Table striped data-testid="review-items">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('reviews.person')}</Table.Th>
+              <Table.Th>{t('reviews.role')}</Table.Th>
+              <Table.Th>{t('reviews.lastLogin')}</Table.Th>
+              <Table.Th>{t('reviews.recommendation')}</Table.Th>
+              <Table.Th>{t('reviews.reviewer')}</Table.Th>
+              <Table.Th>{t('reviews.decision')}</Table.Th>
+              <Table.Th>{t('common.actions')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={7}>{onlyMine ? t('reviews.mineNone') : t('reviews.noItems')}</Table.Td>
+              </Table.Tr>
+            )}
+            {items.map((item) => (
+              <Table.Tr key={item.id} data-testid="review-item" data-username={item.username} data-role={item.roleName} data-decision={item.decision ?? ''} data-mine={item.reviewerId === myId}>
+                <Table.Td>
+                  <Text size="sm" fw={600}>
+                    {item.displayName}
+                  </Text>
+                  <Text size="xs">{item.username}</Text>
+                </Table.Td>
+                <Table.Td>{item.roleName}</Table.Td>
+                <Table.Td>{item.lastLoginAt ? formatDateTime(item.lastLoginAt, i18n.language) : t('reviews.never')}</Table.Td>
+                <Table.Td>
+                  <Recommendation value={item.recommendation} />
+                </Table.Td>
+                <Table.Td>{item.reviewerName}</Table.Td>
+                <Table.Td>
+                  <DecisionText item={item} />
+                </Table.Td>
+                <Table.Td>
+                  {canDecide(item) ? (
+                    <Group gap={4} wrap="nowrap">
+                      <Button
+                        size="compact-sm"
+                        variant="default"
+                        onClick={() => setDeciding({ item, decision: 'keep' })}
+                        aria-label={t('reviews.keepNamed', { person: item.username, role: item.roleName })}
+                        data-testid="item-keep"
+                      >
+                        {t('reviews.keep')}
+                      </Button>
+                      <Button
+                        size="compact-sm"
+                        variant="outline"
+                        color="red.9"
+                        onClick={() => setDeciding({ item, decision: 'remove' })}
+                        aria-label={t('reviews.removeNamed', { person: item.username, role: item.roleName })}
+                        data-testid="item-remove"
+                      >
+                        {t('reviews.remove')}
+                      </Button>
+                    </Group>
+                  ) : (
+                    isOpen && !item.decision && <Text size="xs">{item.userId === myId ? t('reviews.aboutYou') : t('reviews.forOther')}</Text>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {deciding && <ReasonModal key={`${deciding.item.id}-${deciding.decision}`} reviewId={review.id} item={deciding.item} decision={deciding.decision} onClose={() => setDeciding(null)} />}
+      {canManage && isOpen && <CompleteModal review={review} opened={completing} onClose={() => setCompleting(false)} />}
+    </Stack>
+  );
+}
