@@ -8,7 +8,11 @@ export async function startIdp(redirectUri: string) {
   await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
   const issuer = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const provider = new Provider(issuer, {
-    clients: [{ client_id: 'school-admin', client_secret: 'a client secret for tests', redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] }],
+    clients: [
+      { client_id: 'school-admin', client_secret: 'a client secret for tests', redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] },
+      // Another application at the same provider: its codes and tokens are not for us.
+      { client_id: 'other-app', client_secret: 'another client secret', redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] },
+    ],
     pkce: { required: () => true },
     claims: { openid: ['sub'], email: ['email', 'email_verified'] },
     findAccount: async (_ctx: unknown, id: string) => ({ accountId: id, claims: async () => ({ sub: id, email: `${id}@school1.edu.hk`, email_verified: true }) }),

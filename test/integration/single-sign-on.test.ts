@@ -69,6 +69,22 @@ describe('single sign-on (OpenID Connect, code + PKCE, against a real provider o
     expect(r.body.code).toBe('sso_required');
   });
 
+  it('refuses a code issued for another application (another audience), creating no session', async () => {
+    await c.put(`/api/admin/users/${ids.teacher}/sso`, { mode: 'allowed' });
+    const x = new Client(s, '10.0.5.7');
+    const start = await x.get('/api/sso/start?school=500001');
+    const callback = await signInAtIdp(String(start.headers.location), 'ssoteacher');
+    // Meanwhile the school's configuration names a different client: the code and its tokens were not issued to it.
+    await c.put('/api/admin/sso', { enabled: true, issuer: idp.issuer, clientId: 'other-app', clientSecret: 'another client secret', emailLink: true });
+    const back = await x.get(callback);
+    expect(back.headers.location).toBe('/login?sso_error=sso_failed');
+    expect((await x.get('/api/auth/me')).status).toBe(401);
+    const failed = (await c.get('/api/audit?action=auth.sso_failed')).body.entries[0];
+    expect(failed.details.reason).toMatch(/token/);
+    await c.put('/api/admin/sso', { enabled: true, issuer: idp.issuer, clientId: 'school-admin', clientSecret: 'a client secret for tests', emailLink: true });
+    await c.put(`/api/admin/users/${ids.teacher}/sso`, { mode: 'required' });
+  });
+
   it('a callback with a state that was never issued (or is replayed) is refused', async () => {
     const r = await new Client(s).get('/api/sso/callback?code=abc&state=forged');
     expect(r.headers.location).toBe('/login?sso_error=sso_failed');

@@ -21,12 +21,12 @@ describe('HKID', () => {
 });
 
 describe('STRN', () => {
-  it('checks format and check character', () => {
+  it('checks the format: a letter, six digits and a last digit or A, brackets optional', () => {
     const s = strnWithCheck('S', '123456');
     expect(normaliseStrn(s)).toBe(s);
-    expect(normaliseStrn(`${s.slice(0, 7)}(${s.slice(7)})`)).toBe(s);
-    const wrong = s.slice(0, 7) + (s.endsWith('1') ? '2' : '1');
-    expect(normaliseStrn(wrong)).toBe(null);
+    expect(normaliseStrn('s123456(7)')).toBe('S1234567');
+    expect(normaliseStrn('S12345')).toBe(null);
     expect(normaliseStrn('12345678')).toBe(null);
+    expect(normaliseStrn('S12345B7')).toBe(null);
   });
 });
