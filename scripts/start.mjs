@@ -22,7 +22,9 @@ const builtAt = (file) => (existsSync(file) ? statSync(file).mtimeMs : 0);
 const webIndex = join(root, 'dist/web/index.html');
 if (builtAt(webIndex) < Math.max(newest(join(root, 'src/web')), newest(join(root, 'src/contracts')))) {
   console.log('Building the web bundle…');
-  execFileSync(process.execPath, [require.resolve('vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  // vite's package exports do not include its command; find it next to its package.json.
+  const viteBin = join(dirname(require.resolve('vite/package.json')), 'bin/vite.js');
+  execFileSync(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
 }
 
 const serverBundle = join(root, 'dist/server/main.js');

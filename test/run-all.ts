@@ -3,8 +3,10 @@
  * PostgreSQL, no Chromium) or that skipped a test fails the run, so green always means "all ran".
  * Set SKIP_PG=1 or SKIP_E2E=1 to leave one out on purpose (the run then says so and fails in CI).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -44,10 +46,30 @@ async function pgReachable(): Promise<string | null> {
   }
 }
 
+/** README's `npm start` on an empty data folder: builds what is missing, listens, prints a setup link. */
+async function startSmoke(): Promise<void> {
+  const t0 = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'sams-start-'));
+  const port = 39000 + Math.floor(Math.random() * 1000);
+  const child = spawn(process.execPath, ['scripts/start.mjs'], { env: { ...process.env, DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  let ok = false;
+  for (let i = 0; i < 240 && !ok && child.exitCode === null; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    ok = /\/setup\/[A-Za-z0-9_-]{20,}/.test(out) && (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok).catch(() => false));
+  }
+  child.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+  results.push({ name: 'npm start on an empty data folder', ok, note: ok ? 'listening, setup link printed' : `did not come up:\n${out.slice(-1500)}`, seconds: Math.round((Date.now() - t0) / 1000) });
+}
+
 mkdirSync('test-results', { recursive: true });
 run('typecheck (server, tests, benchmarks)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 run('typecheck (web)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.web.json']);
 run('module boundaries (dependency-cruiser)', 'npx', ['depcruise', 'src', '--config', '.dependency-cruiser.cjs']);
+await startSmoke();
 vitest('unit', 'unit');
 vitest('integration', 'integration on PGlite', { TEST_DB: 'pglite' });
 
