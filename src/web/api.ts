@@ -15,6 +15,9 @@ import type { AuditPage, AuditEntry, OutboxPage, OutboxEntry } from '../contract
 import type {
   AccessMatrix,
   AccessRow,
+  HandoverPlanList,
+  HandoverPlanView,
+  SsoConfigView as SsoConfigSchema,
   NetworkView as NetworkViewSchema,
   NotificationListView as SecurityListSchema,
   PermissionList,
@@ -86,6 +89,12 @@ export type NetworkRuleView = NetworkPolicyView['rules'][number];
 export type SecurityListView = z.infer<typeof SecurityListSchema>;
 export type SecurityListEntry = SecurityListView['entries'][number];
 export type SecurityEventKey = z.infer<typeof SecurityEventSchema>;
+export type HandoverPlanListView = z.infer<typeof HandoverPlanList>;
+export type HandoverPlanSummary = HandoverPlanListView['plans'][number];
+export type HandoverPlan = z.infer<typeof HandoverPlanView>;
+export type HandoverItem = HandoverPlan['items'][number];
+export type SsoConfig = z.infer<typeof SsoConfigSchema>;
+export type SsoMode = 'local' | 'allowed' | 'required';
 export type YearListView = z.infer<typeof YearList>;
 export type Year = z.infer<typeof YearView>;
 export type ClassListView = z.infer<typeof ClassList>;

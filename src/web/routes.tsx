@@ -11,6 +11,8 @@ import { SetupPage } from './modules/access/SetupPage.js';
 import { AccessPage } from './modules/access/AccessPage.js';
 import { RoleEditorPage } from './modules/access/RoleEditorPage.js';
 import { RolesPage } from './modules/access/RolesPage.js';
+import { HandoverDetailPage, HandoverPage } from './modules/access/HandoverPage.js';
+import { SsoPage } from './modules/access/SsoPage.js';
 import { NetworkPage } from './modules/access/NetworkPage.js';
 import { NotificationListPage } from './modules/access/NotificationListPage.js';
 import { ReviewDetailPage } from './modules/access/ReviewDetailPage.js';
@@ -71,6 +73,9 @@ export function AppRoutes() {
           <Route path="/admin/reviews" element={<RequirePermission permission="access_reviews.review"><ReviewsPage /></RequirePermission>} />
           <Route path="/admin/reviews/:id" element={<RequirePermission permission="access_reviews.review"><ReviewDetailPage /></RequirePermission>} />
           <Route path="/admin/network" element={<RequirePermission permission="network.manage"><NetworkPage /></RequirePermission>} />
+          <Route path="/admin/handover" element={<RequirePermission permission="handover.manage"><HandoverPage /></RequirePermission>} />
+          <Route path="/admin/handover/:id" element={<RequirePermission permission="handover.manage"><HandoverDetailPage /></RequirePermission>} />
+          <Route path="/admin/sso" element={<RequirePermission permission="sso.manage"><SsoPage /></RequirePermission>} />
           <Route path="/admin/notification-list" element={<RequirePermission permission="notify.list.manage"><NotificationListPage /></RequirePermission>} />
           <Route path="/admin/sessions" element={<RequirePermission permission="sessions.read"><SessionsPage /></RequirePermission>} />
           <Route path="/admin/outbox" element={<RequirePermission permission="notify.outbox.read"><OutboxPage /></RequirePermission>} />

@@ -178,6 +178,7 @@ describe('access review, network rules and notification list in Chromium', () =>
     await page.waitForSelector(`${tid('review-detail')}[data-status="completed"]`);
     const href = (await page.getAttribute(tid('review-report'), 'href')) ?? '';
     expect(href).toBe(`/api/access-reviews/${reviewId}/report`);
+    expect(await page.getAttribute(tid('review-report-pdf'), 'href')).toBe(`/api/access-reviews/${reviewId}/report?format=pdf`);
     const csv = await page.request.get(href);
     expect(csv.ok()).toBe(true);
     expect(await csv.text()).toMatch(/tmlee.*remove/);

@@ -3,6 +3,7 @@ import { type Browser, type Page, chromium } from 'playwright-core';
 import pino from 'pino';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -14,12 +15,27 @@ import { freshDb } from '../helpers/db.js';
 export const SHOTS = 'test-results/screenshots';
 mkdirSync(SHOTS, { recursive: true });
 
-/** The real server on a fresh embedded database, listening on a free loopback port. */
-export async function startBrowserServer() {
+/** A loopback port that was free a moment ago (for settings such as PUBLIC_URL that need it before the server starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The real server on a fresh embedded database, listening on a free loopback port.
+ * `env` adds settings (e.g. TRUST_PROXY, PUBLIC_URL); with `PORT` in it the server listens on that port.
+ */
+export async function startBrowserServer(env: Record<string, string> = {}) {
   const tdb = await freshDb();
-  const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'sams-e2e-')), SERVER_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', ARGON2_MEMORY_KIB: '4096' });
+  const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'sams-e2e-')), SERVER_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', ARGON2_MEMORY_KIB: '4096', ...env });
   const server = await createServer({ config, db: tdb.db, logger: pino({ level: 'silent' }) });
-  await server.app.listen({ port: 0, host: '127.0.0.1' });
+  await server.app.listen({ port: env.PORT ? Number(env.PORT) : 0, host: '127.0.0.1' });
   const port = (server.app.server.address() as { port: number }).port;
   return {
     ...server,

@@ -39,6 +39,7 @@ const NAV: NavGroup[] = [
       { id: 'audit', to: '/audit', labelKey: 'nav.audit', permission: 'audit.read' },
       { id: 'sessions', to: '/admin/sessions', labelKey: 'nav.sessions', permission: 'sessions.read' },
       { id: 'network', to: '/admin/network', labelKey: 'nav.network', permission: 'network.manage' },
+      { id: 'sso', to: '/admin/sso', labelKey: 'nav.sso', permission: 'sso.manage' },
     ],
   },
   {
@@ -48,6 +49,7 @@ const NAV: NavGroup[] = [
       { id: 'roles', to: '/admin/roles', labelKey: 'nav.roles', permission: 'roles.read' },
       { id: 'access', to: '/admin/access', labelKey: 'nav.access', permission: 'roles.read' },
       { id: 'reviews', to: '/admin/reviews', labelKey: 'nav.reviews', permission: 'access_reviews.review' },
+      { id: 'handover', to: '/admin/handover', labelKey: 'nav.handover', permission: 'handover.manage' },
       { id: 'settings', to: '/admin/settings', labelKey: 'nav.settings', permission: 'school.settings.manage' },
     ],
   },

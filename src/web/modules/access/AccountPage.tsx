@@ -156,6 +156,25 @@ function MySessions() {
   );
 }
 
+function SsoLinkSection() {
+  const { t } = useTranslation();
+  const link = useMutation({
+    mutationFn: () => api.post<{ url: string }>('/api/account/sso/link'),
+    onSuccess: ({ url }) => {
+      window.location.assign(url);
+    },
+  });
+  return (
+    <Stack gap="xs" align="flex-start">
+      <Text size="sm">{t('account.ssoExplain')}</Text>
+      <FormError error={link.error} />
+      <Button variant="default" loading={link.isPending || link.isSuccess} onClick={() => link.mutate()} data-testid="account-sso-link">
+        {t('account.ssoLink')}
+      </Button>
+    </Stack>
+  );
+}
+
 export function AccountPage() {
   const { t } = useTranslation();
   const { data: me } = useMe();
@@ -190,6 +209,12 @@ export function AccountPage() {
           {t('account.mfaTitle')}
         </Title>
         <MfaSection />
+      </Card>
+      <Card withBorder>
+        <Title order={2} size="h4" mb="sm">
+          {t('account.ssoTitle')}
+        </Title>
+        <SsoLinkSection />
       </Card>
       <Card withBorder>
         <Title order={2} size="h4" mb="sm">

@@ -1,15 +1,25 @@
 import { useState, type FormEvent } from 'react';
-import { Button, Container, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Container, Divider, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useNavigate } from 'react-router';
-import { api, type LoginResultView } from '../../api.js';
+import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { ERROR_CODES, type ErrorCode } from '../../../contracts/errors.js';
+import { api, ApiError, type LoginResultView } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
 import { PageLoader, refreshMe, stagePath, useMe } from '../../components/session.js';
+
+/** The problem the single sign-on callback sent back in `?sso_error=` (only known codes are shown). */
+function ssoProblem(code: string | null): ApiError | null {
+  if (!code) return null;
+  const known = (ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : 'sso_failed';
+  return new ApiError(400, known);
+}
 
 export function LoginPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const [search] = useSearchParams();
+  const ssoError = ssoProblem(search.get('sso_error'));
   const queryClient = useQueryClient();
   const { data: me, isPending } = useMe();
   const [username, setUsername] = useState('');
@@ -53,9 +63,13 @@ export function LoginPage() {
             onChange={(e) => setPassword(e.currentTarget.value)}
             data-testid="login-password"
           />
-          <FormError error={login.error} />
+          <FormError error={login.error ?? (login.isIdle ? ssoError : null)} />
           <Button type="submit" loading={login.isPending} data-testid="login-submit">
             {t('auth.login')}
+          </Button>
+          <Divider label={t('auth.or')} labelPosition="center" />
+          <Button component="a" href="/api/sso/start" variant="default" data-testid="login-sso">
+            {t('auth.ssoLogin')}
           </Button>
           <Text size="sm">{t('auth.forgotHint')}</Text>
         </Stack>

@@ -257,6 +257,95 @@ function RulesGrid({ network, roles, onSaved }: { network: NetworkPolicyView; ro
   );
 }
 
+type HolidayRow = { key: number; day: string; nameZh: string; nameEn: string };
+
+/** The school holidays: time profiles "closed on school holidays" refuse sign-in on these days. */
+function HolidaysEditor({ network }: { network: NetworkPolicyView }) {
+  const { t } = useTranslation();
+  const refresh = useRefresh();
+  const [rows, setRows] = useState<HolidayRow[]>(() => network.holidays.map((h, i) => ({ key: i, ...h })));
+  const [nextKey, setNextKey] = useState(network.holidays.length);
+  const save = useMutation({
+    mutationFn: () =>
+      api.put('/api/admin/network/holidays', {
+        holidays: rows.map((r) => ({ day: r.day, nameZh: r.nameZh.trim(), nameEn: r.nameEn.trim() })).sort((a, b) => a.day.localeCompare(b.day)),
+      }),
+    onSuccess: async () => {
+      await refresh();
+      showSuccess(t('network.holidaysSaved'));
+    },
+  });
+  const update = (key: number, change: Partial<HolidayRow>) => setRows(rows.map((r) => (r.key === key ? { ...r, ...change } : r)));
+  const add = () => {
+    setRows([...rows, { key: nextKey, day: '', nameZh: '', nameEn: '' }]);
+    setNextKey(nextKey + 1);
+  };
+  const ready = rows.every((r) => /^\d{4}-\d{2}-\d{2}$/.test(r.day) && r.nameZh.trim() && r.nameEn.trim());
+  return (
+    <Stack gap="sm">
+      <Group justify="space-between">
+        <Title order={2} size="h3">
+          {t('network.holidaysTitle')}
+        </Title>
+        <Button variant="default" onClick={add} data-testid="holiday-add">
+          {t('network.holidayAdd')}
+        </Button>
+      </Group>
+      <Text size="sm">{t('network.holidaysExplain')}</Text>
+      <Table.ScrollContainer minWidth={560} type="native" tabIndex={0} aria-label={t('network.holidaysTitle')}>
+        <Table striped data-testid="holidays-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('network.holidayDay')}</Table.Th>
+              <Table.Th>{t('network.nameZh')}</Table.Th>
+              <Table.Th>{t('network.nameEn')}</Table.Th>
+              <Table.Th>{t('common.actions')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={4}>{t('network.noHolidays')}</Table.Td>
+              </Table.Tr>
+            )}
+            {rows.map((row, index) => (
+              <Table.Tr key={row.key} data-testid="holiday-row" data-day={row.day}>
+                <Table.Td>
+                  <TextInput size="xs" type="date" aria-label={t('network.holidayDayFor', { n: index + 1 })} value={row.day} onChange={(e) => update(row.key, { day: e.currentTarget.value })} data-testid="holiday-day" />
+                </Table.Td>
+                <Table.Td>
+                  <TextInput size="xs" aria-label={t('network.holidayNameZhFor', { n: index + 1 })} maxLength={60} value={row.nameZh} onChange={(e) => update(row.key, { nameZh: e.currentTarget.value })} data-testid="holiday-name-zh" />
+                </Table.Td>
+                <Table.Td>
+                  <TextInput size="xs" aria-label={t('network.holidayNameEnFor', { n: index + 1 })} maxLength={60} value={row.nameEn} onChange={(e) => update(row.key, { nameEn: e.currentTarget.value })} data-testid="holiday-name-en" />
+                </Table.Td>
+                <Table.Td>
+                  <Button
+                    size="compact-sm"
+                    variant="outline"
+                    color="red.9"
+                    onClick={() => setRows(rows.filter((r) => r.key !== row.key))}
+                    aria-label={t('network.holidayRemoveFor', { n: index + 1 })}
+                    data-testid="holiday-remove"
+                  >
+                    {t('network.holidayRemove')}
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      <FormError error={save.error} testId="holidays-error" />
+      <Group>
+        <Button disabled={!ready} loading={save.isPending} onClick={() => save.mutate()} data-testid="holidays-save">
+          {t('network.holidaysSave')}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
 /** Where and when each role may sign in (memo U2): zones, time profiles and the rules between them. */
 export function NetworkPage() {
   const { t, i18n } = useTranslation();
@@ -422,6 +511,8 @@ export function NetworkPage() {
           </Table>
         </Table.ScrollContainer>
       </Stack>
+
+      <HolidaysEditor key={JSON.stringify(data.holidays)} network={data} />
 
       {!data.enabled && (
         <Alert color="blue" variant="outline">

@@ -175,6 +175,11 @@ export function ReviewDetailPage() {
               {t('reviews.report')}
             </Button>
           )}
+          {review.status === 'completed' && (
+            <Button component="a" href={`/api/access-reviews/${review.id}/report?format=pdf`} download variant="default" data-testid="review-report-pdf">
+              {t('reviews.reportPdf')}
+            </Button>
+          )}
           {isOpen && canManage && (
             <Button color="red.9" disabled={!allDecided} onClick={() => setCompleting(true)} data-testid="review-complete">
               {t('reviews.complete')}

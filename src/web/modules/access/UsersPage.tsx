@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { Badge, Button, Checkbox, Group, Modal, PasswordInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Checkbox, Group, Modal, PasswordInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, type Role, type RoleListView, type User, type UserListView } from '../../api.js';
+import { api, type Role, type RoleListView, type SsoMode, type User, type UserListView } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
 import { showSuccess } from '../../components/notify.js';
 import { formatDateTime } from '../../components/format.js';
@@ -156,6 +156,44 @@ function EditRolesModal({ user, roles, onClose }: { user: User | null; roles: Ro
   );
 }
 
+const SSO_MODES: readonly SsoMode[] = ['local', 'allowed', 'required'];
+
+/** How one person signs in: password, password or single sign-on, or single sign-on only (saved on change). */
+function SsoModeSelect({ user }: { user: User }) {
+  const { t } = useTranslation();
+  // The user list does not carry the mode, so the select shows what was chosen here.
+  const [mode, setMode] = useState<SsoMode | null>(null);
+  const save = useMutation({
+    mutationFn: (next: SsoMode) => api.put(`/api/admin/users/${user.id}/sso`, { mode: next }),
+    onSuccess: (_, next) => {
+      setMode(next);
+      showSuccess(t('users.ssoModeSaved'));
+    },
+  });
+  return (
+    <Stack gap={2}>
+      <Select
+        size="xs"
+        w={210}
+        aria-label={t('users.ssoModeFor', { username: user.username })}
+        placeholder={t('users.ssoMode')}
+        allowDeselect={false}
+        disabled={save.isPending}
+        data={SSO_MODES.map((m) => ({ value: m, label: t(`users.ssoModes.${m}`) }))}
+        value={mode}
+        onChange={(value) => {
+          const next = SSO_MODES.find((m) => m === value);
+          if (next) save.mutate(next);
+        }}
+        comboboxProps={{ withinPortal: false }}
+        data-testid="user-sso-mode"
+        data-mode={mode ?? ''}
+      />
+      <FormError error={save.error} />
+    </Stack>
+  );
+}
+
 export function UsersPage() {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
@@ -199,7 +237,7 @@ export function UsersPage() {
       </Group>
       <FormError error={users.error ?? unlock.error} />
       {users.data && (
-        <Table.ScrollContainer minWidth={900} type="native" tabIndex={0}>
+        <Table.ScrollContainer minWidth={can('users.manage') ? 1120 : 900} type="native" tabIndex={0}>
           <Table striped data-testid="users-table">
             <Table.Thead>
               <Table.Tr>
@@ -209,6 +247,7 @@ export function UsersPage() {
                 <Table.Th>{t('users.mfa')}</Table.Th>
                 <Table.Th>{t('users.locked')}</Table.Th>
                 <Table.Th>{t('users.lastLogin')}</Table.Th>
+                {can('users.manage') && <Table.Th>{t('users.ssoMode')}</Table.Th>}
                 <Table.Th>{t('common.actions')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -229,6 +268,11 @@ export function UsersPage() {
                   <Table.Td>{user.mfaEnrolled ? t('common.yes') : t('common.no')}</Table.Td>
                   <Table.Td>{isLocked(user) ? t('users.lockedUntil', { time: formatDateTime(user.lockedUntil, i18n.language) }) : t('common.no')}</Table.Td>
                   <Table.Td>{user.lastLoginAt ? formatDateTime(user.lastLoginAt, i18n.language) : t('users.never')}</Table.Td>
+                  {can('users.manage') && (
+                    <Table.Td>
+                      <SsoModeSelect user={user} />
+                    </Table.Td>
+                  )}
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap">
                       {can('users.unlock') && isLocked(user) && (

@@ -1,0 +1,233 @@
+import { generate } from 'otplib';
+import { type APIRequestContext, type Browser, type BrowserContext, type Page, request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startIdp } from '../helpers/oidc.js';
+import { expectAccessible, freePort, launch, shot, startBrowserServer } from './helpers.js';
+
+const PASSWORD = 'a long school passphrase 2026';
+const PRINCIPAL_FIRST = 'principal initial passphrase 2026';
+const PRINCIPAL_PASSWORD = 'the principal chose this passphrase';
+const PHONE = { width: 375, height: 812 };
+let server: Awaited<ReturnType<typeof startBrowserServer>>;
+let idp: Awaited<ReturnType<typeof startIdp>>;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let principalApi: APIRequestContext | undefined;
+const ids: Record<string, string> = {};
+let planId = '';
+
+beforeAll(async () => {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  server = await startBrowserServer({ PORT: String(port), PUBLIC_URL: base });
+  idp = await startIdp(`${base}/api/sso/callback`);
+  browser = await launch();
+  context = await browser.newContext({ viewport: PHONE, baseURL: server.base });
+  page = await context.newPage();
+});
+afterAll(async () => {
+  await principalApi?.dispose();
+  await browser?.close();
+  await idp?.close();
+  await server?.close();
+});
+
+const tid = (id: string) => `[data-testid="${id}"]`;
+
+async function openNav(item: string) {
+  await page.click(tid('nav-burger'));
+  await page.click(tid(`nav-${item}`));
+}
+
+/** Waits until every green confirmation is gone, so axe and screenshots see the page itself. */
+async function noToasts() {
+  // A toast under the pointer stays open, so the pointer moves out of the way first.
+  await page.mouse.move(1, 400);
+  await expect.poll(() => page.locator('.mantine-Notification-root').count(), { timeout: 20_000 }).toBe(0);
+}
+
+async function modalSettled() {
+  await expect
+    .poll(() => page.evaluate(() => [...document.querySelectorAll('.mantine-Modal-content')].map((e) => getComputedStyle(e).opacity).join(',')))
+    .toBe('1');
+}
+
+async function csrf(api: APIRequestContext): Promise<string> {
+  const me = await api.get('/api/auth/me');
+  expect(me.ok()).toBe(true);
+  return ((await me.json()) as { csrfToken: string }).csrfToken;
+}
+
+async function write(api: APIRequestContext, method: 'post' | 'put', path: string, data: unknown) {
+  const response = await api[method](path, { data, headers: { 'x-csrf-token': await csrf(api) } });
+  expect(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`).toBe(true);
+  return response;
+}
+
+describe('single sign-on and handover in Chromium', () => {
+  it('sets up the school and its administrator', async () => {
+    await page.goto(await server.setupLink());
+    await page.waitForSelector(tid('setup-school-name-zh'));
+    await page.fill(tid('setup-school-name-zh'), '聖瑪利亞書院');
+    await page.fill(tid('setup-school-name-en'), "St. Mary's College");
+    await page.fill(tid('setup-school-number'), '512345');
+    await page.fill(tid('setup-admin-name-en'), 'Wong Siu Ming');
+    await page.fill(tid('setup-admin-name-zh'), '黃小明');
+    await page.fill(tid('setup-admin-email'), 'sm.wong@stmarys.edu.hk');
+    await page.fill(tid('setup-admin-username'), 'smwong');
+    await page.fill(tid('setup-admin-password'), PASSWORD);
+    await page.fill(tid('setup-admin-password-confirm'), PASSWORD);
+    await page.click(tid('setup-submit'));
+    await page.waitForSelector(tid('school-key-words'));
+    await page.check(tid('school-key-ack'));
+    await page.click(tid('school-key-continue'));
+    await page.waitForSelector(tid('totp-secret'));
+    const secret = (await page.textContent(tid('totp-secret')))?.trim() ?? '';
+    await page.fill(tid('enrol-code'), await generate({ secret }));
+    await page.click(tid('enrol-submit'));
+    await page.waitForSelector(tid('recovery-codes'));
+    await page.click(tid('recovery-continue'));
+    await page.waitForSelector(tid('check-memo.S1.admin-mfa'));
+  });
+
+  it('configures single sign-on in the UI', async () => {
+    await openNav('sso');
+    await page.waitForSelector(tid('sso-page'));
+    expect(await page.textContent(tid('sso-redirect-uri'))).toBe(`${server.base}/api/sso/callback`);
+    await expectAccessible(page, 'sso-empty');
+    await page.fill(tid('sso-issuer'), idp.issuer);
+    await page.fill(tid('sso-client-id'), 'school-admin');
+    await page.fill(tid('sso-client-secret'), 'a client secret for tests');
+    await page.click(tid('sso-email-link'));
+    await page.click(tid('sso-enabled'));
+    await page.click(tid('sso-save'));
+    await page.waitForSelector(`${tid('sso-page')}[data-enabled="true"][data-has-secret="true"]`);
+    expect(await page.getAttribute(tid('sso-client-secret'), 'placeholder')).toMatch(/不變|unchanged/);
+    await page.click(tid('sso-reviewed'));
+    await expect.poll(() => page.getAttribute(tid('sso-reviewed-at'), 'data-reviewed-at')).not.toBe('');
+    const config = (await (await page.request.get('/api/admin/sso')).json()) as { enabled: boolean; issuer: string; clientId: string; emailLink: boolean };
+    expect(config).toMatchObject({ enabled: true, issuer: idp.issuer, clientId: 'school-admin', emailLink: true });
+    await noToasts();
+    await expectAccessible(page, 'sso-zh');
+    await shot(page, '50-sso-zh');
+  });
+
+  it('creates a teacher who may use single sign-on, and a colleague to take over', async () => {
+    const roles = ((await (await page.request.get('/api/admin/roles')).json()) as { roles: { id: string; key: string | null }[] }).roles;
+    const roleId = (key: string) => roles.find((r) => r.key === key)?.id ?? '';
+    for (const user of [
+      { username: 'ssoteacher', displayNameEn: 'Chan Tai Man', displayNameZh: '陳大文', email: 'ssoteacher@school1.edu.hk', password: 'teacher initial passphrase', roleIds: [roleId('teacher')] },
+      { username: 'kmchan', displayNameEn: 'Chan Ka Man', displayNameZh: '陳嘉敏', password: 'colleague initial passphrase', roleIds: [roleId('teacher')] },
+      { username: 'lkho', displayNameEn: 'Ho Lai Kwan', displayNameZh: '何麗君', password: PRINCIPAL_FIRST, roleIds: [roleId('principal')] },
+    ]) {
+      const created = await page.request.post('/api/admin/users', { data: user, headers: { 'x-csrf-token': await csrf(page.request) } });
+      expect(created.status(), await created.text()).toBe(201);
+      ids[user.username] = ((await created.json()) as { id: string }).id;
+    }
+    // The sign-in method is chosen on the users page.
+    await openNav('users');
+    const select = page.locator(`${tid('user-row-ssoteacher')} ${tid('user-sso-mode')}`);
+    await select.click();
+    await page.getByRole('option', { name: /Password or single sign-on|密碼或統一登入/ }).click();
+    await expect.poll(() => select.getAttribute('data-mode')).toBe('allowed');
+    await noToasts();
+    await expectAccessible(page, 'users-sso-mode');
+  });
+
+  it('the teacher signs in through the provider (linked by verified e-mail)', async () => {
+    const other = await browser.newContext({ viewport: PHONE, baseURL: server.base });
+    try {
+      const teacher = await other.newPage();
+      await teacher.goto('/login');
+      await teacher.waitForSelector(tid('login-sso'));
+      await expectAccessible(teacher, 'login-with-sso');
+      await shot(teacher, '51-login-sso-zh');
+      await teacher.click(tid('login-sso'));
+      await teacher.waitForURL((url) => url.href.startsWith(idp.issuer));
+      await teacher.fill('input[name="login"]', 'ssoteacher');
+      await teacher.fill('input[name="password"]', 'anything');
+      await teacher.click('button[type="submit"]');
+      await teacher.waitForSelector('button[type="submit"]:has-text("Continue")');
+      await teacher.click('button[type="submit"]:has-text("Continue")');
+      await teacher.waitForURL(`${server.base}/`);
+      const me = (await (await teacher.request.get('/api/auth/me')).json()) as { user: { username: string }; stage: string };
+      expect(me.user.username).toBe('ssoteacher');
+      expect(me.stage).toBe('done');
+      await teacher.goto('/account');
+      await teacher.waitForSelector(tid('account-sso-link'));
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a failed single sign-on comes back to the sign-in page with the reason', async () => {
+    const other = await browser.newContext({ viewport: PHONE, baseURL: server.base });
+    try {
+      const visitor = await other.newPage();
+      await visitor.goto('/login?sso_error=sso_failed');
+      await visitor.waitForSelector(`${tid('form-error')}[data-code="sso_failed"]`);
+      expect(await visitor.textContent(tid('form-error'))).toBe('統一登入未能完成，請再試或聯絡系統管理員。');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('plans the teacher’s handover in the UI and chooses the successor', async () => {
+    await openNav('handover');
+    await page.waitForSelector(tid('handover-table'));
+    await expectAccessible(page, 'handover-empty');
+    await page.click(tid('handover-new'));
+    await page.click(tid('handover-form-user'));
+    await page.getByRole('option', { name: /ssoteacher/ }).click();
+    expect(await page.inputValue(tid('handover-form-date'))).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await modalSettled();
+    await expectAccessible(page, 'handover-form');
+    await page.click(tid('handover-form-submit'));
+    await page.waitForURL(/\/admin\/handover\/[0-9a-f-]{36}$/);
+    planId = page.url().split('/').pop() ?? '';
+    await page.waitForSelector(`${tid('handover-detail')}[data-plan-id="${planId}"]`);
+    expect(await page.locator(`${tid('handover-item')}[data-kind="role"]`).count()).toBe(1);
+    // The author does not approve their own plan: the button is off and says why.
+    expect(await page.isDisabled(tid('handover-approve'))).toBe(true);
+    expect(await page.textContent(tid('handover-approve-own'))).toBe('不可處理或批核關於自己、或由自己擬定的交接計劃。');
+    await page.click(`${tid('handover-item')} ${tid('successor-select')}`);
+    await page.getByRole('option', { name: /kmchan/ }).click();
+    await page.waitForSelector(`${tid('handover-item')}[data-successor="kmchan"]`);
+    await expect.poll(() => page.getAttribute(tid('handover-assigned'), 'data-assigned')).toBe('1');
+    // The helper sets the same successor everywhere.
+    await page.click(tid('successor-all'));
+    await page.getByRole('option', { name: /kmchan/ }).click();
+    await page.click(tid('successor-all-apply'));
+    await noToasts();
+    await expectAccessible(page, 'handover-detail-zh');
+    await shot(page, '52-handover-detail-zh');
+  });
+
+  it('the principal approves; the plans list shows it', async () => {
+    principalApi = await request.newContext({ baseURL: server.base });
+    const api = principalApi;
+    const login = await api.post('/api/auth/login', { data: { username: 'lkho', password: PRINCIPAL_FIRST } });
+    expect(login.ok(), await login.text()).toBe(true);
+    await write(api, 'post', '/api/account/password', { currentPassword: PRINCIPAL_FIRST, newPassword: PRINCIPAL_PASSWORD });
+    const started = await write(api, 'post', '/api/account/mfa/enrol/start', {});
+    const { secret } = (await started.json()) as { secret: string };
+    await write(api, 'post', '/api/account/mfa/enrol/confirm', { code: await generate({ secret }) });
+    // The author cannot approve their own plan.
+    const own = await page.request.post(`/api/handover/plans/${planId}/approve`, { data: {}, headers: { 'x-csrf-token': await csrf(page.request) } });
+    expect(own.status()).toBe(403);
+    await write(api, 'post', `/api/handover/plans/${planId}/approve`, {});
+    await page.reload();
+    await page.waitForSelector(`${tid('handover-detail')}:not([data-status="draft"])`);
+    expect(await page.locator(tid('handover-approve')).count()).toBe(0);
+    await page.click(tid('lang-switch-en'));
+    await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
+    await expectAccessible(page, 'handover-detail-en');
+    await shot(page, '53-handover-approved-en');
+    await page.click(tid('handover-back'));
+    await page.waitForSelector(`${tid('handover-row')}[data-username="ssoteacher"]:not([data-status="draft"])`);
+    expect(await page.textContent(tid('handover-progress'))).toBe('1 / 1');
+    await expectAccessible(page, 'handover-list-en');
+    await shot(page, '54-handover-list-en');
+  });
+});
