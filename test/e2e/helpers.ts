@@ -1,5 +1,6 @@
+import { generate } from 'otplib';
 import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { type APIRequestContext, type Browser, type Page, chromium } from 'playwright-core';
 import pino from 'pino';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
@@ -63,3 +64,50 @@ export async function expectAccessible(page: Page, name: string): Promise<void> 
 }
 
 export const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+
+export const tid = (id: string) => `[data-testid="${id}"]`;
+
+/**
+ * First-run setup through the web, as a school's first administrator does it: the setup form, the
+ * school key, TOTP enrolment and the recovery codes. Returns the TOTP secret. (first-run.test.ts
+ * walks the same steps with checks and screenshots at each.)
+ */
+export async function setUpSchoolInBrowser(page: Page, setupLink: () => Promise<string>, password: string): Promise<string> {
+  await page.goto(await setupLink());
+  await page.waitForSelector(tid('setup-school-name-zh'));
+  await page.fill(tid('setup-school-name-zh'), '聖瑪利亞書院');
+  await page.fill(tid('setup-school-name-en'), "St. Mary's College");
+  await page.fill(tid('setup-school-number'), '512345');
+  await page.fill(tid('setup-admin-name-en'), 'Wong Siu Ming');
+  await page.fill(tid('setup-admin-name-zh'), '黃小明');
+  await page.fill(tid('setup-admin-email'), 'sm.wong@stmarys.edu.hk');
+  await page.fill(tid('setup-admin-username'), 'smwong');
+  await page.fill(tid('setup-admin-password'), password);
+  await page.fill(tid('setup-admin-password-confirm'), password);
+  await page.click(tid('setup-submit'));
+  await page.waitForSelector(tid('school-key-words'));
+  await page.check(tid('school-key-ack'));
+  await page.click(tid('school-key-continue'));
+  await page.waitForSelector(tid('totp-secret'));
+  const secret = (await page.textContent(tid('totp-secret')))?.trim() ?? '';
+  expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+  await page.fill(tid('enrol-code'), await generate({ secret }));
+  await page.click(tid('enrol-submit'));
+  await page.waitForSelector(tid('recovery-codes'));
+  await page.click(tid('recovery-continue'));
+  await page.waitForSelector(tid('check-memo.S1.admin-mfa'));
+  return secret;
+}
+
+/** The CSRF token of the signed-in context, for API calls made beside the UI. */
+export async function csrf(api: APIRequestContext): Promise<string> {
+  const me = await api.get('/api/auth/me');
+  expect(me.ok()).toBe(true);
+  return ((await me.json()) as { csrfToken: string }).csrfToken;
+}
+
+export async function write(api: APIRequestContext, method: 'post' | 'put', path: string, data: unknown) {
+  const response = await api[method](path, { data, headers: { 'x-csrf-token': await csrf(api) } });
+  expect(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`).toBe(true);
+  return response;
+}

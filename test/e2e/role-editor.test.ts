@@ -1,7 +1,7 @@
 import { generate } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launch, shot, startBrowserServer } from './helpers.js';
+import { expectAccessible, launch, setUpSchoolInBrowser, shot, startBrowserServer, tid } from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 let server: Awaited<ReturnType<typeof startBrowserServer>>;
@@ -22,7 +22,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-const tid = (id: string) => `[data-testid="${id}"]`;
 /** The last day of next school year: an end date that is always in the future. */
 const END_DATE = `${new Date().getFullYear() + 1}-08-31`;
 
@@ -33,28 +32,7 @@ async function openNav(item: string) {
 
 describe('role editor in Chromium', () => {
   it('sets up the school and its administrator', async () => {
-    await page.goto(await server.setupLink());
-    await page.waitForSelector(tid('setup-school-name-zh'));
-    await page.fill(tid('setup-school-name-zh'), '聖瑪利亞書院');
-    await page.fill(tid('setup-school-name-en'), "St. Mary's College");
-    await page.fill(tid('setup-school-number'), '512345');
-    await page.fill(tid('setup-admin-name-en'), 'Wong Siu Ming');
-    await page.fill(tid('setup-admin-name-zh'), '黃小明');
-    await page.fill(tid('setup-admin-email'), 'sm.wong@stmarys.edu.hk');
-    await page.fill(tid('setup-admin-username'), 'smwong');
-    await page.fill(tid('setup-admin-password'), PASSWORD);
-    await page.fill(tid('setup-admin-password-confirm'), PASSWORD);
-    await page.click(tid('setup-submit'));
-    await page.waitForSelector(tid('school-key-words'));
-    await page.check(tid('school-key-ack'));
-    await page.click(tid('school-key-continue'));
-    await page.waitForSelector(tid('totp-secret'));
-    const secret = (await page.textContent(tid('totp-secret')))?.trim() ?? '';
-    await page.fill(tid('enrol-code'), await generate({ secret }));
-    await page.click(tid('enrol-submit'));
-    await page.waitForSelector(tid('recovery-codes'));
-    await page.click(tid('recovery-continue'));
-    await page.waitForSelector(tid('check-memo.S1.admin-mfa'));
+    await setUpSchoolInBrowser(page, () => server.setupLink(), PASSWORD);
   });
 
   it('creates a second person on the Users page', async () => {

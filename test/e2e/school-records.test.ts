@@ -2,7 +2,7 @@ import { generate } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hkidWithCheck } from '../../src/server/modules/school/identity.js';
-import { expectAccessible, launch, shot, startBrowserServer } from './helpers.js';
+import { expectAccessible, launch, setUpSchoolInBrowser, shot, startBrowserServer, tid } from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 let server: Awaited<ReturnType<typeof startBrowserServer>>;
@@ -22,7 +22,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-const tid = (id: string) => `[data-testid="${id}"]`;
 
 const HEADER = 'reg_no,name_zh,name_en,sex,date_of_birth,id_type,id_number,entry_date,class,class_number';
 const good = [hkidWithCheck('A', '123456'), hkidWithCheck('B', '234567'), hkidWithCheck('C', '345678')];
@@ -42,29 +41,7 @@ async function chooseFile(name: string, content: string) {
 
 describe('school records in Chromium', () => {
   it('sets up the school and its administrator', async () => {
-    await page.goto(await server.setupLink());
-    await page.waitForSelector(tid('setup-school-name-zh'));
-    await page.fill(tid('setup-school-name-zh'), '聖瑪利亞書院');
-    await page.fill(tid('setup-school-name-en'), "St. Mary's College");
-    await page.fill(tid('setup-school-number'), '512345');
-    await page.fill(tid('setup-admin-name-en'), 'Wong Siu Ming');
-    await page.fill(tid('setup-admin-name-zh'), '黃小明');
-    await page.fill(tid('setup-admin-email'), 'sm.wong@stmarys.edu.hk');
-    await page.fill(tid('setup-admin-username'), 'smwong');
-    await page.fill(tid('setup-admin-password'), PASSWORD);
-    await page.fill(tid('setup-admin-password-confirm'), PASSWORD);
-    await page.click(tid('setup-submit'));
-    await page.waitForSelector(tid('school-key-words'));
-    await page.check(tid('school-key-ack'));
-    await page.click(tid('school-key-continue'));
-    await page.waitForSelector(tid('totp-secret'));
-    const secret = (await page.textContent(tid('totp-secret')))?.trim() ?? '';
-    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
-    await page.fill(tid('enrol-code'), await generate({ secret }));
-    await page.click(tid('enrol-submit'));
-    await page.waitForSelector(tid('recovery-codes'));
-    await page.click(tid('recovery-continue'));
-    await page.waitForSelector(tid('check-memo.S1.admin-mfa'));
+    await setUpSchoolInBrowser(page, () => server.setupLink(), PASSWORD);
   });
 
   it('creates the school year 2026/27 and class 1A', async () => {

@@ -2,7 +2,7 @@ import { generate } from 'otplib';
 import { type APIRequestContext, type Browser, type BrowserContext, type Page, request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdp } from '../helpers/oidc.js';
-import { expectAccessible, freePort, launch, shot, startBrowserServer } from './helpers.js';
+import { csrf, expectAccessible, freePort, launch, setUpSchoolInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 const PRINCIPAL_FIRST = 'principal initial passphrase 2026';
@@ -33,7 +33,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-const tid = (id: string) => `[data-testid="${id}"]`;
 
 async function openNav(item: string) {
   await page.click(tid('nav-burger'));
@@ -53,42 +52,11 @@ async function modalSettled() {
     .toBe('1');
 }
 
-async function csrf(api: APIRequestContext): Promise<string> {
-  const me = await api.get('/api/auth/me');
-  expect(me.ok()).toBe(true);
-  return ((await me.json()) as { csrfToken: string }).csrfToken;
-}
 
-async function write(api: APIRequestContext, method: 'post' | 'put', path: string, data: unknown) {
-  const response = await api[method](path, { data, headers: { 'x-csrf-token': await csrf(api) } });
-  expect(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`).toBe(true);
-  return response;
-}
 
 describe('single sign-on and handover in Chromium', () => {
   it('sets up the school and its administrator', async () => {
-    await page.goto(await server.setupLink());
-    await page.waitForSelector(tid('setup-school-name-zh'));
-    await page.fill(tid('setup-school-name-zh'), '聖瑪利亞書院');
-    await page.fill(tid('setup-school-name-en'), "St. Mary's College");
-    await page.fill(tid('setup-school-number'), '512345');
-    await page.fill(tid('setup-admin-name-en'), 'Wong Siu Ming');
-    await page.fill(tid('setup-admin-name-zh'), '黃小明');
-    await page.fill(tid('setup-admin-email'), 'sm.wong@stmarys.edu.hk');
-    await page.fill(tid('setup-admin-username'), 'smwong');
-    await page.fill(tid('setup-admin-password'), PASSWORD);
-    await page.fill(tid('setup-admin-password-confirm'), PASSWORD);
-    await page.click(tid('setup-submit'));
-    await page.waitForSelector(tid('school-key-words'));
-    await page.check(tid('school-key-ack'));
-    await page.click(tid('school-key-continue'));
-    await page.waitForSelector(tid('totp-secret'));
-    const secret = (await page.textContent(tid('totp-secret')))?.trim() ?? '';
-    await page.fill(tid('enrol-code'), await generate({ secret }));
-    await page.click(tid('enrol-submit'));
-    await page.waitForSelector(tid('recovery-codes'));
-    await page.click(tid('recovery-continue'));
-    await page.waitForSelector(tid('check-memo.S1.admin-mfa'));
+    await setUpSchoolInBrowser(page, () => server.setupLink(), PASSWORD);
   });
 
   it('configures single sign-on in the UI', async () => {
