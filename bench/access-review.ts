@@ -2,53 +2,14 @@
  * `npm run bench:access`: an access-review campaign over 150 staff × 3 roles, completed (all
  * removals applied in one transaction) through the real route; target under 1 s. Both databases.
  */
-import { generate } from 'otplib';
-import pg from 'pg';
-import pino from 'pino';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../src/server/config.js';
-import { createSetupToken } from '../src/server/core/setup/service.js';
-import { createServer } from '../src/server/server.js';
 
-const PG_ADMIN = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { KINDS, type Kind, benchSchool, label } from './helpers.js';
 
-async function one(kind: 'pglite' | 'pg') {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sams-review-'));
-  const dbName = `sams_review_${randomBytes(4).toString('hex')}`;
-  let url: string | undefined;
-  if (kind === 'pg') {
-    const a = new pg.Client({ connectionString: PG_ADMIN });
-    await a.connect();
-    await a.query(`CREATE DATABASE ${dbName}`);
-    await a.end();
-    const u = new URL(PG_ADMIN);
-    u.pathname = `/${dbName}`;
-    url = u.toString();
-  }
-  const server = await createServer({ config: loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SCHEDULER: 'false', ...(url ? { DATABASE_URL: url } : {}) }), logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }) });
-  let cookie = '';
-  let csrf = '';
-  const call = async (method: string, path: string, body?: unknown) => {
-    const r = await server.app.inject({ method: method as 'POST', url: path, payload: body as object, headers: { cookie, 'x-csrf-token': csrf } });
-    const sid = r.cookies.find((c) => c.name === 'sid')?.value;
-    if (sid) cookie = `sid=${sid}`;
-    if (r.statusCode >= 400) throw new Error(`${method} ${path}: ${r.statusCode} ${r.body}`);
-    return r.body ? JSON.parse(r.body) : null;
-  };
-  const { token } = await createSetupToken(server.deps.db, server.deps.clock);
-  await call('POST', '/api/setup', {
-    token, school: { nameZh: '審核測試學校', nameEn: 'Review Bench School', schoolNumber: '666666' },
-    admin: { username: 'reviewadmin', displayNameEn: 'Review Admin', email: 'r@example.edu.hk', password: 'quiet river lantern 2026' },
-  });
-  csrf = (await call('GET', '/api/auth/me')).csrfToken;
-  const start = await call('POST', '/api/account/mfa/enrol/start', {});
-  await call('POST', '/api/account/mfa/enrol/confirm', { code: await generate({ secret: start.secret }) });
-  const me = await call('GET', '/api/auth/me');
-  csrf = me.csrfToken;
-  const schoolId = me.school.id as string;
+async function one(kind: Kind) {
+  const b = await benchSchool(kind);
+  const { server, call } = b;
+  const me = { user: { id: b.userId } };
+  const schoolId = b.schoolId;
   let principalId = '';
   // 150 staff with 3 roles each, straight into the tables (the bench measures the campaign, not user creation).
   await server.deps.db.schoolTx(schoolId, async (q) => {
@@ -80,18 +41,10 @@ async function one(kind: 'pglite' | 'pg') {
   const t2 = performance.now();
   await call('POST', `/api/access-reviews/${id}/complete`, {});
   const t3 = performance.now();
-  console.log(`== ${kind === 'pg' ? 'PostgreSQL' : 'PGlite'}: ${detail.total} items (150 staff × 3 roles, the principal and the administrator), ${detail.removals} removals`);
+  console.log(`== ${label(kind)}: ${detail.total} items (150 staff × 3 roles, the principal and the administrator), ${detail.removals} removals`);
   console.log(`start campaign: ${(t1 - t0).toFixed(0)} ms; complete and apply: ${(t3 - t2).toFixed(0)} ms (target < 1000 ms)\n`);
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  if (kind === 'pg') {
-    const a = new pg.Client({ connectionString: PG_ADMIN });
-    await a.connect();
-    await a.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await a.end();
-  }
+  await b.close();
 }
 
-const kinds: ('pglite' | 'pg')[] = process.env.BENCH_ONLY ? [process.env.BENCH_ONLY as 'pglite' | 'pg'] : ['pglite', 'pg'];
-for (const k of kinds) await one(k);
+for (const k of KINDS) await one(k);
 process.exit(0);

@@ -4,55 +4,15 @@
  *  - student list, first page filtered by class, in a 2,000-student school: API p50, target < 20 ms
  *  - search by part of a Chinese name: API p50, target < 30 ms
  */
-import ExcelJS from 'exceljs';
-import { generate } from 'otplib';
-import pg from 'pg';
-import pino from 'pino';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../src/server/config.js';
-import { createSetupToken } from '../src/server/core/setup/service.js';
-import { hkidWithCheck, strnWithCheck } from '../src/server/modules/school/identity.js';
-import { createServer } from '../src/server/server.js';
 
-const PG_ADMIN = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import ExcelJS from 'exceljs';
+import { hkidWithCheck, strnWithCheck } from '../src/server/modules/school/identity.js';
+import { KINDS, type Kind, benchSchool, label, p50 } from './helpers.js';
 const N = 2000;
 
-async function one(kind: 'pglite' | 'pg') {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sams-records-'));
-  const dbName = `sams_records_${randomBytes(4).toString('hex')}`;
-  let url: string | undefined;
-  if (kind === 'pg') {
-    const a = new pg.Client({ connectionString: PG_ADMIN });
-    await a.connect();
-    await a.query(`CREATE DATABASE ${dbName}`);
-    await a.end();
-    const u = new URL(PG_ADMIN);
-    u.pathname = `/${dbName}`;
-    url = u.toString();
-  }
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SCHEDULER: 'false', ...(url ? { DATABASE_URL: url } : {}) });
-  const server = await createServer({ config, logger: pino({ level: 'silent' }) });
-  let cookie = '';
-  let csrf = '';
-  const call = async (method: string, path: string, body?: unknown) => {
-    const r = await server.app.inject({ method: method as 'POST', url: path, payload: body as object, headers: { cookie, 'x-csrf-token': csrf } });
-    const sid = r.cookies.find((c) => c.name === 'sid')?.value;
-    if (sid) cookie = `sid=${sid}`;
-    if (r.statusCode >= 400) throw new Error(`${method} ${path}: ${r.statusCode} ${r.body}`);
-    return r.body ? JSON.parse(r.body) : null;
-  };
-  const { token } = await createSetupToken(server.deps.db, server.deps.clock);
-  await call('POST', '/api/setup', {
-    token, school: { nameZh: '效能測試中學', nameEn: 'Bench Secondary School', schoolNumber: '777777' },
-    admin: { username: 'recordsadmin', displayNameEn: 'Records Admin', email: 'r@example.edu.hk', password: 'quiet river lantern 2026' },
-  });
-  csrf = (await call('GET', '/api/auth/me')).csrfToken;
-  const start = await call('POST', '/api/account/mfa/enrol/start', {});
-  await call('POST', '/api/account/mfa/enrol/confirm', { code: await generate({ secret: start.secret }) });
-  csrf = (await call('GET', '/api/auth/me')).csrfToken;
+async function one(kind: Kind) {
+  const b = await benchSchool(kind);
+  const { call } = b;
   const yearId = (await call('POST', '/api/school/years', { startYear: 2026 })).id;
   const classes: string[] = [];
   for (let level = 1; level <= 6; level++) for (const l of 'ABCDEFGHIJ'.slice(0, 10)) {
@@ -80,35 +40,19 @@ async function one(kind: 'pglite' | 'pg') {
   if (preview.issues.length) throw new Error('preview found issues');
 
   const classId = (await call('GET', '/api/school/classes')).classes.find((c: { code: string }) => c.code === '3C').id;
-  const p50 = async (path: string) => {
-    const times: number[] = [];
+  const timed = async (path: string) => {
     let rows = 0;
-    for (let i = 0; i < 60; i++) {
-      const t = performance.now();
-      const r = await call('GET', path);
-      times.push(performance.now() - t);
-      rows = r.students.length;
-    }
-    times.sort((a, b) => a - b);
-    return { ms: times[30] ?? 0, rows };
+    const ms = await p50(60, async () => (rows = (await call('GET', path)).students.length));
+    return { ms, rows };
   };
-  const list = await p50(`/api/students?classId=${classId}&limit=50`);
-  const search = await p50(`/api/students?q=${encodeURIComponent('陳嘉')}&limit=50`);
-  const label = kind === 'pg' ? 'PostgreSQL' : 'PGlite';
-  console.log(`== ${label}: ${N} students, ${classes.length} classes, XLSX ${(file.length / 1024).toFixed(0)} KB`);
+  const list = await timed(`/api/students?classId=${classId}&limit=50`);
+  const search = await timed(`/api/students?q=${encodeURIComponent('陳嘉')}&limit=50`);
+  console.log(`== ${label(kind)}: ${N} students, ${classes.length} classes, XLSX ${(file.length / 1024).toFixed(0)} KB`);
   console.log(`import from XLSX: preview ${((t1 - t0) / 1000).toFixed(2)} s + commit ${((t2 - t1) / 1000).toFixed(2)} s = ${((t2 - t0) / 1000).toFixed(2)} s (target < 5 s)`);
   console.log(`list, first page of one class: p50 ${list.ms.toFixed(1)} ms, ${list.rows} rows (target < 20 ms)`);
   console.log(`search by part of a Chinese name: p50 ${search.ms.toFixed(1)} ms, ${search.rows} rows (target < 30 ms)\n`);
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  if (kind === 'pg') {
-    const a = new pg.Client({ connectionString: PG_ADMIN });
-    await a.connect();
-    await a.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await a.end();
-  }
+  await b.close();
 }
 
-const kinds: ('pglite' | 'pg')[] = process.env.BENCH_ONLY ? [process.env.BENCH_ONLY as 'pglite' | 'pg'] : ['pglite', 'pg'];
-for (const k of kinds) await one(k);
+for (const k of KINDS) await one(k);
 process.exit(0);

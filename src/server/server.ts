@@ -81,7 +81,7 @@ export async function createServer(o: StartOptions) {
   scheduler.register(mailJob(mailer));
   scheduler.register(checksDigestJob(checks, clock, mailer.configured));
   scheduler.register(roleDatesJob({ clock, sessions }));
-  scheduler.register(reviewRemindersJob({ clock, smtpConfigured: mailer.configured }));
+  scheduler.register(reviewRemindersJob({ db, clock, config: o.config, sessions, serverKey, smtpConfigured: mailer.configured }));
   scheduler.register(handoverJob({ clock, sessions, holdings }));
   return {
     app,

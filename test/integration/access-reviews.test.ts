@@ -96,10 +96,14 @@ describe('access-review campaigns', () => {
     expect(await check()).toBe('overdue');
   });
 
-  it('reminds reviewers once a day', async () => {
-    const due = new Date(s.clock.now().getTime() + 7 * 86_400_000).toISOString().slice(0, 10);
-    await c.post('/api/access-reviews', { name: 'Spot check', dueOn: due, secondReviewerId: principalId });
+  it('recurs: a year after the last one the next campaign starts by itself, and reviewers are reminded once a day', async () => {
+    // The clock is now 410 days after the first campaign was completed.
     await s.scheduler.tick(true);
+    const reviews = (await c.get('/api/access-reviews')).body.reviews as { name: string; status: string }[];
+    expect(reviews.filter((r) => r.status === 'open')).toHaveLength(1);
+    expect(reviews[0]?.name).toMatch(/^Annual review 2026 \(\d{4}-\d{2}-\d{2}\)$/);
+    await s.scheduler.tick(true);
+    expect(((await c.get('/api/access-reviews')).body.reviews as unknown[]).length).toBe(2);
     await s.scheduler.tick(true);
     const notes = (await c.get('/api/notifications')).body.notifications.filter((n: { titleKey: string }) => n.titleKey === 'notifications.reviewReminder');
     expect(notes).toHaveLength(1);

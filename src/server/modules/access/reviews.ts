@@ -92,8 +92,9 @@ export async function startReview(d: AuthDeps, a: Actor, b: z.infer<typeof Revie
       if (own) throw new AppError('own_review');
     }
     const [r] = await q.query<{ id: string }>(
-      `INSERT INTO access_reviews (school_id, name, role_ids, status, due_on, recurrence_months, created_by, created_at) VALUES ($1, $2, $3, 'open', $4, $5, $6, $7) RETURNING id`,
-      [a.schoolId, b.name, b.roleIds.length ? b.roleIds : null, b.dueOn, b.recurrenceMonths, a.userId, d.clock.now()],
+      `INSERT INTO access_reviews (school_id, name, role_ids, status, due_on, recurrence_months, created_by, created_at, second_reviewer_id)
+       VALUES ($1, $2, $3, 'open', $4, $5, $6, $7, $8) RETURNING id`,
+      [a.schoolId, b.name, b.roleIds.length ? b.roleIds : null, b.dueOn, b.recurrenceMonths, a.userId, d.clock.now(), second],
     );
     if (!r) throw new Error('review not created');
     const inactiveSince = new Date(d.clock.now().getTime() - INACTIVE_DAYS * DAY);
@@ -222,8 +223,40 @@ export function registerReviewChecks(registry: CheckRegistry): void {
   });
 }
 
-/** Remind reviewers of undecided items once a day; escalate to the starter when past the due date. */
-export function reviewRemindersJob(d: { clock: Clock; smtpConfigured: boolean }): Job {
+/**
+ * Campaigns recur (yearly by default): when the last completed one is `recurrence_months` old and none
+ * is open, the next starts by itself with the same scope and reviewers, due in 30 days.
+ */
+async function startNextIfDue(d: AuthDeps, schoolId: string): Promise<void> {
+  const [last] = await d.db.school(schoolId, (q) =>
+    q.query<{ name: string; role_ids: string[] | null; recurrence_months: number; completed_at: Date; created_by: string; second_reviewer_id: string | null; open: number; username: string }>(
+      `SELECT r.name, r.role_ids, r.recurrence_months, r.completed_at, r.created_by, r.second_reviewer_id, u.username,
+              (SELECT count(*) FROM access_reviews o WHERE o.status = 'open') AS open
+       FROM access_reviews r JOIN users u ON u.id = r.created_by WHERE r.status = 'completed' ORDER BY r.completed_at DESC LIMIT 1`,
+    ),
+  );
+  if (!last || last.open > 0) return;
+  const next = new Date(last.completed_at);
+  next.setUTCMonth(next.getUTCMonth() + last.recurrence_months);
+  if (d.clock.now() < next) return;
+  const due = new Date(d.clock.now().getTime() + 8 * 3600_000 + 30 * DAY).toISOString().slice(0, 10);
+  // The campaign is started on behalf of whoever started the last one, as the audit record says.
+  const starter = { schoolId, userId: last.created_by, username: last.username, ip: 'scheduler' } as unknown as Actor;
+  await startReview(d, starter, {
+    name: `${last.name.replace(/ \(\d{4}-\d{2}-\d{2}\)$/, '')} (${hkToday(d.clock)})`, roleIds: last.role_ids ?? [], dueOn: due,
+    reviewerId: last.created_by, ...(last.second_reviewer_id ? { secondReviewerId: last.second_reviewer_id } : {}),
+    recurrenceMonths: last.recurrence_months,
+  }).catch(async (err) => {
+    // Without a second reviewer the starter would review their own rights: ask them to start it instead.
+    if (!(err instanceof AppError)) throw err;
+    await d.db.schoolTx(schoolId, (q) =>
+      notifyUser(q, d.clock, { schoolId, userId: last.created_by, kind: 'review.due', titleKey: 'notifications.reviewDue', params: { name: last.name }, link: '/admin/reviews', idemKey: `review-due:${schoolId}:${hkToday(d.clock)}` }),
+    );
+  });
+}
+
+/** Remind reviewers of undecided items once a day; escalate to the starter when past the due date; start recurring campaigns. */
+export function reviewRemindersJob(d: AuthDeps): Job {
   return {
     name: 'review-reminders',
     everyMs: 60 * 60_000,
@@ -231,6 +264,7 @@ export function reviewRemindersJob(d: { clock: Clock; smtpConfigured: boolean })
       const today = hkToday(d.clock);
       const schools = await db.system((q) => q.query<{ id: string }>('SELECT id FROM schools'));
       for (const { id } of schools) {
+        await startNextIfDue(d, id);
         await db.schoolTx(id, async (q) => {
           const rows = await q.query<{ review_id: string; name: string; reviewer_id: string; email: string | null; n: number; due_on: string; created_by: string }>(
             `SELECT r.id AS review_id, r.name, i.reviewer_id, u.email, count(*) AS n, r.due_on::text, r.created_by
