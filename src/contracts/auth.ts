@@ -62,7 +62,7 @@ export type SessionStage = z.infer<typeof SessionStage>;
 export const LoginResult = z.strictObject({ stage: SessionStage });
 
 export const MfaBody = z.strictObject({
-  /** A 6-digit TOTP code, or a recovery code (xxxxx-xxxxx). */
+  /** A 6-digit TOTP code, or a recovery code (two groups of five characters joined by a dash). */
   code: z.string().trim().min(6).max(32),
 });
 
