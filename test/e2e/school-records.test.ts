@@ -2,7 +2,7 @@ import { generate } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hkidWithCheck } from '../../src/server/modules/school/identity.js';
-import { expectAccessible, launch, setUpSchoolInBrowser, shot, startBrowserServer, tid } from './helpers.js';
+import { expectAccessible, launch, setUpSchoolInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 let server: Awaited<ReturnType<typeof startBrowserServer>>;
@@ -61,6 +61,21 @@ describe('school records in Chromium', () => {
     await page.fill(tid('class-form-nameEn'), 'Secondary 1A');
     await page.click(tid('class-form-submit'));
     await page.waitForSelector(`${tid('class-row')}[data-class-code="1A"]`);
+  });
+
+  it('gives class 1A a subject with its medium of instruction', async () => {
+    await write(page.request, 'post', '/api/school/subjects', { code: 'ENG', nameZh: '英國語文', nameEn: 'English Language', edbCode: '165' });
+    await page.reload();
+    await page.locator(`${tid('class-row')}[data-class-code="1A"] ${tid('class-subjects-open')}`).click();
+    await page.waitForSelector(tid('class-subjects-table'));
+    await page.click(tid('class-subject-subject'));
+    await page.getByRole('option', { name: 'ENG 英國語文' }).click();
+    await page.click(tid('class-subject-medium'));
+    await page.getByRole('option', { name: '英文', exact: true }).click();
+    await page.click(tid('class-subject-submit'));
+    await page.waitForSelector(tid('class-subject-row'));
+    expect(await page.textContent(tid('class-subject-row'))).toContain('英國語文');
+    await page.keyboard.press('Escape');
   });
 
   it('checks a students file, lists the wrong HKID, then imports the corrected file', async () => {

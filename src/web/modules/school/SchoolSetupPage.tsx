@@ -196,11 +196,110 @@ function CreateSubjectModal({ opened, onClose }: { opened: boolean; onClose: () 
   );
 }
 
+/** The subjects a class takes this year, with teachers and medium of instruction; adding one while the year is open. */
+function ClassSubjectsModal({
+  schoolClass, onClose, canManage, yearOpen, staff, subjects,
+}: { schoolClass: { id: string; code: string } | null; onClose: () => void; canManage: boolean; yearOpen: boolean; staff: StaffMember[]; subjects: { id: string; code: string; nameZh: string; nameEn: string }[] }) {
+  const { t, i18n } = useTranslation();
+  const queryClient = useQueryClient();
+  const classId = schoolClass?.id ?? '';
+  const list = useQuery({
+    queryKey: ['class-subjects', classId],
+    queryFn: () => api.get<{ classSubjects: { id: string; subjectId: string; medium: 'chinese' | 'english' | 'mixed'; teacherIds: string[] }[] }>(`/api/school/classes/${classId}/subjects`),
+    enabled: classId !== '',
+  });
+  const [subjectId, setSubjectId] = useState<string | null>(null);
+  const [medium, setMedium] = useState<string | null>(null);
+  const [teacherIds, setTeacherIds] = useState<string[]>([]);
+  const add = useMutation({
+    mutationFn: () => api.post<Created>('/api/school/class-subjects', { classId, subjectId: subjectId ?? '', medium: medium ?? '', teacherIds }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['class-subjects', classId] });
+      showSuccess(t('school.classSubjectAdded'));
+      setSubjectId(null);
+      setMedium(null);
+      setTeacherIds([]);
+    },
+  });
+  const subjectName = (id: string) => {
+    const subject = subjects.find((x) => x.id === id);
+    return subject ? `${subject.code} ${i18n.language === 'en' ? subject.nameEn : subject.nameZh}` : '';
+  };
+  const names = (ids: string[]) => ids.map((id) => staff.find((m) => m.id === id)).filter((m): m is StaffMember => !!m).map((m) => staffName(m, i18n.language)).join('、');
+  const close = () => {
+    add.reset();
+    onClose();
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    add.mutate();
+  };
+  return (
+    <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={schoolClass !== null} onClose={close} title={`${schoolClass?.code ?? ''} · ${t('school.classSubjects')}`} size="lg">
+      <Stack gap="sm">
+        <FormError error={list.error} />
+        <Table.ScrollContainer minWidth={420} type="native" tabIndex={0}>
+          <Table striped data-testid="class-subjects-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('school.subjects')}</Table.Th>
+                <Table.Th>{t('school.medium')}</Table.Th>
+                <Table.Th>{t('school.subjectTeachers')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {(list.data?.classSubjects ?? []).map((cs) => (
+                <Table.Tr key={cs.id} data-testid="class-subject-row">
+                  <Table.Td>{subjectName(cs.subjectId)}</Table.Td>
+                  <Table.Td>{t(`school.mediums.${cs.medium}`)}</Table.Td>
+                  <Table.Td>{names(cs.teacherIds)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+        {list.data?.classSubjects.length === 0 && <Text>{t('school.noClassSubjects')}</Text>}
+        {canManage && yearOpen && (
+          <form onSubmit={submit} noValidate>
+            <Stack gap="sm">
+              <SimpleGrid cols={{ base: 1, xs: 2 }}>
+                <Select label={t('school.subjects')} required searchable data={subjects.map((x) => ({ value: x.id, label: subjectName(x.id) }))} value={subjectId} onChange={setSubjectId} data-testid="class-subject-subject" />
+                <Select
+                  label={t('school.medium')}
+                  required
+                  data={(['chinese', 'english', 'mixed'] as const).map((m) => ({ value: m, label: t(`school.mediums.${m}`) }))}
+                  value={medium}
+                  onChange={setMedium}
+                  data-testid="class-subject-medium"
+                />
+              </SimpleGrid>
+              <MultiSelect
+                label={t('school.subjectTeachers')}
+                searchable
+                maxValues={5}
+                data={staff.filter((m) => m.status !== 'left').map((m) => ({ value: m.id, label: `${staffName(m, i18n.language)} (${m.staffCode})` }))}
+                value={teacherIds}
+                onChange={setTeacherIds}
+                data-testid="class-subject-teachers"
+              />
+              <FormError error={add.error} />
+              <Button type="submit" loading={add.isPending} data-testid="class-subject-submit">
+                {t('school.addClassSubject')}
+              </Button>
+            </Stack>
+          </form>
+        )}
+      </Stack>
+    </Modal>
+  );
+}
+
 export function SchoolSetupPage() {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
   const { data: me } = useMe();
   const canManage = hasPermission(me, 'school.setup.manage');
+  const [subjectsOf, setSubjectsOf] = useState<{ id: string; code: string } | null>(null);
   const years = useQuery(yearsQuery);
   const yearList = years.data?.years ?? [];
   const [chosenYearId, setChosenYearId] = useState<string | null>(null);
@@ -328,6 +427,7 @@ export function SchoolSetupPage() {
               <Table.Th>{t('school.nameEn')}</Table.Th>
               <Table.Th>{t('school.classTeachers')}</Table.Th>
               <Table.Th>{t('school.studentCount')}</Table.Th>
+              <Table.Th>{t('school.classSubjects')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -341,6 +441,11 @@ export function SchoolSetupPage() {
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{schoolClass.nameEn}</Table.Td>
                   <Table.Td>{teacherNames(schoolClass.teacherIds)}</Table.Td>
                   <Table.Td>{schoolClass.studentCount}</Table.Td>
+                  <Table.Td>
+                    <Button size="compact-sm" variant="light" onClick={() => setSubjectsOf({ id: schoolClass.id, code: schoolClass.code })} data-testid="class-subjects-open">
+                      {t('school.classSubjects')}
+                    </Button>
+                  </Table.Td>
                 </Table.Tr>
               ))}
           </Table.Tbody>
@@ -400,6 +505,14 @@ export function SchoolSetupPage() {
       <CreateYearModal opened={creatingYear} onClose={() => setCreatingYear(false)} years={yearList} />
       {selectedYear && <CreateClassModal opened={creatingClass} onClose={() => setCreatingClass(false)} yearId={selectedYear.id} staff={staffList} />}
       <CreateSubjectModal opened={creatingSubject} onClose={() => setCreatingSubject(false)} />
+      <ClassSubjectsModal
+        schoolClass={subjectsOf}
+        onClose={() => setSubjectsOf(null)}
+        canManage={canManage}
+        yearOpen={selectedYear?.status !== 'finished'}
+        staff={staffList}
+        subjects={subjects.data?.subjects ?? []}
+      />
     </Stack>
   );
 }
