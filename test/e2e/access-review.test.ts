@@ -1,7 +1,7 @@
 import { generate } from 'otplib';
 import { type APIRequestContext, type Browser, type BrowserContext, type Page, request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csrf, expectAccessible, launch, setUpSchoolInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
+import { csrf, expectAccessible, launch, modalSettled, noToasts, openNav, setUpSchoolInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 const PRINCIPAL_FIRST = 'principal initial passphrase 2026';
@@ -26,26 +26,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-
-async function openNav(item: string) {
-  await page.click(tid('nav-burger'));
-  await page.click(tid(`nav-${item}`));
-}
-
-/** Waits until the green confirmations are gone, so axe and screenshots see the page itself. */
-async function noToasts() {
-  await page.locator('.mantine-Notification-root').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => undefined);
-}
-
-/** Waits until an opened modal has finished fading in (axe would measure colours half-way). */
-async function modalSettled() {
-  await expect
-    .poll(() => page.evaluate(() => [...document.querySelectorAll('.mantine-Modal-content')].map((e) => getComputedStyle(e).opacity).join(',')))
-    .toBe('1');
-}
-
-
-
 describe('access review, network rules and notification list in Chromium', () => {
   it('sets up the school and its administrator', async () => {
     await setUpSchoolInBrowser(page, () => server.setupLink(), PASSWORD);
@@ -65,7 +45,7 @@ describe('access review, network rules and notification list in Chromium', () =>
   });
 
   it('starts a review: the administrator reviews, the principal reviews the administrator', async () => {
-    await openNav('reviews');
+    await openNav(page, 'reviews');
     await page.waitForSelector(tid('reviews-table'));
     await expectAccessible(page, 'reviews-empty');
     await page.click(tid('review-new'));
@@ -85,7 +65,7 @@ describe('access review, network rules and notification list in Chromium', () =>
     // Nobody decides about themselves: the administrator's own item has no buttons here.
     expect(await page.locator(`${tid('review-item')}[data-username="smwong"] ${tid('item-keep')}`).count()).toBe(0);
     expect(await page.locator(`${tid('review-item')}[data-username="smwong"]`).textContent()).toContain('System Administrator');
-    await noToasts();
+    await noToasts(page);
     await expectAccessible(page, 'review-detail-open');
     await shot(page, '40-review-open-zh');
   });
@@ -98,7 +78,7 @@ describe('access review, network rules and notification list in Chromium', () =>
     await page.waitForSelector(tid('item-reason'));
     expect(await page.isDisabled(tid('item-reason-submit'))).toBe(true);
     await page.fill(tid('item-reason'), '已調往他校任教');
-    await modalSettled();
+    await modalSettled(page);
     await expectAccessible(page, 'review-reason');
     await page.click(tid('item-reason-submit'));
     await page.waitForSelector(`${tid('review-item')}[data-username="tmlee"][data-decision="remove"]`);
@@ -140,7 +120,7 @@ describe('access review, network rules and notification list in Chromium', () =>
     expect(await page.isDisabled(tid('review-complete'))).toBe(false);
     await page.click(tid('review-complete'));
     await page.waitForSelector(tid('review-complete-confirm'));
-    await modalSettled();
+    await modalSettled(page);
     await expectAccessible(page, 'review-complete-confirm');
     await page.click(tid('review-complete-confirm'));
     await page.waitForSelector(`${tid('review-detail')}[data-status="completed"]`);
@@ -154,7 +134,7 @@ describe('access review, network rules and notification list in Chromium', () =>
     const users = (await (await page.request.get('/api/admin/users')).json()) as { users: { username: string; roleIds: string[] }[] };
     expect(users.users.find((u) => u.username === 'tmlee')?.roleIds).toEqual([]);
     expect(await page.locator(tid('review-item')).count()).toBe(3);
-    await noToasts();
+    await noToasts(page);
     await expectAccessible(page, 'review-detail-completed');
     await shot(page, '41-review-completed-zh');
     await page.click(tid('lang-switch-en'));
@@ -169,7 +149,7 @@ describe('access review, network rules and notification list in Chromium', () =>
   });
 
   it('network page: zone, time profile, no self-lockout, rules', async () => {
-    await openNav('network');
+    await openNav(page, 'network');
     await page.waitForSelector(tid('rules-grid'));
     await expectAccessible(page, 'network-empty');
     // Switching on with no rules would lock the administrator out.
@@ -180,7 +160,7 @@ describe('access review, network rules and notification list in Chromium', () =>
     await page.fill(tid('zone-form-name-zh'), '校園網絡');
     await page.fill(tid('zone-form-name-en'), 'School network');
     await page.fill(tid('zone-form-cidrs'), '10.20.0.0/16\n192.168.50.0/24');
-    await modalSettled();
+    await modalSettled(page);
     await expectAccessible(page, 'zone-form');
     await page.click(tid('zone-form-submit'));
     await page.waitForSelector(`${tid('zone-row')}[data-zone-name="School network"]`);
@@ -202,14 +182,14 @@ describe('access review, network rules and notification list in Chromium', () =>
     await page.click(tid('rule-time-teacher'));
     await page.getByRole('option', { name: 'School days' }).click();
     await page.click(tid('rules-save'));
-    await noToasts();
+    await noToasts(page);
     const network = (await (await page.request.get('/api/admin/network')).json()) as { rules: { zoneId: string | null; timeProfileId: string | null }[]; profiles: { id: string }[] };
     expect(network.rules).toHaveLength(2);
     expect(network.rules.filter((r) => r.zoneId === null && r.timeProfileId === network.profiles[0]?.id)).toHaveLength(1);
 
     await page.click(tid('network-reviewed'));
     await expect.poll(() => page.getAttribute(tid('network-reviewed-at'), 'data-reviewed-at')).not.toBe('');
-    await noToasts();
+    await noToasts(page);
     await expectAccessible(page, 'network-en');
     await shot(page, '44-network-en');
     await page.click(tid('lang-switch-zh'));
@@ -241,7 +221,7 @@ describe('access review, network rules and notification list in Chromium', () =>
   });
 
   it('security notification list: a person and an outside address, saved and signed off', async () => {
-    await openNav('notification-list');
+    await openNav(page, 'notification-list');
     await page.waitForSelector(tid('notify-list-table'));
     await page.waitForSelector(tid('notify-list-fallback'));
     await expectAccessible(page, 'notification-list-empty');
@@ -258,7 +238,7 @@ describe('access review, network rules and notification list in Chromium', () =>
     // The supervisor hears only about system-administrator rights and the school key.
     for (const event of ['account_locked', 'network_refused', 'backup_downloaded', 'check_failing']) await outside.locator(tid(`notify-event-${event}`)).uncheck();
     await page.click(tid('notify-list-save'));
-    await noToasts();
+    await noToasts(page);
     const saved = (await (await page.request.get('/api/admin/notification-list')).json()) as { entries: { username: string | null; email: string | null; events: string[] }[] };
     expect(saved.entries).toHaveLength(2);
     expect(saved.entries.find((e) => e.email === 'supervisor@stmarys.edu.hk')?.events.sort()).toEqual(['privileged_changed', 'school_key_changed']);
@@ -266,7 +246,7 @@ describe('access review, network rules and notification list in Chromium', () =>
     await page.click(tid('notify-list-signoff'));
     await expect.poll(() => page.getAttribute(tid('notify-list-reviewed'), 'data-reviewed-at')).not.toBe('');
     expect(await page.textContent(tid('notify-list-reviewed'))).toContain('smwong');
-    await noToasts();
+    await noToasts(page);
     await expectAccessible(page, 'notification-list-zh');
     await shot(page, '47-notification-list-zh');
     await page.click(tid('lang-switch-en'));

@@ -111,3 +111,23 @@ export async function write(api: APIRequestContext, method: 'post' | 'put', path
   expect(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`).toBe(true);
   return response;
 }
+
+/** On a phone the navigation opens from the menu button. */
+export async function openNav(page: Page, item: string): Promise<void> {
+  await page.click(tid('nav-burger'));
+  await page.click(tid(`nav-${item}`));
+}
+
+/** Waits until every green confirmation is gone, so axe and screenshots see the page itself. */
+export async function noToasts(page: Page): Promise<void> {
+  // A toast under the pointer stays open, so the pointer moves out of the way first.
+  await page.mouse.move(1, 400);
+  await expect.poll(() => page.locator('.mantine-Notification-root').count(), { timeout: 20_000 }).toBe(0);
+}
+
+/** Waits until an opened modal has finished fading in (axe would measure colours half-way). */
+export async function modalSettled(page: Page): Promise<void> {
+  await expect
+    .poll(() => page.evaluate(() => [...document.querySelectorAll('.mantine-Modal-content')].map((e) => getComputedStyle(e).opacity).join(',')))
+    .toBe('1');
+}

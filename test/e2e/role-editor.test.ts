@@ -1,7 +1,7 @@
 import { generate } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launch, setUpSchoolInBrowser, shot, startBrowserServer, tid } from './helpers.js';
+import { expectAccessible, launch, openNav, setUpSchoolInBrowser, shot, startBrowserServer, tid } from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 let server: Awaited<ReturnType<typeof startBrowserServer>>;
@@ -25,18 +25,13 @@ afterAll(async () => {
 /** The last day of next school year: an end date that is always in the future. */
 const END_DATE = `${new Date().getFullYear() + 1}-08-31`;
 
-async function openNav(item: string) {
-  await page.click(tid('nav-burger'));
-  await page.click(tid(`nav-${item}`));
-}
-
 describe('role editor in Chromium', () => {
   it('sets up the school and its administrator', async () => {
     await setUpSchoolInBrowser(page, () => server.setupLink(), PASSWORD);
   });
 
   it('creates a second person on the Users page', async () => {
-    await openNav('users');
+    await openNav(page, 'users');
     await page.waitForSelector(tid('users-table'));
     await page.click(tid('user-create'));
     await page.fill(tid('user-create-username'), 'kmchan');
@@ -48,7 +43,7 @@ describe('role editor in Chromium', () => {
   });
 
   it('lists the memo template roles', async () => {
-    await openNav('roles');
+    await openNav(page, 'roles');
     await page.waitForSelector(tid('roles-table'));
     expect(await page.locator(`${tid('role-row')}[data-role-key="system_admin"]`).count()).toBe(1);
     expect(await page.locator(`${tid('role-row')}[data-role-key="system_admin"] ${tid('role-member-count')}`).textContent()).toBe('1');
@@ -124,7 +119,7 @@ describe('role editor in Chromium', () => {
   });
 
   it('who can do what: students.read shows the new person limited to own classes', async () => {
-    await openNav('access');
+    await openNav(page, 'access');
     await page.waitForSelector(tid('access-permission'));
     await page.click(tid('access-permission'));
     await page.fill(tid('access-permission'), 'students.read');

@@ -2,7 +2,7 @@ import { generate } from 'otplib';
 import { type APIRequestContext, type Browser, type BrowserContext, type Page, request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdp } from '../helpers/oidc.js';
-import { csrf, expectAccessible, freePort, launch, setUpSchoolInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
+import { csrf, expectAccessible, freePort, launch, modalSettled, noToasts, openNav, setUpSchoolInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 const PRINCIPAL_FIRST = 'principal initial passphrase 2026';
@@ -33,34 +33,13 @@ afterAll(async () => {
   await server?.close();
 });
 
-
-async function openNav(item: string) {
-  await page.click(tid('nav-burger'));
-  await page.click(tid(`nav-${item}`));
-}
-
-/** Waits until every green confirmation is gone, so axe and screenshots see the page itself. */
-async function noToasts() {
-  // A toast under the pointer stays open, so the pointer moves out of the way first.
-  await page.mouse.move(1, 400);
-  await expect.poll(() => page.locator('.mantine-Notification-root').count(), { timeout: 20_000 }).toBe(0);
-}
-
-async function modalSettled() {
-  await expect
-    .poll(() => page.evaluate(() => [...document.querySelectorAll('.mantine-Modal-content')].map((e) => getComputedStyle(e).opacity).join(',')))
-    .toBe('1');
-}
-
-
-
 describe('single sign-on and handover in Chromium', () => {
   it('sets up the school and its administrator', async () => {
     await setUpSchoolInBrowser(page, () => server.setupLink(), PASSWORD);
   });
 
   it('configures single sign-on in the UI', async () => {
-    await openNav('sso');
+    await openNav(page, 'sso');
     await page.waitForSelector(tid('sso-page'));
     expect(await page.textContent(tid('sso-redirect-uri'))).toBe(`${server.base}/api/sso/callback`);
     await expectAccessible(page, 'sso-empty');
@@ -76,7 +55,7 @@ describe('single sign-on and handover in Chromium', () => {
     await expect.poll(() => page.getAttribute(tid('sso-reviewed-at'), 'data-reviewed-at')).not.toBe('');
     const config = (await (await page.request.get('/api/admin/sso')).json()) as { enabled: boolean; issuer: string; clientId: string; emailLink: boolean };
     expect(config).toMatchObject({ enabled: true, issuer: idp.issuer, clientId: 'school-admin', emailLink: true });
-    await noToasts();
+    await noToasts(page);
     await expectAccessible(page, 'sso-zh');
     await shot(page, '50-sso-zh');
   });
@@ -94,12 +73,12 @@ describe('single sign-on and handover in Chromium', () => {
       ids[user.username] = ((await created.json()) as { id: string }).id;
     }
     // The sign-in method is chosen on the users page.
-    await openNav('users');
+    await openNav(page, 'users');
     const select = page.locator(`${tid('user-row-ssoteacher')} ${tid('user-sso-mode')}`);
     await select.click();
     await page.getByRole('option', { name: /Password or single sign-on|密碼或統一登入/ }).click();
     await expect.poll(() => select.getAttribute('data-mode')).toBe('allowed');
-    await noToasts();
+    await noToasts(page);
     await expectAccessible(page, 'users-sso-mode');
   });
 
@@ -142,14 +121,14 @@ describe('single sign-on and handover in Chromium', () => {
   });
 
   it('plans the teacher’s handover in the UI and chooses the successor', async () => {
-    await openNav('handover');
+    await openNav(page, 'handover');
     await page.waitForSelector(tid('handover-table'));
     await expectAccessible(page, 'handover-empty');
     await page.click(tid('handover-new'));
     await page.click(tid('handover-form-user'));
     await page.getByRole('option', { name: /ssoteacher/ }).click();
     expect(await page.inputValue(tid('handover-form-date'))).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    await modalSettled();
+    await modalSettled(page);
     await expectAccessible(page, 'handover-form');
     await page.click(tid('handover-form-submit'));
     await page.waitForURL(/\/admin\/handover\/[0-9a-f-]{36}$/);
@@ -167,7 +146,7 @@ describe('single sign-on and handover in Chromium', () => {
     await page.click(tid('successor-all'));
     await page.getByRole('option', { name: /kmchan/ }).click();
     await page.click(tid('successor-all-apply'));
-    await noToasts();
+    await noToasts(page);
     await expectAccessible(page, 'handover-detail-zh');
     await shot(page, '52-handover-detail-zh');
   });
