@@ -25,7 +25,12 @@ export const Username = z
 /** Length is checked by the password policy (with its own error codes), not here. */
 export const Password = z.string().max(1024);
 
-export const SetupStatus = z.strictObject({ valid: z.boolean(), expiresAt: z.string().nullable() });
+/** `authority` is set when the link is for the first user of the Education Bureau or the HKEAA (no school details then). */
+export const SetupStatus = z.strictObject({
+  valid: z.boolean(),
+  expiresAt: z.string().nullable(),
+  authority: z.strictObject({ code: z.enum(['EDB', 'HKEAA']), nameZh: z.string(), nameEn: z.string() }).nullable(),
+});
 
 export const SetupBody = z.strictObject({
   token: z.string().min(16).max(128),
@@ -33,7 +38,7 @@ export const SetupBody = z.strictObject({
     nameZh: Name(200),
     nameEn: Name(200),
     schoolNumber: z.string().trim().regex(/^[0-9A-Za-z-]{3,20}$/),
-  }),
+  }).optional(),
   admin: z.strictObject({
     username: Username,
     displayNameZh: Name(100).optional(),

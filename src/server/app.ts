@@ -18,6 +18,7 @@ import { notifyRoutes } from './core/notify/routes.js';
 import { setupRoutes } from './core/setup/routes.js';
 import { accessRoutes } from './modules/access/routes.js';
 import { NetworkPolicy } from './modules/access/service.js';
+import { authorityRoutes, exchangeRoutes } from './modules/exchange/routes.js';
 import { governanceRoutes } from './modules/governance/routes.js';
 import { importExportRoutes, schoolRoutes } from './modules/school/routes.js';
 import { WEB_DIR } from './paths.js';
@@ -136,6 +137,8 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   governanceRoutes(app, deps);
   schoolRoutes(app, deps);
   importExportRoutes(app, deps);
+  exchangeRoutes(app, deps);
+  authorityRoutes(app, deps);
 
   if (existsSync(WEB_DIR)) await app.register(fastifyStatic, { root: WEB_DIR, wildcard: false, index: ['index.html'] });
 

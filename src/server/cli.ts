@@ -9,7 +9,9 @@ import { openDatabase } from './server.js';
 const USAGE = `Usage: npm run cli -- <command>
   migrate                 apply database migrations
   audit verify            check the audit hash chain; exits 1 at the first broken link
-  school create           print a one-time setup link for another school on this platform`;
+  school create           print a one-time setup link for another school on this platform
+  authority create EDB|HKEAA
+                          print a one-time setup link for the first user of the Education Bureau or the HKEAA`;
 
 async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
@@ -36,6 +38,19 @@ async function main(argv: string[]): Promise<number> {
       const { token, expiresAt } = await createSetupToken(db, systemClock);
       const base = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
       console.log(`One-time setup link for a new school (valid until ${expiresAt.toISOString()}):\n  ${base.replace(/\/$/, '')}/setup/${token}`);
+      return 0;
+    }
+    const m = /^authority create (EDB|HKEAA)$/.exec(cmd);
+    if (m) {
+      const code = m[1] as 'EDB' | 'HKEAA';
+      const [exists] = await db.system((q) => q.query('SELECT 1 FROM schools WHERE authority_code = $1', [code]));
+      if (exists) {
+        console.error(`${code} is already set up on this installation; its administrators add further users.`);
+        return 1;
+      }
+      const { token, expiresAt } = await createSetupToken(db, systemClock, code);
+      const base = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+      console.log(`One-time setup link for the first ${code} user (valid until ${expiresAt.toISOString()}):\n  ${base.replace(/\/$/, '')}/setup/${token}`);
       return 0;
     }
     console.error(USAGE);

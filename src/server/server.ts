@@ -19,6 +19,7 @@ import {
 import { HoldingRegistry } from './core/handover/registry.js';
 import { registerSchoolHoldings } from './modules/school/service.js';
 import { registerFoundationChecks } from './modules/governance/checks.js';
+import { exchangeJob, registerExchangeChecks } from './modules/exchange/service.js';
 
 export async function openDatabase(config: Config, log: (m: string, e?: unknown) => void): Promise<Database> {
   return config.DATABASE_URL ? openPg(config.DATABASE_URL, config.DATABASE_POOL_SIZE, log) : openPglite(config.DATA_DIR, { sharedBuffersMb: config.PGLITE_SHARED_BUFFERS_MB });
@@ -70,6 +71,7 @@ export async function createServer(o: StartOptions) {
   registerNetworkChecks(checks);
   registerNotificationListChecks(checks);
   registerHandoverChecks(checks);
+  registerExchangeChecks(checks);
   const holdings = new HoldingRegistry();
   registerAccessHoldings(holdings);
   registerSchoolHoldings(holdings);
@@ -83,6 +85,7 @@ export async function createServer(o: StartOptions) {
   scheduler.register(roleDatesJob({ clock, sessions }));
   scheduler.register(reviewRemindersJob({ db, clock, config: o.config, sessions, serverKey, smtpConfigured: mailer.configured }));
   scheduler.register(handoverJob({ clock, sessions, holdings }));
+  scheduler.register(exchangeJob({ db, clock, smtpConfigured: mailer.configured }));
   return {
     app,
     routes,

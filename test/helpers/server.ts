@@ -96,12 +96,13 @@ export interface SetupSchool {
 }
 
 /** First-run setup through HTTP, including TOTP enrolment: returns a fully signed-in administrator. */
-export async function setupSchool(s: TestServer, n = 1): Promise<SetupSchool> {
-  const { token } = await createSetupToken(s.db, s.clock);
+/** Set up a school (or, with `authority`, the Education Bureau or the HKEAA) with its first administrator, fully signed in. */
+export async function setupSchool(s: TestServer, n = 1, authority: 'EDB' | 'HKEAA' | null = null): Promise<SetupSchool> {
+  const { token } = await createSetupToken(s.db, s.clock, authority);
   const c = new Client(s, `10.0.${n}.1`);
   const r = await c.post('/api/setup', {
     token,
-    school: { nameZh: `測試學校${n}`, nameEn: `Test School ${n}`, schoolNumber: `5${String(n).padStart(5, '0')}` },
+    school: authority ? undefined : { nameZh: `測試學校${n}`, nameEn: `Test School ${n}`, schoolNumber: `5${String(n).padStart(5, '0')}` },
     admin: { username: `admin${n}`, displayNameEn: `Admin Person ${n}`, displayNameZh: `管理員${n}`, email: `admin${n}@school${n}.edu.hk`, password: ADMIN_PASSWORD },
   });
   if (r.status !== 200) throw new Error(`setup failed: ${r.status} ${JSON.stringify(r.body)}`);

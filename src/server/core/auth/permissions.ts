@@ -10,6 +10,8 @@ export interface PermissionDef {
   privileged?: boolean;
   /** Can be limited to the classes a person teaches or is class teacher of (data scope). */
   scoped?: boolean;
+  /** Which organisations may hold it: schools (the default), authorities, or both. */
+  org?: 'authority' | 'both';
 }
 
 export type Scope = 'school' | 'own_classes';
@@ -42,7 +44,20 @@ const defs: PermissionDef[] = [
   { key: 'students.read', module: 'school', scoped: true },
   { key: 'students.manage', module: 'school', scoped: true },
   { key: 'students.reveal_id', module: 'school', security: true },
+  { key: 'exchange.read', module: 'exchange' },
+  { key: 'exchange.manage', module: 'exchange' },
+  { key: 'exchange.prepare', module: 'exchange' },
+  { key: 'exchange.approve', module: 'exchange' },
+  { key: 'exchange.unlock', module: 'exchange', security: true },
+  { key: 'authority.read', module: 'authority', org: 'authority' },
+  { key: 'authority.publish', module: 'authority', org: 'authority' },
+  { key: 'authority.unlock', module: 'authority', org: 'authority', security: true },
 ];
+// Account administration is the same for a school and an authority.
+for (const d of defs) if (['users', 'roles', 'audit', 'sessions', 'notify'].includes(d.key.split('.')[0] as string) && d.key !== 'notify.list.manage') d.org = 'both';
+
+export type OrgKind = 'school' | 'authority';
+export const heldBy = (d: PermissionDef, kind: OrgKind): boolean => (d.org ?? 'school') === kind || d.org === 'both';
 
 export const CATALOGUE: ReadonlyMap<string, PermissionDef> = new Map(defs.map((d) => [d.key, d]));
 export const SECURITY_PERMISSIONS = defs.filter((d) => d.security).map((d) => d.key);
@@ -61,7 +76,7 @@ export interface RoleTemplate {
   /** `permission` for the whole school, `permission:own_classes` for the person's own classes. */
   permissions: string[];
 }
-const all = defs.map((d) => d.key);
+const all = defs.filter((d) => heldBy(d, 'school')).map((d) => d.key);
 export const permissionKey = (templateEntry: string): string => templateEntry.split(':')[0] as string;
 export const scopeOf = (templateEntry: string): Scope => (templateEntry.endsWith(':own_classes') ? 'own_classes' : 'school');
 export const ROLE_TEMPLATES: RoleTemplate[] = [
@@ -69,13 +84,13 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
     key: 'principal',
     nameZh: '校長',
     nameEn: 'Principal',
-    permissions: ['governance.dashboard.read', 'audit.read', 'users.read', 'roles.read', 'sessions.read', 'classes.read', 'staff.read', 'students.read', 'access_reviews.manage', 'access_reviews.review', 'notify.list.manage', 'handover.approve', 'handover.manage'],
+    permissions: ['governance.dashboard.read', 'audit.read', 'users.read', 'roles.read', 'sessions.read', 'classes.read', 'staff.read', 'students.read', 'access_reviews.manage', 'access_reviews.review', 'notify.list.manage', 'handover.approve', 'handover.manage', 'exchange.read', 'exchange.manage', 'exchange.approve'],
   },
   {
     key: 'vice_principal',
     nameZh: '副校長',
     nameEn: 'Vice Principal',
-    permissions: ['governance.dashboard.read', 'users.read', 'roles.read', 'classes.read', 'staff.read', 'students.read', 'access_reviews.review'],
+    permissions: ['governance.dashboard.read', 'users.read', 'roles.read', 'classes.read', 'staff.read', 'students.read', 'access_reviews.review', 'exchange.read', 'exchange.approve'],
   },
   { key: 'panel_head', nameZh: '主任', nameEn: 'Panel Head / Coordinator', permissions: ['users.read', 'classes.read', 'staff.read', 'students.read'] },
   { key: 'system_admin', nameZh: '系統管理員', nameEn: 'System Administrator', permissions: all },
@@ -89,16 +104,22 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
     key: 'seo',
     nameZh: '學校行政主任',
     nameEn: 'School Executive Officer',
-    permissions: ['users.read', 'roles.read', 'governance.dashboard.read', 'classes.read', 'staff.read', 'staff.manage', 'students.read', 'handover.manage'],
+    permissions: ['users.read', 'roles.read', 'governance.dashboard.read', 'classes.read', 'staff.read', 'staff.manage', 'students.read', 'handover.manage', 'exchange.read', 'exchange.manage', 'exchange.prepare', 'exchange.unlock'],
   },
   { key: 'teacher', nameZh: '教師', nameEn: 'Teacher', permissions: ['classes.read', 'staff.read', 'students.read:own_classes'] },
   {
     key: 'office_staff',
     nameZh: '校務處職員',
     nameEn: 'General Office Staff',
-    permissions: ['users.read', 'classes.read', 'school.setup.manage', 'staff.read', 'students.read', 'students.manage', 'students.reveal_id'],
+    permissions: ['users.read', 'classes.read', 'school.setup.manage', 'staff.read', 'students.read', 'students.manage', 'students.reveal_id', 'exchange.read', 'exchange.prepare'],
   },
   { key: 'technical_support', nameZh: '技術支援人員', nameEn: 'Technical Support', permissions: ['users.read', 'sessions.read', 'users.unlock'] },
+];
+
+/** An authority's own roles: its administrator and the officers who publish and follow messages. */
+export const AUTHORITY_ROLE_TEMPLATES: RoleTemplate[] = [
+  { key: 'authority_admin', nameZh: '系統管理員', nameEn: 'System Administrator', permissions: defs.filter((d) => heldBy(d, 'authority')).map((d) => d.key) },
+  { key: 'authority_officer', nameZh: '主任', nameEn: 'Officer', permissions: ['authority.read', 'authority.publish', 'authority.unlock'] },
 ];
 
 /** Permission check: a Set lookup, so it costs well under a microsecond. */

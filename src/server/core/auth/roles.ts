@@ -1,11 +1,11 @@
 import type { Clock } from '../clock.js';
 import type { Queryable } from '../db/types.js';
-import { ROLE_TEMPLATES, permissionKey, scopeOf } from './permissions.js';
+import { ROLE_TEMPLATES, type RoleTemplate, permissionKey, scopeOf } from './permissions.js';
 
 /** Give a new school the role templates of the memo's personnel. Returns role ids by template key. */
-export async function seedRoles(q: Queryable, clock: Clock, schoolId: string): Promise<Map<string, string>> {
+export async function seedRoles(q: Queryable, clock: Clock, schoolId: string, templates: RoleTemplate[] = ROLE_TEMPLATES): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
-  for (const t of ROLE_TEMPLATES) {
+  for (const t of templates) {
     const [r] = await q.query<{ id: string }>(
       'INSERT INTO roles (school_id, template_key, name_zh, name_en, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
       [schoolId, t.key, t.nameZh, t.nameEn, clock.now()],

@@ -5,3 +5,4 @@ export * from './students.js';
 export * from './imports.js';
 export * from './exports.js';
 export * from './holdings.js';
+export * from './returns.js';
