@@ -141,3 +141,16 @@ export async function signInAgain(s: TestServer, school: SetupSchool): Promise<v
   if (m.body.stage !== 'done') throw new Error(`MFA again failed: ${JSON.stringify(m.body)}`);
   await c.refreshCsrf();
 }
+
+/** A user an administrator created signs in for the first time: changes the initial password and enrols MFA when required. */
+export async function firstSignIn(s: TestServer, username: string, password: string, ip: string): Promise<Client> {
+  const x = new Client(s, ip);
+  await x.post('/api/auth/login', { username, password });
+  await x.refreshCsrf();
+  await x.post('/api/account/password', { currentPassword: password, newPassword: `${password} changed` });
+  await x.refreshCsrf();
+  const start = await x.post('/api/account/mfa/enrol/start');
+  if (start.status === 200) await x.post('/api/account/mfa/enrol/confirm', { code: await totpNow(s, start.body.secret) });
+  await x.refreshCsrf();
+  return x;
+}

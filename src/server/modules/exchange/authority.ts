@@ -175,8 +175,8 @@ export async function remindLate(d: ExchangeDeps, a: Actor, messageId: string): 
     const now = d.clock.now();
     const rows = await q.query(
       `UPDATE exchange_deliveries SET reminded_at = $2, reminders = reminders + 1
-       WHERE message_id = $1 AND submitted_at IS NULL AND (reminded_at IS NULL OR reminded_at < $2 - interval '20 hours') RETURNING id`,
-      [messageId, now],
+       WHERE message_id = $1 AND submitted_at IS NULL AND (reminded_at IS NULL OR reminded_at < $3) RETURNING id`,
+      [messageId, now, new Date(now.getTime() - 20 * 3600_000)],
     );
     await event(q, d.clock, { orgId: a.schoolId, messageId, event: 'reminded', actor: a.username, details: { refNo: m.ref_no, schools: rows.length } });
     await audit(q, d.clock, { ...who(a), action: 'exchange.reminded', target: `message:${messageId}`, details: { refNo: m.ref_no, schools: rows.length } });
