@@ -7,7 +7,7 @@ import { snapshot } from '../helpers/snapshot.js';
  * Generated from the route table: every route, as anonymous and as a person with no role.
  * A new route is covered the moment it is registered; a new public route must be added here on purpose.
  */
-const PUBLIC_ROUTES = ['GET /api/health', 'GET /api/setup/:token', 'POST /api/setup', 'POST /api/auth/login', 'GET /api/sso/start', 'GET /api/sso/callback'];
+const PUBLIC_ROUTES = ['GET /api/health', 'GET /api/setup/:token', 'POST /api/setup', 'POST /api/auth/login', 'GET /api/sso/start', 'GET /api/sso/callback', 'GET /api/calendar/:file'];
 
 let s: TestServer;
 let admin: SetupSchool;
@@ -76,6 +76,7 @@ describe('every route', () => {
   });
 });
 
+const WORDS = Array.from({ length: 24 }, () => 'abandon');
 /** Valid bodies for each write route: the bad-input cases change one thing at a time. */
 const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /api/setup': {
@@ -131,6 +132,31 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /api/admin/sso/reviewed': {},
   'PUT /api/admin/users/:id/sso': { mode: 'allowed' },
   'POST /api/account/sso/link': {},
+  'POST /api/exchange/unlock': { words: WORDS },
+  'PUT /api/exchange/inbox/:id/assign': { ownerId: randomUUID(), backupId: null, checkerId: null, internalDue: '2026-12-01T09:00:00+08:00' },
+  'POST /api/exchange/inbox/:id/done': {},
+  'POST /api/exchange/inbox/:id/returns': {},
+  'POST /api/exchange/inbox/:id/amend': {},
+  'PUT /api/exchange/returns/:id/rows': { files: [{ name: 'students', rows: [{ strn: 'S1234567' }] }], version: 1 },
+  'POST /api/exchange/returns/:id/ready': {},
+  'POST /api/exchange/returns/:id/reject': { reason: 'Check the STRN of 1A-4' },
+  'POST /api/exchange/returns/:id/approve': { words: WORDS, version: 1 },
+  'PUT /api/exchange/procedures/:category': { ownerId: null, backupId: null, checkerId: null, leadDays: 3, notes: 'SEO prepares' },
+  'POST /api/exchange/procedures/review': {},
+  'POST /api/exchange/calendar-feed': {},
+  'POST /api/authority/messages': {
+    category: 'headcount', subjectCode: 'SHC', typeCode: 'SURVEY', priority: 'normal', titleZh: '學生人數', titleEn: 'Headcount', bodyZh: '請提交', bodyEn: 'Please submit',
+    referenceDate: '2026-11-15', deadline: '2026-12-15T17:00:00+08:00', audience: { levels: ['secondary'], schoolIds: [] }, attachments: [], template: { kind: 'headcount', rules: ['required students.strn'] },
+  },
+  'POST /api/authority/messages/:id/remind': {},
+  'POST /api/authority/packages/:id/open': { words: WORDS },
+  'POST /api/authority/packages/verify': {
+    package: {
+      format: 'hk-school-admin/return-package/v1',
+      header: { refNo: 'EDB-2026-0001', schoolNumber: '500001', authority: 'EDB', category: 'headcount', amendment: 0, createdAt: '2026-11-02T01:00:00.000Z', schoolKeyFingerprint: 'abcd' },
+      manifest: [{ name: 'students.csv', bytes: 10, sha256: '00' }], wrapped: { eph: 'x', key: 'y' }, ciphertext: 'z', packageHash: '00', signature: 'sig',
+    },
+  },
   // Not a spreadsheet (a few binary bytes): every variant below must be refused before anything is read.
   ...Object.fromEntries(
     ['students', 'staff', 'classes', 'class_subjects'].flatMap((k) =>

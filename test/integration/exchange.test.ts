@@ -261,6 +261,17 @@ describe('a headcount survey, end to end', () => {
     expect(pkgs).toEqual([{ amendment: 0, state: 'received' }, { amendment: 1, state: 'received' }]);
   });
 
+  it('another school can neither see nor touch any of it', async () => {
+    const o = other.client;
+    expect((await o.get(`/api/exchange/returns/${ids.return}`)).status).toBe(404);
+    expect((await o.get(`/api/exchange/returns/${ids.return}/package`)).status).toBe(404);
+    expect((await o.put(`/api/exchange/inbox/${ids.delivery}/assign`, { ownerId: other.adminId, backupId: null, checkerId: null })).status).toBe(404);
+    expect((await o.post(`/api/exchange/inbox/${ids.delivery}/returns`, {})).status).toBe(404);
+    expect((await o.post(`/api/exchange/returns/${ids.return}/approve`, { words: other.words, version: 1 })).status).toBe(404);
+    expect((await o.get(`/api/exchange/inbox/${ids.delivery}/attachments/0`)).status).toBe(404);
+    expect((await o.get(`/api/authority/messages/${ids.message}`)).status).toBe(403);
+  });
+
   it('keeps a daily exchange log on both sides', async () => {
     const day = new Date(s.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
     const schoolLog = (await school.client.get(`/api/exchange/log?date=${day}`)).body.entries.map((e: { event: string }) => e.event);
