@@ -17,10 +17,13 @@ import { completeSetup, createSetupToken, schoolCount } from '../src/server/core
 import { hkidWithCheck, strnWithCheck } from '../src/server/modules/school/identity.js';
 import { importFile } from '../src/server/modules/school/service.js';
 import { createServer } from '../src/server/server.js';
+import { CATEGORIES } from '../src/contracts/exchange.js';
+import { DEFAULT_RULES, publish, putProcedure } from '../src/server/modules/exchange/service.js';
 
 const DATA_DIR = process.env.DEMO_DATA_DIR ?? './data-demo';
 const PASSWORD = 'harbour view school 2026';
 const ADMIN = 'sysadmin';
+const EDB_USER = 'edbofficer';
 
 /** A small seeded generator: the same demo school every time. */
 let seed = 20260901;
@@ -174,7 +177,50 @@ async function seedSchool(server: Awaited<ReturnType<typeof createServer>>) {
       );
     }
   });
-  return { totp, accounts };
+  const edb = await seedExchange(server, schoolId, accounts);
+  return { totp, accounts, words: setup.words, edb };
+}
+
+/**
+ * The Education Bureau on the same installation, with an officer and a published headcount survey
+ * to the demo school; the school's procedures name the SEO (owner), a clerk (backup) and the principal (checker).
+ */
+async function seedExchange(server: Awaited<ReturnType<typeof createServer>>, schoolId: string, accounts: { username: string; role: string }[]) {
+  const { db, clock, config, sessions, serverKey, mailer } = server.deps;
+  const d = { db, clock, config, sessions, serverKey, smtpConfigured: mailer.configured };
+  const { token } = await createSetupToken(db, clock, 'EDB');
+  const setup = await completeSetup(d, {
+    token, locale: 'zh-HK',
+    admin: { username: EDB_USER, displayNameEn: 'EDB Officer', displayNameZh: '教育局主任', email: 'officer@edb.demo.gov.hk', password: PASSWORD },
+  }, { ip: '127.0.0.1', userAgent: 'demo' });
+  const [u] = await db.system((q) => q.query<{ id: string }>('SELECT id FROM users WHERE username = $1', [EDB_USER]));
+  if (!u) throw new Error('demo EDB officer missing');
+  const totp = generateSecret();
+  await db.system((q) => q.query('UPDATE users SET totp_secret = $2, mfa_enrolled_at = now() WHERE id = $1', [u.id, sealTotp(subKey(serverKey, 'totp'), u.id, totp)]));
+  const session = (await sessions.resolve(setup.sessionToken)) ?? (() => { throw new Error('no session'); })();
+  const officer = { ...session, stage: 'done' as const, ip: '127.0.0.1' };
+  const idOf = async (username: string | undefined) =>
+    (await db.system((q) => q.query<{ id: string }>('SELECT id FROM users WHERE username = $1', [username ?? ''])))[0]?.id ?? null;
+  const [seo, clerk, principal] = await Promise.all(['seo', 'office_staff', 'principal'].map((r) => idOf(accounts.find((a) => a.role === r)?.username)));
+  const [admin] = await db.system((q) => q.query<{ id: string }>('SELECT id FROM users WHERE username = $1', [ADMIN]));
+  const schoolSession = { ...officer, schoolId, userId: admin?.id ?? '', username: ADMIN };
+  const xd = { db, clock, smtpConfigured: mailer.configured };
+  for (const category of CATEGORIES) {
+    await putProcedure(xd, schoolSession, category, { ownerId: seo ?? null, backupId: clerk ?? null, checkerId: principal ?? null, leadDays: 5, notes: null });
+  }
+  const now = clock.now();
+  await publish(xd, officer, {
+    category: 'headcount', subjectCode: 'SHC', typeCode: 'SURVEY', priority: 'high',
+    titleZh: '2026/27 學年中學學生人數統計', titleEn: 'Secondary student headcount 2026/27',
+    bodyZh: '請按截數日期（2026 年 11 月 15 日）提交中一至中四學生名單及中五、中六學生人數。',
+    bodyEn: 'Please return the S1–S4 student list and the S5 and S6 counts as on the reference date, 15 November 2026.',
+    referenceDate: '2026-11-15',
+    deadline: new Date(now.getTime() + 21 * 86_400_000).toISOString(),
+    audience: { levels: ['secondary'], schoolIds: [] },
+    attachments: [{ name: 'parameters.csv', contentBase64: Buffer.from('reference_date,levels\n2026-11-15,S1-S4\n').toString('base64') }],
+    template: { kind: 'headcount', rules: DEFAULT_RULES.headcount ?? [] },
+  });
+  return { totp, words: setup.words };
 }
 
 const config = loadConfig({ ...process.env, DATA_DIR: DATA_DIR, SCHEDULER: process.env.SCHEDULER ?? 'true' });
@@ -197,6 +243,11 @@ if (seeded) {
     if (a) console.log(`  ${a.username.padEnd(12)} ${role.replace(/_/g, ' ')} (${a.name.en} ${a.name.zh})`);
   }
   console.log('Accounts holding security rights enrol two-factor authentication at their first sign-in.');
+  // Demo only: a real school key is shown once at setup and never printed again.
+  console.log(`\nSchool key (demo only): ${seeded.words.join(' ')}`);
+  console.log(`\nEducation Bureau on this installation: ${EDB_USER} — TOTP secret ${seeded.edb.totp}`);
+  console.log(`  EDB key (demo only): ${seeded.edb.words.join(' ')}`);
+  console.log('  It has published a headcount survey to the demo school: see 資料交換 / Data exchange.');
 }
 if (process.env.DEMO_EXIT_AFTER_SEED) {
   await server.close();
