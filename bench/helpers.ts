@@ -25,7 +25,7 @@ async function admin(sql: string) {
  * A fresh server on a fresh database of the given kind, with a school whose administrator is signed
  * in (TOTP enrolled). `call` goes through the real stack in-process and keeps the cookie.
  */
-export async function benchSchool(kind: Kind, env: Record<string, string> = {}) {
+export async function benchSchool(kind: Kind, env: Record<string, string> = {}, authority: 'EDB' | 'HKEAA' | null = null) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sams-bench-'));
   const dbName = `sams_bench_${randomBytes(4).toString('hex')}`;
   let url: string | undefined;
@@ -46,9 +46,9 @@ export async function benchSchool(kind: Kind, env: Record<string, string> = {}) 
     if (r.statusCode >= 400) throw new Error(`${method} ${path}: ${r.statusCode} ${r.body}`);
     return r.body ? JSON.parse(r.body) : null;
   };
-  const { token } = await createSetupToken(server.deps.db, server.deps.clock);
-  await call('POST', '/api/setup', {
-    token, school: { nameZh: '效能測試中學', nameEn: 'Bench Secondary School', schoolNumber: '777777' },
+  const { token } = await createSetupToken(server.deps.db, server.deps.clock, authority);
+  const setup = await call('POST', '/api/setup', {
+    token, school: authority ? undefined : { nameZh: '效能測試中學', nameEn: 'Bench Secondary School', schoolNumber: '777777' },
     admin: { username: 'benchadmin', displayNameEn: 'Bench Admin', email: 'bench@example.edu.hk', password: 'quiet river lantern 2026' },
   });
   csrf = (await call('GET', '/api/auth/me')).csrfToken;
@@ -58,6 +58,7 @@ export async function benchSchool(kind: Kind, env: Record<string, string> = {}) 
   csrf = me.csrfToken;
   return {
     server, call, url, dataDir,
+    words: setup.schoolKeyWords as string[],
     cookie: () => cookie,
     schoolId: me.school.id as string,
     userId: me.user.id as string,

@@ -120,7 +120,11 @@ if (TEST_DB === 'pglite') {
         expect(await count('SELECT count(*) AS n FROM students')).toBe(1050);
         expect(await count('SELECT count(*) AS n FROM classes c JOIN school_years y ON y.id = c.year_id WHERE y.status = \'current\'')).toBe(30);
         expect(await count('SELECT count(*) AS n FROM staff')).toBeGreaterThanOrEqual(85);
-        expect(await count('SELECT count(DISTINCT r.template_key) AS n FROM user_roles ur JOIN roles r ON r.id = ur.role_id')).toBe(9);
+        expect(await count(`SELECT count(DISTINCT r.template_key) AS n FROM user_roles ur JOIN roles r ON r.id = ur.role_id JOIN schools s ON s.id = r.school_id WHERE s.kind = 'school'`)).toBe(9);
+        // The Education Bureau is on the installation with a survey delivered to the school, which has its procedures.
+        expect(out).toMatch(/edbofficer .*TOTP secret [A-Z2-7]+/);
+        expect(await count(`SELECT count(*) AS n FROM exchange_deliveries d JOIN schools a ON a.id = d.authority_id WHERE a.authority_code = 'EDB' AND d.state = 'encrypted'`)).toBe(1);
+        expect(await count('SELECT count(*) AS n FROM exchange_procedures WHERE owner_id IS NOT NULL AND backup_id IS NOT NULL AND checker_id IS NOT NULL')).toBe(6);
         expect(await count('SELECT count(DISTINCT year_id) AS n FROM student_classes')).toBe(3);
       } finally {
         await db.close();
