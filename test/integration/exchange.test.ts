@@ -281,6 +281,72 @@ describe('a headcount survey, end to end', () => {
   });
 });
 
+describe('survey returns from the records', () => {
+  /** Publish a survey to the school, unlock, and generate the draft; returns the return's view. */
+  async function survey(category: string, kind: string, referenceDate: string, rules: string[] = []) {
+    const r = await edb.client.post('/api/authority/messages', headcount({ category, referenceDate, titleEn: `${kind.replace('_', ' ')} survey ${referenceDate}`, audience: { levels: [], schoolIds: [school.schoolId] }, template: { kind, rules } }));
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect((await school.client.post('/api/exchange/unlock', { words: school.words })).body.failed).toBe(0);
+    const item = (await school.client.get(`/api/exchange/inbox?q=${encodeURIComponent(r.body.refNo)}`)).body.items[0];
+    const g = await school.client.post(`/api/exchange/inbox/${item.id}/returns`, {});
+    expect(g.status, JSON.stringify(g.body)).toBe(201);
+    return (await school.client.get(`/api/exchange/returns/${g.body.id}`)).body;
+  }
+  async function send(ret: { id: string }) {
+    expect((await school.client.post(`/api/exchange/returns/${ret.id}/ready`, {})).status).toBe(204);
+    const v = (await checker.get(`/api/exchange/returns/${ret.id}`)).body.version;
+    expect((await checker.post(`/api/exchange/returns/${ret.id}/approve`, { words: school.words, version: v })).body.state).toBe('received');
+  }
+  const file = (r: { files: { name: string; rows: Record<string, string>[] }[] }, name: string) => r.files.find((f) => f.name === name)?.rows ?? [];
+
+  it('enrolment survey: the roll by level, then forms A (left), B (new with STRN), C (new without) and D (amended) against the last roll sent', async () => {
+    const first = await survey('enrolment', 'enrolment', '2026-11-15', ['required roll.nameEn', 'oneof roll.sex M,F']);
+    expect(file(first, 'roll')).toHaveLength(6);
+    expect(first.summary).toMatchObject({ total: 6, S1: 4, S5: 2, formA: 0, formB: 0, formC: 0, formD: 0 });
+    await send(first);
+    // Changes after the return: one leaves, two join (one without an STRN), one's name is corrected.
+    const list = (await school.client.get('/api/students?limit=50')).body.students as { id: string; regNo: string }[];
+    const byReg = (reg: string) => list.find((x) => x.regNo === reg)?.id ?? '';
+    const edit = async (id: string, change: Record<string, unknown>) => {
+      const cur = (await school.client.get(`/api/students/${id}`)).body;
+      const body = { regNo: cur.regNo, strn: cur.strn ?? undefined, nameZh: cur.nameZh ?? undefined, nameEn: cur.nameEn, sex: cur.sex, dateOfBirth: cur.dateOfBirth, idType: cur.idType, entryDate: cur.entryDate, status: cur.status, version: cur.version, ...change };
+      const r = await school.client.put(`/api/students/${id}`, body);
+      expect(r.status, JSON.stringify(r.body)).toBe(204);
+    };
+    await edit(byReg('R00002'), { status: 'left', leaveDate: '2026-11-02', leaveReason: 'Emigrated' });
+    await edit(byReg('R00003'), { nameEn: 'Lee Siu Man Three' });
+    expect((await school.client.post('/api/students', student(7, { entryDate: '2026-11-02', classId: ids.s1, classNumber: 7 }))).status).toBe(201);
+    expect((await school.client.post('/api/students', student(8, { strn: undefined, entryDate: '2026-11-02', classId: ids.s1, classNumber: 8 }))).status).toBe(201);
+    const second = await survey('enrolment', 'enrolment', '2026-11-20', ['required formB.strn']);
+    expect(file(second, 'formA').map((r) => `${r.regNo} ${r.leaveReason}`)).toEqual(['R00002 Emigrated']);
+    expect(file(second, 'formB').map((r) => r.regNo)).toEqual(['R00007']);
+    expect(file(second, 'formC').map((r) => r.regNo)).toEqual(['R00008']);
+    expect(file(second, 'formD')).toEqual([{ strn: strnWithCheck('S', '300003'), regNo: 'R00003', field: 'nameEn', before: 'Lee Siu Man 3', after: 'Lee Siu Man Three' }]);
+    expect(second.summary).toMatchObject({ total: 7, S1: 5, S5: 2, formA: 1, formB: 1, formC: 1, formD: 1 });
+    expect(second.problems).toEqual([]);
+    await send(second);
+  });
+
+  it('class and subject data: classes with teachers and class subjects with their medium; periods left for the school to fill in', async () => {
+    const c = school.client;
+    const t = (await c.post('/api/staff', { staffCode: 'T09', nameEn: 'Ho Wing Sze', status: 'serving' })).body.id;
+    const subj = (await c.post('/api/school/subjects', { code: 'ENG', nameZh: '英國語文', nameEn: 'English Language', edbCode: '165' })).body.id;
+    expect((await c.post('/api/school/class-subjects', { classId: ids.s1, subjectId: subj, medium: 'english', teacherIds: [t] })).status).toBe(201);
+    const r = await survey('class_subject', 'class_subject', '2026-11-15', ['range classSubjects.periods 0 60', 'required classSubjects.periods']);
+    expect(file(r, 'classes').map((x) => `${x.classCode} ${x.level} ${x.students}`)).toEqual(['1A S1 5', '5A S5 2']);
+    expect(file(r, 'classSubjects')).toEqual([{ classCode: '1A', subjectCode: 'ENG', edbCode: '165', subjectNameEn: 'English Language', medium: 'english', periods: '', teachers: 'T09' }]);
+    expect(r.problems).toEqual([{ file: 'classSubjects', row: 1, column: 'periods', value: '', rule: 'required classSubjects.periods' }]);
+    // The school fills in the periods; a value out of range is listed, a good one clears it.
+    const put = async (periods: string, version: number) =>
+      c.put(`/api/exchange/returns/${r.id}/rows`, { files: [{ name: 'classSubjects', rows: [{ ...file(r, 'classSubjects')[0], periods }] }], version });
+    expect((await put('99', r.version)).status).toBe(204);
+    expect((await c.get(`/api/exchange/returns/${r.id}`)).body.problems[0].rule).toBe('range classSubjects.periods 0 60');
+    expect((await put('8', r.version + 1)).status).toBe(204);
+    expect((await c.get(`/api/exchange/returns/${r.id}`)).body.problems).toEqual([]);
+    await send(r);
+  });
+});
+
 describe('deadlines, reminders and escalation (memo O2)', () => {
   const tick = async () => {
     await s.scheduler.tick(true);
@@ -337,6 +403,21 @@ describe('deadlines, reminders and escalation (memo O2)', () => {
     expect((await school.client.post(`/api/exchange/inbox/${mine.id}/done`, {})).status).toBe(204);
     const late = (await edb.client.get(`/api/authority/messages/${ids.notice}?late=true`)).body;
     expect(late.total).toBe(0);
+  });
+
+  it('from the 5th wrong key in 15 minutes, every try is refused until the window passes', async () => {
+    await signInAgain(s, other);
+    const o = other.client;
+    const wrong = [...other.words].reverse();
+    for (let i = 1; i <= 4; i++) expect((await o.post('/api/exchange/unlock', { words: wrong })).body.code).toBe('school_key_wrong');
+    const fifth = await o.post('/api/exchange/unlock', { words: wrong });
+    expect(fifth.status).toBe(429);
+    expect(fifth.body.retryAfter).toBeGreaterThan(0);
+    // Even the right words wait now.
+    expect((await o.post('/api/exchange/unlock', { words: other.words })).status).toBe(429);
+    s.clock.advance(15 * 60_000);
+    await signInAgain(s, other);
+    expect((await other.client.post('/api/exchange/unlock', { words: other.words })).status).toBe(200);
   });
 
   it('gives each person a secret, revocable iCal feed of their deadlines', async () => {

@@ -112,11 +112,13 @@ export async function enrolmentReturn(q: Queryable, refDate: string, since: stri
   const roll = all.filter((p) => onRoll(p, refDate)).sort(byPlace);
   const person = (p: Placed) => ({ strn: p.strn ?? '', regNo: p.reg_no, nameEn: p.name_en, nameZh: p.name_zh ?? '', sex: p.sex, dateOfBirth: p.date_of_birth });
   const rollRows = roll.map((p) => ({ ...person(p), level: p.level, classCode: p.class_code, classNumber: String(p.class_number), entryDate: p.entry_date }));
+  // With a previous roll, changes are against it (who was on it and left; who is new to it); without, by date since `from`.
+  const before = previousRoll ? new Set(previousRoll.map((r) => r.regNo)) : null;
   const formA = all
-    .filter((p) => p.leave_date !== null && p.leave_date >= from && p.leave_date < refDate)
+    .filter((p) => !onRoll(p, refDate) && p.leave_date !== null && p.leave_date < refDate && (before ? before.has(p.reg_no) : p.leave_date >= from))
     .sort(byPlace)
     .map((p) => ({ strn: p.strn ?? '', regNo: p.reg_no, nameEn: p.name_en, leaveDate: p.leave_date ?? '', leaveReason: p.leave_reason ?? '' }));
-  const newcomers = roll.filter((p) => p.entry_date > from);
+  const newcomers = roll.filter((p) => (before ? !before.has(p.reg_no) : p.entry_date > from));
   const formB = newcomers.filter((p) => p.strn).map((p) => ({ ...person(p), level: p.level, entryDate: p.entry_date }));
   const formC = newcomers.filter((p) => !p.strn).map((p) => {
     const { strn: _s, ...rest } = person(p);
@@ -124,9 +126,9 @@ export async function enrolmentReturn(q: Queryable, refDate: string, since: stri
   });
   const formD: Record<string, string>[] = [];
   if (previousRoll) {
-    const before = new Map(previousRoll.map((r) => [r.regNo, r]));
+    const prev = new Map(previousRoll.map((r) => [r.regNo, r]));
     for (const r of rollRows) {
-      const old = before.get(r.regNo);
+      const old = prev.get(r.regNo);
       if (!old) continue;
       for (const f of ['strn', 'nameEn', 'nameZh', 'sex', 'dateOfBirth'] as const) {
         if ((old[f] ?? '') !== r[f]) formD.push({ strn: r.strn, regNo: r.regNo, field: f, before: old[f] ?? '', after: r[f] });
@@ -148,7 +150,7 @@ export async function classSubjectReturn(q: Queryable, refDate: string): Promise
   const classes = await q.query<{ code: string; level: string; name_en: string; name_zh: string; teachers: string | null; students: number }>(
     `SELECT c.code, c.level, c.name_en, c.name_zh,
             (SELECT string_agg(st.staff_code, ' ' ORDER BY st.staff_code) FROM class_teachers ct JOIN staff st ON st.id = ct.staff_id WHERE ct.class_id = c.id) AS teachers,
-            (SELECT count(*)::int FROM student_classes sc WHERE sc.class_id = c.id AND sc.to_date IS NULL) AS students
+            (SELECT count(*)::int FROM student_classes sc JOIN students st ON st.id = sc.student_id WHERE sc.class_id = c.id AND sc.to_date IS NULL AND st.status = 'on_roll') AS students
      FROM classes c WHERE c.year_id = $1 ORDER BY c.level, c.code`,
     [year.id],
   );
