@@ -49,6 +49,21 @@ import type {
   YearList,
   YearView,
 } from '../contracts/school.js';
+import type {
+  AuthoritySchoolList,
+  CalendarFeed as CalendarFeedSchema,
+  ExchangeLog as ExchangeLogSchema,
+  InboxDetail as InboxDetailSchema,
+  InboxList as InboxListSchema,
+  MessageList as MessageListSchema,
+  MessageProgress as MessageProgressSchema,
+  OpenedPackage as OpenedPackageSchema,
+  ProcedureList as ProcedureListSchema,
+  PublishResult as PublishResultSchema,
+  ReturnView as ReturnViewSchema,
+  UnlockResult as UnlockResultSchema,
+  VerifyResult as VerifyResultSchema,
+} from '../contracts/exchange.js';
 
 export type Me = z.infer<typeof MeSchema>;
 export type SetupStatusView = z.infer<typeof SetupStatus>;
@@ -109,6 +124,29 @@ export type StudentDetailView = z.infer<typeof StudentDetail>;
 export type Placement = z.infer<typeof PlacementView>;
 export type RevealResultView = z.infer<typeof RevealResult>;
 export type ImportReportView = z.infer<typeof ImportReport>;
+export type InboxListView = z.infer<typeof InboxListSchema>;
+export type InboxItemView = InboxListView['items'][number];
+export type InboxDetailView = z.infer<typeof InboxDetailSchema>;
+export type ExchangeEventView = InboxDetailView['events'][number];
+export type ReturnSummaryView = InboxDetailView['returns'][number];
+export type UnlockResultView = z.infer<typeof UnlockResultSchema>;
+export type ReturnViewData = z.infer<typeof ReturnViewSchema>;
+export type ReturnFileView = ReturnViewData['files'][number];
+export type ReturnProblem = ReturnViewData['problems'][number];
+export type ProcedureListView = z.infer<typeof ProcedureListSchema>;
+export type ProcedureItem = ProcedureListView['procedures'][number];
+export type ExchangePerson = ProcedureListView['people'][number];
+export type ExchangeLogView = z.infer<typeof ExchangeLogSchema>;
+export type CalendarFeedView = z.infer<typeof CalendarFeedSchema>;
+export type AuthoritySchoolListView = z.infer<typeof AuthoritySchoolList>;
+export type AuthoritySchoolView = AuthoritySchoolListView['schools'][number];
+export type PublishResultView = z.infer<typeof PublishResultSchema>;
+export type MessageListView = z.infer<typeof MessageListSchema>;
+export type MessageSummaryView = MessageListView['messages'][number];
+export type MessageProgressView = z.infer<typeof MessageProgressSchema>;
+export type SchoolProgressView = MessageProgressView['schools'][number];
+export type OpenedPackageView = z.infer<typeof OpenedPackageSchema>;
+export type VerifyResultView = z.infer<typeof VerifyResultSchema>;
 export interface Created {
   id: string;
 }

@@ -28,6 +28,14 @@ import { StaffPage } from './modules/staff/StaffPage.js';
 import { StudentDetailPage } from './modules/students/StudentDetailPage.js';
 import { StudentsPage } from './modules/students/StudentsPage.js';
 import { AuditPage } from './modules/security/AuditPage.js';
+import { InboxPage } from './modules/exchange/InboxPage.js';
+import { ExchangeLogPage } from './modules/exchange/LogPage.js';
+import { MessagePage } from './modules/exchange/MessagePage.js';
+import { ProceduresPage } from './modules/exchange/ProceduresPage.js';
+import { ReturnPage } from './modules/exchange/ReturnPage.js';
+import { MessagesPage } from './modules/authority/MessagesPage.js';
+import { NewMessagePage } from './modules/authority/NewMessagePage.js';
+import { ProgressPage } from './modules/authority/ProgressPage.js';
 import { SessionsPage } from './modules/security/SessionsPage.js';
 
 /** Hides a page the person has no permission for (the server refuses the data anyway). */
@@ -85,6 +93,15 @@ export function AppRoutes() {
           <Route path="/staff" element={<RequirePermission permission="staff.read"><StaffPage /></RequirePermission>} />
           <Route path="/school/setup" element={<RequirePermission permission="classes.read"><SchoolSetupPage /></RequirePermission>} />
           <Route path="/school/import" element={<RequirePermission permission={IMPORT_EXPORT_PERMISSIONS}><ImportExportPage /></RequirePermission>} />
+          <Route path="/exchange/inbox" element={<RequirePermission permission="exchange.read"><InboxPage /></RequirePermission>} />
+          <Route path="/exchange/inbox/:id" element={<RequirePermission permission="exchange.read"><MessagePage /></RequirePermission>} />
+          <Route path="/exchange/returns/:id" element={<RequirePermission permission="exchange.read"><ReturnPage /></RequirePermission>} />
+          <Route path="/exchange/procedures" element={<RequirePermission permission="exchange.read"><ProceduresPage /></RequirePermission>} />
+          <Route path="/exchange/log" element={<RequirePermission permission="exchange.read"><ExchangeLogPage side="exchange" /></RequirePermission>} />
+          <Route path="/authority/messages" element={<RequirePermission permission="authority.read"><MessagesPage /></RequirePermission>} />
+          <Route path="/authority/messages/new" element={<RequirePermission permission="authority.publish"><NewMessagePage /></RequirePermission>} />
+          <Route path="/authority/messages/:id" element={<RequirePermission permission="authority.read"><ProgressPage /></RequirePermission>} />
+          <Route path="/authority/log" element={<RequirePermission permission="authority.read"><ExchangeLogPage side="authority" /></RequirePermission>} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Route>

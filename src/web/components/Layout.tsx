@@ -34,6 +34,22 @@ const NAV: NavGroup[] = [
     ],
   },
   {
+    labelKey: 'nav.exchange',
+    items: [
+      { id: 'exchange-inbox', to: '/exchange/inbox', labelKey: 'nav.exchangeInbox', permission: 'exchange.read' },
+      { id: 'exchange-procedures', to: '/exchange/procedures', labelKey: 'nav.exchangeProcedures', permission: 'exchange.read' },
+      { id: 'exchange-log', to: '/exchange/log', labelKey: 'nav.exchangeLog', permission: 'exchange.read' },
+    ],
+  },
+  {
+    labelKey: 'nav.authority',
+    items: [
+      { id: 'authority-messages', to: '/authority/messages', labelKey: 'nav.authorityMessages', permission: 'authority.read' },
+      { id: 'authority-new', to: '/authority/messages/new', labelKey: 'nav.authorityNew', permission: 'authority.publish' },
+      { id: 'authority-log', to: '/authority/log', labelKey: 'nav.authorityLog', permission: 'authority.read' },
+    ],
+  },
+  {
     labelKey: 'nav.security',
     items: [
       { id: 'audit', to: '/audit', labelKey: 'nav.audit', permission: 'audit.read' },
@@ -99,7 +115,17 @@ export function AppLayout() {
   const { data: me } = useMe();
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
-  const isActive = (to: string) => (to === '/' ? location.pathname === '/' : location.pathname.startsWith(to));
+  const visible = NAV.map((group) => ({
+    ...group,
+    items: group.items.filter((item) => item.permission === null || hasAnyPermission(me, typeof item.permission === 'string' ? [item.permission] : item.permission)),
+  }));
+  // The most specific item wins: on /authority/messages/new only "New message" is current, not "Messages" too.
+  const matches = (to: string) => (to === '/' ? location.pathname === '/' : location.pathname === to || location.pathname.startsWith(`${to}/`));
+  const activeTo = visible
+    .flatMap((group) => group.items.map((item) => item.to))
+    .filter(matches)
+    .sort((a, b) => b.length - a.length)[0];
+  const isActive = (to: string) => to === activeTo;
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
@@ -123,8 +149,8 @@ export function AppLayout() {
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label={t('nav.label')}>
         <AppShell.Section grow component={ScrollArea}>
-          {NAV.map((group) => {
-            const items = group.items.filter((item) => item.permission === null || hasAnyPermission(me, typeof item.permission === 'string' ? [item.permission] : item.permission));
+          {visible.map((group) => {
+            const items = group.items;
             if (items.length === 0) return null;
             return (
               <div key={group.labelKey}>

@@ -34,7 +34,7 @@ const EMPTY: SetupForm = {
   adminPasswordConfirm: '',
 };
 
-function SchoolKeyWords({ result }: { result: SetupResultView }) {
+function SchoolKeyWords({ result, authority }: { result: SetupResultView; authority: boolean }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -46,10 +46,10 @@ function SchoolKeyWords({ result }: { result: SetupResultView }) {
   return (
     <Stack gap="md">
       <Title order={1} size="h2">
-        {t('setup.keyTitle')}
+        {t(authority ? 'setup.authorityKeyTitle' : 'setup.keyTitle')}
       </Title>
       <Alert color="red" variant="outline" role="alert">
-        <Text size="sm">{t('setup.keyWarning')}</Text>
+        <Text size="sm">{t(authority ? 'setup.authorityKeyWarning' : 'setup.keyWarning')}</Text>
       </Alert>
       <SimpleGrid cols={{ base: 2, xs: 3, sm: 4 }} spacing="xs" component="ol" data-testid="school-key-words" style={{ paddingInlineStart: '1.75rem' }}>
         {result.schoolKeyWords.map((word, index) => (
@@ -88,11 +88,13 @@ export function SetupPage() {
     retry: false,
     staleTime: Infinity,
   });
+  const authority = status.data?.authority ?? null;
   const setup = useMutation({
     mutationFn: () =>
       api.post<SetupResultView>('/api/setup', {
         token,
-        school: { nameZh: form.schoolNameZh, nameEn: form.schoolNameEn, schoolNumber: form.schoolNumber },
+        // An authority's setup link carries its name; only a school's gives school details.
+        ...(authority ? {} : { school: { nameZh: form.schoolNameZh, nameEn: form.schoolNameEn, schoolNumber: form.schoolNumber } }),
         admin: {
           username: form.adminUsername,
           ...(form.adminNameZh.trim() ? { displayNameZh: form.adminNameZh } : {}),
@@ -116,7 +118,7 @@ export function SetupPage() {
   if (setup.data) {
     return (
       <Container size="sm" px={0}>
-        <SchoolKeyWords result={setup.data} />
+        <SchoolKeyWords result={setup.data} authority={authority !== null} />
       </Container>
     );
   }
@@ -151,23 +153,27 @@ export function SetupPage() {
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
           <Title order={1} size="h2">
-            {t('setup.title')}
+            {authority ? t('setup.authorityTitle', { name: i18n.language === 'en' ? authority.nameEn : authority.nameZh }) : t('setup.title')}
           </Title>
-          <Text>{t('setup.intro')}</Text>
+          <Text data-testid={authority ? 'setup-authority' : undefined} data-authority={authority?.code}>
+            {authority ? t('setup.authorityIntro', { name: i18n.language === 'en' ? authority.nameEn : authority.nameZh }) : t('setup.intro')}
+          </Text>
           {status.data.expiresAt && <Text size="sm">{t('setup.expires', { time: formatDateTime(status.data.expiresAt, i18n.language) })}</Text>}
-          <Fieldset legend={t('setup.schoolSection')}>
-            <Stack gap="sm">
-              <TextInput label={t('setup.schoolNameZh')} required {...field('schoolNameZh')} data-testid="setup-school-name-zh" />
-              <TextInput label={t('setup.schoolNameEn')} required {...field('schoolNameEn')} data-testid="setup-school-name-en" />
-              <TextInput
-                label={t('setup.schoolNumber')}
-                description={t('setup.schoolNumberHint')}
-                required
-                {...field('schoolNumber')}
-                data-testid="setup-school-number"
-              />
-            </Stack>
-          </Fieldset>
+          {!authority && (
+            <Fieldset legend={t('setup.schoolSection')}>
+              <Stack gap="sm">
+                <TextInput label={t('setup.schoolNameZh')} required {...field('schoolNameZh')} data-testid="setup-school-name-zh" />
+                <TextInput label={t('setup.schoolNameEn')} required {...field('schoolNameEn')} data-testid="setup-school-name-en" />
+                <TextInput
+                  label={t('setup.schoolNumber')}
+                  description={t('setup.schoolNumberHint')}
+                  required
+                  {...field('schoolNumber')}
+                  data-testid="setup-school-number"
+                />
+              </Stack>
+            </Fieldset>
+          )}
           <Fieldset legend={t('setup.adminSection')}>
             <Stack gap="sm">
               <TextInput label={t('users.nameEn')} required autoComplete="name" {...field('adminNameEn')} data-testid="setup-admin-name-en" />
@@ -196,7 +202,7 @@ export function SetupPage() {
           </Fieldset>
           <FormError error={setup.error} />
           <Button type="submit" loading={setup.isPending} data-testid="setup-submit">
-            {t('setup.submit')}
+            {t(authority ? 'setup.authoritySubmit' : 'setup.submit')}
           </Button>
         </Stack>
       </form>

@@ -1,7 +1,7 @@
 import { Anchor, Card, Group, List, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, Navigate } from 'react-router';
 import type { z } from 'zod';
 import type { MemoArea } from '../../../contracts/governance.js';
 import { api, type Check, type DashboardView } from '../../api.js';
@@ -97,5 +97,8 @@ function Welcome() {
 
 export function HomePage() {
   const { data: me } = useMe();
-  return hasPermission(me, 'governance.dashboard.read') ? <Dashboard /> : <Welcome />;
+  if (hasPermission(me, 'governance.dashboard.read')) return <Dashboard />;
+  // An authority's officers start at their messages (an authority has no dashboard).
+  if (hasPermission(me, 'authority.read')) return <Navigate to="/authority/messages" replace />;
+  return <Welcome />;
 }

@@ -1,0 +1,222 @@
+import { useState, type FormEvent } from 'react';
+import { Alert, Anchor, Button, Group, SegmentedControl, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { CATEGORIES, DueState, TaskStatus } from '../../../contracts/exchange.js';
+import { api, queryString, type InboxItemView, type InboxListView } from '../../api.js';
+import { FormError } from '../../components/FormError.js';
+import { formatDate, formatDateTime } from '../../components/format.js';
+import { Pager } from '../../components/Pager.js';
+import { hasPermission, PageLoader, useMe } from '../../components/session.js';
+import { CalendarFeedCard } from './CalendarFeedCard.js';
+import { DueCalendar } from './DueCalendar.js';
+import { DueStateBadge, PriorityBadge, ReturnStateBadge, TaskStatusBadge, titleOf } from './shared.js';
+import { UnlockModal } from './UnlockModal.js';
+
+const PAGE_SIZE = 50;
+
+interface InboxFilters {
+  q: string;
+  status: string | null;
+  category: string | null;
+  dueState: string | null;
+  mine: boolean;
+}
+
+function InboxTable({ items }: { items: InboxItemView[] }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <Table.ScrollContainer minWidth={960} type="native" tabIndex={0} aria-label={t('exchange.inbox.title')}>
+      <Table striped data-testid="inbox-table">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('exchange.refNo')}</Table.Th>
+            <Table.Th>{t('exchange.subject')}</Table.Th>
+            <Table.Th>{t('exchange.category')}</Table.Th>
+            <Table.Th>{t('exchange.statusLabel')}</Table.Th>
+            <Table.Th>{t('exchange.internalDue')}</Table.Th>
+            <Table.Th>{t('exchange.deadline')}</Table.Th>
+            <Table.Th>{t('exchange.owner')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {items.map((item) => {
+            const locked = item.state !== 'imported';
+            return (
+              <Table.Tr key={item.id} data-testid="inbox-row" data-ref-no={item.refNo} data-status={item.status} data-due-state={item.dueState} data-state={item.state}>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Anchor component={Link} to={`/exchange/inbox/${item.id}`} size="sm" fw={600} data-testid="inbox-open">
+                    {item.refNo}
+                  </Anchor>
+                  <Text size="xs">{i18n.language === 'en' ? item.authority.nameEn : item.authority.nameZh}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{titleOf(item, i18n.language)}</Text>
+                  <Group gap={4} mt={2}>
+                    {item.priority !== 'normal' && <PriorityBadge priority={item.priority} />}
+                    {locked && (
+                      <Text size="xs" fw={700} data-testid="inbox-locked">
+                        {t(`exchange.incoming.${item.state}`)}
+                      </Text>
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td>{t(`exchange.categories.${item.category}`)}</Table.Td>
+                <Table.Td>
+                  <Stack gap={4} align="flex-start">
+                    <TaskStatusBadge status={item.status} />
+                    {item.returnState && <ReturnStateBadge state={item.returnState} />}
+                  </Stack>
+                </Table.Td>
+                <Table.Td>
+                  <Stack gap={4} align="flex-start">
+                    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                      {formatDate(item.internalDue, i18n.language)}
+                    </Text>
+                    <DueStateBadge state={item.dueState} />
+                  </Stack>
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(item.deadline, i18n.language)}</Table.Td>
+                <Table.Td>{item.owner?.name ?? t('exchange.nobody')}</Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+/** Messages from the Education Bureau and the HKEAA, each a task with an owner and an internal due date (memo O2). */
+export function InboxPage() {
+  const { t } = useTranslation();
+  const { data: me } = useMe();
+  const [draftQ, setDraftQ] = useState('');
+  const [filters, setFilters] = useState<InboxFilters>({ q: '', status: null, category: null, dueState: null, mine: false });
+  const [offset, setOffset] = useState(0);
+  const [view, setView] = useState<'list' | 'calendar'>('list');
+  const [unlocking, setUnlocking] = useState(false);
+  const calendar = view === 'calendar';
+  const inbox = useQuery({
+    queryKey: ['exchange', 'inbox', filters, calendar ? 'all' : offset],
+    queryFn: () =>
+      api.get<InboxListView>(
+        `/api/exchange/inbox${queryString({
+          q: filters.q.trim(),
+          status: filters.status ?? undefined,
+          category: filters.category ?? undefined,
+          dueState: filters.dueState ?? undefined,
+          mine: filters.mine ? 'true' : undefined,
+          // The calendar shows every task of the filter at once.
+          limit: calendar ? 500 : PAGE_SIZE,
+          offset: calendar ? 0 : offset,
+        })}`,
+      ),
+    placeholderData: keepPreviousData,
+  });
+  const setFilter = (change: Partial<InboxFilters>) => {
+    setFilters((previous) => ({ ...previous, ...change }));
+    setOffset(0);
+  };
+  const search = (event: FormEvent) => {
+    event.preventDefault();
+    setFilter({ q: draftQ });
+  };
+  const locked = inbox.data?.locked ?? 0;
+
+  return (
+    <Stack gap="md" data-testid="inbox-page">
+      <Title order={1} size="h2">
+        {t('exchange.inbox.title')}
+      </Title>
+      <Text size="sm">{t('exchange.inbox.explain')}</Text>
+      {locked > 0 && (
+        <Alert color="yellow.4" variant="outline" data-testid="inbox-locked-banner" data-locked={locked}>
+          <Stack gap="xs">
+            <Text size="sm" fw={600}>
+              {t('exchange.inbox.lockedBanner', { count: locked })}
+            </Text>
+            {hasPermission(me, 'exchange.unlock') ? (
+              <Group>
+                <Button onClick={() => setUnlocking(true)} data-testid="inbox-unlock">
+                  {t('exchange.unlock.open')}
+                </Button>
+              </Group>
+            ) : (
+              <Text size="sm">{t('exchange.inbox.askToUnlock')}</Text>
+            )}
+          </Stack>
+        </Alert>
+      )}
+      <form onSubmit={search} noValidate role="search">
+        <SimpleGrid cols={{ base: 1, xs: 2, md: 5 }}>
+          <TextInput label={t('common.search')} description={t('exchange.inbox.searchHint')} type="search" value={draftQ} onChange={(e) => setDraftQ(e.currentTarget.value)} data-testid="inbox-search" />
+          <Select
+            label={t('exchange.statusLabel')}
+            placeholder={t('exchange.all')}
+            clearable
+            data={TaskStatus.options.map((value) => ({ value, label: t(`exchange.status.${value}`) }))}
+            value={filters.status}
+            onChange={(value) => setFilter({ status: value })}
+            data-testid="inbox-status-filter"
+          />
+          <Select
+            label={t('exchange.category')}
+            placeholder={t('exchange.all')}
+            clearable
+            data={CATEGORIES.map((value) => ({ value, label: t(`exchange.categories.${value}`) }))}
+            value={filters.category}
+            onChange={(value) => setFilter({ category: value })}
+            data-testid="inbox-category-filter"
+          />
+          <Select
+            label={t('exchange.dueStateLabel')}
+            placeholder={t('exchange.all')}
+            clearable
+            data={DueState.options.map((value) => ({ value, label: t(`exchange.dueState.${value}`) }))}
+            value={filters.dueState}
+            onChange={(value) => setFilter({ dueState: value })}
+            data-testid="inbox-due-filter"
+          />
+          <Group align="flex-end">
+            <Button type="submit" data-testid="inbox-search-submit">
+              {t('common.search')}
+            </Button>
+          </Group>
+        </SimpleGrid>
+      </form>
+      <Group justify="space-between" align="center">
+        <Switch label={t('exchange.inbox.mine')} checked={filters.mine} onChange={(e) => setFilter({ mine: e.currentTarget.checked })} data-testid="inbox-mine" />
+        <SegmentedControl
+          aria-label={t('exchange.inbox.view')}
+          value={view}
+          onChange={(value) => setView(value === 'calendar' ? 'calendar' : 'list')}
+          data={[
+            { value: 'list', label: t('exchange.inbox.listView') },
+            { value: 'calendar', label: t('exchange.inbox.calendarView') },
+          ]}
+          data-testid="inbox-view"
+        />
+      </Group>
+      {inbox.isPending ? (
+        <PageLoader />
+      ) : inbox.isError ? (
+        <FormError error={inbox.error} />
+      ) : calendar ? (
+        <DueCalendar items={inbox.data.items} />
+      ) : (
+        <>
+          {inbox.data.items.length === 0 ? (
+            <Text data-testid="inbox-empty">{t('exchange.inbox.none')}</Text>
+          ) : (
+            <InboxTable items={inbox.data.items} />
+          )}
+          <Pager offset={offset} shown={inbox.data.items.length} total={inbox.data.total} pageSize={PAGE_SIZE} onChange={setOffset} testIdPrefix="inbox" />
+        </>
+      )}
+      <CalendarFeedCard />
+      {unlocking && <UnlockModal onClose={() => setUnlocking(false)} />}
+    </Stack>
+  );
+}

@@ -1,0 +1,160 @@
+import { Badge, Stack, Text, Textarea, Timeline } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { ExchangeEventView, InboxItemView, ReturnViewData } from '../../api.js';
+import { formatDateTime } from '../../components/format.js';
+
+/** The recovery phrase of a school (or authority) key has this many words. */
+export const KEY_WORD_COUNT = 24;
+
+const STATUS_COLOUR: Record<InboxItemView['status'], string> = {
+  unassigned: 'red.9',
+  assigned: 'blue.8',
+  in_progress: 'blue.8',
+  awaiting_approval: 'yellow.4',
+  submitted: '#1e6b30',
+  done: '#1e6b30',
+};
+const DUE_COLOUR: Record<InboxItemView['dueState'], string> = { on_track: '#1e6b30', due_soon: 'yellow.4', overdue: 'red.9', done: 'gray.7' };
+const RETURN_COLOUR: Record<ReturnViewData['state'], string> = {
+  draft: 'gray.7',
+  ready: 'yellow.4',
+  rejected: 'red.9',
+  processing: 'blue.8',
+  sent: 'blue.8',
+  send_failed: 'red.9',
+  received: '#1e6b30',
+};
+const PRIORITY_COLOUR: Record<InboxItemView['priority'], string> = { normal: 'gray.7', high: 'orange.3', urgent: 'red.9' };
+
+/** Words on a coloured badge (colour is never the only signal). */
+function WordBadge({ colour, label, testId, value }: { colour: string; label: string; testId?: string; value: string }) {
+  return (
+    <Badge color={colour} variant="filled" autoContrast style={{ flexShrink: 0, maxWidth: 'none' }} data-testid={testId} data-value={value}>
+      {label}
+    </Badge>
+  );
+}
+
+export function TaskStatusBadge({ status }: { status: InboxItemView['status'] }) {
+  const { t } = useTranslation();
+  return <WordBadge colour={STATUS_COLOUR[status]} label={t(`exchange.status.${status}`)} testId="task-status" value={status} />;
+}
+
+export function DueStateBadge({ state }: { state: InboxItemView['dueState'] }) {
+  const { t } = useTranslation();
+  return <WordBadge colour={DUE_COLOUR[state]} label={t(`exchange.dueState.${state}`)} testId="due-state" value={state} />;
+}
+
+export function ReturnStateBadge({ state }: { state: ReturnViewData['state'] }) {
+  const { t } = useTranslation();
+  return <WordBadge colour={RETURN_COLOUR[state]} label={t(`exchange.returnState.${state}`)} testId="return-state" value={state} />;
+}
+
+export function PriorityBadge({ priority }: { priority: InboxItemView['priority'] }) {
+  const { t } = useTranslation();
+  return <WordBadge colour={PRIORITY_COLOUR[priority]} label={t(`exchange.priority.${priority}`)} testId="priority" value={priority} />;
+}
+
+/** The colour a due state is drawn in (for calendar entries). */
+export const dueColour = (state: InboxItemView['dueState']): string => DUE_COLOUR[state];
+
+/** A message's title in the reader's language. */
+export const titleOf = (item: { titleZh: string; titleEn: string }, language: string): string => (language === 'en' ? item.titleEn : item.titleZh);
+export const nameOf = (item: { nameZh: string; nameEn: string }, language: string): string => (language === 'en' ? item.nameEn : item.nameZh);
+
+/** The words typed or pasted, split on any white space, in lower case as the word list has them. */
+export function splitWords(text: string): string[] {
+  return text
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => word.toLowerCase());
+}
+
+/**
+ * The 24 words of a key, typed or pasted into one box (spaces or new lines between them). Counts as
+ * the person types and says when the count is wrong; the words are never kept anywhere else.
+ */
+export function KeyWordsInput({ value, onChange, showError, testId = 'key-words', label }: { value: string; onChange: (value: string) => void; showError: boolean; testId?: string; label?: string }) {
+  const { t } = useTranslation();
+  const count = splitWords(value).length;
+  return (
+    <Stack gap={4}>
+      <Textarea
+        label={label ?? t('exchange.key.words')}
+        description={t('exchange.key.wordsHint')}
+        required
+        autosize
+        minRows={4}
+        maxRows={8}
+        autoComplete="off"
+        autoCapitalize="none"
+        spellCheck={false}
+        value={value}
+        onChange={(e) => onChange(e.currentTarget.value)}
+        error={showError && count !== KEY_WORD_COUNT ? t('exchange.key.wrongCount', { count, expected: KEY_WORD_COUNT }) : undefined}
+        data-testid={testId}
+        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+      />
+      <Text size="xs" aria-live="polite" data-testid={`${testId}-count`} data-count={count}>
+        {t('exchange.key.count', { count, expected: KEY_WORD_COUNT })}
+      </Text>
+    </Stack>
+  );
+}
+
+/** A few details of a history entry, as `key: value` (values the exchange records are short). */
+export function detailsText(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .filter(([, value]) => value !== null && value !== undefined && value !== '')
+    .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .join(' · ');
+}
+
+export function eventLabel(t: (key: string, options?: Record<string, unknown>) => string, event: string): string {
+  return t(`exchange.events.${event}`, { defaultValue: event });
+}
+
+/** What happened to a message or return, oldest first. */
+export function EventTimeline({ events, testId = 'event-timeline' }: { events: ExchangeEventView[]; testId?: string }) {
+  const { t, i18n } = useTranslation();
+  if (events.length === 0) return <Text size="sm">{t('exchange.noEvents')}</Text>;
+  return (
+    <Timeline active={events.length - 1} bulletSize={14} lineWidth={2} data-testid={testId}>
+      {events.map((entry, index) => (
+        <Timeline.Item key={`${entry.at}-${index}`} title={eventLabel(t, entry.event)} data-testid="event" data-event={entry.event}>
+          <Text size="xs">
+            {formatDateTime(entry.at, i18n.language, true)}
+            {entry.actor ? ` · ${entry.actor}` : ''}
+          </Text>
+          {Object.keys(entry.details).length > 0 && (
+            <Text size="xs" style={{ overflowWrap: 'anywhere' }}>
+              {detailsText(entry.details)}
+            </Text>
+          )}
+        </Timeline.Item>
+      ))}
+    </Timeline>
+  );
+}
+
+/** Today in Hong Kong as YYYY-MM-DD. */
+export function hongKongToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Hong_Kong', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+/** A date-time as the YYYY-MM-DD and HH:MM Hong Kong parts a date and a time input take. */
+export function hongKongParts(iso: string): { date: string; time: string } {
+  const shifted = new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString();
+  return { date: shifted.slice(0, 10), time: shifted.slice(11, 16) };
+}
+
+/** Hong Kong date and time inputs as an ISO date-time with offset. */
+export const hongKongIso = (date: string, time: string): string => `${date}T${time || '00:00'}:00+08:00`;
+
+/** File sizes as people read them. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
