@@ -272,12 +272,24 @@ describe('a headcount survey, end to end', () => {
     expect((await o.get(`/api/authority/messages/${ids.message}`)).status).toBe(403);
   });
 
+  it('a message damaged in transit is marked decrypt_failed with the reason, and nothing of it is imported', async () => {
+    const r = await edb.client.post('/api/authority/messages', headcount({ category: 'general', template: undefined, titleEn: 'Damaged notice', audience: { levels: [], schoolIds: [school.schoolId] } }));
+    const [d] = await s.db.system((q) => q.query<{ id: string }>('SELECT id FROM exchange_deliveries WHERE message_id = $1', [r.body.id]));
+    await s.db.system((q) => q.query(`UPDATE exchange_deliveries SET envelope = jsonb_set(envelope, '{ciphertext}', to_jsonb(regexp_replace(envelope->>'ciphertext', '.$', CASE WHEN right(envelope->>'ciphertext', 1) = 'A' THEN 'B' ELSE 'A' END))) WHERE id = $1`, [d?.id]));
+    expect((await school.client.post('/api/exchange/unlock', { words: school.words })).body).toEqual({ imported: 0, failed: 1 });
+    const detail = (await school.client.get(`/api/exchange/inbox/${d?.id}`)).body;
+    expect(detail).toMatchObject({ state: 'decrypt_failed', failure: 'corrupt', content: null });
+    expect(detail.events.map((e: { event: string }) => e.event)).toContain('decrypt_failed');
+    // Finish it by hand so it does not linger in the deadline tests below.
+    await s.db.system((q) => q.query(`UPDATE exchange_tasks SET status = 'done' WHERE delivery_id = $1`, [d?.id]));
+  });
+
   it('keeps a daily exchange log on both sides', async () => {
     const day = new Date(s.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
     const schoolLog = (await school.client.get(`/api/exchange/log?date=${day}`)).body.entries.map((e: { event: string }) => e.event);
     expect(schoolLog).toEqual(expect.arrayContaining(['delivered', 'imported', 'return_sent', 'return_received', 'amendment_started']));
     const authLog = (await edb.client.get(`/api/authority/log?date=${day}`)).body.entries.map((e: { event: string }) => e.event);
-    expect(authLog).toEqual(['published', 'package_received', 'package_received']);
+    expect(authLog).toEqual(['published', 'package_received', 'package_received', 'published']);
   });
 });
 

@@ -59,7 +59,7 @@ export async function listInbox(d: ExchangeDeps, a: Actor, f: z.infer<typeof Inb
     if (f.mine === 'true') where.push(`$${params.push(a.userId)} IN (t.owner_id, t.backup_id, t.checker_id)`);
     if (f.q) where.push(`(dl.ref_no ILIKE $${params.push(`%${f.q}%`)} OR dl.title_en ILIKE $${params.length} OR dl.title_zh LIKE $${params.length} OR dl.subject_code ILIKE $${params.length})`);
     const rows = await q.query<ItemRow>(`${ITEM_SQL('$1')} WHERE ${where.join(' AND ')} ORDER BY dl.deadline, dl.ref_no LIMIT ${f.limit} OFFSET ${f.offset}`, params);
-    const [locked] = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM exchange_deliveries WHERE school_id = app_school() AND state IN ('encrypted', 'decrypt_failed')`);
+    const [locked] = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM exchange_deliveries WHERE school_id = app_school() AND state = 'encrypted'`);
     return { items: rows.map(item), total: rows[0]?.total ?? 0, locked: locked?.n ?? 0 };
   });
 }
@@ -104,14 +104,16 @@ export async function attachment(d: ExchangeDeps, a: Actor, id: string, index: n
 
 /**
  * Unlock with the school key and import every message still encrypted: each is decrypted (or marked
- * decrypt_failed, with the reason) and its content imported into the task (or import_failed).
+ * decrypt_failed, with the reason) and its content imported into the task (or import_failed). The
+ * words were checked against the key's fingerprint first, so a failure here is the message's, not the
+ * person's: it is not retried, and the authority is asked to send it again.
  */
 export async function unlockInbox(d: ExchangeDeps, a: Actor, words: string[]): Promise<{ imported: number; failed: number }> {
   await d.db.school(a.schoolId, (q) => assertSchool(q, a));
   const keys = await unlockKey(d, a, words);
   return d.db.schoolTx(a.schoolId, async (q) => {
     const rows = await q.query<{ id: string; envelope: { eph: string; key: string; ciphertext: string; keyFingerprint: string }; message_id: string }>(
-      `SELECT id, envelope, message_id FROM exchange_deliveries WHERE school_id = app_school() AND state IN ('encrypted', 'decrypt_failed', 'import_failed') FOR UPDATE`,
+      `SELECT id, envelope, message_id FROM exchange_deliveries WHERE school_id = app_school() AND state = 'encrypted' FOR UPDATE`,
     );
     let imported = 0;
     let failed = 0;
