@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SetupSchool, type TestServer, createUser, setupSchool, startTestServer } from '../helpers/server.js';
 
-const SCHOOL_TABLES = ['users', 'recovery_codes', 'auth_failures', 'sessions', 'roles', 'role_permissions', 'user_roles', 'audit_heads', 'audit_log', 'notifications', 'mail_outbox'];
+const EXCHANGE_TABLES = ['exchange_deliveries', 'exchange_tasks', 'exchange_procedures', 'exchange_returns', 'exchange_events', 'exchange_packages', 'calendar_feeds'];
+const SCHOOL_TABLES = ['users', 'recovery_codes', 'auth_failures', 'sessions', 'roles', 'role_permissions', 'user_roles', 'audit_heads', 'audit_log', 'notifications', 'mail_outbox', ...EXCHANGE_TABLES];
 
 let s: TestServer;
 let a: SetupSchool;
@@ -23,6 +24,19 @@ beforeAll(async () => {
     ),
   );
   bIds.notification = n?.id ?? '';
+  // School B's data exchange: a survey from the Education Bureau, unlocked, with a draft return and a calendar feed.
+  const edb = await setupSchool(s, 3, 'EDB');
+  await b.client.put('/api/exchange/procedures/headcount', { ownerId: b.adminId, backupId: null, checkerId: null, leadDays: 3, notes: null });
+  const pub = await edb.client.post('/api/authority/messages', {
+    category: 'headcount', subjectCode: 'SHC', typeCode: 'SURVEY', titleZh: '學生人數', titleEn: 'Headcount for school B', bodyZh: '請提交', bodyEn: 'Secret body for B',
+    deadline: new Date(s.clock.now().getTime() + 10 * 86_400_000).toISOString(), audience: { levels: [], schoolIds: [b.schoolId] }, template: { kind: 'manual', columns: ['a'], rules: [] },
+  });
+  expect(pub.status).toBe(201);
+  bIds.message = pub.body.id;
+  expect((await b.client.post('/api/exchange/unlock', { words: b.words })).body.imported).toBe(1);
+  bIds.delivery = (await b.client.get('/api/exchange/inbox')).body.items[0].id;
+  bIds.return = (await b.client.post(`/api/exchange/inbox/${bIds.delivery}/returns`, {})).body.id;
+  await b.client.post('/api/exchange/calendar-feed', {});
 });
 afterAll(() => s?.close());
 
@@ -31,14 +45,14 @@ describe('tenant isolation', () => {
     const bRows = async () =>
       s.db.system(async (q) => {
         const out: Record<string, unknown> = {};
-        for (const t of ['users', 'roles', 'role_permissions', 'user_roles', 'notifications', 'sessions', 'recovery_codes', 'mail_outbox', 'audit_log']) {
+        for (const t of ['users', 'roles', 'role_permissions', 'user_roles', 'notifications', 'sessions', 'recovery_codes', 'mail_outbox', 'audit_log', ...EXCHANGE_TABLES]) {
           out[t] = await q.query(`SELECT count(*) AS n, md5(string_agg(t::text, '|' ORDER BY t::text)) AS h FROM ${t} t WHERE school_id = $1`, [b.schoolId]);
         }
         out.school = await q.query('SELECT * FROM schools WHERE id = $1', [b.schoolId]);
         return out;
       });
     const before = await bRows();
-    const bMarkers = [b.schoolId, b.adminId, bIds.user, bIds.session, bIds.role, 'admin2', 'bteacher1', 'Test School 2'];
+    const bMarkers = [b.schoolId, b.adminId, bIds.user, bIds.session, bIds.role, 'admin2', 'bteacher1', 'Test School 2', 'Headcount for school B', 'Secret body for B'];
     const routes = s.routes.filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs') && !r.public && r.url !== '/api/auth/logout');
     for (const r of routes) {
       const ids = /:(id|itemId|userId)\b/.test(r.url) ? Object.values(bIds) : ['-'];
@@ -84,6 +98,12 @@ describe('tenant isolation', () => {
 });
 
 function bodyFor(url: string): Record<string, unknown> {
+  // Valid bodies for the exchange routes, so the refusal comes from the data being B's, not from the input.
+  if (url.endsWith('/assign')) return { ownerId: a.adminId, backupId: null, checkerId: null };
+  if (url.endsWith('/approve')) return { words: a.words, version: 1 };
+  if (url.endsWith('/rows')) return { files: [], version: 1 };
+  if (url.endsWith('/reject')) return { reason: 'cross-school attempt' };
+  if (url.endsWith('/open') || url === '/api/exchange/unlock') return { words: a.words };
   if (url.endsWith('/roles')) return { roleIds: [] };
   if (url.endsWith('/reset-password')) return { newPassword: 'a takeover passphrase 1' };
   if (url.endsWith('/locale')) return { locale: 'en' };
