@@ -425,6 +425,8 @@ describe('deadlines, reminders and escalation (memo O2)', () => {
     const fifth = await o.post('/api/exchange/unlock', { words: wrong });
     expect(fifth.status).toBe(429);
     expect(fifth.body.retryAfter).toBeGreaterThan(0);
+    // The security notification list hears of it (nobody listed: the holders of audit.read).
+    expect(await notices(other.schoolId, 'security.school_key_locked')).toBe(1);
     // Even the right words wait now.
     expect((await o.post('/api/exchange/unlock', { words: other.words })).status).toBe(429);
     s.clock.advance(15 * 60_000);

@@ -44,7 +44,7 @@ export async function queueMail(q: Queryable, clock: Clock, smtpConfigured: bool
 }
 
 /** The security events a school's notification list can subscribe people and addresses to (memo U1). */
-export const SECURITY_EVENTS = ['account_locked', 'network_refused', 'privileged_changed', 'backup_downloaded', 'school_key_changed', 'check_failing'] as const;
+export const SECURITY_EVENTS = ['account_locked', 'network_refused', 'privileged_changed', 'backup_downloaded', 'school_key_changed', 'school_key_locked', 'check_failing'] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENTS)[number];
 
 /**

@@ -7,6 +7,7 @@ import type { Clock } from '../../core/clock.js';
 import { publicOf, schoolKeyPairs, wordsToEntropy } from '../../core/crypto/school-key.js';
 import type { Database, Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
+import { securityEvent } from '../../core/notify/notify.js';
 
 export type Actor = Session & { ip: string };
 export const who = (a: Actor) => ({ schoolId: a.schoolId, actorId: a.userId, actorName: a.username, ip: a.ip });
@@ -78,8 +79,19 @@ export async function unlockKey(d: ExchangeDeps, a: Actor, words: string[]): Pro
         [key, window],
       ),
     );
-    await d.db.schoolTx(a.schoolId, (q) => audit(q, d.clock, { ...who(a), action: 'exchange.key_failed', outcome: 'failure', target: `school:${a.schoolId}`, details: { failures: c?.count ?? 1 } }));
-    if ((c?.count ?? 0) >= KEY_FAILURE_LIMIT) throw new AppError('rate_limited', { retryAfter });
+    const failures = c?.count ?? 1;
+    await d.db.schoolTx(a.schoolId, async (q) => {
+      await audit(q, d.clock, { ...who(a), action: 'exchange.key_failed', outcome: 'failure', target: `school:${a.schoolId}`, details: { failures } });
+      if (failures === KEY_FAILURE_LIMIT) {
+        await securityEvent(q, d.clock, d.smtpConfigured, {
+          schoolId: a.schoolId, event: 'school_key_locked', titleKey: 'notifications.schoolKeyLocked', params: { username: a.username, failures: String(failures) },
+          subject: 'School key locked / 學校密碼匙暫停使用',
+          body: `The school key was entered wrongly ${failures} times in 15 minutes (last by ${a.username} from ${a.ip}); unlocking is paused until ${new Date(window.getTime() + KEY_WINDOW_MS).toISOString()}.\n學校密碼匙於 15 分鐘內被輸入錯誤 ${failures} 次（最後一次由 ${a.username}），解鎖暫停。`,
+          idemKey: `school-key-locked:${a.schoolId}:${window.getTime()}`, fallbackPermission: 'audit.read',
+        });
+      }
+    });
+    if (failures >= KEY_FAILURE_LIMIT) throw new AppError('rate_limited', { retryAfter });
     throw new AppError('school_key_wrong');
   }
   return { ...schoolKeyPairs(entropy), fingerprint: pub.fingerprint };

@@ -10,7 +10,7 @@ import { hasPermission, PageLoader, useMe } from '../../components/session.js';
 import { userLabel } from './permissions.js';
 
 const LIST_KEY = ['admin-notification-list'] as const;
-export const SECURITY_EVENTS: readonly SecurityEventKey[] = ['account_locked', 'network_refused', 'privileged_changed', 'backup_downloaded', 'school_key_changed', 'check_failing'];
+export const SECURITY_EVENTS: readonly SecurityEventKey[] = ['account_locked', 'network_refused', 'privileged_changed', 'backup_downloaded', 'school_key_changed', 'school_key_locked', 'check_failing'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 interface Draft {
