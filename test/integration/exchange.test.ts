@@ -76,6 +76,11 @@ describe('the authority side', () => {
     const me = await edb.client.get('/api/auth/me');
     expect(me.body.permissions).toEqual(expect.arrayContaining(['authority.publish', 'authority.read', 'users.manage']));
     expect(me.body.permissions).not.toContain('students.read');
+    // Each kind of organisation's role editor offers only its own permissions.
+    const keys = async (c: Client) => ((await c.get('/api/admin/permissions')).body.permissions as { key: string }[]).map((p) => p.key);
+    expect(await keys(edb.client)).toEqual(expect.arrayContaining(['authority.publish', 'users.manage']));
+    expect(await keys(edb.client)).not.toContain('exchange.read');
+    expect((await keys(school.client)).filter((k) => k.startsWith('authority.'))).toEqual([]);
     expect((await school.client.post('/api/authority/messages', headcount())).status).toBe(403);
     const list = (await edb.client.get('/api/authority/schools')).body.schools as { id: string; levels: string[] }[];
     expect(list.map((x) => x.id).sort()).toEqual([school.schoolId, other.schoolId].sort());
@@ -380,6 +385,7 @@ describe('deadlines, reminders and escalation (memo O2)', () => {
     await tick();
     expect(await notices(school.schoolId, 'exchange.arrived')).toBe(1);
     expect(await notices(school.schoolId, 'exchange.reminder')).toBe(2); // 7 days before: owner and backup
+    expect(await notices(other.schoolId, 'exchange.unassigned')).toBe(1); // no procedure there: whoever assigns is told
     s.clock.set(new Date(start + 4 * DAY + 3600_000)); // 3 days before
     await tick();
     expect(await notices(school.schoolId, 'exchange.reminder')).toBe(4);

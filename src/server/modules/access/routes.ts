@@ -39,8 +39,8 @@ export function accessRoutes(app: App, d: AuthDeps & { policy: access.NetworkPol
   app.get('/api/admin/roles', { config: { permission: 'roles.read' }, schema: { response: { 200: RoleList } } }, async (req) => ({
     roles: await access.listRoles(d, sessionOf(req).schoolId),
   }));
-  app.get('/api/admin/permissions', { config: { permission: 'roles.read' }, schema: { response: { 200: PermissionList } } }, async () => ({
-    permissions: access.permissionCatalogue(),
+  app.get('/api/admin/permissions', { config: { permission: 'roles.read' }, schema: { response: { 200: PermissionList } } }, async (req) => ({
+    permissions: await access.permissionCatalogue(d, sessionOf(req).schoolId),
   }));
   app.get('/api/admin/sessions', { config: { permission: 'sessions.read' }, schema: { response: { 200: SessionList } } }, async (req) => {
     const s = sessionOf(req);

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { UserCreateBody } from '../../../contracts/admin.js';
 import { audit } from '../../core/audit/audit.js';
 import { checkPassword } from '../../core/auth/password.js';
-import { CATALOGUE, PRIVILEGED_PERMISSIONS } from '../../core/auth/permissions.js';
+import { CATALOGUE, type OrgKind, PRIVILEGED_PERMISSIONS, heldBy } from '../../core/auth/permissions.js';
 import { type AuthDeps, hashFor } from '../../core/auth/service.js';
 import type { Session } from '../../core/auth/sessions.js';
 import type { Queryable } from '../../core/db/types.js';
@@ -166,8 +166,11 @@ export async function putSettings(d: AuthDeps, a: Actor, s: { privilegedLimit: n
   });
 }
 
-export function permissionCatalogue() {
-  return [...CATALOGUE.values()].map((p) => ({ key: p.key, module: p.module, security: !!p.security, privileged: !!p.privileged }));
+/** The permissions this kind of organisation can hold: a school never sees the authorities' and vice versa. */
+export async function permissionCatalogue(d: Pick<AuthDeps, 'db'>, schoolId: string) {
+  const [o] = await d.db.school(schoolId, (q) => q.query<{ kind: OrgKind }>('SELECT kind FROM schools WHERE id = $1', [schoolId]));
+  const kind = o?.kind ?? 'school';
+  return [...CATALOGUE.values()].filter((p) => heldBy(p, kind)).map((p) => ({ key: p.key, module: p.module, security: !!p.security, privileged: !!p.privileged }));
 }
 
 export * from './roles.js';

@@ -60,11 +60,14 @@ export async function runDeadlines(d: ExchangeDeps, schoolId: string): Promise<v
     if (!tasks.length) return;
     const users = new Map((await q.query<{ id: string; email: string | null }>(`SELECT id, email FROM users WHERE status = 'active'`)).map((u) => [u.id, u]));
     const people = (...ids: (string | null)[]) => ids.filter((x): x is string => !!x && users.has(x)).map((x) => users.get(x) as { id: string; email: string | null });
-    const heads = await principals(q);
-    const managers = heads.length ? heads : [];
+    const managers = await principals(q);
+    const assigners = await q.query<{ id: string; email: string | null }>(
+      `SELECT DISTINCT u.id, u.email FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE rp.permission = 'exchange.manage' AND u.status = 'active'`,
+    );
     for (const t of tasks) {
       const id = t.delivery_id;
       if (t.owner_id) await tell(d, q, schoolId, people(t.owner_id), 'exchange.arrived', t, `exchange-arrived:${id}`, 'New message / 新訊息', 'A message from the authority is yours to follow. / 當局訊息由你跟進。');
+      else await tell(d, q, schoolId, assigners, 'exchange.unassigned', t, `exchange-unassigned:${id}`, 'New message to assign / 新訊息待指派', 'No procedure names an owner for this category: please assign someone. / 此類別未有指定負責人，請指派。');
       const due = t.internal_due.getTime();
       for (const days of REMINDER_DAYS) {
         // Only the nearest reminder that applies: a task assigned 2 days before its due date gets the 3-day one, once.
