@@ -63,7 +63,8 @@ export function checksDigestJob(checks: CheckRegistry, clock: Clock, smtpConfigu
     everyMs: 60 * 60_000,
     async run({ db, now }) {
       const day = now.toISOString().slice(0, 10);
-      const schools = await db.system((q) => q.query<{ id: string }>('SELECT id FROM schools'));
+      // The memo's checks are a school's duties; an authority on the platform has none of them.
+      const schools = await db.system((q) => q.query<{ id: string }>(`SELECT id FROM schools WHERE kind = 'school'`));
       for (const { id } of schools) {
         await db.schoolTx(id, async (q) => {
           const results = await checks.evaluateAll(q, id, clock);
