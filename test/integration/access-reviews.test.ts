@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, type SetupSchool, type TestServer, createUser, setupSchool, signInAgain, startTestServer, totpNow } from '../helpers/server.js';
+import { Client, type SetupSchool, type TestServer, createUser, firstSignIn, setupSchool, signInAgain, startTestServer, totpNow } from '../helpers/server.js';
 
 let s: TestServer;
 let admin: SetupSchool;
@@ -8,17 +8,7 @@ let principal: Client;
 let principalId = '';
 const ids: Record<string, string> = {};
 
-async function enrolled(username: string, password: string, ip: string): Promise<Client> {
-  const x = new Client(s, ip);
-  await x.post('/api/auth/login', { username, password });
-  await x.refreshCsrf();
-  await x.post('/api/account/password', { currentPassword: password, newPassword: `${password} changed` });
-  await x.refreshCsrf();
-  const start = await x.post('/api/account/mfa/enrol/start');
-  if (start.status === 200) await x.post('/api/account/mfa/enrol/confirm', { code: await totpNow(s, start.body.secret) });
-  await x.refreshCsrf();
-  return x;
-}
+const enrolled = (username: string, password: string, ip: string): Promise<Client> => firstSignIn(s, username, password, ip);
 
 beforeAll(async () => {
   s = await startTestServer();

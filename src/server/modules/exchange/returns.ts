@@ -191,9 +191,12 @@ export async function markReady(d: ExchangeDeps, a: Actor, id: string): Promise<
 
 const problemErrors = (p: RowProblem[]) => p.slice(0, 100).map((x) => ({ path: `${x.file}:${x.row}:${x.column}`, code: x.rule }));
 
-async function setState(d: ExchangeDeps, q: Queryable, a: Actor | null, r: Pick<ReturnRow, 'id' | 'delivery_id' | 'state'>, state: string, details: Record<string, unknown> = {}) {
+/** Every state a return passes through is kept, with its time and who moved it (null: the system). */
+async function setState(
+  d: ExchangeDeps, q: Queryable, by: { schoolId: string; username: string | null }, r: Pick<ReturnRow, 'id' | 'delivery_id' | 'state'>, state: string, details: Record<string, unknown> = {},
+) {
   await q.query('UPDATE exchange_returns SET state = $2, updated_at = $3 WHERE id = $1', [r.id, state, d.clock.now()]);
-  await event(q, d.clock, { orgId: a?.schoolId ?? '', deliveryId: r.delivery_id, returnId: r.id, event: `return_${state}`, actor: a?.username ?? null, details: { from: r.state, ...details } });
+  await event(q, d.clock, { orgId: by.schoolId, deliveryId: r.delivery_id, returnId: r.id, event: `return_${state}`, actor: by.username, details: { from: r.state, ...details } });
 }
 
 function assertChecker(a: Actor, t: { checker_id: string | null }) {
@@ -291,7 +294,7 @@ export async function syncReceipts(d: ExchangeDeps, schoolId: string): Promise<n
        WHERE r.state = 'sent' AND p.state <> 'sent' AND r.school_id = app_school() FOR UPDATE OF r`,
     );
     for (const r of rows) {
-      const system = { schoolId, username: null } as unknown as Actor;
+      const system = { schoolId, username: null };
       if (r.pstate === 'received') {
         await q.query('UPDATE exchange_returns SET receipt_hash = $2 WHERE id = $1', [r.id, r.receipt_hash]);
         await setState(d, q, system, r, 'received', { receiptHash: r.receipt_hash });
