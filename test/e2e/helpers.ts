@@ -42,6 +42,8 @@ export async function startBrowserServer(env: Record<string, string> = {}) {
     ...server,
     base: `http://127.0.0.1:${port}`,
     setupLink: async () => `/setup/${(await createSetupToken(server.deps.db, server.deps.clock)).token}`,
+    /** A first-user link for the Education Bureau or the HKEAA (an authority, not a school). */
+    authoritySetupLink: async (code: 'EDB' | 'HKEAA') => `/setup/${(await createSetupToken(server.deps.db, server.deps.clock, code)).token}`,
     async close() {
       await server.close();
       await tdb.drop();
@@ -67,25 +69,52 @@ export const shot = (page: Page, name: string) => page.screenshot({ path: `${SHO
 
 export const tid = (id: string) => `[data-testid="${id}"]`;
 
+export interface BrowserSetup {
+  /** The TOTP secret the first administrator enrolled. */
+  secret: string;
+  /** The organisation key's words, shown once at setup. */
+  words: string[];
+}
+
 /**
  * First-run setup through the web, as a school's first administrator does it: the setup form, the
  * school key, TOTP enrolment and the recovery codes. Returns the TOTP secret. (first-run.test.ts
  * walks the same steps with checks and screenshots at each.)
  */
 export async function setUpSchoolInBrowser(page: Page, setupLink: () => Promise<string>, password: string): Promise<string> {
+  return (await setUpInBrowser(page, setupLink, password)).secret;
+}
+
+/**
+ * The same steps for a school or, with `authority`, for the first user of the Education Bureau or
+ * the HKEAA (whose setup form asks for no school details). Returns the TOTP secret and the key's words.
+ */
+export async function setUpInBrowser(
+  page: Page,
+  setupLink: () => Promise<string>,
+  password: string,
+  authority?: { username: string; nameEn: string; nameZh: string; email: string },
+): Promise<BrowserSetup> {
   await page.goto(await setupLink());
-  await page.waitForSelector(tid('setup-school-name-zh'));
-  await page.fill(tid('setup-school-name-zh'), '聖瑪利亞書院');
-  await page.fill(tid('setup-school-name-en'), "St. Mary's College");
-  await page.fill(tid('setup-school-number'), '512345');
-  await page.fill(tid('setup-admin-name-en'), 'Wong Siu Ming');
-  await page.fill(tid('setup-admin-name-zh'), '黃小明');
-  await page.fill(tid('setup-admin-email'), 'sm.wong@stmarys.edu.hk');
-  await page.fill(tid('setup-admin-username'), 'smwong');
+  if (authority) {
+    await page.waitForSelector(tid('setup-authority'));
+    expect(await page.locator(tid('setup-school-name-zh')).count()).toBe(0);
+  } else {
+    await page.waitForSelector(tid('setup-school-name-zh'));
+    await page.fill(tid('setup-school-name-zh'), '聖瑪利亞書院');
+    await page.fill(tid('setup-school-name-en'), "St. Mary's College");
+    await page.fill(tid('setup-school-number'), '512345');
+  }
+  await page.fill(tid('setup-admin-name-en'), authority?.nameEn ?? 'Wong Siu Ming');
+  await page.fill(tid('setup-admin-name-zh'), authority?.nameZh ?? '黃小明');
+  await page.fill(tid('setup-admin-email'), authority?.email ?? 'sm.wong@stmarys.edu.hk');
+  await page.fill(tid('setup-admin-username'), authority?.username ?? 'smwong');
   await page.fill(tid('setup-admin-password'), password);
   await page.fill(tid('setup-admin-password-confirm'), password);
   await page.click(tid('setup-submit'));
   await page.waitForSelector(tid('school-key-words'));
+  const words = (await page.locator(tid('school-key-word')).allTextContents()).map((w) => w.trim());
+  expect(words).toHaveLength(24);
   await page.check(tid('school-key-ack'));
   await page.click(tid('school-key-continue'));
   await page.waitForSelector(tid('totp-secret'));
@@ -95,8 +124,9 @@ export async function setUpSchoolInBrowser(page: Page, setupLink: () => Promise<
   await page.click(tid('enrol-submit'));
   await page.waitForSelector(tid('recovery-codes'));
   await page.click(tid('recovery-continue'));
-  await page.waitForSelector(tid('check-memo.S1.admin-mfa'));
-  return secret;
+  // A school's administrator lands on the dashboard; an authority's on its messages.
+  await page.waitForSelector(authority ? tid('authority-messages') : tid('check-memo.S1.admin-mfa'));
+  return { secret, words };
 }
 
 /** The CSRF token of the signed-in context, for API calls made beside the UI. */

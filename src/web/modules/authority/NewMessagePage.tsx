@@ -195,6 +195,7 @@ export function NewMessagePage() {
                 placeholder={t('authority.new.chooseFiles')}
                 multiple
                 clearable
+                styles={{ placeholder: { color: 'var(--mantine-color-gray-7)' } }}
                 value={files}
                 onChange={(chosen) => setFiles(chosen.slice(0, MAX_ATTACHMENTS))}
                 clearButtonProps={{ 'aria-label': t('authority.new.clearFiles') }}

@@ -47,6 +47,7 @@ export function VerifyCard() {
           placeholder={t('authority.verify.choose')}
           accept="application/json,.json"
           clearable
+          styles={{ placeholder: { color: 'var(--mantine-color-gray-7)' } }}
           value={file}
           onChange={choose}
           clearButtonProps={{ 'aria-label': t('authority.verify.clear') }}
