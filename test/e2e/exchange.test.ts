@@ -2,7 +2,7 @@ import { generate } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hkidWithCheck, strnWithCheck } from '../../src/server/modules/school/identity.js';
-import { csrf, expectAccessible, launch, modalSettled, noToasts, setUpInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
+import { csrf, expectAccessible, launch, modalSettled, noToasts, setUpInBrowser, shot as fullShot, startBrowserServer, tid, write } from './helpers.js';
 
 /**
  * Data exchange in Chromium (memo O1, O2): the Education Bureau publishes a headcount survey; the
@@ -27,6 +27,7 @@ let schoolWords: string[] = [];
 let edbWords: string[] = [];
 let messageId = '';
 let returnId = '';
+let packageJson = '';
 
 beforeAll(async () => {
   server = await startBrowserServer();
@@ -53,6 +54,12 @@ const student = (n: number, extra: Record<string, unknown> = {}) => ({
   entryDate: '2026-09-01',
   ...extra,
 });
+
+/** A full-page picture from the top, so the fixed header is drawn where it belongs. */
+async function shot(p: Page, name: string) {
+  await p.evaluate(() => window.scrollTo(0, 0));
+  await fullShot(p, name);
+}
 
 /** Choose an option of a Mantine select by its label. */
 async function choose(p: Page, selectTestId: string, option: string, within?: string) {
@@ -252,11 +259,32 @@ describe('data exchange between the Education Bureau and a school in Chromium', 
     await edbPage.waitForSelector(`${tid('opened-package')}[data-manifest-ok="true"]`);
     expect(await edbPage.textContent(tid('cell-students-4-strn'))).toBe(FIXED_STRN);
     await edbPage.keyboard.press('Escape');
+    const packageHref = (await edbPage.getAttribute(`${row} ${tid('school-package')}`, 'href')) ?? '';
+    expect(packageHref).toMatch(/^\/api\/authority\/packages\/[0-9a-f-]{36}$/);
+    packageJson = await (await edbPage.request.get(packageHref)).text();
     await edbPage.click(tid('lang-switch-en'));
     await edbPage.locator('html[lang="en"]').waitFor({ state: 'attached' });
     await noToasts(edbPage);
     await expectAccessible(edbPage, 'authority-progress-en');
     await shot(edbPage, '64-exchange-authority-progress-en');
+  });
+
+  it('the bureau checks a package file handed over outside the system: whole, then altered', async () => {
+    await edbPage.click(tid('nav-authority-messages'));
+    await edbPage.waitForSelector(`${tid('authority-message')} ${tid('count-bars')}[data-received="1"]`);
+    await edbPage.setInputFiles(tid('verify-file'), { name: 'package.json', mimeType: 'application/json', buffer: Buffer.from(packageJson) });
+    await edbPage.click(tid('verify-submit'));
+    await edbPage.waitForSelector(`${tid('verify-result')}[data-valid="true"]`);
+    expect(await edbPage.textContent(tid('verify-result'))).toContain('512345');
+    const altered = JSON.parse(packageJson) as { header: { amendment: number } };
+    altered.header.amendment = 7;
+    await edbPage.setInputFiles(tid('verify-file'), { name: 'package-altered.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(altered)) });
+    await edbPage.click(tid('verify-submit'));
+    await edbPage.waitForSelector(`${tid('verify-result')}[data-valid="false"][data-code="package_tampered"]`);
+    await noToasts(edbPage);
+    await expectAccessible(edbPage, 'authority-verify-refused');
+    await edbPage.click(tid('nav-authority-log'));
+    await edbPage.waitForSelector(`${tid('log-entry')}[data-event="package_received"]`);
   });
 
   it('the school inbox shows the task done and the day in the exchange log', async () => {

@@ -207,14 +207,24 @@ export function ProgressPage() {
           {i18n.language === 'en' ? message.bodyEn : message.bodyZh}
         </Text>
         {message.attachments.length > 0 && (
-          <List size="sm" mt="xs">
+          <Text size="sm" fw={700} mt="xs">
+            {t('exchange.message.attachments')}
+          </Text>
+        )}
+        {message.attachments.length > 0 && (
+          <List size="sm">
             {message.attachments.map((file, index) => (
               <List.Item key={`${index}-${file.name}`}>{file.name}</List.Item>
             ))}
           </List>
         )}
         {message.template && message.template.rules.length > 0 && (
-          <List size="sm" mt="xs">
+          <Text size="sm" fw={700} mt="xs">
+            {t('authority.new.rules')}
+          </Text>
+        )}
+        {message.template && message.template.rules.length > 0 && (
+          <List size="sm">
             {message.template.rules.map((rule, index) => (
               <List.Item key={`${index}-${rule}`}>
                 <Code>{rule}</Code>
@@ -288,7 +298,7 @@ export function ProgressPage() {
                   </Text>
                   <Text size="xs">{nameOf(school, i18n.language)}</Text>
                 </Table.Td>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <Stack gap={4} align="flex-start">
                     <StateBadge state={school.state} />
                     {school.late && (

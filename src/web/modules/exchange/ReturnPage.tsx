@@ -22,7 +22,15 @@ function ReturnStepper({ state }: { state: ReturnViewData['state'] }) {
   const wide = useMediaQuery('(min-width: 48em)', true);
   const failed = state === 'rejected' || state === 'send_failed';
   return (
-    <Stepper active={STEP_OF[state]} color={failed ? 'red.9' : undefined} size="sm" orientation={wide ? 'horizontal' : 'vertical'} data-testid="return-stepper" data-state={state}>
+    <Stepper
+      active={STEP_OF[state]}
+      color={failed ? 'red.9' : undefined}
+      size={wide ? 'sm' : 'xs'}
+      iconSize={wide ? undefined : 24}
+      orientation={wide ? 'horizontal' : 'vertical'}
+      data-testid="return-stepper"
+      data-state={state}
+    >
       {STEPS.map((step) => (
         <Stepper.Step
           key={step}
