@@ -244,6 +244,13 @@ describe('data exchange between the Education Bureau and a school in Chromium', 
     await noToasts(phone);
     await expectAccessible(phone, 'return-received');
     await shot(phone, '63-exchange-return-received-375-zh');
+    // The checker's inbox on the phone: the task is done.
+    await phone.click(tid('nav-burger'));
+    await phone.click(tid('nav-exchange-inbox'));
+    await phone.waitForSelector(`${tid('inbox-row')}[data-status="done"]`);
+    await noToasts(phone);
+    await expectAccessible(phone, 'inbox-phone');
+    await shot(phone, '65-exchange-inbox-375-zh');
   });
 
   it('the bureau sees the school as received and opens the return with its own key', async () => {

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Anchor, Button, Group, SegmentedControl, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -88,6 +89,47 @@ function InboxTable({ items }: { items: InboxItemView[] }) {
   );
 }
 
+/** On a phone each message is a card: every fact in view without scrolling sideways. */
+function InboxCards({ items }: { items: InboxItemView[] }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <Stack gap="xs" data-testid="inbox-cards">
+      {items.map((item) => (
+        <Paper key={item.id} withBorder p="sm" data-testid="inbox-row" data-ref-no={item.refNo} data-status={item.status} data-due-state={item.dueState} data-state={item.state}>
+          <Stack gap={4}>
+            <Group justify="space-between" wrap="nowrap" align="flex-start">
+              <Anchor component={Link} to={`/exchange/inbox/${item.id}`} fw={600} data-testid="inbox-open">
+                {item.refNo}
+              </Anchor>
+              {item.priority !== 'normal' && <PriorityBadge priority={item.priority} />}
+            </Group>
+            <Text size="sm">{titleOf(item, i18n.language)}</Text>
+            <Text size="xs">
+              {i18n.language === 'en' ? item.authority.nameEn : item.authority.nameZh} · {t(`exchange.categories.${item.category}`)}
+            </Text>
+            {item.state !== 'imported' && (
+              <Text size="xs" fw={700} data-testid="inbox-locked">
+                {t(`exchange.incoming.${item.state}`)}
+              </Text>
+            )}
+            <Group gap={4}>
+              <TaskStatusBadge status={item.status} />
+              {item.dueState !== 'done' && <DueStateBadge state={item.dueState} />}
+              {item.returnState && <ReturnStateBadge state={item.returnState} />}
+            </Group>
+            <Text size="xs">
+              {t('exchange.internalDue')}: {formatDate(item.internalDue, i18n.language)} · {t('exchange.deadline')}: {formatDateTime(item.deadline, i18n.language)}
+            </Text>
+            <Text size="xs">
+              {t('exchange.owner')}: {item.owner?.name ?? t('exchange.nobody')}
+            </Text>
+          </Stack>
+        </Paper>
+      ))}
+    </Stack>
+  );
+}
+
 /** Messages from the Education Bureau and the HKEAA, each a task with an owner and an internal due date (memo O2). */
 export function InboxPage() {
   const { t } = useTranslation();
@@ -97,6 +139,7 @@ export function InboxPage() {
   const [offset, setOffset] = useState(0);
   const [view, setView] = useState<'list' | 'calendar'>('list');
   const [unlocking, setUnlocking] = useState(false);
+  const wide = useMediaQuery('(min-width: 48em)', true);
   const calendar = view === 'calendar';
   const inbox = useQuery({
     queryKey: ['exchange', 'inbox', filters, calendar ? 'all' : offset],
@@ -209,8 +252,10 @@ export function InboxPage() {
         <>
           {inbox.data.items.length === 0 ? (
             <Text data-testid="inbox-empty">{t('exchange.inbox.none')}</Text>
-          ) : (
+          ) : wide ? (
             <InboxTable items={inbox.data.items} />
+          ) : (
+            <InboxCards items={inbox.data.items} />
           )}
           <Pager offset={offset} shown={inbox.data.items.length} total={inbox.data.total} pageSize={PAGE_SIZE} onChange={setOffset} testIdPrefix="inbox" />
         </>
