@@ -140,6 +140,7 @@ describe('data exchange between the Education Bureau and a school in Chromium', 
     expect(await page.inputValue(`${card} ${tid('procedure-owner')}`)).toBe('黃小明');
     await noToasts(page);
     await expectAccessible(page, 'procedures');
+    await shot(page, '66-exchange-procedures-zh');
   });
 
   it('the inbox is locked until the school key is entered; unlocking imports the message', async () => {
@@ -183,6 +184,7 @@ describe('data exchange between the Education Bureau and a school in Chromium', 
     await page.waitForSelector(`${tid('message-page')}[data-status="assigned"]`);
     await noToasts(page);
     await expectAccessible(page, 'message');
+    await shot(page, '67-exchange-message-zh');
     await page.click(tid('message-generate'));
     await page.waitForURL(/\/exchange\/returns\/[0-9a-f-]{36}$/);
     returnId = page.url().split('/').pop() ?? '';

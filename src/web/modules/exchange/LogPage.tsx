@@ -61,7 +61,7 @@ export function ExchangeLogPage({ side }: { side: 'exchange' | 'authority' }) {
                   <Table.Td>{entry.actor ?? t('exchange.log.system')}</Table.Td>
                   <Table.Td>
                     <Text size="xs" style={{ overflowWrap: 'anywhere' }}>
-                      {detailsText(entry.details)}
+                      {detailsText(entry.details, t, i18n.language)}
                     </Text>
                   </Table.Td>
                 </Table.Tr>

@@ -8,7 +8,7 @@ import { FormError } from '../../components/FormError.js';
 import { formatDate, formatDateTime } from '../../components/format.js';
 import { showSuccess } from '../../components/notify.js';
 import { hasPermission, PageLoader, useMe } from '../../components/session.js';
-import { AssignForm } from './AssignForm.js';
+import { AssignForm, proceduresQuery } from './AssignForm.js';
 import { DueStateBadge, EventTimeline, formatBytes, PriorityBadge, ReturnStateBadge, TaskStatusBadge, titleOf } from './shared.js';
 import { UnlockModal } from './UnlockModal.js';
 
@@ -165,6 +165,13 @@ function ReturnsList({ item }: { item: InboxDetailView }) {
   );
 }
 
+/** The people the page knows, so the history can name them instead of showing ids. */
+function namesOf(item: InboxDetailView, people: { id: string; name: string }[]): Record<string, string> {
+  const names: Record<string, string> = Object.fromEntries(people.map((p) => [p.id, p.name]));
+  for (const person of [item.owner, item.backup, item.checker]) if (person) names[person.id] = person.name;
+  return names;
+}
+
 /** One message from an authority: what it asks, who follows it, its returns and its history. */
 export function MessagePage() {
   const { t, i18n } = useTranslation();
@@ -174,6 +181,7 @@ export function MessagePage() {
   const { data: me } = useMe();
   const [unlocking, setUnlocking] = useState(false);
   const detail = useQuery(inboxItemQuery(id));
+  const procedures = useQuery(proceduresQuery);
   const generate = useMutation({
     mutationFn: () => api.post<Created>(`/api/exchange/inbox/${id}/returns`),
     onSuccess: async (created) => {
@@ -267,7 +275,7 @@ export function MessagePage() {
           <Title order={2} size="h4">
             {t('exchange.history')}
           </Title>
-          <EventTimeline events={item.events} />
+          <EventTimeline events={item.events} names={namesOf(item, procedures.data?.people ?? [])} />
         </Stack>
       </Card>
       {unlocking && <UnlockModal onClose={() => setUnlocking(false)} />}

@@ -103,11 +103,30 @@ export function KeyWordsInput({ value, onChange, showError, testId = 'key-words'
   );
 }
 
-/** A few details of a history entry, as `key: value` (values the exchange records are short). */
-export function detailsText(details: Record<string, unknown>): string {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+/**
+ * A history entry's details as `what: value` in the reader's words: people by name where the page
+ * knows them, times in Hong Kong time, error codes translated, counts per file as `file 12`.
+ */
+export function detailsText(details: Record<string, unknown>, t: Translate, language: string, names: Record<string, string> = {}): string {
+  const show = (key: string, value: unknown): string => {
+    if (typeof value === 'string') {
+      if (UUID.test(value)) return names[value] ?? `${value.slice(0, 8)}…`;
+      if (ISO_TIME.test(value)) return formatDateTime(value, language);
+      if (key === 'reason' && /^[a-z_]+$/.test(value)) return t(`errors.${value}`, { defaultValue: value });
+      if (key === 'from') return t(`exchange.returnState.${value}`, { defaultValue: value });
+      return value;
+    }
+    if (Array.isArray(value)) return value.map((v) => show(key, v)).join(', ');
+    if (value !== null && typeof value === 'object') return Object.entries(value).map(([k, v]) => `${t(`exchange.files.${k}`, { defaultValue: k })} ${show(k, v)}`).join(', ');
+    return String(value);
+  };
   return Object.entries(details)
     .filter(([, value]) => value !== null && value !== undefined && value !== '')
-    .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .map(([key, value]) => `${t(`exchange.detailKeys.${key}`, { defaultValue: key })}: ${show(key, value)}`)
     .join(' · ');
 }
 
@@ -116,7 +135,7 @@ export function eventLabel(t: (key: string, options?: Record<string, unknown>) =
 }
 
 /** What happened to a message or return, oldest first. */
-export function EventTimeline({ events, testId = 'event-timeline' }: { events: ExchangeEventView[]; testId?: string }) {
+export function EventTimeline({ events, names, testId = 'event-timeline' }: { events: ExchangeEventView[]; names?: Record<string, string>; testId?: string }) {
   const { t, i18n } = useTranslation();
   if (events.length === 0) return <Text size="sm">{t('exchange.noEvents')}</Text>;
   return (
@@ -129,7 +148,7 @@ export function EventTimeline({ events, testId = 'event-timeline' }: { events: E
           </Text>
           {Object.keys(entry.details).length > 0 && (
             <Text size="xs" style={{ overflowWrap: 'anywhere' }}>
-              {detailsText(entry.details)}
+              {detailsText(entry.details, t, i18n.language, names)}
             </Text>
           )}
         </Timeline.Item>
