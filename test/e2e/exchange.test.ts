@@ -304,4 +304,41 @@ describe('data exchange between the Education Bureau and a school in Chromium', 
     await noToasts(page);
     await expectAccessible(page, 'exchange-log');
   });
+
+  it('a return the school types in: rows are added in the table', async () => {
+    const deadline = new Date(Date.now() + 10 * 86_400_000).toISOString();
+    const schools = ((await (await edbPage.request.get('/api/authority/schools')).json()) as { schools: { id: string }[] }).schools.map((x) => x.id);
+    const published = await write(edbPage.request, 'post', '/api/authority/messages', {
+      category: 'general', subjectCode: 'ECA', typeCode: 'SURVEY', titleZh: '課外活動調查', titleEn: 'Activities survey', bodyZh: '請列出課外活動。', bodyEn: 'List the activities.',
+      deadline, audience: { levels: [], schoolIds: schools },
+      template: { kind: 'manual', columns: ['activity', 'members'], rules: ['required data.activity', 'range data.members 1 500'] },
+    });
+    const { refNo } = (await published.json()) as { refNo: string };
+    await write(page.request, 'post', '/api/exchange/unlock', { words: schoolWords });
+    const inbox = (await (await page.request.get(`/api/exchange/inbox?q=${refNo}`)).json()) as { items: { id: string }[] };
+    const deliveryId = inbox.items[0]?.id ?? '';
+    const me = (await (await page.request.get('/api/auth/me')).json()) as { user: { id: string } };
+    await write(page.request, 'put', `/api/exchange/inbox/${deliveryId}/assign`, { ownerId: me.user.id, backupId: null, checkerId: null });
+    const generated = (await (await write(page.request, 'post', `/api/exchange/inbox/${deliveryId}/returns`, {})).json()) as { id: string };
+    await page.goto(`/exchange/returns/${generated.id}`);
+    await page.waitForSelector(`${tid('return-file')}[data-file="data"][data-rows="0"]`);
+    await page.click(tid('row-add'));
+    await page.click(`${tid('cell-data-1-activity')} ${tid('cell-edit')}`);
+    await page.fill(tid('cell-input'), '中文辯論學會');
+    await page.press(tid('cell-input'), 'Enter');
+    await page.click(`${tid('cell-data-1-members')} ${tid('cell-edit')}`);
+    await page.fill(tid('cell-input'), '0');
+    await page.press(tid('cell-input'), 'Enter');
+    await page.click(tid('return-save'));
+    // Zero members breaks the range rule.
+    await page.waitForSelector(`${tid('return-page')}[data-problems="1"]`);
+    expect(await page.getAttribute(tid('return-problem'), 'data-column')).toBe('members');
+    await page.click(`${tid('cell-data-1-members')} ${tid('cell-edit')}`);
+    await page.fill(tid('cell-input'), '24');
+    await page.press(tid('cell-input'), 'Enter');
+    await page.click(tid('return-save'));
+    await page.waitForSelector(`${tid('return-page')}[data-problems="0"]`);
+    await noToasts(page);
+    await expectAccessible(page, 'manual-return');
+  });
 });

@@ -213,8 +213,10 @@ function ApproveModal({ ret, onClose }: { ret: ReturnViewData; onClose: () => vo
 interface Draft {
   rows: Record<string, Record<string, string>[]>;
   cells: Set<string>;
+  /** Rows added or removed (a return the school types in), which change no single cell. */
+  reshaped: number;
 }
-const NO_DRAFT: Draft = { rows: {}, cells: new Set() };
+const NO_DRAFT: Draft = { rows: {}, cells: new Set(), reshaped: 0 };
 
 /**
  * A return: generated from the school's records, checked against the authority's rules, corrected
@@ -269,7 +271,8 @@ export function ReturnPage() {
   const preparer = hasPermission(me, 'exchange.prepare') && item !== undefined && (item.owner?.id === myId || item.backup?.id === myId);
   const checker = hasPermission(me, 'exchange.approve') && data.checker?.id === myId;
   const editable = preparer && (data.state === 'draft' || data.state === 'rejected');
-  const unsaved = draft.cells.size;
+  const unsaved = draft.cells.size + draft.reshaped;
+  const manual = data.kind === 'manual';
   const problemCells = new Set(data.problems.map(cellKey));
   const files = data.files.map((file) => ({ ...file, rows: draft.rows[file.name] ?? file.rows }));
   const activeTab = tab ?? files[0]?.name ?? null;
@@ -283,9 +286,20 @@ export function ReturnPage() {
       const key = cellKey(cell);
       if ((original.rows[cell.row - 1]?.[cell.column] ?? '') === value) cells.delete(key);
       else cells.add(key);
-      return { rows: { ...previous.rows, [cell.file]: rows }, cells };
+      return { ...previous, rows: { ...previous.rows, [cell.file]: rows }, cells };
     });
   };
+  const rowsOf = (previous: Draft, name: string) => previous.rows[name] ?? data.files.find((f) => f.name === name)?.rows ?? [];
+  // Rows move when one is added or removed, so cell marks would point at the wrong row: they are dropped.
+  const addRow = (name: string) => {
+    const file = data.files.find((f) => f.name === name);
+    if (!file) return;
+    const rows = [...rowsOf(draft, name), Object.fromEntries(file.columns.map((c) => [c, '']))];
+    setDraft((previous) => ({ rows: { ...previous.rows, [name]: rows }, cells: new Set(), reshaped: previous.reshaped + 1 }));
+    setOffsets((previous) => ({ ...previous, [name]: Math.floor((rows.length - 1) / ROWS_PER_PAGE) * ROWS_PER_PAGE }));
+  };
+  const removeRow = (name: string, row: number) =>
+    setDraft((previous) => ({ rows: { ...previous.rows, [name]: rowsOf(previous, name).filter((_, index) => index !== row - 1) }, cells: new Set(), reshaped: previous.reshaped + 1 }));
   const show = (problem: ReturnProblem) => {
     setTab(problem.file);
     setOffsets((previous) => ({ ...previous, [problem.file]: Math.floor((problem.row - 1) / ROWS_PER_PAGE) * ROWS_PER_PAGE }));
@@ -423,7 +437,13 @@ export function ReturnPage() {
               onOffset={(offset) => setOffsets((previous) => ({ ...previous, [file.name]: offset }))}
               focus={focus}
               onEdit={edit}
+              onRemoveRow={editable && manual ? (row) => removeRow(file.name, row) : undefined}
             />
+            {editable && manual && (
+              <Button variant="default" mt="xs" onClick={() => addRow(file.name)} data-testid="row-add">
+                {t('exchange.return.addRow')}
+              </Button>
+            )}
           </Tabs.Panel>
         ))}
       </Tabs>

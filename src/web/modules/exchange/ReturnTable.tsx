@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { Stack, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { Button, Stack, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ReturnFileView } from '../../api.js';
 import { Pager } from '../../components/Pager.js';
@@ -68,6 +68,7 @@ export function ReturnTable({
   onOffset,
   focus,
   onEdit,
+  onRemoveRow,
 }: {
   file: ReturnFileView;
   problems: Set<string>;
@@ -77,6 +78,8 @@ export function ReturnTable({
   onOffset: (offset: number) => void;
   focus: CellRef | null;
   onEdit: (cell: CellRef, value: string) => void;
+  /** Given when rows may be removed (a return the school types in). */
+  onRemoveRow?: (row: number) => void;
 }) {
   const { t } = useTranslation();
   const [editing, setEditing] = useState<CellRef | null>(null);
@@ -91,12 +94,13 @@ export function ReturnTable({
               {file.columns.map((column) => (
                 <Table.Th key={column}>{columnLabel(t, column)}</Table.Th>
               ))}
+              {onRemoveRow && <Table.Th>{t('common.actions')}</Table.Th>}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {rows.length === 0 && (
               <Table.Tr>
-                <Table.Td colSpan={file.columns.length + 1}>{t('exchange.return.noRows')}</Table.Td>
+                <Table.Td colSpan={file.columns.length + (onRemoveRow ? 2 : 1)}>{t('exchange.return.noRows')}</Table.Td>
               </Table.Tr>
             )}
             {rows.map((row, index) => {
@@ -151,6 +155,20 @@ export function ReturnTable({
                       </Table.Td>
                     );
                   })}
+                  {onRemoveRow && (
+                    <Table.Td>
+                      <Button
+                        size="compact-xs"
+                        variant="outline"
+                        color="red.9"
+                        onClick={() => onRemoveRow(rowNumber)}
+                        aria-label={t('exchange.return.removeRowNamed', { row: rowNumber })}
+                        data-testid="row-remove"
+                      >
+                        {t('exchange.return.removeRow')}
+                      </Button>
+                    </Table.Td>
+                  )}
                 </Table.Tr>
               );
             })}
