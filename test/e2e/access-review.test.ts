@@ -236,13 +236,13 @@ describe('access review, network rules and notification list in Chromium', () =>
     const outside = page.locator(`${tid('notify-list-entry')}[data-who="supervisor@stmarys.edu.hk"]`);
     await outside.waitFor();
     // The supervisor hears only about system-administrator rights and the school key.
-    for (const event of ['account_locked', 'network_refused', 'backup_downloaded', 'check_failing']) await outside.locator(tid(`notify-event-${event}`)).uncheck();
+    for (const event of ['account_locked', 'network_refused', 'backup_downloaded', 'school_key_locked', 'check_failing']) await outside.locator(tid(`notify-event-${event}`)).uncheck();
     await page.click(tid('notify-list-save'));
     await noToasts(page);
     const saved = (await (await page.request.get('/api/admin/notification-list')).json()) as { entries: { username: string | null; email: string | null; events: string[] }[] };
     expect(saved.entries).toHaveLength(2);
     expect(saved.entries.find((e) => e.email === 'supervisor@stmarys.edu.hk')?.events.sort()).toEqual(['privileged_changed', 'school_key_changed']);
-    expect(saved.entries.find((e) => e.username === 'lkho')?.events).toHaveLength(6);
+    expect(saved.entries.find((e) => e.username === 'lkho')?.events).toHaveLength(7);
     await page.click(tid('notify-list-signoff'));
     await expect.poll(() => page.getAttribute(tid('notify-list-reviewed'), 'data-reviewed-at')).not.toBe('');
     expect(await page.textContent(tid('notify-list-reviewed'))).toContain('smwong');

@@ -175,6 +175,7 @@ describe('a headcount survey, end to end', () => {
     expect(d.body.events.map((e: { event: string }) => e.event)).toEqual(['delivered', 'opened', 'decrypted', 'imported']);
     const f = await school.client.get(`/api/exchange/inbox/${ids.delivery}/attachments/0`);
     expect(f.body).toBe('level,from\nS1,2026-09-01\n');
+    expect(f.headers['content-disposition']).toBe(`attachment; filename="parameters.csv"; filename*=UTF-8''parameters.csv`);
   });
 
   it('generates the headcount from the records; a missing STRN is listed and blocks approval', async () => {

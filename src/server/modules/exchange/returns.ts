@@ -134,7 +134,7 @@ export async function getReturn(d: ExchangeDeps, a: Actor, id: string): Promise<
   return d.db.school(a.schoolId, async (q) => {
     const r = await returnRow(q, id);
     const [people] = await q.query<{ prepared: string | null; approved: string | null; checker_id: string | null; checker: string | null }>(
-      `SELECT up.username AS prepared, ua.username AS approved, t.checker_id, coalesce(uc.display_name_zh, uc.display_name_en) AS checker
+      `SELECT coalesce(up.display_name_zh, up.display_name_en) AS prepared, coalesce(ua.display_name_zh, ua.display_name_en) AS approved, t.checker_id, coalesce(uc.display_name_zh, uc.display_name_en) AS checker
        FROM exchange_returns r JOIN exchange_tasks t ON t.delivery_id = r.delivery_id LEFT JOIN users up ON up.id = r.prepared_by
        LEFT JOIN users ua ON ua.id = r.approved_by LEFT JOIN users uc ON uc.id = t.checker_id WHERE r.id = $1`,
       [id],

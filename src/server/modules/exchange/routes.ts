@@ -13,7 +13,8 @@ const NoContent = { 204: z.null() };
 const Created = { 201: z.strictObject({ id: z.uuid() }) };
 const actor = (req: FastifyRequest) => ({ ...sessionOf(req), ip: req.ip });
 const today = (d: Deps) => ex.hkDay(d.clock.now());
-const download = (name: string) => `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`;
+/** An ASCII fallback for old clients and the real (often Chinese) name in RFC 5987 form. */
+const download = (name: string) => `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 /** The school's side: inbox and tasks, procedures, returns, the log and the personal calendar feed. */
 export function exchangeRoutes(app: App, deps: Deps): void {
