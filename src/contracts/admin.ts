@@ -128,7 +128,7 @@ export const NetworkView = z.strictObject({
 // ---- Security notification list (memo U1) --------------------------------------------------
 export const SecurityEvent = z.enum(['account_locked', 'network_refused', 'privileged_changed', 'backup_downloaded', 'school_key_changed', 'school_key_locked', 'check_failing']);
 export const NotificationListEntry = z
-  .strictObject({ userId: z.uuid().optional(), email: z.email().max(254).optional(), events: z.array(SecurityEvent).min(1).max(6) })
+  .strictObject({ userId: z.uuid().optional(), email: z.email().max(254).optional(), events: z.array(SecurityEvent).min(1).max(SecurityEvent.options.length) })
   .refine((e) => !!e.userId !== !!e.email, { message: 'exactly one of userId and email' });
 export const NotificationListBody = z.strictObject({ entries: z.array(NotificationListEntry).max(100) });
 export const NotificationListView = z.strictObject({
