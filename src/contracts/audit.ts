@@ -84,6 +84,7 @@ export const AUDIT_ACTIONS = [
   'exchange.return_generated',
   'exchange.return_amended',
   'exchange.return_edited',
+  'exchange.return_ready',
   'exchange.return_rejected',
   'exchange.return_sent',
   'exchange.receipt_recorded',

@@ -183,6 +183,7 @@ export async function markReady(d: ExchangeDeps, a: Actor, id: string): Promise<
     if (r.problems.length) throw new AppError('return_invalid', { errors: problemErrors(r.problems) });
     await setState(d, q, a, r, 'ready');
     await q.query(`UPDATE exchange_tasks SET status = 'awaiting_approval' WHERE delivery_id = $1`, [r.delivery_id]);
+    await audit(q, d.clock, { ...who(a), action: 'exchange.return_ready', target: `return:${id}`, details: { refNo: t.ref_no, amendment: r.amendment, checker: t.checker_id } });
     if (t.checker_id) {
       await notifyUser(q, d.clock, { schoolId: a.schoolId, userId: t.checker_id, kind: 'exchange.approval', titleKey: 'notifications.exchangeApproval', params: { refNo: t.ref_no }, link: `/exchange/returns/${id}`, idemKey: `exchange-approval:${id}:${r.version}` });
     }
