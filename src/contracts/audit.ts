@@ -71,6 +71,7 @@ export const AUDIT_ACTIONS = [
   'school.exported',
   'exchange.published',
   'exchange.reminded',
+  'exchange.resent',
   'exchange.package_verified',
   'exchange.package_refused',
   'exchange.package_received',

@@ -102,6 +102,9 @@ export const SchoolProgress = z.strictObject({
   receiptHash: z.string().nullable(),
   reminders: z.number().int(),
   packageId: z.uuid().nullable(),
+  /** Whether the school could open the message: `decrypt_failed`/`import_failed` need it sent again. */
+  incomingState: IncomingState,
+  failure: z.string().nullable(),
 });
 export const ProgressQuery = z.strictObject({
   state: ProgressState.optional(),
@@ -116,6 +119,7 @@ export const MessageProgress = z.strictObject({
   total: z.number().int(),
 });
 export const RemindResult = z.strictObject({ reminded: z.number().int() });
+export const ResendResult = z.strictObject({ resent: z.number().int() });
 export const AuthoritySchool = z.strictObject({ id: z.uuid(), schoolNumber: z.string(), nameZh: z.string(), nameEn: z.string(), levels: z.array(z.enum(['primary', 'secondary'])) });
 export const AuthoritySchoolList = z.strictObject({ schools: z.array(AuthoritySchool) });
 
@@ -142,7 +146,7 @@ export const PackageFile = z.strictObject({
   signature: z.string(),
 });
 export const VerifyBody = z.strictObject({ package: PackageFile });
-export const VerifyResult = z.strictObject({ valid: z.literal(true), schoolNumber: z.string(), packageHash: z.string() });
+export const VerifyResult = z.strictObject({ valid: z.literal(true), schoolNumber: z.string(), packageHash: z.string(), refNo: z.string(), amendment: z.number().int() });
 export const UnlockBody = z.strictObject({ words: SchoolKeyWords });
 export const ReturnFile = z.strictObject({ name: z.string(), columns: z.array(z.string()), rows: z.array(z.record(z.string(), z.string())) });
 export const OpenedPackage = z.strictObject({ files: z.array(ReturnFile), summary: z.record(z.string(), z.number()), manifestOk: z.boolean() });

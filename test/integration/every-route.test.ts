@@ -149,6 +149,7 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
     referenceDate: '2026-11-15', deadline: '2026-12-15T17:00:00+08:00', audience: { levels: ['secondary'], schoolIds: [] }, attachments: [], template: { kind: 'headcount', rules: ['required students.strn'] },
   },
   'POST /api/authority/messages/:id/remind': {},
+  'POST /api/authority/messages/:id/resend': {},
   'POST /api/authority/packages/:id/open': { words: WORDS },
   'POST /api/authority/packages/verify': {
     package: {

@@ -99,6 +99,9 @@ describe('the authority side', () => {
       { path: 'template.rules.2', code: 'unknown_column' },
       { path: 'template.rules.3', code: 'bad_regex' },
     ]);
+    // A pattern that can backtrack without end would stall every school's checks: refused when published.
+    const slow = await edb.client.post('/api/authority/messages', headcount({ template: { kind: 'headcount', rules: ['match students.nameEn ^(\\w+\\s?)*$'] } }));
+    expect(slow.body.errors).toEqual([{ path: 'template.rules.0', code: 'unsafe_regex' }]);
     const none = await edb.client.post('/api/authority/messages', headcount({ audience: { levels: ['primary'], schoolIds: [] } }));
     expect(none.body.code).toBe('audience_empty');
     const [n] = await s.db.system((q) => q.query<{ n: number }>('SELECT (SELECT count(*) FROM exchange_messages) + (SELECT count(*) FROM exchange_deliveries) AS n'));
@@ -114,6 +117,11 @@ describe('procedures (memo O1)', () => {
     // A checker must hold exchange.approve; the office clerk does not.
     const wrong = await school.client.put('/api/exchange/procedures/headcount', { ownerId: school.adminId, backupId: ids.office, checkerId: ids.office, leadDays: 5, notes: null });
     expect(wrong.body.code).toBe('grant_not_held');
+    // Owner, backup and checker are three people: the backup may not also be the checker.
+    const twice = await school.client.put('/api/exchange/procedures/headcount', { ownerId: ids.office, backupId: ids.principal, checkerId: ids.principal, leadDays: 5, notes: null });
+    expect(twice.body.code).toBe('grant_not_held'); // the principal cannot prepare
+    const same = await school.client.put('/api/exchange/procedures/headcount', { ownerId: school.adminId, backupId: ids.office, checkerId: school.adminId, leadDays: 5, notes: null });
+    expect(same.body.code).toBe('own_review');
     for (const cat of ['headcount', 'enrolment', 'class_subject', 'place_allocation', 'exam_registration', 'general']) {
       const r = await school.client.put(`/api/exchange/procedures/${cat}`, { ownerId: school.adminId, backupId: ids.office, checkerId: ids.principal, leadDays: 5, notes: 'SEO prepares; principal checks' });
       expect(r.status).toBe(204);
@@ -206,9 +214,11 @@ describe('a headcount survey, end to end', () => {
     const bad = await school.client.put(`/api/exchange/returns/${ids.return}/rows`, { files: [{ name: 'students', rows: [{ hkid: 'x' }] }], version: r.version + 1 });
     expect(bad.body.errors).toEqual([{ path: 'files.0.rows.0.hkid', code: 'unknown_column' }]);
     expect((await school.client.post(`/api/exchange/returns/${ids.return}/ready`, {})).status).toBe(204);
-    // Only the named checker approves: the owner cannot approve their own return.
+    // Only the named checker approves: the owner cannot approve their own return, nor make themselves its checker.
     const own = await school.client.post(`/api/exchange/returns/${ids.return}/approve`, { words: school.words, version: r.version + 1 });
     expect(own.body.code).toBe('not_checker');
+    const self = await school.client.put(`/api/exchange/inbox/${ids.delivery}/assign`, { ownerId: school.adminId, backupId: ids.office, checkerId: school.adminId });
+    expect(self.body.code).toBe('own_review');
     expect((await checker.post(`/api/exchange/returns/${ids.return}/reject`, { reason: 'Check 1A-4 with the class teacher' })).status).toBe(204);
     expect(await notices(school.schoolId, 'exchange.rejected')).toBe(2);
     expect((await school.client.post(`/api/exchange/returns/${ids.return}/ready`, {})).status).toBe(204);
@@ -237,7 +247,7 @@ describe('a headcount survey, end to end', () => {
     expect(pkg.packageHash).toBe(p.schools[0].receiptHash);
     expect(JSON.stringify(pkg)).not.toContain('Lee Siu Man');
     const v = await edb.client.post('/api/authority/packages/verify', { package: pkg });
-    expect(v.body).toEqual({ valid: true, schoolNumber: '500001', packageHash: pkg.packageHash });
+    expect(v.body).toEqual({ valid: true, schoolNumber: '500001', packageHash: pkg.packageHash, refNo: 'EDB-2026-0001', amendment: 0 });
     // A package altered after signing is refused, and one signed with another key too.
     const tampered = { ...pkg, manifest: pkg.manifest.map((m: { bytes: number }, i: number) => (i === 0 ? { ...m, bytes: m.bytes + 1 } : m)) };
     expect((await edb.client.post('/api/authority/packages/verify', { package: tampered })).body.code).toBe('package_tampered');
@@ -267,6 +277,28 @@ describe('a headcount survey, end to end', () => {
     expect(pkgs).toEqual([{ amendment: 0, state: 'received' }, { amendment: 1, state: 'received' }]);
   });
 
+  it('a package the authority refuses comes back as send_failed, and goes again as a second attempt', async () => {
+    const r = await edb.client.post('/api/authority/messages', headcount({ category: 'place_allocation', referenceDate: '2026-11-15', titleEn: 'Place allocation return', audience: { levels: [], schoolIds: [school.schoolId] }, template: { kind: 'manual', columns: ['choice'], rules: [] } }));
+    await school.client.post('/api/exchange/unlock', { words: school.words });
+    const item = (await school.client.get(`/api/exchange/inbox?q=${r.body.refNo}`)).body.items[0];
+    const ret = (await school.client.post(`/api/exchange/inbox/${item.id}/returns`, {})).body.id;
+    expect((await school.client.post(`/api/exchange/returns/${ret}/ready`, {})).status).toBe(204);
+    // The platform's copy of the school's signing key no longer matches (as after a key change): the signature fails at intake.
+    const [k] = await s.db.system((q) => q.query<{ key_sign_public: Buffer }>('SELECT key_sign_public FROM schools WHERE id = $1', [school.schoolId]));
+    await s.db.system((q) => q.query('UPDATE schools SET key_sign_public = $2 WHERE id = $1', [school.schoolId, Buffer.alloc(32, 7)]));
+    const v1 = (await checker.get(`/api/exchange/returns/${ret}`)).body.version;
+    const failed = await checker.post(`/api/exchange/returns/${ret}/approve`, { words: school.words, version: v1 });
+    expect(failed.body).toMatchObject({ state: 'send_failed', failure: 'package_wrong_key' });
+    expect((await edb.client.get(`/api/authority/messages/${r.body.id}`)).body.schools[0]).toMatchObject({ state: 'preparing', receiptHash: null });
+    await s.db.system((q) => q.query('UPDATE schools SET key_sign_public = $2 WHERE id = $1', [school.schoolId, k?.key_sign_public]));
+    expect((await school.client.post(`/api/exchange/returns/${ret}/ready`, {})).status).toBe(204);
+    const v2 = (await checker.get(`/api/exchange/returns/${ret}`)).body.version;
+    const ok = await checker.post(`/api/exchange/returns/${ret}/approve`, { words: school.words, version: v2 });
+    expect(ok.body.state, JSON.stringify(ok.body)).toBe('received');
+    const pk = await s.db.system((q) => q.query<{ attempt: number; state: string }>('SELECT attempt, state FROM exchange_packages WHERE return_id = $1 ORDER BY attempt', [ret]));
+    expect(pk).toEqual([{ attempt: 1, state: 'refused' }, { attempt: 2, state: 'received' }]);
+  });
+
   it('another school can neither see nor touch any of it', async () => {
     const o = other.client;
     expect((await o.get(`/api/exchange/returns/${ids.return}`)).status).toBe(404);
@@ -281,13 +313,19 @@ describe('a headcount survey, end to end', () => {
   it('a message damaged in transit is marked decrypt_failed with the reason, and nothing of it is imported', async () => {
     const r = await edb.client.post('/api/authority/messages', headcount({ category: 'general', template: undefined, titleEn: 'Damaged notice', audience: { levels: [], schoolIds: [school.schoolId] } }));
     const [d] = await s.db.system((q) => q.query<{ id: string }>('SELECT id FROM exchange_deliveries WHERE message_id = $1', [r.body.id]));
-    await s.db.system((q) => q.query(`UPDATE exchange_deliveries SET envelope = jsonb_set(envelope, '{ciphertext}', to_jsonb(regexp_replace(envelope->>'ciphertext', '.$', CASE WHEN right(envelope->>'ciphertext', 1) = 'A' THEN 'B' ELSE 'A' END))) WHERE id = $1`, [d?.id]));
+    // The school's wrapped data key is damaged (the content itself is stored once for all recipients).
+    await s.db.system((q) => q.query(`UPDATE exchange_deliveries SET envelope = jsonb_set(envelope, '{key}', to_jsonb(regexp_replace(envelope->>'key', '.$', CASE WHEN right(envelope->>'key', 1) = 'A' THEN 'B' ELSE 'A' END))) WHERE id = $1`, [d?.id]));
     expect((await school.client.post('/api/exchange/unlock', { words: school.words })).body).toEqual({ imported: 0, failed: 1 });
     const detail = (await school.client.get(`/api/exchange/inbox/${d?.id}`)).body;
     expect(detail).toMatchObject({ state: 'decrypt_failed', failure: 'corrupt', content: null });
     expect(detail.events.map((e: { event: string }) => e.event)).toContain('decrypt_failed');
-    // Finish it by hand so it does not linger in the deadline tests below.
-    await s.db.system((q) => q.query(`UPDATE exchange_tasks SET status = 'done' WHERE delivery_id = $1`, [d?.id]));
+    // The authority sees which school could not read it and sends it again, sealed afresh.
+    const p = (await edb.client.get(`/api/authority/messages/${r.body.id}`)).body.schools[0];
+    expect(p).toMatchObject({ incomingState: 'decrypt_failed', failure: 'corrupt' });
+    expect((await edb.client.post(`/api/authority/messages/${r.body.id}/resend`, {})).body).toEqual({ resent: 1 });
+    expect((await edb.client.post(`/api/authority/messages/${r.body.id}/resend`, {})).body).toEqual({ resent: 0 });
+    expect((await school.client.post('/api/exchange/unlock', { words: school.words })).body).toEqual({ imported: 1, failed: 0 });
+    expect((await school.client.post(`/api/exchange/inbox/${d?.id}/done`, {})).status).toBe(204);
   });
 
   it('keeps a daily exchange log on both sides', async () => {
@@ -295,7 +333,32 @@ describe('a headcount survey, end to end', () => {
     const schoolLog = (await school.client.get(`/api/exchange/log?date=${day}`)).body.entries.map((e: { event: string }) => e.event);
     expect(schoolLog).toEqual(expect.arrayContaining(['delivered', 'imported', 'return_sent', 'return_received', 'amendment_started']));
     const authLog = (await edb.client.get(`/api/authority/log?date=${day}`)).body.entries.map((e: { event: string }) => e.event);
-    expect(authLog).toEqual(['published', 'package_received', 'package_received', 'published']);
+    expect(authLog).toEqual(['published', 'package_received', 'package_received', 'published', 'package_refused', 'package_received', 'published', 'resent']);
+  });
+});
+
+describe('row-level security on what the school and the authority share', () => {
+  it('a school cannot deliver, answer a package or change which side it is on; an authority cannot act for the school', async () => {
+    const [dl] = await s.db.system((q) => q.query<{ id: string; message_id: string; content_id: string }>('SELECT id, message_id, content_id FROM exchange_deliveries WHERE id = $1', [ids.delivery]));
+    await s.db.school(school.schoolId, async (q) => {
+      // Deliver a message "from itself" to another school.
+      await expect(q.query(
+        `INSERT INTO exchange_deliveries (school_id, authority_id, authority_code, message_id, school_number, school_name_zh, school_name_en, ref_no, category, subject_code, type_code, priority, title_zh, title_en, deadline, has_template, content_id, envelope, delivered_at)
+         VALUES ($1, $2, 'EDB', $3, 'x', 'x', 'x', 'FAKE-1', 'general', 'X', 'X', 'normal', 'x', 'x', now(), false, $4, '{}', now())`,
+        [other.schoolId, school.schoolId, dl?.message_id, dl?.content_id],
+      )).rejects.toThrow(/row-level security|permission denied/);
+      // Give itself a receipt, or become an authority.
+      await expect(q.query(`UPDATE exchange_deliveries SET receipt_hash = 'forged', received_at = now() WHERE id = $1`, [ids.delivery])).rejects.toThrow(/authority's side/);
+      await expect(q.query(`UPDATE exchange_deliveries SET deadline = now() + interval '1 year' WHERE id = $1`, [ids.delivery])).rejects.toThrow(/permission denied/);
+      await expect(q.query(`UPDATE exchange_packages SET state = 'received' WHERE school_id = $1`, [school.schoolId])).rejects.toThrow(/only the authority/);
+      await expect(q.query(`UPDATE schools SET kind = 'authority', authority_code = 'HKEAA' WHERE id = $1`, [school.schoolId])).rejects.toThrow(/may not change its kind/);
+    });
+    await s.db.school(edb.schoolId, async (q) => {
+      await expect(q.query(`UPDATE exchange_deliveries SET opened_at = now(), submitted_at = now() WHERE id = $1`, [ids.delivery])).rejects.toThrow(/school's side/);
+      // The authority reads the tasks and returns of no school.
+      expect(await q.query('SELECT * FROM exchange_tasks')).toEqual([]);
+      expect(await q.query('SELECT * FROM exchange_returns')).toEqual([]);
+    });
   });
 });
 
@@ -343,6 +406,15 @@ describe('survey returns from the records', () => {
     expect(second.summary).toMatchObject({ total: 7, S1: 5, S5: 2, formA: 1, formB: 1, formC: 1, formD: 1 });
     expect(second.problems).toEqual([]);
     await send(second);
+    // An amendment regenerated from the records still counts changes from the earlier survey, not from its own first submission.
+    const amend = await school.client.post(`/api/exchange/inbox/${second.deliveryId}/amend`, {});
+    const again = await school.client.post(`/api/exchange/inbox/${second.deliveryId}/returns`, {});
+    expect(again.body.id).toBe(amend.body.id);
+    const regenerated = (await school.client.get(`/api/exchange/returns/${amend.body.id}`)).body;
+    expect(regenerated.summary).toMatchObject({ formA: 1, formB: 1, formC: 1, formD: 1 });
+    expect((await school.client.post(`/api/exchange/returns/${amend.body.id}/ready`, {})).status).toBe(204);
+    const va = (await checker.get(`/api/exchange/returns/${amend.body.id}`)).body.version;
+    expect((await checker.post(`/api/exchange/returns/${amend.body.id}/approve`, { words: school.words, version: va })).body.state).toBe('received');
   });
 
   it('class and subject data: classes with teachers and class subjects with their medium; periods left for the school to fill in', async () => {
@@ -424,14 +496,14 @@ describe('deadlines, reminders and escalation (memo O2)', () => {
     expect(late.total).toBe(0);
   });
 
-  it('from the 5th wrong key in 15 minutes, every try is refused until the window passes', async () => {
+  it('after the 5th wrong key in 15 minutes, every try is refused until the window passes', async () => {
     await signInAgain(s, other);
     const o = other.client;
     const wrong = [...other.words].reverse();
-    for (let i = 1; i <= 4; i++) expect((await o.post('/api/exchange/unlock', { words: wrong })).body.code).toBe('school_key_wrong');
-    const fifth = await o.post('/api/exchange/unlock', { words: wrong });
-    expect(fifth.status).toBe(429);
-    expect(fifth.body.retryAfter).toBeGreaterThan(0);
+    for (let i = 1; i <= 5; i++) expect((await o.post('/api/exchange/unlock', { words: wrong })).body.code).toBe('school_key_wrong');
+    const sixth = await o.post('/api/exchange/unlock', { words: wrong });
+    expect(sixth.status).toBe(429);
+    expect(sixth.body.retryAfter).toBeGreaterThan(0);
     // The security notification list hears of it (nobody listed: the holders of audit.read).
     expect(await notices(other.schoolId, 'security.school_key_locked')).toBe(1);
     // Even the right words wait now.
@@ -439,6 +511,11 @@ describe('deadlines, reminders and escalation (memo O2)', () => {
     s.clock.advance(15 * 60_000);
     await signInAgain(s, other);
     expect((await other.client.post('/api/exchange/unlock', { words: other.words })).status).toBe(200);
+    // Parallel tries are taken one at a time per school: eight at once get five answers and three refusals.
+    s.clock.advance(15 * 60_000);
+    await signInAgain(s, other);
+    const burst = await Promise.all(Array.from({ length: 8 }, () => other.client.post('/api/exchange/unlock', { words: wrong })));
+    expect(burst.map((r) => r.status).sort()).toEqual([400, 400, 400, 400, 400, 429, 429, 429]);
   });
 
   it('gives each person a secret, revocable iCal feed of their deadlines', async () => {

@@ -28,6 +28,16 @@ CREATE TABLE exchange_messages (
 );
 CREATE INDEX exchange_messages_school ON exchange_messages (school_id, published_at DESC);
 
+-- The sealed content of a message, stored once however many schools it goes to (each delivery
+-- carries only its own wrapped data key). A school sees a content row only through its delivery.
+CREATE TABLE exchange_contents (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  authority_id uuid NOT NULL REFERENCES schools(id),
+  message_id uuid NOT NULL REFERENCES exchange_messages(id),
+  ciphertext text NOT NULL,
+  created_at timestamptz NOT NULL
+);
+
 -- One message to one school: what travels (header in the clear, content encrypted to the school's
 -- key) and where it stands. Both sides see the row: the school its inbox, the authority its progress.
 CREATE TABLE exchange_deliveries (
@@ -50,7 +60,8 @@ CREATE TABLE exchange_deliveries (
   reference_date date,
   deadline timestamptz NOT NULL,
   has_template boolean NOT NULL,
-  envelope jsonb NOT NULL,                                 -- { eph, wrapped, ciphertext, keyFingerprint }
+  content_id uuid NOT NULL REFERENCES exchange_contents(id),
+  envelope jsonb NOT NULL,                                 -- { eph, key, keyFingerprint }: the data key wrapped for this school
   state text NOT NULL DEFAULT 'encrypted' CHECK (state IN ('encrypted', 'decrypted', 'decrypt_failed', 'imported', 'import_failed')),
   failure text,
   delivered_at timestamptz NOT NULL,
@@ -127,13 +138,15 @@ CREATE TABLE exchange_packages (
   delivery_id uuid NOT NULL REFERENCES exchange_deliveries(id),
   return_id uuid NOT NULL REFERENCES exchange_returns(id),
   amendment integer NOT NULL,
+  -- A refused package stays in the archive; sending the same return again is the next attempt.
+  attempt integer NOT NULL DEFAULT 1,
   package jsonb NOT NULL,
   package_hash text NOT NULL,
   state text NOT NULL CHECK (state IN ('sent', 'received', 'refused')),
   refused_reason text,
   sent_at timestamptz NOT NULL,
   received_at timestamptz,
-  UNIQUE (delivery_id, amendment)
+  UNIQUE (delivery_id, amendment, attempt)
 );
 CREATE INDEX exchange_packages_authority ON exchange_packages (authority_id, sent_at DESC);
 
@@ -174,17 +187,79 @@ BEGIN
   FOREACH t IN ARRAY ARRAY['exchange_deliveries', 'exchange_packages'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-    EXECUTE format('CREATE POLICY tenant ON %I TO sams_app USING (school_id = app_school() OR authority_id = app_school()) WITH CHECK (school_id = app_school() OR authority_id = app_school())', t);
+    EXECUTE format('CREATE POLICY tenant_read ON %I FOR SELECT TO sams_app USING (school_id = app_school() OR authority_id = app_school())', t);
+    EXECUTE format('CREATE POLICY tenant_update ON %I FOR UPDATE TO sams_app USING (school_id = app_school() OR authority_id = app_school()) WITH CHECK (school_id = app_school() OR authority_id = app_school())', t);
     EXECUTE format('CREATE POLICY system ON %I TO %I USING (true) WITH CHECK (true)', t, current_user);
-    EXECUTE format('GRANT SELECT, INSERT, UPDATE ON %I TO sams_app', t);
+    EXECUTE format('GRANT SELECT ON %I TO sams_app', t);
   END LOOP;
 END $$;
+
+-- Who may write what on the shared rows (row-level security says which rows; this says which columns
+-- and which side). Only an authority delivers, and only from itself; only the school sends its packages.
+CREATE FUNCTION app_is_authority() RETURNS boolean LANGUAGE sql STABLE AS
+$$ SELECT coalesce((SELECT kind = 'authority' FROM schools WHERE id = app_school()), false) $$;
+CREATE POLICY tenant_insert ON exchange_deliveries FOR INSERT TO sams_app WITH CHECK (authority_id = app_school() AND app_is_authority());
+CREATE POLICY tenant_insert ON exchange_packages FOR INSERT TO sams_app WITH CHECK (school_id = app_school() AND NOT app_is_authority());
+GRANT INSERT ON exchange_deliveries, exchange_packages TO sams_app;
+GRANT UPDATE (state, failure, opened_at, preparing_at, submitted_at, received_at, receipt_hash, reminded_at, reminders, content_id, envelope) ON exchange_deliveries TO sams_app;
+GRANT UPDATE (state, refused_reason, received_at) ON exchange_packages TO sams_app;
+
+CREATE FUNCTION exchange_side_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_user <> 'sams_app' THEN RETURN NEW; END IF;
+  IF TG_TABLE_NAME = 'exchange_deliveries' THEN
+    IF app_school() = OLD.school_id THEN
+      -- The school: what it did with the message.
+      IF (NEW.received_at, NEW.receipt_hash, NEW.reminded_at, NEW.reminders, NEW.content_id, NEW.envelope)
+         IS DISTINCT FROM (OLD.received_at, OLD.receipt_hash, OLD.reminded_at, OLD.reminders, OLD.content_id, OLD.envelope) THEN
+        RAISE EXCEPTION 'a school may not change the authority''s side of a delivery' USING ERRCODE = '42501';
+      END IF;
+    ELSE
+      -- The authority: receipts, reminders, and sending the message again (new envelope, back to encrypted).
+      IF (NEW.opened_at, NEW.preparing_at, NEW.submitted_at) IS DISTINCT FROM (OLD.opened_at, OLD.preparing_at, OLD.submitted_at)
+         OR (NEW.state IS DISTINCT FROM OLD.state AND NEW.state <> 'encrypted') THEN
+        RAISE EXCEPTION 'an authority may not change the school''s side of a delivery' USING ERRCODE = '42501';
+      END IF;
+    END IF;
+  ELSIF app_school() <> OLD.authority_id THEN
+    RAISE EXCEPTION 'only the authority answers a package' USING ERRCODE = '42501';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER exchange_side_guard BEFORE UPDATE ON exchange_deliveries FOR EACH ROW EXECUTE FUNCTION exchange_side_guard();
+CREATE TRIGGER exchange_side_guard BEFORE UPDATE ON exchange_packages FOR EACH ROW EXECUTE FUNCTION exchange_side_guard();
+
+ALTER TABLE exchange_contents ENABLE ROW LEVEL SECURITY;
+ALTER TABLE exchange_contents FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_read ON exchange_contents FOR SELECT TO sams_app
+  USING (authority_id = app_school() OR EXISTS (SELECT 1 FROM exchange_deliveries d WHERE d.content_id = exchange_contents.id AND d.school_id = app_school()));
+CREATE POLICY tenant_insert ON exchange_contents FOR INSERT TO sams_app WITH CHECK (authority_id = app_school() AND app_is_authority());
+CREATE POLICY system ON exchange_contents TO CURRENT_USER USING (true) WITH CHECK (true);
+GRANT SELECT, INSERT ON exchange_contents TO sams_app;
+
+-- What kind of organisation a row is, and which authority, is the platform's to say, never the organisation's.
+CREATE FUNCTION schools_kind_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_user = 'sams_app' AND (NEW.kind, NEW.authority_code, NEW.school_number) IS DISTINCT FROM (OLD.kind, OLD.authority_code, OLD.school_number) THEN
+    RAISE EXCEPTION 'an organisation may not change its kind, authority code or number' USING ERRCODE = '42501';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER schools_kind_guard BEFORE UPDATE ON schools FOR EACH ROW EXECUTE FUNCTION schools_kind_guard();
+
 
 -- Arrival: each delivery becomes a task at the school, for the category's owner under the school's
 -- procedure (or unassigned), due the lead time before the authority's deadline. A trigger, so that a
 -- publication to a thousand schools is one statement and cannot leave a delivery without its task.
 CREATE FUNCTION exchange_arrival() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 BEGIN
+  -- It writes into the recipients' own tables, so it checks what the insert policy cannot see:
+  -- the message and its content are the sending authority's, and every recipient is a school.
+  IF EXISTS (SELECT 1 FROM new_rows n LEFT JOIN exchange_messages m ON m.id = n.message_id LEFT JOIN exchange_contents c ON c.id = n.content_id
+             LEFT JOIN schools s ON s.id = n.school_id
+             WHERE m.school_id IS DISTINCT FROM n.authority_id OR c.authority_id IS DISTINCT FROM n.authority_id OR s.kind IS DISTINCT FROM 'school') THEN
+    RAISE EXCEPTION 'a delivery must come from its message''s authority and go to a school' USING ERRCODE = '42501';
+  END IF;
   INSERT INTO exchange_tasks (delivery_id, school_id, status, owner_id, backup_id, checker_id, internal_due, arrived_at)
   SELECT n.id, n.school_id, CASE WHEN p.owner_id IS NULL THEN 'unassigned' ELSE 'assigned' END, p.owner_id, p.backup_id, p.checker_id,
          n.deadline - make_interval(days => coalesce(p.lead_days, 3)), n.delivered_at

@@ -70,22 +70,62 @@ export async function publish(d: ExchangeDeps, a: Actor, b: z.infer<typeof Publi
       [a.schoolId, refNo, b.category, b.subjectCode, b.typeCode, b.priority, b.titleZh, b.titleEn, b.referenceDate ?? null, deadline, b.audience, content, b.template ?? null, a.userId, now],
     );
     if (!m) throw new Error('message not created');
-    const dataKey = newDataKey();
-    const ciphertext = sealContent(dataKey, Buffer.from(JSON.stringify(content)), `msg:${m.id}`);
-    const envelopes = recipients.map((r) => ({ ...wrapKey(dataKey, r.key_box_public, `msg:${m.id}:${r.id}`), ciphertext, keyFingerprint: r.key_fingerprint }));
+    const sealed = await sealFor(d, q, a.schoolId, m.id, content, recipients);
     await q.query(
       `INSERT INTO exchange_deliveries (school_id, authority_id, authority_code, message_id, school_number, school_name_zh, school_name_en, ref_no, category, subject_code, type_code, priority,
-                                        title_zh, title_en, reference_date, deadline, has_template, envelope, delivered_at)
-       SELECT x.school_id, $1, $19, $2, x.num, x.zh, x.en, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, x.envelope, $13
+                                        title_zh, title_en, reference_date, deadline, has_template, content_id, envelope, delivered_at)
+       SELECT x.school_id, $1, $19, $2, x.num, x.zh, x.en, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $20, x.envelope, $13
        FROM unnest($14::uuid[], $15::text[], $16::text[], $17::text[], $18::jsonb[]) AS x(school_id, num, zh, en, envelope)`,
       [
         a.schoolId, m.id, refNo, b.category, b.subjectCode, b.typeCode, b.priority, b.titleZh, b.titleEn, b.referenceDate ?? null, deadline, !!b.template, now,
-        recipients.map((r) => r.id), recipients.map((r) => r.school_number), recipients.map((r) => r.name_zh), recipients.map((r) => r.name_en), envelopes, org.code,
+        recipients.map((r) => r.id), recipients.map((r) => r.school_number), recipients.map((r) => r.name_zh), recipients.map((r) => r.name_en), sealed.envelopes, org.code, sealed.contentId,
       ],
     );
     await event(q, d.clock, { orgId: a.schoolId, messageId: m.id, event: 'published', actor: a.username, details: { refNo, recipients: recipients.length } });
     await audit(q, d.clock, { ...who(a), action: 'exchange.published', target: `message:${m.id}`, details: { refNo, category: b.category, deadline: b.deadline, recipients: recipients.length } });
     return { id: m.id, refNo, recipients: recipients.length };
+  });
+}
+
+type Recipient = { id: string; key_box_public: Buffer; key_fingerprint: string };
+
+/** Seal the content once under a new data key (stored once) and wrap that key for each recipient. */
+async function sealFor(d: ExchangeDeps, q: Queryable, authorityId: string, messageId: string, content: unknown, recipients: Recipient[]) {
+  const dataKey = newDataKey();
+  const [c] = await q.query<{ id: string }>('INSERT INTO exchange_contents (authority_id, message_id, ciphertext, created_at) VALUES ($1, $2, $3, $4) RETURNING id', [
+    authorityId, messageId, sealContent(dataKey, Buffer.from(JSON.stringify(content)), `msg:${messageId}`), d.clock.now(),
+  ]);
+  const envelopes = recipients.map((r) => ({ ...wrapKey(dataKey, r.key_box_public, `msg:${messageId}:${r.id}`), keyFingerprint: r.key_fingerprint }));
+  return { contentId: c?.id ?? '', envelopes };
+}
+
+/**
+ * Send a message again to the schools that could not read it (decrypt_failed or import_failed, e.g.
+ * after a school changed its key): sealed afresh for each school's current key, back to encrypted.
+ */
+export async function resend(d: ExchangeDeps, a: Actor, messageId: string): Promise<number> {
+  // The schools' current public keys first (a platform lookup, outside the authority's transaction).
+  const failedSchools = await d.db.school(a.schoolId, (q) =>
+    q.query<{ school_id: string }>(`SELECT school_id FROM exchange_deliveries WHERE message_id = $1 AND authority_id = app_school() AND state IN ('decrypt_failed', 'import_failed')`, [messageId]),
+  );
+  const allKeys = failedSchools.length
+    ? await d.db.system((q) => q.query<Recipient>(`SELECT id, key_box_public, key_fingerprint FROM schools WHERE id = ANY($1) AND kind = 'school'`, [failedSchools.map((f) => f.school_id)]))
+    : [];
+  return d.db.schoolTx(a.schoolId, async (q) => {
+    await assertAuthority(q, a);
+    const [m] = await q.query<{ ref_no: string; content: unknown }>('SELECT ref_no, content FROM exchange_messages WHERE id = $1', [messageId]);
+    if (!m) throw new AppError('not_found');
+    const failed = await q.query<{ school_id: string }>(`SELECT school_id FROM exchange_deliveries WHERE message_id = $1 AND state IN ('decrypt_failed', 'import_failed') FOR UPDATE`, [messageId]);
+    const still = new Set(failed.map((f) => f.school_id));
+    const keys = allKeys.filter((k) => still.has(k.id));
+    if (!keys.length) return 0;
+    const sealed = await sealFor(d, q, a.schoolId, messageId, m.content, keys);
+    for (const [i, r] of keys.entries()) {
+      await q.query(`UPDATE exchange_deliveries SET content_id = $3, envelope = $4, state = 'encrypted', failure = NULL WHERE message_id = $1 AND school_id = $2`, [messageId, r.id, sealed.contentId, sealed.envelopes[i]]);
+    }
+    await event(q, d.clock, { orgId: a.schoolId, messageId, event: 'resent', actor: a.username, details: { refNo: m.ref_no, schools: keys.length } });
+    await audit(q, d.clock, { ...who(a), action: 'exchange.resent', target: `message:${messageId}`, details: { refNo: m.ref_no, schools: keys.length } });
+    return keys.length;
   });
 }
 
@@ -141,10 +181,11 @@ export async function messageProgress(d: ExchangeDeps, a: Actor, messageId: stri
     const rows = await q.query<{
       id: string; school_id: string; school_number: string; school_name_zh: string; school_name_en: string; state: string; late: boolean; delivered_at: Date; opened_at: Date | null;
       preparing_at: Date | null; submitted_at: Date | null; received_at: Date | null; receipt_hash: string | null; reminders: number; package_id: string | null; total: number;
+      incoming: string; failure: string | null;
     }>(
       `SELECT dl.id, dl.school_id, dl.school_number, dl.school_name_zh, dl.school_name_en, ${stateSql} AS state, (dl.submitted_at IS NULL AND dl.deadline < $2) AS late,
               dl.delivered_at, dl.opened_at, dl.preparing_at, dl.submitted_at, dl.received_at, dl.receipt_hash, dl.reminders,
-              (SELECT p.id FROM exchange_packages p WHERE p.delivery_id = dl.id ORDER BY p.amendment DESC LIMIT 1) AS package_id,
+              (SELECT p.id FROM exchange_packages p WHERE p.delivery_id = dl.id ORDER BY p.amendment DESC, p.attempt DESC LIMIT 1) AS package_id, dl.state AS incoming, dl.failure,
               count(*) OVER ()::int AS total
        FROM exchange_deliveries dl WHERE ${where.join(' AND ')}
        ORDER BY dl.school_number LIMIT ${f.limit} OFFSET ${f.offset}`,
@@ -153,7 +194,7 @@ export async function messageProgress(d: ExchangeDeps, a: Actor, messageId: stri
     const schools: z.infer<typeof SchoolProgress>[] = rows.map((r) => ({
       deliveryId: r.id, schoolId: r.school_id, schoolNumber: r.school_number, nameZh: r.school_name_zh, nameEn: r.school_name_en, state: r.state as never, late: r.late,
       deliveredAt: r.delivered_at.toISOString(), openedAt: iso(r.opened_at), preparingAt: iso(r.preparing_at), submittedAt: iso(r.submitted_at), receivedAt: iso(r.received_at),
-      receiptHash: r.receipt_hash, reminders: r.reminders, packageId: r.package_id,
+      receiptHash: r.receipt_hash, reminders: r.reminders, packageId: r.package_id, incomingState: r.incoming as never, failure: r.failure,
     }));
     return {
       message: {
@@ -212,7 +253,7 @@ export async function verifyUploaded(d: ExchangeDeps, a: Actor, p: Pkg) {
   try {
     const r = await verifyPackage(d, org.code, p);
     await d.db.schoolTx(a.schoolId, (q) => audit(q, d.clock, { ...who(a), action: 'exchange.package_verified', target: `school:${r.schoolNumber}`, details: { packageHash: r.packageHash } }));
-    return { valid: true as const, schoolNumber: r.schoolNumber, packageHash: r.packageHash };
+    return { valid: true as const, schoolNumber: r.schoolNumber, packageHash: r.packageHash, refNo: p.header.refNo, amendment: p.header.amendment };
   } catch (err) {
     if (err instanceof AppError) {
       await d.db.schoolTx(a.schoolId, (q) => audit(q, d.clock, { ...who(a), action: 'exchange.package_verified', outcome: 'failure', target: `school:${p.header.schoolNumber}`, details: { reason: err.code } }));
@@ -227,8 +268,8 @@ export async function verifyUploaded(d: ExchangeDeps, a: Actor, p: Pkg) {
  */
 export async function intake(d: ExchangeDeps, packageId: string): Promise<'received' | 'refused' | 'done'> {
   const [row] = await d.db.system((q) =>
-    q.query<{ authority_id: string; package: Pkg; state: string; delivery_id: string; school_id: string; code: string }>(
-      `SELECT p.authority_id, p.package, p.state, p.delivery_id, p.school_id, s.authority_code AS code FROM exchange_packages p JOIN schools s ON s.id = p.authority_id WHERE p.id = $1`,
+    q.query<{ authority_id: string; package: Pkg; state: string; delivery_id: string; school_id: string; code: string; amendment: number }>(
+      `SELECT p.authority_id, p.package, p.state, p.delivery_id, p.school_id, s.authority_code AS code, p.amendment FROM exchange_packages p JOIN schools s ON s.id = p.authority_id WHERE p.id = $1`,
       [packageId],
     ),
   );
@@ -236,7 +277,10 @@ export async function intake(d: ExchangeDeps, packageId: string): Promise<'recei
   let refused: string | null = null;
   try {
     const v = await verifyPackage(d, row.code, row.package);
-    if (v.schoolId !== row.school_id) refused = 'package_wrong_key';
+    // Bound to this delivery: from this school, for this message's reference and category, this amendment.
+    const [dl] = await d.db.system((q) => q.query<{ ref_no: string; category: string }>('SELECT ref_no, category FROM exchange_deliveries WHERE id = $1', [row.delivery_id]));
+    const h = row.package.header;
+    if (v.schoolId !== row.school_id || h.refNo !== dl?.ref_no || h.category !== dl.category || h.amendment !== row.amendment) refused = 'package_wrong_key';
   } catch (err) {
     refused = err instanceof AppError ? err.code : 'internal';
   }

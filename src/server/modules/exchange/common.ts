@@ -51,50 +51,53 @@ export async function orgKind(q: Queryable, orgId: string): Promise<{ kind: 'sch
 export const KEY_FAILURE_LIMIT = 5;
 const KEY_WINDOW_MS = 15 * 60_000;
 
+type Unlocked = { box: KeyObject; sign: KeyObject; fingerprint: string };
+
 /**
  * Unlock with the organisation's 24 words. Wrong words are counted per organisation like a wrong
- * password: from the 5th in 15 minutes, further tries are refused until the window passes. Each
- * failure is audited (in its own transaction, so it stays when the request fails).
+ * password, over the last 15 minutes: from the 5th, every try is refused until the oldest of them is
+ * 15 minutes old. Tries are taken one at a time per organisation (the organisation's row is locked),
+ * so parallel requests cannot each slip under the limit. Each failure is audited, and the 5th is a
+ * security event; both are committed, then the request is refused.
  */
-export async function unlockKey(d: ExchangeDeps, a: Actor, words: string[]): Promise<{ box: KeyObject; sign: KeyObject; fingerprint: string }> {
-  const now = d.clock.now().getTime();
-  const window = new Date(now - (now % KEY_WINDOW_MS));
-  const key = `org-key:${a.schoolId}`;
-  const [r] = await d.db.system((q) => q.query<{ count: number }>('SELECT count FROM rate_limits WHERE key = $1 AND window_start = $2', [key, window]));
-  const retryAfter = Math.ceil((window.getTime() + KEY_WINDOW_MS - now) / 1000);
-  if ((r?.count ?? 0) >= KEY_FAILURE_LIMIT) throw new AppError('rate_limited', { retryAfter });
-  let entropy: Uint8Array | null = null;
+export async function unlockKey(d: ExchangeDeps, a: Actor, words: string[]): Promise<Unlocked> {
+  let entropy: Uint8Array | null;
   try {
     entropy = wordsToEntropy(words);
   } catch {
     entropy = null;
   }
-  const [org] = await d.db.school(a.schoolId, (q) => q.query<{ key_fingerprint: string }>('SELECT key_fingerprint FROM schools WHERE id = $1', [a.schoolId]));
   const pub = entropy ? publicOf(entropy) : null;
-  if (!entropy || !pub || pub.fingerprint !== org?.key_fingerprint) {
-    const [c] = await d.db.system((q) =>
-      q.query<{ count: number }>(
-        `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
-         ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`,
-        [key, window],
-      ),
+  const outcome = await d.db.schoolTx(a.schoolId, async (q): Promise<{ refused: number } | { wrong: true } | { ok: true }> => {
+    const [org] = await q.query<{ key_fingerprint: string }>('SELECT key_fingerprint FROM schools WHERE id = $1 FOR UPDATE', [a.schoolId]);
+    const now = d.clock.now().getTime();
+    const [f] = await q.query<{ n: number; first: Date | null }>(
+      `SELECT count(*)::int AS n, min(occurred_at) AS first FROM audit_log WHERE chain_id = $1 AND action = 'exchange.key_failed' AND occurred_at > $2`,
+      [a.schoolId, new Date(now - KEY_WINDOW_MS)],
     );
-    const failures = c?.count ?? 1;
-    await d.db.schoolTx(a.schoolId, async (q) => {
-      await audit(q, d.clock, { ...who(a), action: 'exchange.key_failed', outcome: 'failure', target: `school:${a.schoolId}`, details: { failures } });
-      if (failures === KEY_FAILURE_LIMIT) {
-        await securityEvent(q, d.clock, d.smtpConfigured, {
-          schoolId: a.schoolId, event: 'school_key_locked', titleKey: 'notifications.schoolKeyLocked', params: { username: a.username, failures: String(failures) },
-          subject: 'School key locked / 學校密碼匙暫停使用',
-          body: `The school key was entered wrongly ${failures} times in 15 minutes (last by ${a.username} from ${a.ip}); unlocking is paused until ${new Date(window.getTime() + KEY_WINDOW_MS).toISOString()}.\n學校密碼匙於 15 分鐘內被輸入錯誤 ${failures} 次（最後一次由 ${a.username}），解鎖暫停。`,
-          idemKey: `school-key-locked:${a.schoolId}:${window.getTime()}`, fallbackPermission: 'audit.read',
-        });
-      }
-    });
-    if (failures >= KEY_FAILURE_LIMIT) throw new AppError('rate_limited', { retryAfter });
-    throw new AppError('school_key_wrong');
-  }
+    const failures = f?.n ?? 0;
+    if (failures >= KEY_FAILURE_LIMIT) return { refused: Math.max(1, Math.ceil(((f?.first?.getTime() ?? now) + KEY_WINDOW_MS - now) / 1000)) };
+    if (pub && pub.fingerprint === org?.key_fingerprint) return { ok: true };
+    await audit(q, d.clock, { ...who(a), action: 'exchange.key_failed', outcome: 'failure', target: `school:${a.schoolId}`, details: { failures: failures + 1 } });
+    if (failures + 1 === KEY_FAILURE_LIMIT) {
+      await securityEvent(q, d.clock, d.smtpConfigured, {
+        schoolId: a.schoolId, event: 'school_key_locked', titleKey: 'notifications.schoolKeyLocked', params: { username: a.username, failures: String(failures + 1) },
+        subject: 'School key locked / 學校密碼匙暫停使用',
+        body: `The school key was entered wrongly ${failures + 1} times in 15 minutes (last by ${a.username} from ${a.ip}); unlocking is paused for 15 minutes.\n學校密碼匙於 15 分鐘內被輸入錯誤 ${failures + 1} 次（最後一次由 ${a.username}），解鎖暫停 15 分鐘。`,
+        idemKey: `school-key-locked:${a.schoolId}:${now}`, fallbackPermission: 'audit.read',
+      });
+    }
+    return { wrong: true };
+  });
+  if ('refused' in outcome) throw new AppError('rate_limited', { retryAfter: outcome.refused });
+  if ('wrong' in outcome || !entropy || !pub) throw new AppError('school_key_wrong');
   return { ...schoolKeyPairs(entropy), fingerprint: pub.fingerprint };
+}
+
+/** Owner, backup and checker are different people (where named): nobody checks their own work. */
+export function assertDistinct(people: { ownerId: string | null; backupId: string | null; checkerId: string | null }): void {
+  const named = [people.ownerId, people.backupId, people.checkerId].filter((x): x is string => !!x);
+  if (new Set(named).size !== named.length) throw new AppError('own_review', { errors: [{ path: 'checkerId', code: 'same_person' }] });
 }
 
 /** Only active people of the organisation holding `permission` may be named for it. */

@@ -72,7 +72,7 @@ export async function runDeadlines(d: ExchangeDeps, schoolId: string): Promise<v
       for (const days of REMINDER_DAYS) {
         // Only the nearest reminder that applies: a task assigned 2 days before its due date gets the 3-day one, once.
         if (now >= due - days * DAY && now < due && (days === 1 || now < due - (REMINDER_DAYS[REMINDER_DAYS.indexOf(days) + 1] ?? 0) * DAY)) {
-          await tell(d, q, schoolId, people(t.owner_id, t.backup_id), 'exchange.reminder', t, `exchange-remind:${id}:${days}`, `Due in ${days} day(s) / ${days} 日內到期`, `Please finish before the internal due date. / 請於內部限期前完成。`);
+          await tell(d, q, schoolId, people(t.owner_id, t.backup_id), 'exchange.reminder', t, `exchange-remind:${id}:${due}:${days}`, `Due in ${days} day(s) / ${days} 日內到期`, `Please finish before the internal due date. / 請於內部限期前完成。`);
         }
       }
       if (t.reminders > 0) {
@@ -81,19 +81,20 @@ export async function runDeadlines(d: ExchangeDeps, schoolId: string): Promise<v
       if (t.status === 'unassigned' && now >= t.arrived_at.getTime() + UNASSIGNED_ESCALATION_MS) {
         await escalate(d, q, schoolId, managers, t, 'unassigned');
       }
-      if (now > due) await escalate(d, q, schoolId, managers, t, 'overdue');
+      if (now > due) await escalate(d, q, schoolId, managers, t, 'overdue', due);
       if (now >= t.deadline.getTime() - FINAL_HOURS_MS) await escalate(d, q, schoolId, managers, t, 'unapproved');
     }
   });
 }
 
-async function escalate(d: ExchangeDeps, q: Queryable, schoolId: string, to: { id: string; email: string | null }[], t: OpenTask, why: 'unassigned' | 'overdue' | 'unapproved') {
+/** `dueKey` makes an escalation about a date fire again when the date is moved (and only then). */
+async function escalate(d: ExchangeDeps, q: Queryable, schoolId: string, to: { id: string; email: string | null }[], t: OpenTask, why: 'unassigned' | 'overdue' | 'unapproved', dueKey = 0) {
   const text = {
     unassigned: ['Unassigned for 3 days / 3 日仍未指派', 'Nobody has been named to follow this message. / 此訊息仍未指派負責人。'],
     overdue: ['Past its internal due date / 已過內部限期', 'This task is past the school\'s internal due date. / 此工作已過學校內部限期。'],
     unapproved: ['Authority deadline within 24 hours / 24 小時內到當局限期', 'The return has not been approved by the checker. / 申報仍未經核對人批核。'],
   }[why];
-  const sent = await tell(d, q, schoolId, to, `exchange.escalation_${why}`, t, `exchange-esc:${why}:${t.delivery_id}`, text[0] as string, text[1] as string);
+  const sent = await tell(d, q, schoolId, to, `exchange.escalation_${why}`, t, `exchange-esc:${why}:${t.delivery_id}${dueKey ? `:${dueKey}` : ''}`, text[0] as string, text[1] as string);
   if (sent) await event(q, d.clock, { orgId: schoolId, deliveryId: t.delivery_id, event: `escalated_${why}`, details: { to: to.length } });
 }
 
@@ -193,7 +194,10 @@ export async function revokeFeed(d: ExchangeDeps, a: Actor): Promise<void> {
 export async function feedCalendar(d: ExchangeDeps, token: string): Promise<string | null> {
   const [f] = await d.db.system((q) =>
     q.query<{ user_id: string; school_id: string }>(
-      `SELECT f.user_id, f.school_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id WHERE f.token_hash = $1 AND u.status = 'active'`,
+      // The address works only while its owner is active and still holds exchange.read.
+      `SELECT f.user_id, f.school_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id
+       WHERE f.token_hash = $1 AND u.status = 'active'
+         AND EXISTS (SELECT 1 FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE ur.user_id = u.id AND rp.permission = 'exchange.read')`,
       [sha256(token)],
     ),
   );
@@ -205,7 +209,9 @@ export async function feedCalendar(d: ExchangeDeps, token: string): Promise<stri
       [f.user_id],
     ),
   );
-  const cal = ical({ name: 'Exchange deadlines / 資料交換限期', timezone: 'Asia/Hong_Kong', prodId: { company: 'hk-school-admin', product: 'exchange' } });
+  // Times go out in UTC (…Z), which every calendar converts to the reader's zone; a named zone without
+  // a VTIMEZONE would be read as floating local time and shift deadlines by the server's offset.
+  const cal = ical({ name: 'Exchange deadlines / 資料交換限期', prodId: { company: 'hk-school-admin', product: 'exchange' } });
   for (const r of rows) {
     cal.createEvent({ id: `${r.delivery_id}-due@hk-school-admin`, start: r.internal_due, end: new Date(r.internal_due.getTime() + 3600_000), summary: `[${r.ref_no}] ${r.title_zh} / ${r.title_en} (internal due 內部限期)`, stamp: d.clock.now() });
     cal.createEvent({ id: `${r.delivery_id}-deadline@hk-school-admin`, start: r.deadline, end: new Date(r.deadline.getTime() + 3600_000), summary: `[${r.ref_no}] ${r.title_zh} / ${r.title_en} (authority deadline 當局限期)`, stamp: d.clock.now() });

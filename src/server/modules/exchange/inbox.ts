@@ -5,7 +5,7 @@ import { openContent, unwrapKey } from '../../core/crypto/envelope.js';
 import type { Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
 import { notifyUser } from '../../core/notify/notify.js';
-import { AUTHORITIES, type Actor, DAY, type ExchangeDeps, assertHolders, event, iso, orgKind, unlockKey, who } from './common.js';
+import { AUTHORITIES, type Actor, DAY, type ExchangeDeps, assertDistinct, assertHolders, event, iso, orgKind, unlockKey, who } from './common.js';
 
 /** What an imported message holds once decrypted; anything else is an import failure. */
 const Content = z.strictObject({ bodyZh: z.string(), bodyEn: z.string(), attachments: z.array(Attachment), template: ReturnTemplate.nullable() });
@@ -112,8 +112,9 @@ export async function unlockInbox(d: ExchangeDeps, a: Actor, words: string[]): P
   await d.db.school(a.schoolId, (q) => assertSchool(q, a));
   const keys = await unlockKey(d, a, words);
   return d.db.schoolTx(a.schoolId, async (q) => {
-    const rows = await q.query<{ id: string; envelope: { eph: string; key: string; ciphertext: string; keyFingerprint: string }; message_id: string }>(
-      `SELECT id, envelope, message_id FROM exchange_deliveries WHERE school_id = app_school() AND state = 'encrypted' FOR UPDATE`,
+    const rows = await q.query<{ id: string; envelope: { eph: string; key: string; keyFingerprint: string }; message_id: string; ciphertext: string }>(
+      `SELECT dl.id, dl.envelope, dl.message_id, c.ciphertext FROM exchange_deliveries dl JOIN exchange_contents c ON c.id = dl.content_id
+       WHERE dl.school_id = app_school() AND dl.state = 'encrypted' FOR UPDATE OF dl`,
     );
     let imported = 0;
     let failed = 0;
@@ -122,7 +123,7 @@ export async function unlockInbox(d: ExchangeDeps, a: Actor, words: string[]): P
       let plain: Buffer;
       try {
         const dataKey = unwrapKey({ eph: r.envelope.eph, key: r.envelope.key }, keys.box, `msg:${r.message_id}:${a.schoolId}`);
-        plain = openContent(dataKey, r.envelope.ciphertext, `msg:${r.message_id}`);
+        plain = openContent(dataKey, r.ciphertext, `msg:${r.message_id}`);
       } catch {
         const reason = r.envelope.keyFingerprint !== keys.fingerprint ? 'key_changed' : 'corrupt';
         await q.query(`UPDATE exchange_deliveries SET state = 'decrypt_failed', failure = $2 WHERE id = $1`, [r.id, reason]);
@@ -161,6 +162,7 @@ export async function assignTask(d: ExchangeDeps, a: Actor, id: string, b: z.inf
     if (['submitted', 'done'].includes(t.status)) throw new AppError('return_state');
     await assertHolders(q, [b.ownerId, b.backupId], 'exchange.prepare');
     await assertHolders(q, [b.checkerId], 'exchange.approve');
+    assertDistinct(b);
     const due = b.internalDue ? new Date(b.internalDue) : new Date(t.deadline.getTime() - (t.lead_days ?? 3) * DAY);
     if (due > t.deadline) throw new AppError('dates_out_of_order', { errors: [{ path: 'internalDue', code: 'after_deadline' }] });
     const status = t.status === 'unassigned' ? 'assigned' : t.status;
@@ -229,7 +231,7 @@ export async function putProcedure(d: ExchangeDeps, a: Actor, category: string, 
     await assertSchool(q, a);
     await assertHolders(q, [b.ownerId, b.backupId], 'exchange.prepare');
     await assertHolders(q, [b.checkerId], 'exchange.approve');
-    if (b.ownerId && (b.ownerId === b.backupId || b.ownerId === b.checkerId)) throw new AppError('own_review', { errors: [{ path: 'checkerId', code: 'same_person' }] });
+    assertDistinct(b);
     const [before] = await q.query('SELECT owner_id, backup_id, checker_id, lead_days FROM exchange_procedures WHERE category = $1', [category]);
     await q.query(
       `INSERT INTO exchange_procedures (school_id, category, owner_id, backup_id, checker_id, lead_days, notes, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

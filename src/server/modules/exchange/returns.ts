@@ -43,7 +43,7 @@ async function returnRow(q: Queryable, id: string, lock = false): Promise<Return
 const mayPrepare = (a: Actor, t: { owner_id: string | null; backup_id: string | null }) => a.userId === t.owner_id || a.userId === t.backup_id;
 
 /** Build the return's files from the school's records, as the template asks. */
-async function generate(q: Queryable, t: Awaited<ReturnType<typeof taskFor>>, today: string): Promise<Generated> {
+async function generate(q: Queryable, deliveryId: string, t: Awaited<ReturnType<typeof taskFor>>, today: string): Promise<Generated> {
   const tpl = t.content?.template;
   if (!tpl) throw new AppError('return_state');
   const ref = t.reference_date ?? today;
@@ -54,9 +54,12 @@ async function generate(q: Queryable, t: Awaited<ReturnType<typeof taskFor>>, to
       return classSubjectReturn(q, ref);
     case 'enrolment': {
       // Changes are counted from the last enrolment return the authority received, against the roll it carried.
+      // The last one of an earlier survey (not this one's own first submission, nor a later survey's).
       const [prev] = await q.query<{ data: Generated; reference_date: string | null; delivered_at: Date }>(
         `SELECT r.data, dl.reference_date::text, dl.delivered_at FROM exchange_returns r JOIN exchange_deliveries dl ON dl.id = r.delivery_id
-         WHERE r.state = 'received' AND r.kind = 'enrolment' ORDER BY dl.delivered_at DESC, r.amendment DESC LIMIT 1`,
+         WHERE r.state = 'received' AND r.kind = 'enrolment' AND r.delivery_id <> $1 AND coalesce(dl.reference_date, (dl.delivered_at AT TIME ZONE 'Asia/Hong_Kong')::date) < $2::date
+         ORDER BY coalesce(dl.reference_date, (dl.delivered_at AT TIME ZONE 'Asia/Hong_Kong')::date) DESC, r.amendment DESC LIMIT 1`,
+        [deliveryId, ref],
       );
       const roll = prev?.data.files.find((f) => f.name === 'roll')?.rows ?? null;
       return enrolmentReturn(q, ref, prev ? (prev.reference_date ?? hkDay(prev.delivered_at)) : null, roll);
@@ -86,7 +89,7 @@ export async function generateReturn(d: ExchangeDeps, a: Actor, deliveryId: stri
     if (latest?.state === 'received') throw new AppError('already_received');
     if (latest && !['draft', 'rejected', 'send_failed'].includes(latest.state)) throw new AppError('return_state');
     const now = d.clock.now();
-    const g = await generate(q, t, hkDay(now));
+    const g = await generate(q, deliveryId, t, hkDay(now));
     const problems = validate(t, g);
     let id: string;
     if (latest) {
@@ -179,13 +182,14 @@ export async function markReady(d: ExchangeDeps, a: Actor, id: string): Promise<
     const r = await returnRow(q, id, true);
     const t = await taskFor(q, r.delivery_id, true);
     if (!mayPrepare(a, t)) throw new AppError('forbidden');
-    if (!['draft', 'rejected'].includes(r.state)) throw new AppError('return_state');
+    // After the authority refused a package (send_failed), the same return may go round again.
+    if (!['draft', 'rejected', 'send_failed'].includes(r.state)) throw new AppError('return_state');
     if (r.problems.length) throw new AppError('return_invalid', { errors: problemErrors(r.problems) });
     await setState(d, q, a, r, 'ready');
     await q.query(`UPDATE exchange_tasks SET status = 'awaiting_approval' WHERE delivery_id = $1`, [r.delivery_id]);
     await audit(q, d.clock, { ...who(a), action: 'exchange.return_ready', target: `return:${id}`, details: { refNo: t.ref_no, amendment: r.amendment, checker: t.checker_id } });
     if (t.checker_id) {
-      await notifyUser(q, d.clock, { schoolId: a.schoolId, userId: t.checker_id, kind: 'exchange.approval', titleKey: 'notifications.exchangeApproval', params: { refNo: t.ref_no }, link: `/exchange/returns/${id}`, idemKey: `exchange-approval:${id}:${r.version}` });
+      await notifyUser(q, d.clock, { schoolId: a.schoolId, userId: t.checker_id, kind: 'exchange.approval', titleKey: 'notifications.exchangeApproval', params: { refNo: t.ref_no }, link: `/exchange/returns/${id}`, idemKey: `exchange-approval:${id}:${d.clock.now().getTime()}` });
     }
   });
 }
@@ -200,22 +204,24 @@ async function setState(
   await event(q, d.clock, { orgId: by.schoolId, deliveryId: r.delivery_id, returnId: r.id, event: `return_${state}`, actor: by.username, details: { from: r.state, ...details } });
 }
 
-function assertChecker(a: Actor, t: { checker_id: string | null }) {
+/** Only the named checker approves or sends back, and never a return they prepared or own: two people, always. */
+function assertChecker(a: Actor, t: { checker_id: string | null; owner_id: string | null; backup_id: string | null }, r: { prepared_by: string | null }) {
   if (!t.checker_id || t.checker_id !== a.userId) throw new AppError('not_checker');
+  if ([t.owner_id, t.backup_id, r.prepared_by].includes(a.userId)) throw new AppError('own_review');
 }
 
 export async function rejectReturn(d: ExchangeDeps, a: Actor, id: string, reason: string): Promise<void> {
   await d.db.schoolTx(a.schoolId, async (q) => {
     const r = await returnRow(q, id, true);
     const t = await taskFor(q, r.delivery_id, true);
-    assertChecker(a, t);
+    assertChecker(a, t, r);
     if (r.state !== 'ready') throw new AppError('return_state');
     await q.query('UPDATE exchange_returns SET reject_reason = $2 WHERE id = $1', [id, reason]);
     await setState(d, q, a, r, 'rejected', { reason });
     await q.query(`UPDATE exchange_tasks SET status = 'in_progress' WHERE delivery_id = $1`, [r.delivery_id]);
     await audit(q, d.clock, { ...who(a), action: 'exchange.return_rejected', target: `return:${id}`, details: { refNo: t.ref_no, reason } });
     for (const u of [t.owner_id, t.backup_id]) {
-      if (u) await notifyUser(q, d.clock, { schoolId: a.schoolId, userId: u, kind: 'exchange.rejected', titleKey: 'notifications.exchangeRejected', params: { refNo: t.ref_no }, link: `/exchange/returns/${id}`, idemKey: `exchange-rejected:${id}:${r.version}:${u}` });
+      if (u) await notifyUser(q, d.clock, { schoolId: a.schoolId, userId: u, kind: 'exchange.rejected', titleKey: 'notifications.exchangeRejected', params: { refNo: t.ref_no }, link: `/exchange/returns/${id}`, idemKey: `exchange-rejected:${id}:${d.clock.now().getTime()}:${u}` });
     }
   });
 }
@@ -239,7 +245,7 @@ export async function approveReturn(d: ExchangeDeps, a: Actor, id: string, words
   const pre = await d.db.school(a.schoolId, async (q) => {
     const r = await returnRow(q, id);
     const t = await taskFor(q, r.delivery_id);
-    assertChecker(a, t);
+    assertChecker(a, t, r);
     if (r.state !== 'ready') throw new AppError('return_state');
     if (r.version !== version) throw new AppError('version_conflict');
     return t;
@@ -250,6 +256,7 @@ export async function approveReturn(d: ExchangeDeps, a: Actor, id: string, words
   const packageId = await d.db.schoolTx(a.schoolId, async (q) => {
     const r = await returnRow(q, id, true);
     const t = await taskFor(q, r.delivery_id, true);
+    assertChecker(a, t, r); // again under the lock: the assignment may have changed meanwhile
     if (r.state !== 'ready' || r.version !== version) throw new AppError('return_state');
     if (r.problems.length) throw new AppError('return_invalid', { errors: problemErrors(r.problems) });
     const [school] = await q.query<{ school_number: string; key_fingerprint: string }>('SELECT school_number, key_fingerprint FROM schools WHERE id = $1', [a.schoolId]);
@@ -267,7 +274,8 @@ export async function approveReturn(d: ExchangeDeps, a: Actor, id: string, words
     const packageHash = packageHashOf(unsigned);
     const pkg: Pkg = { format: 'hk-school-admin/return-package/v1', ...unsigned, packageHash, signature: signHash(keys.sign, packageHash) };
     const [p] = await q.query<{ id: string }>(
-      `INSERT INTO exchange_packages (school_id, authority_id, delivery_id, return_id, amendment, package, package_hash, state, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'sent', $8) RETURNING id`,
+      `INSERT INTO exchange_packages (school_id, authority_id, delivery_id, return_id, amendment, attempt, package, package_hash, state, sent_at)
+       VALUES ($1, $2, $3, $4, $5, (SELECT count(*) + 1 FROM exchange_packages WHERE delivery_id = $3 AND amendment = $5), $6, $7, 'sent', $8) RETURNING id`,
       [a.schoolId, t.authority_id, r.delivery_id, id, r.amendment, pkg, packageHash, now],
     );
     await q.query('UPDATE exchange_returns SET approved_by = $2, package_hash = $3 WHERE id = $1', [id, a.userId, packageHash]);
@@ -291,7 +299,8 @@ export async function syncReceipts(d: ExchangeDeps, schoolId: string): Promise<n
   return d.db.schoolTx(schoolId, async (q) => {
     const rows = await q.query<{ id: string; delivery_id: string; state: string; pstate: string; refused_reason: string | null; receipt_hash: string | null; ref_no: string }>(
       `SELECT r.id, r.delivery_id, r.state, p.state AS pstate, p.refused_reason, dl.receipt_hash, dl.ref_no FROM exchange_returns r
-       JOIN exchange_packages p ON p.return_id = r.id JOIN exchange_deliveries dl ON dl.id = r.delivery_id
+       JOIN exchange_packages p ON p.id = (SELECT x.id FROM exchange_packages x WHERE x.return_id = r.id ORDER BY x.attempt DESC LIMIT 1)
+       JOIN exchange_deliveries dl ON dl.id = r.delivery_id
        WHERE r.state = 'sent' AND p.state <> 'sent' AND r.school_id = app_school() FOR UPDATE OF r`,
     );
     for (const r of rows) {
@@ -313,7 +322,7 @@ export async function syncReceipts(d: ExchangeDeps, schoolId: string): Promise<n
 }
 
 export async function returnPackage(d: ExchangeDeps, a: Actor, id: string): Promise<Pkg> {
-  const [p] = await d.db.school(a.schoolId, (q) => q.query<{ package: Pkg }>('SELECT package FROM exchange_packages WHERE return_id = $1 AND school_id = app_school()', [id]));
+  const [p] = await d.db.school(a.schoolId, (q) => q.query<{ package: Pkg }>('SELECT package FROM exchange_packages WHERE return_id = $1 AND school_id = app_school() ORDER BY attempt DESC LIMIT 1', [id]));
   if (!p) throw new AppError('not_found');
   return p.package;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { EmptyBody, IdParam } from '../../../contracts/account.js';
 import {
   ApproveBody, AssignBody, AuthoritySchoolList, CalendarFeed, CategoryParam, ExchangeLog, InboxDetail, InboxList, InboxQuery, LogQuery, MessageList, MessageProgress, OpenedPackage,
-  PackageFile, ProcedureBody, ProcedureList, ProgressQuery, PublishBody, PublishResult, RejectBody, RemindResult, ReturnRowsBody, ReturnView, UnlockBody, UnlockResult, VerifyBody, VerifyResult,
+  PackageFile, ProcedureBody, ProcedureList, ProgressQuery, PublishBody, PublishResult, RejectBody, RemindResult, ResendResult, ReturnRowsBody, ReturnView, UnlockBody, UnlockResult, VerifyBody, VerifyResult,
 } from '../../../contracts/exchange.js';
 import type { Deps } from '../../core/deps.js';
 import { type App, sessionOf } from '../../core/http.js';
@@ -110,6 +110,9 @@ export function authorityRoutes(app: App, deps: Deps): void {
   );
   app.post('/api/authority/messages/:id/remind', { config: { permission: 'authority.publish' }, schema: { params: IdParam, body: EmptyBody, response: { 200: RemindResult } } }, async (req) => ({
     reminded: await ex.remindLate(d, actor(req), req.params.id),
+  }));
+  app.post('/api/authority/messages/:id/resend', { config: { permission: 'authority.publish' }, schema: { params: IdParam, body: EmptyBody, response: { 200: ResendResult } } }, async (req) => ({
+    resent: await ex.resend(d, actor(req), req.params.id),
   }));
   app.get('/api/authority/packages/:id', { config: { permission: 'authority.read' }, schema: { params: IdParam, response: { 200: PackageFile } } }, async (req, reply) => {
     const p = await ex.packageFile(d, actor(req), req.params.id);

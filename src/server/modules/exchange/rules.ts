@@ -17,8 +17,11 @@ export type Rule =
 
 export interface RuleError {
   rule: number;
-  reason: 'syntax' | 'unknown_column' | 'bad_regex' | 'bad_range';
+  reason: 'syntax' | 'unknown_column' | 'bad_regex' | 'unsafe_regex' | 'bad_range';
 }
+
+/** A quantified group that itself contains a quantifier, or a back-reference: the shapes of catastrophic backtracking. */
+const UNSAFE_REGEX = /\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)\s*[*+{]|\\[1-9]/;
 
 export function filesOf(t: z.infer<typeof ReturnTemplate>): Record<string, string[]> {
   return t.kind === 'manual' ? { data: t.columns ?? [] } : RETURN_FILES[t.kind];
@@ -41,6 +44,8 @@ export function parseRules(t: z.infer<typeof ReturnTemplate>): { rules: Rule[]; 
         return rules.push({ verb, ...base });
       case 'match':
         if (!arg) return errors.push({ rule: i, reason: 'syntax' });
+        // Rules run on every row of every school's return: refuse patterns that can backtrack without end.
+        if (arg.length > 200 || UNSAFE_REGEX.test(arg)) return errors.push({ rule: i, reason: 'unsafe_regex' });
         try {
           return rules.push({ verb, ...base, re: new RegExp(arg, 'u') });
         } catch {
@@ -79,7 +84,7 @@ export function checkRows(rules: Rule[], files: { name: string; rows: Record<str
     for (const r of rules.filter((x) => x.file === f.name)) {
       const seen = new Map<string, number>();
       f.rows.forEach((row, i) => {
-        const v = (row[r.column] ?? '').trim();
+        const v = (row[r.column] ?? '').trim().slice(0, 500);
         const fail = () => out.push({ file: f.name, row: i + 1, column: r.column, value: v, rule: r.text });
         switch (r.verb) {
           case 'required':

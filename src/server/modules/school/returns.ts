@@ -44,6 +44,7 @@ interface Placed {
   entry_date: string;
   leave_date: string | null;
   leave_reason: string | null;
+  status: string;
   level: string;
   class_code: string;
   class_number: number;
@@ -53,7 +54,7 @@ interface Placed {
 async function placements(q: Queryable, yearId: string, refDate: string): Promise<Placed[]> {
   return q.query<Placed>(
     `SELECT DISTINCT ON (s.id) s.id, s.strn, s.reg_no, s.name_en, s.name_zh, s.sex, s.date_of_birth::text, s.entry_date::text,
-            s.leave_date::text, s.leave_reason, c.level, c.code AS class_code, sc.class_number
+            s.leave_date::text, s.leave_reason, s.status, c.level, c.code AS class_code, sc.class_number
      FROM student_classes sc JOIN students s ON s.id = sc.student_id JOIN classes c ON c.id = sc.class_id
      WHERE sc.year_id = $1 AND sc.from_date <= $2::date
      ORDER BY s.id, sc.from_date DESC, sc.to_date DESC NULLS FIRST`,
@@ -61,7 +62,9 @@ async function placements(q: Queryable, yearId: string, refDate: string): Promis
   );
 }
 
-const onRoll = (p: Placed, refDate: string) => p.entry_date <= refDate && (p.leave_date === null || p.leave_date >= refDate);
+/** On roll on the day: entered by then and not yet left (a student marked left or graduated without a date counts as gone). */
+const onRoll = (p: Pick<Placed, 'entry_date' | 'leave_date' | 'status'>, refDate: string) =>
+  p.entry_date <= refDate && (p.leave_date !== null ? p.leave_date >= refDate : p.status === 'on_roll');
 const byPlace = (a: Placed, b: Placed) => a.level.localeCompare(b.level) || a.class_code.localeCompare(b.class_code) || a.class_number - b.class_number;
 
 /**
@@ -84,7 +87,7 @@ export async function headcountReturn(q: Queryable, refDate: string): Promise<Ge
      JOIN classes pc ON pc.id = prev.class_id
      JOIN students s ON s.id = cur.student_id
      WHERE cur.year_id = $1 AND cur.from_date <= $3::date AND pc.level = cc.level AND cc.level LIKE 'S%'
-       AND (s.leave_date IS NULL OR s.leave_date >= $3::date)`,
+       AND (CASE WHEN s.leave_date IS NOT NULL THEN s.leave_date >= $3::date ELSE s.status = 'on_roll' END)`,
     [year.id, year.starts_on, refDate],
   );
   summary.repeaters = rep?.n ?? 0;
@@ -96,7 +99,7 @@ export async function headcountReturn(q: Queryable, refDate: string): Promise<Ge
     level: p.level,
     classCode: p.class_code,
     classNumber: String(p.class_number),
-    leftBeforeRef: p.leave_date !== null && p.leave_date < refDate ? 'Y' : 'N',
+    leftBeforeRef: onRoll(p, refDate) ? 'N' : 'Y',
   }));
   return { files: [file('headcount', 'students', rows)], summary };
 }
@@ -113,11 +116,16 @@ export async function enrolmentReturn(q: Queryable, refDate: string, since: stri
   const person = (p: Placed) => ({ strn: p.strn ?? '', regNo: p.reg_no, nameEn: p.name_en, nameZh: p.name_zh ?? '', sex: p.sex, dateOfBirth: p.date_of_birth });
   const rollRows = roll.map((p) => ({ ...person(p), level: p.level, classCode: p.class_code, classNumber: String(p.class_number), entryDate: p.entry_date }));
   // With a previous roll, changes are against it (who was on it and left; who is new to it); without, by date since `from`.
-  const before = previousRoll ? new Set(previousRoll.map((r) => r.regNo)) : null;
-  const formA = all
-    .filter((p) => !onRoll(p, refDate) && p.leave_date !== null && p.leave_date < refDate && (before ? before.has(p.reg_no) : p.leave_date >= from))
-    .sort(byPlace)
-    .map((p) => ({ strn: p.strn ?? '', regNo: p.reg_no, nameEn: p.name_en, leaveDate: p.leave_date ?? '', leaveReason: p.leave_reason ?? '' }));
+  const before = previousRoll ? new Set(previousRoll.map((r) => r.regNo ?? '')) : null;
+  const onRollNow = new Set(roll.map((p) => p.reg_no));
+  const gone = before
+    ? // Everyone on the last roll who is not on this one, whatever year they were last placed in.
+      await q.query<Pick<Placed, 'strn' | 'reg_no' | 'name_en' | 'leave_date' | 'leave_reason'>>(
+        'SELECT strn, reg_no, name_en, leave_date::text, leave_reason FROM students WHERE reg_no = ANY($1) ORDER BY reg_no',
+        [[...before].filter((r) => !onRollNow.has(r))],
+      )
+    : all.filter((p) => !onRoll(p, refDate) && p.entry_date <= refDate && (p.leave_date ?? refDate) >= from).sort(byPlace);
+  const formA = gone.map((p) => ({ strn: p.strn ?? '', regNo: p.reg_no, nameEn: p.name_en, leaveDate: p.leave_date ?? '', leaveReason: p.leave_reason ?? '' }));
   const newcomers = roll.filter((p) => (before ? !before.has(p.reg_no) : p.entry_date > from));
   const formB = newcomers.filter((p) => p.strn).map((p) => ({ ...person(p), level: p.level, entryDate: p.entry_date }));
   const formC = newcomers.filter((p) => !p.strn).map((p) => {
@@ -150,9 +158,11 @@ export async function classSubjectReturn(q: Queryable, refDate: string): Promise
   const classes = await q.query<{ code: string; level: string; name_en: string; name_zh: string; teachers: string | null; students: number }>(
     `SELECT c.code, c.level, c.name_en, c.name_zh,
             (SELECT string_agg(st.staff_code, ' ' ORDER BY st.staff_code) FROM class_teachers ct JOIN staff st ON st.id = ct.staff_id WHERE ct.class_id = c.id) AS teachers,
-            (SELECT count(*)::int FROM student_classes sc JOIN students st ON st.id = sc.student_id WHERE sc.class_id = c.id AND sc.to_date IS NULL AND st.status = 'on_roll') AS students
+            (SELECT count(*)::int FROM student_classes sc JOIN students st ON st.id = sc.student_id
+             WHERE sc.class_id = c.id AND sc.from_date <= $2::date AND (sc.to_date IS NULL OR sc.to_date >= $2::date) AND st.entry_date <= $2::date
+               AND (CASE WHEN st.leave_date IS NOT NULL THEN st.leave_date >= $2::date ELSE st.status = 'on_roll' END)) AS students
      FROM classes c WHERE c.year_id = $1 ORDER BY c.level, c.code`,
-    [year.id],
+    [year.id, refDate],
   );
   const subjects = await q.query<{ class_code: string; code: string; edb_code: string | null; name_en: string; medium: string; teachers: string | null }>(
     `SELECT c.code AS class_code, su.code, su.edb_code, su.name_en, cs.medium,

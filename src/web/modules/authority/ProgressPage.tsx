@@ -144,6 +144,13 @@ export function ProgressPage() {
       showSuccess(t('authority.progress.reminded', { count: result.reminded }));
     },
   });
+  const resend = useMutation({
+    mutationFn: () => api.post<{ resent: number }>(`/api/authority/messages/${id}/resend`),
+    onSuccess: async (result) => {
+      await queryClient.invalidateQueries({ queryKey: ['authority'] });
+      showSuccess(t('authority.progress.resent', { count: result.resent }));
+    },
+  });
   const setFilter = (change: Partial<ProgressFilters>) => {
     setFilters((previous) => ({ ...previous, ...change }));
     setOffset(0);
@@ -239,6 +246,10 @@ export function ProgressPage() {
             {t('authority.progress.remind', { count: notSubmitted })}
           </Button>
           <FormError error={remind.error} testId="remind-error" />
+          <Button variant="default" loading={resend.isPending} onClick={() => resend.mutate()} data-testid="progress-resend">
+            {t('authority.progress.resend')}
+          </Button>
+          <FormError error={resend.error} testId="resend-error" />
         </Group>
       )}
       <form onSubmit={search} noValidate role="search">
@@ -304,6 +315,11 @@ export function ProgressPage() {
                     {school.late && (
                       <Badge color="red.9" variant="filled" style={{ maxWidth: 'none' }} data-testid="school-late">
                         {t('authority.progress.lateBadge')}
+                      </Badge>
+                    )}
+                    {(school.incomingState === 'decrypt_failed' || school.incomingState === 'import_failed') && (
+                      <Badge color="orange.9" variant="filled" style={{ maxWidth: 'none' }} data-testid="school-unreadable" title={school.failure ?? undefined}>
+                        {t('authority.progress.unreadable')}
                       </Badge>
                     )}
                   </Stack>
