@@ -80,6 +80,7 @@ export const AUDIT_ACTIONS = [
   'exchange.unlocked',
   'exchange.assigned',
   'exchange.task_done',
+  'exchange.task_closed',
   'exchange.procedure_changed',
   'exchange.procedures_reviewed',
   'exchange.return_generated',

@@ -135,6 +135,7 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /api/exchange/unlock': { words: WORDS },
   'PUT /api/exchange/inbox/:id/assign': { ownerId: randomUUID(), backupId: null, checkerId: null, internalDue: '2026-12-01T09:00:00+08:00' },
   'POST /api/exchange/inbox/:id/done': {},
+  'POST /api/exchange/inbox/:id/close': { reason: 'sent again as EDB-2026-0009' },
   'POST /api/exchange/inbox/:id/returns': {},
   'POST /api/exchange/inbox/:id/amend': {},
   'PUT /api/exchange/returns/:id/rows': { files: [{ name: 'students', rows: [{ strn: 'S1234567' }] }], version: 1 },

@@ -319,6 +319,8 @@ describe('a headcount survey, end to end', () => {
     const detail = (await school.client.get(`/api/exchange/inbox/${d?.id}`)).body;
     expect(detail).toMatchObject({ state: 'decrypt_failed', failure: 'corrupt', content: null });
     expect(detail.events.map((e: { event: string }) => e.event)).toContain('decrypt_failed');
+    // Only an unreadable message can be closed by hand (here it is not closed: the authority sends it again).
+    expect((await school.client.post(`/api/exchange/inbox/${ids.delivery}/close`, { reason: 'test' })).body.code).toBe('return_state');
     // The authority sees which school could not read it and sends it again, sealed afresh.
     const p = (await edb.client.get(`/api/authority/messages/${r.body.id}`)).body.schools[0];
     expect(p).toMatchObject({ incomingState: 'decrypt_failed', failure: 'corrupt' });
@@ -326,6 +328,16 @@ describe('a headcount survey, end to end', () => {
     expect((await edb.client.post(`/api/authority/messages/${r.body.id}/resend`, {})).body).toEqual({ resent: 0 });
     expect((await school.client.post('/api/exchange/unlock', { words: school.words })).body).toEqual({ imported: 1, failed: 0 });
     expect((await school.client.post(`/api/exchange/inbox/${d?.id}/done`, {})).status).toBe(204);
+    // A second damaged message the school gives up on: whoever manages the exchange closes it with the reason.
+    const r2 = await edb.client.post('/api/authority/messages', headcount({ category: 'general', template: undefined, titleEn: 'Second damaged notice', audience: { levels: [], schoolIds: [school.schoolId] } }));
+    const [d2] = await s.db.system((q) => q.query<{ id: string }>('SELECT id FROM exchange_deliveries WHERE message_id = $1', [r2.body.id]));
+    await s.db.system((q) => q.query(`UPDATE exchange_deliveries SET envelope = jsonb_set(envelope, '{key}', '"v1.AAAA.AAAA"') WHERE id = $1`, [d2?.id]));
+    expect((await school.client.post('/api/exchange/unlock', { words: school.words })).body).toEqual({ imported: 0, failed: 1 });
+    expect((await teacher.post(`/api/exchange/inbox/${d2?.id}/close`, { reason: 'x' })).status).toBe(403);
+    expect((await school.client.post(`/api/exchange/inbox/${d2?.id}/close`, { reason: 'Phoned the bureau: not needed' })).status).toBe(204);
+    const closed = (await school.client.get(`/api/exchange/inbox/${d2?.id}`)).body;
+    expect(closed.status).toBe('done');
+    expect(closed.events.find((e: { event: string }) => e.event === 'closed')).toMatchObject({ details: { reason: 'Phoned the bureau: not needed' } });
   });
 
   it('keeps a daily exchange log on both sides', async () => {
@@ -333,7 +345,7 @@ describe('a headcount survey, end to end', () => {
     const schoolLog = (await school.client.get(`/api/exchange/log?date=${day}`)).body.entries.map((e: { event: string }) => e.event);
     expect(schoolLog).toEqual(expect.arrayContaining(['delivered', 'imported', 'return_sent', 'return_received', 'amendment_started']));
     const authLog = (await edb.client.get(`/api/authority/log?date=${day}`)).body.entries.map((e: { event: string }) => e.event);
-    expect(authLog).toEqual(['published', 'package_received', 'package_received', 'published', 'package_refused', 'package_received', 'published', 'resent']);
+    expect(authLog).toEqual(['published', 'package_received', 'package_received', 'published', 'package_refused', 'package_received', 'published', 'resent', 'published']);
   });
 });
 

@@ -192,6 +192,24 @@ export async function markDone(d: ExchangeDeps, a: Actor, id: string): Promise<v
   });
 }
 
+/**
+ * A message the school could not open (decrypt_failed, import_failed) is closed by whoever manages
+ * the exchange, with the reason (e.g. "the bureau sent it again as …"), so it stops escalating.
+ */
+export async function closeUnreadable(d: ExchangeDeps, a: Actor, id: string, reason: string): Promise<void> {
+  await d.db.schoolTx(a.schoolId, async (q) => {
+    const [t] = await q.query<{ status: string; state: string }>(
+      'SELECT t.status, dl.state FROM exchange_tasks t JOIN exchange_deliveries dl ON dl.id = t.delivery_id WHERE t.delivery_id = $1 FOR UPDATE OF t',
+      [id],
+    );
+    if (!t) throw new AppError('not_found');
+    if (!['decrypt_failed', 'import_failed'].includes(t.state) || ['submitted', 'done'].includes(t.status)) throw new AppError('return_state');
+    await q.query(`UPDATE exchange_tasks SET status = 'done', done_at = $2 WHERE delivery_id = $1`, [id, d.clock.now()]);
+    await event(q, d.clock, { orgId: a.schoolId, deliveryId: id, event: 'closed', actor: a.username, details: { reason } });
+    await audit(q, d.clock, { ...who(a), action: 'exchange.task_closed', target: `delivery:${id}`, details: { state: t.state, reason } });
+  });
+}
+
 // ---- Procedures (memo O1) ------------------------------------------------------------------------
 
 export async function listProcedures(d: ExchangeDeps, a: Actor) {

@@ -40,6 +40,10 @@ export function exchangeRoutes(app: App, deps: Deps): void {
     await ex.markDone(d, actor(req), req.params.id);
     return reply.code(204).send(null);
   });
+  app.post('/api/exchange/inbox/:id/close', { config: { permission: 'exchange.manage' }, schema: { params: IdParam, body: RejectBody, response: NoContent } }, async (req, reply) => {
+    await ex.closeUnreadable(d, actor(req), req.params.id, req.body.reason);
+    return reply.code(204).send(null);
+  });
   app.post('/api/exchange/inbox/:id/returns', { config: { permission: 'exchange.prepare' }, schema: { params: IdParam, body: EmptyBody, response: Created } }, async (req, reply) =>
     reply.code(201).send({ id: await ex.generateReturn(d, actor(req), req.params.id) }),
   );

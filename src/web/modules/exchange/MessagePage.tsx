@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { Alert, Anchor, Button, Card, Code, Group, List, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Code, Group, List, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -206,6 +206,15 @@ export function MessagePage() {
     },
   });
 
+  const [closeReason, setCloseReason] = useState('');
+  const close = useMutation({
+    mutationFn: () => api.post(`/api/exchange/inbox/${id}/close`, { reason: closeReason.trim() }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['exchange'] });
+      showSuccess(t('exchange.message.closed'));
+    },
+  });
+
   if (detail.isPending) return <PageLoader />;
   if (!detail.data) return <FormError error={detail.error} />;
   const item = detail.data;
@@ -230,7 +239,23 @@ export function MessagePage() {
         <Alert color={item.state === 'encrypted' ? 'yellow.4' : 'red'} variant="outline" role={item.state === 'encrypted' ? undefined : 'alert'} data-testid="message-locked">
           <Stack gap="xs">
             <Text size="sm">{t(`exchange.message.locked.${item.state}`, { reason: item.failure ?? '' })}</Text>
-            {hasPermission(me, 'exchange.unlock') && (
+            {item.state !== 'encrypted' && !closed && hasPermission(me, 'exchange.manage') && (
+              <Group align="flex-end">
+                <TextInput
+                  label={t('exchange.message.closeReason')}
+                  value={closeReason}
+                  onChange={(e) => setCloseReason(e.currentTarget.value)}
+                  maxLength={1000}
+                  style={{ flex: 1 }}
+                  data-testid="message-close-reason"
+                />
+                <Button variant="default" disabled={closeReason.trim() === ''} loading={close.isPending} onClick={() => close.mutate()} data-testid="message-close">
+                  {t('exchange.message.close')}
+                </Button>
+              </Group>
+            )}
+            <FormError error={close.error} testId="message-close-error" />
+            {item.state === 'encrypted' && hasPermission(me, 'exchange.unlock') && (
               <Group>
                 <Button onClick={() => setUnlocking(true)} data-testid="message-unlock">
                   {t('exchange.unlock.open')}
