@@ -68,8 +68,8 @@ export const Counts = z.strictObject({
   received: z.number().int(),
   late: z.number().int(),
 });
-export const MessageSummary = z.strictObject({
-  id: z.uuid(),
+/** What travels in the clear with every message, to the authority's list and the school's inbox alike. */
+const MessageHeader = {
   refNo: z.string(),
   category: Category,
   subjectCode: z.string(),
@@ -79,6 +79,10 @@ export const MessageSummary = z.strictObject({
   titleEn: z.string(),
   referenceDate: z.string().nullable(),
   deadline: z.string(),
+};
+export const MessageSummary = z.strictObject({
+  id: z.uuid(),
+  ...MessageHeader,
   publishedAt: z.string(),
   hasTemplate: z.boolean(),
   counts: Counts,
@@ -155,16 +159,8 @@ export const OpenedPackage = z.strictObject({ files: z.array(ReturnFile), summar
 const Person = z.strictObject({ id: z.uuid(), name: z.string() }).nullable();
 export const InboxItem = z.strictObject({
   id: z.uuid(),
-  refNo: z.string(),
+  ...MessageHeader,
   authority: z.strictObject({ code: AuthorityCode, nameZh: z.string(), nameEn: z.string() }),
-  category: Category,
-  subjectCode: z.string(),
-  typeCode: z.string(),
-  priority: Priority,
-  titleZh: z.string(),
-  titleEn: z.string(),
-  referenceDate: z.string().nullable(),
-  deadline: z.string(),
   deliveredAt: z.string(),
   openedAt: z.string().nullable(),
   state: IncomingState,
