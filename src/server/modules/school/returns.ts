@@ -15,8 +15,6 @@ export interface Generated {
   summary: Record<string, number>;
 }
 
-const iso = (d: Date | string | null): string => (d === null ? '' : typeof d === 'string' ? d.slice(0, 10) : hkDate(d));
-const hkDate = (d: Date): string => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 const file = (kind: keyof typeof RETURN_FILES, name: string, rows: Record<string, string>[]): GeneratedFile => {
   const columns = (RETURN_FILES[kind] as Record<string, string[]>)[name];
   if (!columns) throw new Error(`no file ${name} in ${kind}`);
