@@ -61,6 +61,11 @@ describe('import', () => {
     const rows = [HEAD, line(10, '9Z', 1), line(11, '1A', 5), line(12, '1A', 5), line(13, '1B', 7, { strn: 'S00000' }), line(14, '1B', 8, { dob: '2027-01-01' })].join('\n');
     const r = await c.post('/api/imports/students/preview', { fileName: 'x.csv', contentBase64: b64(rows) });
     expect(r.body.issues.map((i: { row: number; code: string }) => `${i.row}:${i.code}`)).toEqual(['2:unknown_class', '4:class_number_taken', '5:strn_invalid', '6:dates_out_of_order']);
+    // The same key twice in one file is reported on its second row, in the key's column, for every kind.
+    const twice = await c.post('/api/imports/students/preview', { fileName: 'x.csv', contentBase64: b64([HEAD, line(15, '1A', 9), line(15, '1A', 10)].join('\n')) });
+    expect(twice.body.issues).toEqual([{ row: 3, column: 'reg_no', value: 'R1015', code: 'duplicate_in_file' }]);
+    const staff = await c.post('/api/imports/staff/preview', { fileName: 's.csv', contentBase64: b64('staff_code,name_en,status\nT90,Chan Tai Man,serving\nT90,Chan Tai Man,serving\n') });
+    expect(staff.body.issues).toEqual([{ row: 3, column: 'staff_code', value: 'T90', code: 'duplicate_in_file' }]);
   });
 
   it('refuses a file that is not a spreadsheet, and a 50 MB file', async () => {

@@ -43,9 +43,13 @@ interface Spec {
   required: string[];
   schema: z.ZodType;
   keyField: string;
+  /** The column a person sees the key in: a key twice in one file is reported there. */
+  keyColumn: string;
+  /** Rows that place records in the current year refuse the import while there is none (reported at `column`). */
+  currentYear?: { column: string; needed(plans: Planned[]): boolean };
   clean?(fields: Fields, ctx: Context, issue: (column: string, code: string) => void): Fields | null;
   existing(ctx: Context): Promise<Map<string, { id: string; fields: Fields }>>;
-  /** Cross-row checks (duplicates, places taken) after each row is valid on its own. */
+  /** Further cross-row checks (STRNs, places taken) after each row is valid on its own. */
   crossCheck?(plans: Planned[], ctx: Context, existing: Map<string, { id: string; fields: Fields }>, issue: (row: number, column: string, value: string, code: string) => void): Promise<void>;
   apply(ctx: Context, plans: Planned[], schoolId: string): Promise<void>;
 }
@@ -69,6 +73,8 @@ const specs: Record<Kind, Spec> = {
     required: ['reg_no', 'name_en', 'sex', 'date_of_birth', 'id_type', 'id_number', 'entry_date'],
     schema: StudentFields,
     keyField: 'regNo',
+    keyColumn: 'reg_no',
+    currentYear: { column: 'class', needed: (plans) => plans.some((p) => p.fields.classId) },
     clean(f, ctx, issue) {
       let out: Fields;
       try {
@@ -104,7 +110,6 @@ const specs: Record<Kind, Spec> = {
       } }]));
     },
     async crossCheck(plans, ctx, existing, issue) {
-      const seen = new Map<string, number>();
       const strns = new Map<string, string>();
       for (const [regNo, e] of existing) if (e.fields.strn) strns.set(e.fields.strn as string, regNo);
       const places = new Map<string, string>(); // class:number → reg no. (after this import)
@@ -116,8 +121,6 @@ const specs: Record<Kind, Spec> = {
       }
       for (const p of plans) {
         const f = p.fields;
-        if (seen.has(p.key)) issue(p.row, 'reg_no', p.key, 'duplicate_in_file');
-        seen.set(p.key, p.row);
         if (f.strn) {
           const owner = strns.get(f.strn as string);
           if (owner && owner !== p.key) issue(p.row, 'strn', f.strn as string, owner === '' ? 'duplicate_in_file' : 'strn_taken');
@@ -130,7 +133,6 @@ const specs: Record<Kind, Spec> = {
           places.set(place, p.key);
         }
       }
-      if (plans.some((p) => p.fields.classId) && ctx.yearStatus !== 'current') issue(0, 'class', '', 'no_current_year');
     },
     async apply(ctx, plans, schoolId) {
       const fieldsOf = (f: Fields) => [f.regNo, f.strn ?? null, f.nameZh ?? null, f.nameEn, f.sex, f.dateOfBirth, f.idType, f.idNumber, f.entryDate, f.status ?? 'on_roll', f.leaveDate ?? null, f.leaveReason ?? null];
@@ -180,6 +182,7 @@ const specs: Record<Kind, Spec> = {
     required: ['staff_code', 'name_en'],
     schema: StaffFields,
     keyField: 'staffCode',
+    keyColumn: 'staff_code',
     clean(f, _ctx, issue) {
       if (f.joinDate && f.leaveDate && (f.leaveDate as string) < (f.joinDate as string)) return issue('leave_date', 'dates_out_of_order'), null;
       return f;
@@ -189,13 +192,6 @@ const specs: Record<Kind, Spec> = {
         'SELECT id, staff_code, name_zh, name_en, post, status, join_date::text, leave_date::text, email FROM staff',
       );
       return new Map(rows.map((r) => [r.staff_code, { id: r.id, fields: { staffCode: r.staff_code, nameZh: r.name_zh, nameEn: r.name_en, post: r.post, status: r.status, joinDate: r.join_date, leaveDate: r.leave_date, email: r.email } }]));
-    },
-    async crossCheck(plans, _ctx, _existing, issue) {
-      const seen = new Set<string>();
-      for (const p of plans) {
-        if (seen.has(p.key)) issue(p.row, 'staff_code', p.key, 'duplicate_in_file');
-        seen.add(p.key);
-      }
     },
     async apply(ctx, plans, schoolId) {
       for (const p of plans) {
@@ -215,6 +211,8 @@ const specs: Record<Kind, Spec> = {
     required: ['code', 'level', 'name_zh', 'name_en'],
     schema: ClassCreateBody.omit({ yearId: true, teacherIds: true }).extend({ teacherCodes: CODES }),
     keyField: 'code',
+    keyColumn: 'code',
+    currentYear: { column: 'code', needed: () => true },
     clean(f, ctx, issue) {
       const teacherIds = splitCodes(f.teacherCodes).map((c) => ctx.staff.get(c));
       if (teacherIds.some((t) => !t)) return issue('class_teachers', 'unknown_staff'), null;
@@ -230,14 +228,6 @@ const specs: Record<Kind, Spec> = {
         [ctx.yearId],
       );
       return new Map(rows.map((r) => [r.code, { id: r.id, fields: { code: r.code, level: r.level, nameZh: r.name_zh, nameEn: r.name_en, stream: r.stream, teacherIds: r.teachers ?? '' } }]));
-    },
-    async crossCheck(plans, ctx, _existing, issue) {
-      const seen = new Set<string>();
-      for (const p of plans) {
-        if (seen.has(p.key)) issue(p.row, 'code', p.key, 'duplicate_in_file');
-        seen.add(p.key);
-      }
-      if (ctx.yearStatus !== 'current') issue(0, 'code', '', 'no_current_year');
     },
     async apply(ctx, plans, schoolId) {
       for (const p of plans) {
@@ -266,6 +256,8 @@ const specs: Record<Kind, Spec> = {
       classCode: CODE, subjectCode: CODE, teacherCodes: CODES,
     }),
     keyField: 'key',
+    keyColumn: 'subject_code',
+    currentYear: { column: 'class', needed: () => true },
     clean(f, ctx, issue) {
       const classId = ctx.classes.get(String(f.classCode));
       if (!classId) return issue('class', 'unknown_class'), null;
@@ -283,14 +275,6 @@ const specs: Record<Kind, Spec> = {
         [ctx.yearId],
       );
       return new Map(rows.map((r) => [`${r.class_code}/${r.subject_code}`, { id: r.id, fields: { key: `${r.class_code}/${r.subject_code}`, classId: r.class_id, subjectId: r.subject_id, medium: r.medium, teacherIds: r.teachers ?? '' } }]));
-    },
-    async crossCheck(plans, ctx, _existing, issue) {
-      const seen = new Set<string>();
-      for (const p of plans) {
-        if (seen.has(p.key)) issue(p.row, 'subject_code', p.key, 'duplicate_in_file');
-        seen.add(p.key);
-      }
-      if (ctx.yearStatus !== 'current') issue(0, 'class', '', 'no_current_year');
     },
     async apply(ctx, plans, schoolId) {
       for (const p of plans) {
@@ -373,7 +357,13 @@ export async function importFile(d: SchoolDeps, a: Actor, kind: Kind, fileName: 
       const action = !prev ? 'create' : same(prev.fields, fields, compare) && !placementChanged ? 'unchanged' : 'update';
       plans.push(Object.assign({ row: rowNo, key, fields, action, existingId: prev?.id } as Planned, { placementChanged }));
     });
+    const seen = new Set<string>();
+    for (const p of plans) {
+      if (seen.has(p.key)) issues.push({ row: p.row, column: spec.keyColumn, value: p.key, code: 'duplicate_in_file' });
+      seen.add(p.key);
+    }
     await spec.crossCheck?.(plans, ctx, existing, (row, column, value, code) => issues.push({ row, column, value, code }));
+    if (spec.currentYear?.needed(plans) && ctx.yearStatus !== 'current') issues.push({ row: 0, column: spec.currentYear.column, value: '', code: 'no_current_year' });
     const counts = { create: plans.filter((p) => p.action === 'create').length, update: plans.filter((p) => p.action === 'update').length, unchanged: plans.filter((p) => p.action === 'unchanged').length };
     if (!commit || issues.length) return { counts, wrote: false };
     if (counts.create + counts.update === 0) return { counts, wrote: true };
