@@ -1,30 +1,22 @@
 import { generate } from 'otplib';
-import { type APIRequestContext, type Browser, type BrowserContext, type Page, request } from 'playwright-core';
+import { type APIRequestContext, type Browser, type Page, request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csrf, expectAccessible, launch, modalSettled, noToasts, openNav, setUpSchoolInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
+import { closeAll, csrf, expectAccessible, modalSettled, noToasts, openNav, openOnPhone, setUpSchoolInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 const PRINCIPAL_FIRST = 'principal initial passphrase 2026';
 const PRINCIPAL_PASSWORD = 'the principal chose this passphrase';
 let server: Awaited<ReturnType<typeof startBrowserServer>>;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let principalApi: APIRequestContext | undefined;
 let reviewId = '';
 
 beforeAll(async () => {
-  server = await startBrowserServer();
-  browser = await launch();
   // A phone: the system administrator works through the yearly review between lessons.
-  context = await browser.newContext({ viewport: { width: 375, height: 812 }, baseURL: server.base });
-  page = await context.newPage();
+  ({ server, browser, page } = await openOnPhone());
 });
-afterAll(async () => {
-  await principalApi?.dispose();
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => closeAll(principalApi, browser, server));
 
 describe('access review, network rules and notification list in Chromium', () => {
   it('sets up the school and its administrator', async () => {

@@ -1,26 +1,19 @@
 import { generate } from 'otplib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launch, shot, startBrowserServer } from './helpers.js';
+import { closeAll, expectAccessible, openOnPhone, shot, startBrowserServer } from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 let server: Awaited<ReturnType<typeof startBrowserServer>>;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let secret = '';
 
 beforeAll(async () => {
-  server = await startBrowserServer();
-  browser = await launch();
   // A phone: the principal checks the dashboard between meetings.
-  context = await browser.newContext({ viewport: { width: 375, height: 812 }, baseURL: server.base });
-  page = await context.newPage();
+  ({ server, browser, page } = await openOnPhone());
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => closeAll(browser, server));
 
 const tid = (id: string) => `[data-testid="${id}"]`;
 

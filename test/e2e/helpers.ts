@@ -51,6 +51,26 @@ export async function startBrowserServer(env: Record<string, string> = {}) {
   };
 }
 
+/** A phone's screen: most flows are tried as a person between lessons or meetings would. */
+export const PHONE = { width: 375, height: 812 };
+
+/** The server, a browser and a page on a phone-sized screen: what most browser tests start from. */
+export async function openOnPhone(env: Record<string, string> = {}) {
+  const server = await startBrowserServer(env);
+  const browser = await launch();
+  const context = await browser.newContext({ viewport: PHONE, baseURL: server.base });
+  const page = await context.newPage();
+  return { server, browser, context, page };
+}
+
+/** Close whatever a test opened, in order, skipping what never opened. */
+export async function closeAll(...things: ({ close(): Promise<unknown> } | { dispose(): Promise<unknown> } | undefined)[]): Promise<void> {
+  for (const t of things) {
+    if (!t) continue;
+    await ('dispose' in t ? t.dispose() : t.close());
+  }
+}
+
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

@@ -1,27 +1,18 @@
-import { generate } from 'otplib';
-import { type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launch, setUpSchoolInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
+import { PHONE, closeAll, expectAccessible, openOnPhone, setUpSchoolInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 const TEACHER_PASSWORD = 'teacher initial passphrase';
-const PHONE = { width: 375, height: 812 };
 let server: Awaited<ReturnType<typeof startBrowserServer>>;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
   // Behind the school's reverse proxy: the address comes from X-Forwarded-For.
-  server = await startBrowserServer({ TRUST_PROXY: 'true' });
-  browser = await launch();
-  context = await browser.newContext({ viewport: PHONE, baseURL: server.base });
-  page = await context.newPage();
+  ({ server, browser, page } = await openOnPhone({ TRUST_PROXY: 'true' }));
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => closeAll(browser, server));
 
 
 

@@ -1,26 +1,18 @@
-import { generate } from 'otplib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launch, openNav, setUpSchoolInBrowser, shot, startBrowserServer, tid } from './helpers.js';
+import { closeAll, expectAccessible, openNav, openOnPhone, setUpSchoolInBrowser, shot, startBrowserServer, tid } from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 let server: Awaited<ReturnType<typeof startBrowserServer>>;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let roleId = '';
 
 beforeAll(async () => {
-  server = await startBrowserServer();
-  browser = await launch();
   // A phone: the system administrator sets up a new duty between lessons.
-  context = await browser.newContext({ viewport: { width: 375, height: 812 }, baseURL: server.base });
-  page = await context.newPage();
+  ({ server, browser, page } = await openOnPhone());
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => closeAll(browser, server));
 
 /** The last day of next school year: an end date that is always in the future. */
 const END_DATE = `${new Date().getFullYear() + 1}-08-31`;

@@ -1,26 +1,18 @@
-import { generate } from 'otplib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hkidWithCheck } from '../../src/server/modules/school/identity.js';
-import { expectAccessible, launch, setUpSchoolInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
+import { closeAll, expectAccessible, openOnPhone, setUpSchoolInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 let server: Awaited<ReturnType<typeof startBrowserServer>>;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startBrowserServer();
-  browser = await launch();
   // A phone: the school office checks a class list between lessons.
-  context = await browser.newContext({ viewport: { width: 375, height: 812 }, baseURL: server.base });
-  page = await context.newPage();
+  ({ server, browser, page } = await openOnPhone());
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => closeAll(browser, server));
 
 
 const HEADER = 'reg_no,name_zh,name_en,sex,date_of_birth,id_type,id_number,entry_date,class,class_number';

@@ -2,12 +2,11 @@ import { generate } from 'otplib';
 import { type APIRequestContext, type Browser, type BrowserContext, type Page, request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdp } from '../helpers/oidc.js';
-import { csrf, expectAccessible, freePort, launch, modalSettled, noToasts, openNav, setUpSchoolInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
+import { PHONE, closeAll, csrf, expectAccessible, freePort, launch, modalSettled, noToasts, openNav, setUpSchoolInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 const PRINCIPAL_FIRST = 'principal initial passphrase 2026';
 const PRINCIPAL_PASSWORD = 'the principal chose this passphrase';
-const PHONE = { width: 375, height: 812 };
 let server: Awaited<ReturnType<typeof startBrowserServer>>;
 let idp: Awaited<ReturnType<typeof startIdp>>;
 let browser: Browser;
@@ -26,12 +25,7 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: PHONE, baseURL: server.base });
   page = await context.newPage();
 });
-afterAll(async () => {
-  await principalApi?.dispose();
-  await browser?.close();
-  await idp?.close();
-  await server?.close();
-});
+afterAll(() => closeAll(principalApi, browser, idp, server));
 
 describe('single sign-on and handover in Chromium', () => {
   it('sets up the school and its administrator', async () => {
