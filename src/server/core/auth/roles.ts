@@ -21,3 +21,12 @@ export async function seedRoles(q: Queryable, clock: Clock, schoolId: string, te
   }
   return ids;
 }
+
+/** The active people of the school in `q` who hold `permission` (through any role), with their e-mail. */
+export async function activeHolders(q: Queryable, permission: string): Promise<{ id: string; email: string | null }[]> {
+  return q.query(
+    `SELECT DISTINCT u.id, u.email FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN role_permissions rp ON rp.role_id = ur.role_id
+     WHERE rp.permission = $1 AND u.status = 'active'`,
+    [permission],
+  );
+}

@@ -1,3 +1,4 @@
+import { activeHolders } from '../auth/roles.js';
 import type { Clock } from '../clock.js';
 import type { Queryable } from '../db/types.js';
 
@@ -65,11 +66,7 @@ export async function securityEvent(
   );
   const people = listed.length
     ? listed
-    : await q.query<{ user_id: string; email: null; user_email: string | null }>(
-        `SELECT DISTINCT u.id AS user_id, NULL AS email, u.email AS user_email FROM users u JOIN user_roles ur ON ur.user_id = u.id
-         JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE rp.permission = $1 AND u.status = 'active'`,
-        [e.fallbackPermission],
-      );
+    : (await activeHolders(q, e.fallbackPermission)).map((u) => ({ user_id: u.id, email: null, user_email: u.email }));
   for (const p of people) {
     const key = p.user_id ?? p.email ?? '';
     if (p.user_id) {

@@ -4,7 +4,7 @@ import { audit } from '../../core/audit/audit.js';
 import type { AuthDeps } from '../../core/auth/service.js';
 import type { SessionStore } from '../../core/auth/sessions.js';
 import type { CheckRegistry, CheckResult } from '../../core/checks/registry.js';
-import type { Clock } from '../../core/clock.js';
+import { type Clock, hongKongDate } from '../../core/clock.js';
 import type { Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
 import type { HoldingRegistry } from '../../core/handover/registry.js';
@@ -190,8 +190,8 @@ export function registerHandoverChecks(registry: CheckRegistry): void {
     key: 'memo.U3.handover',
     memo: 'U3',
     async evaluate({ q, now }): Promise<CheckResult> {
-      const today = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-      const horizon = new Date(now.getTime() + 8 * 3600_000 + 60 * 86_400_000).toISOString().slice(0, 10);
+      const today = hongKongDate(now);
+      const horizon = hongKongDate(new Date(now.getTime() + 60 * 86_400_000));
       const rows = await q.query<{ username: string; leave_date: string; planned: boolean }>(
         `SELECT u.username, sf.leave_date::text,
                 EXISTS (SELECT 1 FROM handover_plans p WHERE p.user_id = u.id AND p.status IN ('approved', 'applied')) AS planned

@@ -4,7 +4,7 @@ import { audit } from '../../core/audit/audit.js';
 import type { AuthDeps } from '../../core/auth/service.js';
 import type { SessionStore } from '../../core/auth/sessions.js';
 import type { CheckRegistry, CheckResult } from '../../core/checks/registry.js';
-import type { Clock } from '../../core/clock.js';
+import { hongKongDate } from '../../core/clock.js';
 import { writeCsv } from '../../core/csv.js';
 import { pdfTable } from '../../core/pdf.js';
 import type { Queryable } from '../../core/db/types.js';
@@ -239,7 +239,7 @@ async function startNextIfDue(d: AuthDeps, schoolId: string): Promise<void> {
   const next = new Date(last.completed_at);
   next.setUTCMonth(next.getUTCMonth() + last.recurrence_months);
   if (d.clock.now() < next) return;
-  const due = new Date(d.clock.now().getTime() + 8 * 3600_000 + 30 * DAY).toISOString().slice(0, 10);
+  const due = hongKongDate(new Date(d.clock.now().getTime() + 30 * DAY));
   // The campaign is started on behalf of whoever started the last one, as the audit record says.
   const starter = { schoolId, userId: last.created_by, username: last.username, ip: 'scheduler' } as unknown as Actor;
   await startReview(d, starter, {

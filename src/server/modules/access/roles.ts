@@ -3,7 +3,7 @@ import type { AccessQuery, MemberBody, RoleBody } from '../../../contracts/admin
 import { audit } from '../../core/audit/audit.js';
 import { CATALOGUE } from '../../core/auth/permissions.js';
 import type { AuthDeps } from '../../core/auth/service.js';
-import type { Clock } from '../../core/clock.js';
+import { type Clock, hongKongDate } from '../../core/clock.js';
 import type { Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
 import type { Job } from '../../core/scheduler/scheduler.js';
@@ -11,7 +11,7 @@ import type { SessionStore } from '../../core/auth/sessions.js';
 import { type Actor, announcePrivilegeChange, assertAdminRemains, keysOf, lacks, who } from './rules.js';
 
 /** Today's date in Hong Kong, from the injected clock. */
-export const hkToday = (clock: Clock): string => new Date(clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+export const hkToday = (clock: Clock): string => hongKongDate(clock.now());
 
 type Grant = { key: string; scope: 'school' | 'own_classes' };
 const pairs = (grants: Grant[]) => grants.map((g) => `${g.key}:${g.scope}`);

@@ -25,7 +25,6 @@ export const AUTHORITIES: Record<z.infer<typeof AuthorityCode>, { nameZh: string
 
 export const DAY = 86_400_000;
 export const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
-export const hkDay = (d: Date): string => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** Record a step in the exchange archive (the daily exchange log reads these). */
 export async function event(

@@ -1,12 +1,14 @@
 import ical from 'ical-generator';
 import { audit } from '../../core/audit/audit.js';
+import { activeHolders } from '../../core/auth/roles.js';
 import type { CheckRegistry, CheckResult } from '../../core/checks/registry.js';
 import { randomToken, sha256 } from '../../core/crypto/secrets.js';
 import type { Queryable } from '../../core/db/types.js';
 import { notifyUser, queueMail } from '../../core/notify/notify.js';
 import type { Job } from '../../core/scheduler/scheduler.js';
 import { intake } from './authority.js';
-import { type Actor, DAY, type ExchangeDeps, event, hkDay, who } from './common.js';
+import { type Actor, DAY, type ExchangeDeps, event, who } from './common.js';
+import { hongKongDate } from '../../core/clock.js';
 import { syncReceipts } from './returns.js';
 
 /** Reminders before the internal due date, in days (memo O2). */
@@ -19,14 +21,10 @@ type OpenTask = {
   internal_due: Date; deadline: Date; arrived_at: Date; reminders: number;
 };
 
-/** The principal(s): holders of the principal template role; failing that, whoever manages exchange procedures. */
+/** The principal(s): holders of the principal template role. */
 async function principals(q: Queryable): Promise<{ id: string; email: string | null }[]> {
-  const p = await q.query<{ id: string; email: string | null }>(
+  return q.query<{ id: string; email: string | null }>(
     `SELECT DISTINCT u.id, u.email FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN roles r ON r.id = ur.role_id WHERE r.template_key = 'principal' AND u.status = 'active'`,
-  );
-  if (p.length) return p;
-  return q.query(
-    `SELECT DISTINCT u.id, u.email FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE rp.permission = 'exchange.manage' AND u.status = 'active'`,
   );
 }
 
@@ -35,7 +33,7 @@ async function tell(
 ): Promise<number> {
   let sent = 0;
   for (const p of people) {
-    const params = { refNo: t.ref_no, title: t.title_zh, titleEn: t.title_en, due: hkDay(t.internal_due), deadline: hkDay(t.deadline) };
+    const params = { refNo: t.ref_no, title: t.title_zh, titleEn: t.title_en, due: hongKongDate(t.internal_due), deadline: hongKongDate(t.deadline) };
     const fresh = await notifyUser(q, d.clock, { schoolId, userId: p.id, kind, titleKey: `notifications.${kind.replace('exchange.', 'exchange_')}`, params, link: `/exchange/inbox/${t.delivery_id}`, idemKey: `${key}:${p.id}` });
     if (fresh) sent++;
     if (p.email) await queueMail(q, d.clock, d.smtpConfigured, { schoolId, to: p.email, subject: `${subject} ${t.ref_no}`, body: `${body}\n${t.ref_no} ${t.title_en} / ${t.title_zh}\nDue / 內部限期: ${params.due}; authority deadline / 當局限期: ${params.deadline}`, idemKey: `${key}:mail:${p.id}` });
@@ -60,10 +58,10 @@ export async function runDeadlines(d: ExchangeDeps, schoolId: string): Promise<v
     if (!tasks.length) return;
     const users = new Map((await q.query<{ id: string; email: string | null }>(`SELECT id, email FROM users WHERE status = 'active'`)).map((u) => [u.id, u]));
     const people = (...ids: (string | null)[]) => ids.filter((x): x is string => !!x && users.has(x)).map((x) => users.get(x) as { id: string; email: string | null });
-    const managers = await principals(q);
-    const assigners = await q.query<{ id: string; email: string | null }>(
-      `SELECT DISTINCT u.id, u.email FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE rp.permission = 'exchange.manage' AND u.status = 'active'`,
-    );
+    // Whoever assigns tasks; escalations go to the principal, or to them when the school has no principal.
+    const assigners = await activeHolders(q, 'exchange.manage');
+    const heads = await principals(q);
+    const managers = heads.length ? heads : assigners;
     for (const t of tasks) {
       const id = t.delivery_id;
       if (t.owner_id) await tell(d, q, schoolId, people(t.owner_id), 'exchange.arrived', t, `exchange-arrived:${id}`, 'New message / 新訊息', 'A message from the authority is yours to follow. / 當局訊息由你跟進。');
@@ -135,7 +133,7 @@ export function registerExchangeChecks(registry: CheckRegistry): void {
       );
       const link = '/exchange/procedures';
       const complete = s?.complete ?? 0;
-      const params = { complete, total: 6, date: s?.at ? hkDay(s.at) : '' };
+      const params = { complete, total: 6, date: s?.at ? hongKongDate(s.at) : '' };
       if (complete < 6) return { status: 'attention', summaryKey: 'checks.procedures.incomplete', params, link };
       if (!s?.at) return { status: 'attention', summaryKey: 'checks.procedures.never', params, link };
       const due = new Date(s.at.getTime() + 365 * DAY);

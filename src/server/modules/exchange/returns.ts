@@ -8,7 +8,8 @@ import { AppError } from '../../core/errors.js';
 import { notifyUser } from '../../core/notify/notify.js';
 import { type Generated, classSubjectReturn, enrolmentReturn, headcountReturn } from '../school/service.js';
 import { intake, packageHashOf } from './authority.js';
-import { type Actor, type ExchangeDeps, event, hkDay, unlockKey, who } from './common.js';
+import { type Actor, type ExchangeDeps, event, unlockKey, who } from './common.js';
+import { hongKongDate } from '../../core/clock.js';
 import type { MessageContent } from './inbox.js';
 import { type RowProblem, checkRows, filesOf, parseRules } from './rules.js';
 
@@ -62,7 +63,7 @@ async function generate(q: Queryable, deliveryId: string, t: Awaited<ReturnType<
         [deliveryId, ref],
       );
       const roll = prev?.data.files.find((f) => f.name === 'roll')?.rows ?? null;
-      return enrolmentReturn(q, ref, prev ? (prev.reference_date ?? hkDay(prev.delivered_at)) : null, roll);
+      return enrolmentReturn(q, ref, prev ? (prev.reference_date ?? hongKongDate(prev.delivered_at)) : null, roll);
     }
     case 'manual':
       return { files: [{ name: 'data', columns: tpl.columns ?? [], rows: [] }], summary: {} };
@@ -89,7 +90,7 @@ export async function generateReturn(d: ExchangeDeps, a: Actor, deliveryId: stri
     if (latest?.state === 'received') throw new AppError('already_received');
     if (latest && !['draft', 'rejected', 'send_failed'].includes(latest.state)) throw new AppError('return_state');
     const now = d.clock.now();
-    const g = await generate(q, deliveryId, t, hkDay(now));
+    const g = await generate(q, deliveryId, t, hongKongDate(now));
     const problems = validate(t, g);
     let id: string;
     if (latest) {

@@ -5,6 +5,7 @@ import {
   ApproveBody, AssignBody, AuthoritySchoolList, CalendarFeed, CategoryParam, ExchangeLog, InboxDetail, InboxList, InboxQuery, LogQuery, MessageList, MessageProgress, OpenedPackage,
   PackageFile, ProcedureBody, ProcedureList, ProgressQuery, PublishBody, PublishResult, RejectBody, RemindResult, ResendResult, ReturnRowsBody, ReturnView, UnlockBody, UnlockResult, VerifyBody, VerifyResult,
 } from '../../../contracts/exchange.js';
+import { hongKongDate } from '../../core/clock.js';
 import type { Deps } from '../../core/deps.js';
 import { type App, sessionOf } from '../../core/http.js';
 import * as ex from './service.js';
@@ -12,7 +13,7 @@ import * as ex from './service.js';
 const NoContent = { 204: z.null() };
 const Created = { 201: z.strictObject({ id: z.uuid() }) };
 const actor = (req: FastifyRequest) => ({ ...sessionOf(req), ip: req.ip });
-const today = (d: Deps) => ex.hkDay(d.clock.now());
+const today = (d: Deps) => hongKongDate(d.clock.now());
 /** An ASCII fallback for old clients and the real (often Chinese) name in RFC 5987 form. */
 const download = (name: string) => `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
