@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { PermissionKey } from '../../contracts/permissions.js';
 import type { Session } from './auth/sessions.js';
 import { AppError } from './errors.js';
 
@@ -12,7 +13,7 @@ import { AppError } from './errors.js';
  * call a `self` route: in the listed stages, or in any stage with `true`.
  */
 export interface RouteAccess {
-  permission?: string;
+  permission?: PermissionKey;
   self?: true;
   public?: true;
   /** Sign-in stages (besides `done`) in which a `self` route may be called; `true` = any. */

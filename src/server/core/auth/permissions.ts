@@ -3,8 +3,12 @@
  * `security`: holding it makes MFA compulsory (memo S1). `privileged`: counts as
  * system-administrator rights for the memo U1 limit.
  */
+import { PERMISSION_KEYS, type PermissionGrant, type PermissionKey } from '../../../contracts/permissions.js';
+
+export type { PermissionKey } from '../../../contracts/permissions.js';
+
 export interface PermissionDef {
-  key: string;
+  key: PermissionKey;
   module: string;
   security?: boolean;
   privileged?: boolean;
@@ -16,43 +20,44 @@ export interface PermissionDef {
 
 export type Scope = 'school' | 'own_classes';
 
-const defs: PermissionDef[] = [
-  { key: 'governance.dashboard.read', module: 'governance' },
-  { key: 'audit.read', module: 'security', security: true },
-  { key: 'users.read', module: 'access' },
-  { key: 'users.manage', module: 'access', security: true, privileged: true },
-  { key: 'users.unlock', module: 'access', security: true },
-  { key: 'users.reset_password', module: 'access', security: true },
-  { key: 'roles.read', module: 'access' },
-  { key: 'roles.assign', module: 'access', security: true, privileged: true },
-  { key: 'roles.manage', module: 'access', security: true, privileged: true },
-  { key: 'access_reviews.manage', module: 'access', security: true },
-  { key: 'network.manage', module: 'access', security: true, privileged: true },
-  { key: 'sso.manage', module: 'access', security: true, privileged: true },
-  { key: 'access_reviews.review', module: 'access', security: true },
-  { key: 'sessions.read', module: 'security', security: true },
-  { key: 'sessions.revoke', module: 'security', security: true },
-  { key: 'notify.outbox.read', module: 'notify', security: true },
-  { key: 'notify.list.manage', module: 'notify', security: true },
-  { key: 'handover.manage', module: 'access', security: true },
-  { key: 'handover.approve', module: 'access', security: true },
-  { key: 'school.settings.manage', module: 'school', security: true, privileged: true },
-  { key: 'school.setup.manage', module: 'school' },
-  { key: 'classes.read', module: 'school' },
-  { key: 'staff.read', module: 'school' },
-  { key: 'staff.manage', module: 'school' },
-  { key: 'students.read', module: 'school', scoped: true },
-  { key: 'students.manage', module: 'school', scoped: true },
-  { key: 'students.reveal_id', module: 'school', security: true },
-  { key: 'exchange.read', module: 'exchange' },
-  { key: 'exchange.manage', module: 'exchange' },
-  { key: 'exchange.prepare', module: 'exchange' },
-  { key: 'exchange.approve', module: 'exchange' },
-  { key: 'exchange.unlock', module: 'exchange', security: true },
-  { key: 'authority.read', module: 'authority', org: 'authority' },
-  { key: 'authority.publish', module: 'authority', org: 'authority' },
-  { key: 'authority.unlock', module: 'authority', org: 'authority', security: true },
-];
+const described: Record<PermissionKey, Omit<PermissionDef, 'key'>> = {
+  'governance.dashboard.read': { module: 'governance' },
+  'audit.read': { module: 'security', security: true },
+  'users.read': { module: 'access' },
+  'users.manage': { module: 'access', security: true, privileged: true },
+  'users.unlock': { module: 'access', security: true },
+  'users.reset_password': { module: 'access', security: true },
+  'roles.read': { module: 'access' },
+  'roles.assign': { module: 'access', security: true, privileged: true },
+  'roles.manage': { module: 'access', security: true, privileged: true },
+  'access_reviews.manage': { module: 'access', security: true },
+  'network.manage': { module: 'access', security: true, privileged: true },
+  'sso.manage': { module: 'access', security: true, privileged: true },
+  'access_reviews.review': { module: 'access', security: true },
+  'sessions.read': { module: 'security', security: true },
+  'sessions.revoke': { module: 'security', security: true },
+  'notify.outbox.read': { module: 'notify', security: true },
+  'notify.list.manage': { module: 'notify', security: true },
+  'handover.manage': { module: 'access', security: true },
+  'handover.approve': { module: 'access', security: true },
+  'school.settings.manage': { module: 'school', security: true, privileged: true },
+  'school.setup.manage': { module: 'school' },
+  'classes.read': { module: 'school' },
+  'staff.read': { module: 'school' },
+  'staff.manage': { module: 'school' },
+  'students.read': { module: 'school', scoped: true },
+  'students.manage': { module: 'school', scoped: true },
+  'students.reveal_id': { module: 'school', security: true },
+  'exchange.read': { module: 'exchange' },
+  'exchange.manage': { module: 'exchange' },
+  'exchange.prepare': { module: 'exchange' },
+  'exchange.approve': { module: 'exchange' },
+  'exchange.unlock': { module: 'exchange', security: true },
+  'authority.read': { module: 'authority', org: 'authority' },
+  'authority.publish': { module: 'authority', org: 'authority' },
+  'authority.unlock': { module: 'authority', org: 'authority', security: true },
+};
+const defs: PermissionDef[] = PERMISSION_KEYS.map((key) => ({ key, ...described[key] }));
 // Account administration is the same for a school and an authority.
 for (const d of defs) if (['users', 'roles', 'audit', 'sessions', 'notify'].includes(d.key.split('.')[0] as string) && d.key !== 'notify.list.manage') d.org = 'both';
 
@@ -60,11 +65,13 @@ export type OrgKind = 'school' | 'authority';
 export const heldBy = (d: PermissionDef, kind: OrgKind): boolean => (d.org ?? 'school') === kind || d.org === 'both';
 
 export const CATALOGUE: ReadonlyMap<string, PermissionDef> = new Map(defs.map((d) => [d.key, d]));
-export const SECURITY_PERMISSIONS = defs.filter((d) => d.security).map((d) => d.key);
-export const PRIVILEGED_PERMISSIONS = defs.filter((d) => d.privileged).map((d) => d.key);
-export type Permission = string;
-
-export function isKnownPermission(key: string): boolean {
+export const SECURITY_PERMISSIONS: PermissionKey[] = defs.filter((d) => d.security).map((d) => d.key);
+export const PRIVILEGED_PERMISSIONS: PermissionKey[] = defs.filter((d) => d.privileged).map((d) => d.key);
+/** Holding it makes MFA compulsory (memo S1). */
+export const isSecurityPermission = (key: string): boolean => CATALOGUE.get(key)?.security === true;
+/** It counts as system-administrator rights (memo U1). */
+export const isPrivilegedPermission = (key: string): boolean => CATALOGUE.get(key)?.privileged === true;
+export function isKnownPermission(key: string): key is PermissionKey {
   return CATALOGUE.has(key);
 }
 
@@ -74,7 +81,7 @@ export interface RoleTemplate {
   nameZh: string;
   nameEn: string;
   /** `permission` for the whole school, `permission:own_classes` for the person's own classes. */
-  permissions: string[];
+  permissions: PermissionGrant[];
 }
 const all = defs.filter((d) => heldBy(d, 'school')).map((d) => d.key);
 export const permissionKey = (templateEntry: string): string => templateEntry.split(':')[0] as string;
@@ -121,13 +128,3 @@ export const AUTHORITY_ROLE_TEMPLATES: RoleTemplate[] = [
   { key: 'authority_admin', nameZh: '系統管理員', nameEn: 'System Administrator', permissions: defs.filter((d) => heldBy(d, 'authority')).map((d) => d.key) },
   { key: 'authority_officer', nameZh: '主任', nameEn: 'Officer', permissions: ['authority.read', 'authority.publish', 'authority.unlock'] },
 ];
-
-/** Permission check: a Set lookup, so it costs well under a microsecond. */
-export function can(held: ReadonlySet<string>, permission: string): boolean {
-  return held.has(permission);
-}
-
-/** Nobody grants what they do not hold: the permissions of `wanted` the granter lacks. */
-export function notHeld(granter: ReadonlySet<string>, wanted: Iterable<string>): string[] {
-  return [...wanted].filter((p) => !granter.has(p));
-}

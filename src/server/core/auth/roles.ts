@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Queryable } from '../db/types.js';
-import { ROLE_TEMPLATES, type RoleTemplate, permissionKey, scopeOf } from './permissions.js';
+import { type PermissionKey, ROLE_TEMPLATES, type RoleTemplate, permissionKey, scopeOf } from './permissions.js';
 
 /** Give a new school the role templates of the memo's personnel. Returns role ids by template key. */
 export async function seedRoles(q: Queryable, clock: Clock, schoolId: string, templates: RoleTemplate[] = ROLE_TEMPLATES): Promise<Map<string, string>> {
@@ -23,7 +23,7 @@ export async function seedRoles(q: Queryable, clock: Clock, schoolId: string, te
 }
 
 /** The active people of the school in `q` who hold `permission` (through any role), with their e-mail. */
-export async function activeHolders(q: Queryable, permission: string): Promise<{ id: string; email: string | null }[]> {
+export async function activeHolders(q: Queryable, permission: PermissionKey): Promise<{ id: string; email: string | null }[]> {
   return q.query(
     `SELECT DISTINCT u.id, u.email FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN role_permissions rp ON rp.role_id = ur.role_id
      WHERE rp.permission = $1 AND u.status = 'active'`,

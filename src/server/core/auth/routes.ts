@@ -8,7 +8,7 @@ import { AppError } from '../errors.js';
 import { type App, clearSessionCookie, sessionOf, setSessionCookie } from '../http.js';
 import type { FastifyRequest } from 'fastify';
 import { csrfTokenFor } from './csrf.js';
-import { SECURITY_PERMISSIONS } from './permissions.js';
+import { isSecurityPermission } from './permissions.js';
 import * as auth from './service.js';
 
 const origin = (req: FastifyRequest): auth.Origin => ({ ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
@@ -55,7 +55,7 @@ export function authRoutes(app: App, d: auth.AuthDeps): void {
       return {
         user: {
           id: u.id, username: u.username, displayNameZh: u.display_name_zh, displayNameEn: u.display_name_en, email: u.email, locale: u.locale,
-          mfaEnrolled: !!u.mfa_enrolled_at, mfaRequired: permissions.some((p) => SECURITY_PERMISSIONS.includes(p)), recoveryCodesLeft: u.codes_left,
+          mfaEnrolled: !!u.mfa_enrolled_at, mfaRequired: permissions.some(isSecurityPermission), recoveryCodesLeft: u.codes_left,
         },
         school: { id: u.school_id, nameZh: u.name_zh, nameEn: u.name_en, schoolNumber: u.school_number },
         stage: s.stage,

@@ -1,3 +1,4 @@
+import type { PermissionKey } from '../../../contracts/permissions.js';
 import { activeHolders } from '../auth/roles.js';
 import type { Clock } from '../clock.js';
 import type { Queryable } from '../db/types.js';
@@ -57,7 +58,7 @@ export async function securityEvent(
   q: Queryable,
   clock: Clock,
   smtpConfigured: boolean,
-  e: { schoolId: string; event: SecurityEventKind; titleKey: string; params: Record<string, string>; subject: string; body: string; idemKey: string; fallbackPermission: string },
+  e: { schoolId: string; event: SecurityEventKind; titleKey: string; params: Record<string, string>; subject: string; body: string; idemKey: string; fallbackPermission: PermissionKey },
 ): Promise<void> {
   const listed = await q.query<{ user_id: string | null; email: string | null; user_email: string | null }>(
     `SELECT r.user_id, r.email, u.email AS user_email FROM security_recipients r LEFT JOIN users u ON u.id = r.user_id

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { type Actor, who } from '../../core/auth/actor.js';
 import type { HandoverCreateBody } from '../../../contracts/admin.js';
 import { audit } from '../../core/audit/audit.js';
 import type { AuthDeps } from '../../core/auth/service.js';
@@ -10,7 +11,7 @@ import { AppError } from '../../core/errors.js';
 import type { HoldingRegistry } from '../../core/handover/registry.js';
 import type { Job } from '../../core/scheduler/scheduler.js';
 import { hkToday } from './roles.js';
-import { type Actor, assertAdminRemains, who } from './rules.js';
+import { assertAdminRemains } from './rules.js';
 
 export type HandoverDeps = AuthDeps & { holdings: HoldingRegistry };
 

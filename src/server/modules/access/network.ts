@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { type Actor, who } from '../../core/auth/actor.js';
 import type { z } from 'zod';
 import type { NetworkRulesBody, TimeProfileBody, ZoneBody } from '../../../contracts/admin.js';
 import { audit } from '../../core/audit/audit.js';
@@ -7,7 +8,6 @@ import type { AuthDeps } from '../../core/auth/service.js';
 import type { CheckRegistry, CheckResult } from '../../core/checks/registry.js';
 import type { Database, Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
-import { type Actor, who } from './rules.js';
 
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 interface Policy {

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
+import { type Actor, who } from '../../core/auth/actor.js';
 import type { NotificationListBody } from '../../../contracts/admin.js';
 import { audit } from '../../core/audit/audit.js';
 import type { AuthDeps } from '../../core/auth/service.js';
 import type { CheckRegistry, CheckResult } from '../../core/checks/registry.js';
 import { AppError } from '../../core/errors.js';
-import { type Actor, who } from './rules.js';
 
 export async function getNotificationList(d: Pick<AuthDeps, 'db'>, schoolId: string) {
   return d.db.school(schoolId, async (q) => {

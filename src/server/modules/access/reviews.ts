@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { type Actor, who } from '../../core/auth/actor.js';
 import type { ReviewDecisionBody, ReviewStartBody } from '../../../contracts/admin.js';
 import { audit } from '../../core/audit/audit.js';
 import type { AuthDeps } from '../../core/auth/service.js';
@@ -12,7 +13,7 @@ import { AppError } from '../../core/errors.js';
 import { notifyUser, queueMail } from '../../core/notify/notify.js';
 import type { Job } from '../../core/scheduler/scheduler.js';
 import { hkToday } from './roles.js';
-import { type Actor, assertAdminRemains, who } from './rules.js';
+import { assertAdminRemains } from './rules.js';
 
 const INACTIVE_DAYS = 60;
 const DAY = 86_400_000;

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { type Actor, who } from '../../core/auth/actor.js';
 import type { AccessQuery, MemberBody, RoleBody } from '../../../contracts/admin.js';
 import { audit } from '../../core/audit/audit.js';
 import { CATALOGUE } from '../../core/auth/permissions.js';
@@ -8,7 +9,7 @@ import type { Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
 import type { Job } from '../../core/scheduler/scheduler.js';
 import type { SessionStore } from '../../core/auth/sessions.js';
-import { type Actor, announcePrivilegeChange, assertAdminRemains, keysOf, lacks, who } from './rules.js';
+import { announcePrivilegeChange, assertAdminRemains, keysOf, lacks } from './rules.js';
 
 /** Today's date in Hong Kong, from the injected clock. */
 export const hkToday = (clock: Clock): string => hongKongDate(clock.now());

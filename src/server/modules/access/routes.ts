@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actorOf } from '../../core/auth/actor.js';
 import { EmptyBody, IdParam, SessionList } from '../../../contracts/account.js';
 import {
   AccessMatrix, AccessQuery, HolidaysBody, HandoverCreateBody, HandoverItemParams, HandoverPlanList, HandoverPlanView, SuccessorBody, NotificationListBody, NotificationListView, NetworkRulesBody, NetworkSettingsBody, NetworkView, TimeProfileBody, ZoneBody, ReviewDecisionBody, ReviewDetail, ReviewItemParams, ReviewList, ReviewStartBody, MemberBody, MemberParams, PermissionList, ResetPasswordBody, RoleBody, RoleCopyBody, RoleDetail, RoleList, SchoolSettings, UserCreateBody, UserList,
@@ -13,7 +14,6 @@ import { writeCsv } from '../../core/csv.js';
 import type { HoldingRegistry } from '../../core/handover/registry.js';
 
 const NoContent = { 204: z.null() };
-const actor = (req: FastifyRequest) => ({ ...sessionOf(req), ip: req.ip });
 
 /** User administration: accounts, roles, who is signed in, the school's limits. */
 export function accessRoutes(app: App, d: AuthDeps & { policy: access.NetworkPolicy; holdings: HoldingRegistry }): void {
@@ -21,19 +21,19 @@ export function accessRoutes(app: App, d: AuthDeps & { policy: access.NetworkPol
     users: await access.listUsers(d, sessionOf(req).schoolId),
   }));
   app.post('/api/admin/users', { config: { permission: 'users.manage' }, schema: { body: UserCreateBody, response: { 201: z.strictObject({ id: z.uuid() }) } } }, async (req, reply) => {
-    const id = await access.createUser(d, actor(req), req.body);
+    const id = await access.createUser(d, actorOf(req), req.body);
     return reply.code(201).send({ id });
   });
   app.post('/api/admin/users/:id/unlock', { config: { permission: 'users.unlock' }, schema: { params: IdParam, body: EmptyBody, response: NoContent } }, async (req, reply) => {
-    await access.unlockUser(d, actor(req), req.params.id);
+    await access.unlockUser(d, actorOf(req), req.params.id);
     return reply.code(204).send(null);
   });
   app.post('/api/admin/users/:id/reset-password', { config: { permission: 'users.reset_password' }, schema: { params: IdParam, body: ResetPasswordBody, response: NoContent } }, async (req, reply) => {
-    await access.resetPassword(d, actor(req), req.params.id, req.body.newPassword);
+    await access.resetPassword(d, actorOf(req), req.params.id, req.body.newPassword);
     return reply.code(204).send(null);
   });
   app.put('/api/admin/users/:id/roles', { config: { permission: 'roles.assign' }, schema: { params: IdParam, body: UserRolesBody, response: NoContent } }, async (req, reply) => {
-    await access.setUserRoles(d, actor(req), req.params.id, req.body.roleIds);
+    await access.setUserRoles(d, actorOf(req), req.params.id, req.body.roleIds);
     return reply.code(204).send(null);
   });
   app.get('/api/admin/roles', { config: { permission: 'roles.read' }, schema: { response: { 200: RoleList } } }, async (req) => ({
@@ -54,7 +54,7 @@ export function accessRoutes(app: App, d: AuthDeps & { policy: access.NetworkPol
     access.getSettings(d, sessionOf(req).schoolId),
   );
   app.put('/api/admin/settings', { config: { permission: 'school.settings.manage' }, schema: { body: SchoolSettings, response: NoContent } }, async (req, reply) => {
-    await access.putSettings(d, actor(req), req.body);
+    await access.putSettings(d, actorOf(req), req.body);
     return reply.code(204).send(null);
   });
 
@@ -63,25 +63,25 @@ export function accessRoutes(app: App, d: AuthDeps & { policy: access.NetworkPol
     access.getRole(d, sessionOf(req).schoolId, req.params.id),
   );
   app.post('/api/admin/roles', { config: { permission: 'roles.manage' }, schema: { body: RoleBody, response: { 201: z.strictObject({ id: z.uuid() }) } } }, async (req, reply) =>
-    reply.code(201).send({ id: await access.createRole(d, actor(req), req.body) }),
+    reply.code(201).send({ id: await access.createRole(d, actorOf(req), req.body) }),
   );
   app.post('/api/admin/roles/:id/copy', { config: { permission: 'roles.manage' }, schema: { params: IdParam, body: RoleCopyBody, response: { 201: z.strictObject({ id: z.uuid() }) } } }, async (req, reply) =>
-    reply.code(201).send({ id: await access.copyRole(d, actor(req), req.params.id, req.body) }),
+    reply.code(201).send({ id: await access.copyRole(d, actorOf(req), req.params.id, req.body) }),
   );
   app.put('/api/admin/roles/:id', { config: { permission: 'roles.manage' }, schema: { params: IdParam, body: RoleBody, response: NoContent } }, async (req, reply) => {
-    await access.updateRole(d, actor(req), req.params.id, req.body);
+    await access.updateRole(d, actorOf(req), req.params.id, req.body);
     return reply.code(204).send(null);
   });
   app.delete('/api/admin/roles/:id', { config: { permission: 'roles.manage' }, schema: { params: IdParam, response: NoContent } }, async (req, reply) => {
-    await access.deleteRole(d, actor(req), req.params.id);
+    await access.deleteRole(d, actorOf(req), req.params.id);
     return reply.code(204).send(null);
   });
   app.post('/api/admin/roles/:id/members', { config: { permission: 'roles.assign' }, schema: { params: IdParam, body: MemberBody, response: NoContent } }, async (req, reply) => {
-    await access.addMember(d, actor(req), req.params.id, req.body);
+    await access.addMember(d, actorOf(req), req.params.id, req.body);
     return reply.code(204).send(null);
   });
   app.delete('/api/admin/roles/:id/members/:userId', { config: { permission: 'roles.assign' }, schema: { params: MemberParams, response: NoContent } }, async (req, reply) => {
-    await access.removeMember(d, actor(req), req.params.id, req.params.userId);
+    await access.removeMember(d, actorOf(req), req.params.id, req.params.userId);
     return reply.code(204).send(null);
   });
   /** Who can do what, per permission or per person; `format=csv` downloads it. */
@@ -104,14 +104,14 @@ export function accessRoutes(app: App, d: AuthDeps & { policy: access.NetworkPol
     access.getReview(d, sessionOf(req).schoolId, req.params.id),
   );
   app.post('/api/access-reviews', { config: { permission: 'access_reviews.manage' }, schema: { body: ReviewStartBody, response: { 201: z.strictObject({ id: z.uuid() }) } } }, async (req, reply) =>
-    reply.code(201).send({ id: await access.startReview(d, actor(req), req.body) }),
+    reply.code(201).send({ id: await access.startReview(d, actorOf(req), req.body) }),
   );
   app.put('/api/access-reviews/:id/items/:itemId', { config: { permission: 'access_reviews.review' }, schema: { params: ReviewItemParams, body: ReviewDecisionBody, response: NoContent } }, async (req, reply) => {
-    await access.decide(d, actor(req), req.params.id, req.params.itemId, req.body);
+    await access.decide(d, actorOf(req), req.params.id, req.params.itemId, req.body);
     return reply.code(204).send(null);
   });
   app.post('/api/access-reviews/:id/complete', { config: { permission: 'access_reviews.manage' }, schema: { params: IdParam, body: EmptyBody, response: NoContent } }, async (req, reply) => {
-    await access.completeReview(d, actor(req), req.params.id);
+    await access.completeReview(d, actorOf(req), req.params.id);
     return reply.code(204).send(null);
   });
   app.get(
@@ -130,29 +130,29 @@ export function accessRoutes(app: App, d: AuthDeps & { policy: access.NetworkPol
   // ---- Network zones and time profiles (memo U2) ----
   app.get('/api/admin/network', { config: { permission: 'network.manage' }, schema: { response: { 200: NetworkView } } }, async (req) => access.getNetwork(d, sessionOf(req).schoolId));
   app.post('/api/admin/network/zones', { config: { permission: 'network.manage' }, schema: { body: ZoneBody, response: { 201: z.strictObject({ id: z.uuid() }) } } }, async (req, reply) =>
-    reply.code(201).send({ id: await access.createZone(d, actor(req), req.body) }),
+    reply.code(201).send({ id: await access.createZone(d, actorOf(req), req.body) }),
   );
   app.delete('/api/admin/network/zones/:id', { config: { permission: 'network.manage' }, schema: { params: IdParam, response: NoContent } }, async (req, reply) => {
-    await access.deleteZone(d, actor(req), req.params.id);
+    await access.deleteZone(d, actorOf(req), req.params.id);
     return reply.code(204).send(null);
   });
   app.post('/api/admin/network/profiles', { config: { permission: 'network.manage' }, schema: { body: TimeProfileBody, response: { 201: z.strictObject({ id: z.uuid() }) } } }, async (req, reply) =>
-    reply.code(201).send({ id: await access.createProfile(d, actor(req), req.body) }),
+    reply.code(201).send({ id: await access.createProfile(d, actorOf(req), req.body) }),
   );
   app.put('/api/admin/network/rules', { config: { permission: 'network.manage' }, schema: { body: NetworkRulesBody, response: NoContent } }, async (req, reply) => {
-    await access.setRules(d, actor(req), req.body);
+    await access.setRules(d, actorOf(req), req.body);
     return reply.code(204).send(null);
   });
   app.put('/api/admin/network/settings', { config: { permission: 'network.manage' }, schema: { body: NetworkSettingsBody, response: NoContent } }, async (req, reply) => {
-    await access.setNetworkSettings(d, actor(req), req.body.enabled);
+    await access.setNetworkSettings(d, actorOf(req), req.body.enabled);
     return reply.code(204).send(null);
   });
   app.put('/api/admin/network/holidays', { config: { permission: 'network.manage' }, schema: { body: HolidaysBody, response: NoContent } }, async (req, reply) => {
-    await access.setHolidays(d, actor(req), req.body.holidays);
+    await access.setHolidays(d, actorOf(req), req.body.holidays);
     return reply.code(204).send(null);
   });
   app.post('/api/admin/network/reviewed', { config: { permission: 'network.manage' }, schema: { body: EmptyBody, response: NoContent } }, async (req, reply) => {
-    await access.markNetworkReviewed(d, actor(req));
+    await access.markNetworkReviewed(d, actorOf(req));
     return reply.code(204).send(null);
   });
 
@@ -161,11 +161,11 @@ export function accessRoutes(app: App, d: AuthDeps & { policy: access.NetworkPol
     access.getNotificationList(d, sessionOf(req).schoolId),
   );
   app.put('/api/admin/notification-list', { config: { permission: 'notify.list.manage' }, schema: { body: NotificationListBody, response: NoContent } }, async (req, reply) => {
-    await access.putNotificationList(d, actor(req), req.body);
+    await access.putNotificationList(d, actorOf(req), req.body);
     return reply.code(204).send(null);
   });
   app.post('/api/admin/notification-list/reviewed', { config: { permission: 'notify.list.manage' }, schema: { body: EmptyBody, response: NoContent } }, async (req, reply) => {
-    await access.signOffNotificationList(d, actor(req));
+    await access.signOffNotificationList(d, actorOf(req));
     return reply.code(204).send(null);
   });
 
@@ -177,14 +177,14 @@ export function accessRoutes(app: App, d: AuthDeps & { policy: access.NetworkPol
     access.getPlan(d, sessionOf(req).schoolId, req.params.id),
   );
   app.post('/api/handover/plans', { config: { permission: 'handover.manage' }, schema: { body: HandoverCreateBody, response: { 201: z.strictObject({ id: z.uuid() }) } } }, async (req, reply) =>
-    reply.code(201).send({ id: await access.createPlan(d, actor(req), req.body) }),
+    reply.code(201).send({ id: await access.createPlan(d, actorOf(req), req.body) }),
   );
   app.put('/api/handover/plans/:id/items/:itemId', { config: { permission: 'handover.manage' }, schema: { params: HandoverItemParams, body: SuccessorBody, response: NoContent } }, async (req, reply) => {
-    await access.setSuccessor(d, actor(req), req.params.id, req.params.itemId, req.body.successorId);
+    await access.setSuccessor(d, actorOf(req), req.params.id, req.params.itemId, req.body.successorId);
     return reply.code(204).send(null);
   });
   app.post('/api/handover/plans/:id/approve', { config: { permission: 'handover.approve' }, schema: { params: IdParam, body: EmptyBody, response: NoContent } }, async (req, reply) => {
-    await access.approvePlan(d, actor(req), req.params.id);
+    await access.approvePlan(d, actorOf(req), req.params.id);
     return reply.code(204).send(null);
   });
 }

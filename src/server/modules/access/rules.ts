@@ -1,13 +1,11 @@
-import { PRIVILEGED_PERMISSIONS } from '../../core/auth/permissions.js';
+import { PRIVILEGED_PERMISSIONS, isPrivilegedPermission } from '../../core/auth/permissions.js';
 import type { AuthDeps } from '../../core/auth/service.js';
-import type { Session } from '../../core/auth/sessions.js';
+import type { Actor } from '../../core/auth/actor.js';
 import type { Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
 import { securityEvent } from '../../core/notify/notify.js';
 
 /** Rules shared by user administration and the role editor. */
-export type Actor = Session & { ip: string };
-export const who = (a: Actor) => ({ schoolId: a.schoolId, actorId: a.userId, actorName: a.username, ip: a.ip });
 /** What a set of roles grants: each permission as `key:scope` (scope: school | own_classes). */
 export async function permissionsOfRoles(q: Queryable, roleIds: string[]): Promise<{ found: number; permissions: string[] }> {
   if (roleIds.length === 0) return { found: 0, permissions: [] };
@@ -44,7 +42,7 @@ export async function assertAdminRemains(q: Queryable): Promise<void> {
 }
 
 export async function announcePrivilegeChange(d: AuthDeps, q: Queryable, a: Actor, username: string, permissions: string[], change: 'granted' | 'removed') {
-  if (!permissions.some((p) => PRIVILEGED_PERMISSIONS.includes(p))) return;
+  if (!permissions.some(isPrivilegedPermission)) return;
   await securityEvent(q, d.clock, d.smtpConfigured, {
     schoolId: a.schoolId,
     event: 'privileged_changed',

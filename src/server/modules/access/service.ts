@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { type Actor, who } from '../../core/auth/actor.js';
 import type { UserCreateBody } from '../../../contracts/admin.js';
 import { audit } from '../../core/audit/audit.js';
 import { checkPassword } from '../../core/auth/password.js';
@@ -9,7 +10,7 @@ import type { Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
 import { securityEvent } from '../../core/notify/notify.js';
 import { uniqueToAppError } from '../../core/setup/service.js';
-import { type Actor, announcePrivilegeChange, assertAdminRemains, keysOf, lacks, permissionsOfRoles, who } from './rules.js';
+import { announcePrivilegeChange, assertAdminRemains, keysOf, lacks, permissionsOfRoles } from './rules.js';
 
 
 export async function listUsers(d: Pick<AuthDeps, 'db'>, schoolId: string) {

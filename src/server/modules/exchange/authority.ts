@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { type Actor, who } from '../../core/auth/actor.js';
 import type { MessageProgress, MessageSummary, PackageFile, ProgressQuery, PublishBody, SchoolProgress } from '../../../contracts/exchange.js';
 import { OpenedPackage } from '../../../contracts/exchange.js';
 import { audit } from '../../core/audit/audit.js';
@@ -6,7 +7,7 @@ import { canonical, newDataKey, openContent, sealContent, sha256Hex, unwrapKey, 
 import type { Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
 import { levelsOfSchools } from '../school/service.js';
-import { AUTHORITIES, type Actor, type ExchangeDeps, event, iso, orgKind, unlockKey, who } from './common.js';
+import { AUTHORITIES, type ExchangeDeps, event, iso, orgKind, unlockKey } from './common.js';
 import { parseRules } from './rules.js';
 
 const MAX_ATTACHMENT = 512 * 1024;

@@ -2,15 +2,13 @@ import type { KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import type { AuthorityCode } from '../../../contracts/exchange.js';
 import { audit } from '../../core/audit/audit.js';
-import type { Session } from '../../core/auth/sessions.js';
+import { type Actor, who } from '../../core/auth/actor.js';
 import type { Clock } from '../../core/clock.js';
 import { publicOf, schoolKeyPairs, wordsToEntropy } from '../../core/crypto/school-key.js';
 import type { Database, Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
 import { securityEvent } from '../../core/notify/notify.js';
 
-export type Actor = Session & { ip: string };
-export const who = (a: Actor) => ({ schoolId: a.schoolId, actorId: a.userId, actorName: a.username, ip: a.ip });
 
 export interface ExchangeDeps {
   db: Database;

@@ -1,4 +1,5 @@
 import ical from 'ical-generator';
+import { type Actor, who } from '../../core/auth/actor.js';
 import { audit } from '../../core/audit/audit.js';
 import { activeHolders } from '../../core/auth/roles.js';
 import type { CheckRegistry, CheckResult } from '../../core/checks/registry.js';
@@ -7,7 +8,7 @@ import type { Queryable } from '../../core/db/types.js';
 import { notifyUser, queueMail } from '../../core/notify/notify.js';
 import type { Job } from '../../core/scheduler/scheduler.js';
 import { intake } from './authority.js';
-import { type Actor, DAY, type ExchangeDeps, event, who } from './common.js';
+import { DAY, type ExchangeDeps, event } from './common.js';
 import { hongKongDate } from '../../core/clock.js';
 import { syncReceipts } from './returns.js';
 

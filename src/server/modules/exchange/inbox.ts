@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { type Actor, who } from '../../core/auth/actor.js';
 import { type AssignBody, CATEGORIES, type InboxDetail, type InboxItem, type InboxQuery, type ProcedureBody, ReturnTemplate, Attachment } from '../../../contracts/exchange.js';
 import { audit } from '../../core/audit/audit.js';
 import { openContent, unwrapKey } from '../../core/crypto/envelope.js';
 import type { Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
 import { notifyUser } from '../../core/notify/notify.js';
-import { AUTHORITIES, type Actor, DAY, type ExchangeDeps, assertDistinct, assertHolders, event, iso, orgKind, unlockKey, who } from './common.js';
+import { AUTHORITIES, DAY, type ExchangeDeps, assertDistinct, assertHolders, event, iso, orgKind, unlockKey } from './common.js';
 
 /** What an imported message holds once decrypted; anything else is an import failure. */
 const Content = z.strictObject({ bodyZh: z.string(), bodyEn: z.string(), attachments: z.array(Attachment), template: ReturnTemplate.nullable() });

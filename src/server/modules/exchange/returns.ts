@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { type Actor, who } from '../../core/auth/actor.js';
 import type { PackageFile, ReturnRowsBody, ReturnView } from '../../../contracts/exchange.js';
 import { audit } from '../../core/audit/audit.js';
 import { writeCsv } from '../../core/csv.js';
@@ -8,7 +9,7 @@ import { AppError } from '../../core/errors.js';
 import { notifyUser } from '../../core/notify/notify.js';
 import { type Generated, classSubjectReturn, enrolmentReturn, headcountReturn } from '../school/service.js';
 import { intake, packageHashOf } from './authority.js';
-import { type Actor, type ExchangeDeps, event, unlockKey, who } from './common.js';
+import { type ExchangeDeps, event, unlockKey } from './common.js';
 import { hongKongDate } from '../../core/clock.js';
 import type { MessageContent } from './inbox.js';
 import { type RowProblem, checkRows, filesOf, parseRules } from './rules.js';

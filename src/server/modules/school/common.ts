@@ -1,9 +1,7 @@
-import type { Session } from '../../core/auth/sessions.js';
+import type { Actor } from '../../core/auth/actor.js';
 import type { Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
 
-export type Actor = Session & { ip: string };
-export const who = (a: Actor) => ({ schoolId: a.schoolId, actorId: a.userId, actorName: a.username, ip: a.ip });
 
 /**
  * Every id a request refers to must be a row this school can see. (Foreign keys are checked

@@ -1,5 +1,5 @@
 import { audit } from '../../core/audit/audit.js';
-import { type Actor, who } from './common.js';
+import { type Actor, who } from '../../core/auth/actor.js';
 import { writeSheet } from './spreadsheet.js';
 import { listStaff } from './staff.js';
 import { listStudents } from './students.js';

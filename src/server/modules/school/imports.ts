@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { type Actor, who } from '../../core/auth/actor.js';
 import { ClassCreateBody, ClassSubjectCreateBody, type ImportIssue, type ImportKind, StaffFields, StudentFields } from '../../../contracts/school.js';
 import { audit } from '../../core/audit/audit.js';
 import { sha256 } from '../../core/crypto/secrets.js';
 import type { Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
-import { type Actor, who } from './common.js';
 import { readSheet, type Sheet } from './spreadsheet.js';
 import { cleanStudent } from './students.js';
 import type { SchoolDeps } from './years.js';

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { actorOf } from '../../core/auth/actor.js';
 import { z } from 'zod';
 import { EmptyBody, IdParam } from '../../../contracts/account.js';
 import {
@@ -11,7 +12,6 @@ import * as school from './service.js';
 
 const Created = { 201: z.strictObject({ id: z.uuid() }) };
 const NoContent = { 204: z.null() };
-const actor = (req: FastifyRequest) => ({ ...sessionOf(req), ip: req.ip });
 
 /** School records: years, classes, subjects, staff, students. */
 export function schoolRoutes(app: App, d: school.SchoolDeps): void {
@@ -19,10 +19,10 @@ export function schoolRoutes(app: App, d: school.SchoolDeps): void {
     years: await school.listYears(d, sessionOf(req).schoolId),
   }));
   app.post('/api/school/years', { config: { permission: 'school.setup.manage' }, schema: { body: YearCreateBody, response: Created } }, async (req, reply) =>
-    reply.code(201).send({ id: await school.createYear(d, actor(req), req.body.startYear) }),
+    reply.code(201).send({ id: await school.createYear(d, actorOf(req), req.body.startYear) }),
   );
   app.post('/api/school/years/:id/make-current', { config: { permission: 'school.setup.manage' }, schema: { params: IdParam, body: EmptyBody, response: NoContent } }, async (req, reply) => {
-    await school.makeCurrent(d, actor(req), req.params.id);
+    await school.makeCurrent(d, actorOf(req), req.params.id);
     return reply.code(204).send(null);
   });
 
@@ -30,7 +30,7 @@ export function schoolRoutes(app: App, d: school.SchoolDeps): void {
     classes: await school.listClasses(d, sessionOf(req).schoolId, req.query.yearId),
   }));
   app.post('/api/school/classes', { config: { permission: 'school.setup.manage' }, schema: { body: ClassCreateBody, response: Created } }, async (req, reply) =>
-    reply.code(201).send({ id: await school.createClass(d, actor(req), req.body) }),
+    reply.code(201).send({ id: await school.createClass(d, actorOf(req), req.body) }),
   );
   app.get('/api/school/classes/:id/subjects', { config: { permission: 'classes.read' }, schema: { params: IdParam, response: { 200: ClassSubjectList } } }, async (req) => ({
     classSubjects: await school.listClassSubjects(d, sessionOf(req).schoolId, req.params.id),
@@ -39,42 +39,42 @@ export function schoolRoutes(app: App, d: school.SchoolDeps): void {
     subjects: await school.listSubjects(d, sessionOf(req).schoolId),
   }));
   app.post('/api/school/subjects', { config: { permission: 'school.setup.manage' }, schema: { body: SubjectCreateBody, response: Created } }, async (req, reply) =>
-    reply.code(201).send({ id: await school.createSubject(d, actor(req), req.body) }),
+    reply.code(201).send({ id: await school.createSubject(d, actorOf(req), req.body) }),
   );
   app.post('/api/school/class-subjects', { config: { permission: 'school.setup.manage' }, schema: { body: ClassSubjectCreateBody, response: Created } }, async (req, reply) =>
-    reply.code(201).send({ id: await school.createClassSubject(d, actor(req), req.body) }),
+    reply.code(201).send({ id: await school.createClassSubject(d, actorOf(req), req.body) }),
   );
 
   app.get('/api/staff', { config: { permission: 'staff.read' }, schema: { querystring: StaffQuery, response: { 200: StaffList } } }, async (req) =>
     school.listStaff(d, sessionOf(req).schoolId, req.query),
   );
   app.post('/api/staff', { config: { permission: 'staff.manage' }, schema: { body: StaffCreateBody, response: Created } }, async (req, reply) =>
-    reply.code(201).send({ id: await school.createStaff(d, actor(req), req.body) }),
+    reply.code(201).send({ id: await school.createStaff(d, actorOf(req), req.body) }),
   );
   app.put('/api/staff/:id', { config: { permission: 'staff.manage' }, schema: { params: IdParam, body: StaffUpdateBody, response: NoContent } }, async (req, reply) => {
-    await school.updateStaff(d, actor(req), req.params.id, req.body);
+    await school.updateStaff(d, actorOf(req), req.params.id, req.body);
     return reply.code(204).send(null);
   });
 
   app.get('/api/students', { config: { permission: 'students.read' }, schema: { querystring: StudentQuery, response: { 200: StudentList } } }, async (req) =>
-    school.listStudents(d, actor(req), req.query),
+    school.listStudents(d, actorOf(req), req.query),
   );
   app.get('/api/students/:id', { config: { permission: 'students.read' }, schema: { params: IdParam, response: { 200: StudentDetail } } }, async (req) =>
-    school.getStudent(d, actor(req), req.params.id),
+    school.getStudent(d, actorOf(req), req.params.id),
   );
   app.post('/api/students', { config: { permission: 'students.manage' }, schema: { body: StudentCreateBody, response: Created } }, async (req, reply) =>
-    reply.code(201).send({ id: await school.createStudent(d, actor(req), req.body) }),
+    reply.code(201).send({ id: await school.createStudent(d, actorOf(req), req.body) }),
   );
   app.put('/api/students/:id', { config: { permission: 'students.manage' }, schema: { params: IdParam, body: StudentUpdateBody, response: NoContent } }, async (req, reply) => {
-    await school.updateStudent(d, actor(req), req.params.id, req.body);
+    await school.updateStudent(d, actorOf(req), req.params.id, req.body);
     return reply.code(204).send(null);
   });
   app.post('/api/students/:id/placement', { config: { permission: 'students.manage' }, schema: { params: IdParam, body: PlacementBody, response: NoContent } }, async (req, reply) => {
-    await school.moveStudent(d, actor(req), req.params.id, req.body);
+    await school.moveStudent(d, actorOf(req), req.params.id, req.body);
     return reply.code(204).send(null);
   });
   app.post('/api/students/:id/reveal-id', { config: { permission: 'students.reveal_id' }, schema: { params: IdParam, body: RevealBody, response: { 200: RevealResult } } }, async (req) => ({
-    idNumber: await school.revealId(d, actor(req), req.params.id, req.body.reason),
+    idNumber: await school.revealId(d, actorOf(req), req.params.id, req.body.reason),
   }));
 }
 
@@ -90,7 +90,7 @@ export function importExportRoutes(app: App, d: school.SchoolDeps): void {
         `/api/imports/${kind}/${step}`,
         { config: { permission: IMPORT_PERMISSION[kind] }, bodyLimit: IMPORT_BODY_LIMIT, schema: { body: ImportBody, response: { 200: ImportReport } } },
         async (req) => {
-          const a = actor(req);
+          const a = actorOf(req);
           // An import is a whole-school action: a right limited to one's own classes is not enough.
           if (a.ownClassesOnly.has(IMPORT_PERMISSION[kind])) throw new AppError('forbidden');
           const file = Buffer.from(req.body.contentBase64, 'base64');
@@ -101,11 +101,11 @@ export function importExportRoutes(app: App, d: school.SchoolDeps): void {
   }
   const types = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
   app.get('/api/exports/students', { config: { permission: 'students.read' }, schema: { querystring: ExportQuery } }, async (req, reply) => {
-    const file = await school.exportStudents(d, actor(req), req.query.format, req.query.classId);
+    const file = await school.exportStudents(d, actorOf(req), req.query.format, req.query.classId);
     return reply.type(types[req.query.format]).header('content-disposition', `attachment; filename="students.${req.query.format}"`).send(file);
   });
   app.get('/api/exports/staff', { config: { permission: 'staff.read' }, schema: { querystring: ExportQuery } }, async (req, reply) => {
-    const file = await school.exportStaff(d, actor(req), req.query.format);
+    const file = await school.exportStaff(d, actorOf(req), req.query.format);
     return reply.type(types[req.query.format]).header('content-disposition', `attachment; filename="staff.${req.query.format}"`).send(file);
   });
 }

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
+import { type Actor, who } from '../../core/auth/actor.js';
 import type { StaffCreateBody, StaffQuery, StaffUpdateBody } from '../../../contracts/school.js';
 import { audit } from '../../core/audit/audit.js';
 import { AppError } from '../../core/errors.js';
-import { type Actor, uniqueError, who } from './common.js';
+import { uniqueError } from './common.js';
 import type { SchoolDeps } from './years.js';
 
 interface StaffRow {

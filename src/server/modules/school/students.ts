@@ -1,9 +1,10 @@
 import type { z } from 'zod';
+import { type Actor, who } from '../../core/auth/actor.js';
 import type { PlacementBody, StudentCreateBody, StudentQuery, StudentUpdateBody } from '../../../contracts/school.js';
 import { audit } from '../../core/audit/audit.js';
 import type { Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
-import { type Actor, OWN_CLASSES_SQL, uniqueError, who } from './common.js';
+import { OWN_CLASSES_SQL, uniqueError } from './common.js';
 import { maskId, normaliseHkid, normaliseStrn } from './identity.js';
 import { changes, likePattern } from './staff.js';
 import { assertYearOpen, type SchoolDeps } from './years.js';

@@ -1,10 +1,11 @@
 import type { z } from 'zod';
+import { type Actor, who } from '../../core/auth/actor.js';
 import type { ClassCreateBody, ClassSubjectCreateBody, SubjectCreateBody } from '../../../contracts/school.js';
 import { audit } from '../../core/audit/audit.js';
 import type { Clock } from '../../core/clock.js';
 import type { Database, Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
-import { type Actor, assertVisible, uniqueError, who } from './common.js';
+import { assertVisible, uniqueError } from './common.js';
 
 export interface SchoolDeps {
   db: Database;
