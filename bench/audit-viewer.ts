@@ -44,7 +44,9 @@ async function one(kind: Kind) {
   console.log(`person filter, deep (keyset)        ${await timed(`/api/audit?limit=50&actor=staff42&before=${ROWS - 800_000}`)}`);
   console.log(`action filter                       ${await timed('/api/audit?limit=50&action=users.created')}`);
   console.log(`period: one day 200 days ago        ${await timed(`/api/audit?limit=50&from=${iso(201)}&to=${iso(200)}`)}`);
-  console.log(`person + action + period            ${await timed(`/api/audit?limit=50&actor=staff42&action=auth.login&from=${iso(300)}&to=${iso(100)}`)}\n`);
+  console.log(
+    `person + action + period            ${await timed(`/api/audit?limit=50&actor=staff42&action=auth.login&from=${iso(300)}&to=${iso(100)}`)}\n`,
+  );
   await b.close();
 }
 

@@ -31,10 +31,18 @@ async function one(kind: Kind) {
          FROM unnest($1::bytea[], $2::bytea[], $3::text[]) WITH ORDINALITY AS x(box, sign, fp, n)`,
         [keys.map((k) => k.boxPublic), keys.map((k) => k.signPublic), keys.map((k) => k.fingerprint)],
       );
-      await q.query(`INSERT INTO school_years (school_id, code, starts_on, ends_on, status) SELECT id, '2026/27', '2026-09-01', '2027-08-31', 'current' FROM schools WHERE kind = 'school'`);
-      await q.query(`INSERT INTO classes (school_id, year_id, code, level, name_zh, name_en) SELECT y.school_id, y.id, '1A', 'S1', '中一甲', 'Secondary 1A' FROM school_years y`);
+      await q.query(
+        `INSERT INTO school_years (school_id, code, starts_on, ends_on, status) SELECT id, '2026/27', '2026-09-01', '2027-08-31', 'current' FROM schools WHERE kind = 'school'`,
+      );
+      await q.query(
+        `INSERT INTO classes (school_id, year_id, code, level, name_zh, name_en) SELECT y.school_id, y.id, '1A', 'S1', '中一甲', 'Secondary 1A' FROM school_years y`,
+      );
     });
-    const [big] = await db.system((q) => q.query<{ id: string; year: string }>(`SELECT s.id, y.id AS year FROM schools s JOIN school_years y ON y.school_id = s.id WHERE s.school_number = '600001'`));
+    const [big] = await db.system((q) =>
+      q.query<{ id: string; year: string }>(
+        `SELECT s.id, y.id AS year FROM schools s JOIN school_years y ON y.school_id = s.id WHERE s.school_number = '600001'`,
+      ),
+    );
     if (!big) throw new Error('no school');
     // The 2,000-student school: S1–S6, 8 classes a level, ~42 a class, a few without an STRN and a few who left.
     await db.systemTx(async (q) => {
@@ -64,9 +72,18 @@ async function one(kind: Kind) {
     const trivial = await p50(50, () => db.system((q) => q.query('SELECT 1')));
     const deadline = new Date(Date.now() + 20 * 86_400_000).toISOString();
     const body = (n: number) => ({
-      category: 'headcount', subjectCode: 'SHC', typeCode: 'SURVEY', priority: 'high', titleZh: `學生人數統計 ${n}`, titleEn: `Student headcount ${n}`,
-      bodyZh: '請於限期前提交。', bodyEn: 'Please submit before the deadline.', referenceDate: '2026-11-15', deadline,
-      audience: { levels: ['secondary'], schoolIds: [] }, attachments: [{ name: 'parameters.csv', contentBase64: Buffer.from('x'.repeat(4096)).toString('base64') }],
+      category: 'headcount',
+      subjectCode: 'SHC',
+      typeCode: 'SURVEY',
+      priority: 'high',
+      titleZh: `學生人數統計 ${n}`,
+      titleEn: `Student headcount ${n}`,
+      bodyZh: '請於限期前提交。',
+      bodyEn: 'Please submit before the deadline.',
+      referenceDate: '2026-11-15',
+      deadline,
+      audience: { levels: ['secondary'], schoolIds: [] },
+      attachments: [{ name: 'parameters.csv', contentBase64: Buffer.from('x'.repeat(4096)).toString('base64') }],
       template: { kind: 'headcount', rules: ['required students.strn', 'unique students.strn'] },
     });
     let n = 0;
@@ -87,9 +104,14 @@ async function one(kind: Kind) {
         rows = g.files[0]?.rows.length ?? 0;
       }),
     );
-    const fmt = (ms: number, target: number) => `${ms.toFixed(1).padStart(8)} ms   ${(ms / target).toFixed(3)} of the ${target} ms target   ${(ms / trivial).toFixed(0).padStart(6)}× SELECT 1`;
-    console.log(`\n${label(kind)} — ${SCHOOLS} schools seeded in ${(seedMs / 1000).toFixed(1)} s; SELECT 1 round trip ${trivial.toFixed(2)} ms`);
-    console.log(`  (a) publish to ${recipients} schools (p50 of 3)        ${fmt(publish, 5000)}   ${(publish / recipients).toFixed(2)} ms a school`);
+    const fmt = (ms: number, target: number) =>
+      `${ms.toFixed(1).padStart(8)} ms   ${(ms / target).toFixed(3)} of the ${target} ms target   ${(ms / trivial).toFixed(0).padStart(6)}× SELECT 1`;
+    console.log(
+      `\n${label(kind)} — ${SCHOOLS} schools seeded in ${(seedMs / 1000).toFixed(1)} s; SELECT 1 round trip ${trivial.toFixed(2)} ms`,
+    );
+    console.log(
+      `  (a) publish to ${recipients} schools (p50 of 3)        ${fmt(publish, 5000)}   ${(publish / recipients).toFixed(2)} ms a school`,
+    );
     console.log(`  (b) progress view, first 100 of ${recipients} (p50 of 20)  ${fmt(progress, 300)}`);
     console.log(`      progress view, filtered and searched     ${fmt(progressLate, 300)}`);
     console.log(`      message list with counts (${n} messages)  ${fmt(list, 300)}`);

@@ -40,7 +40,12 @@ export async function benchSchool(kind: Kind, env: Record<string, string> = {}, 
   let cookie = '';
   let csrf = '';
   const call = async (method: string, path: string, body?: unknown) => {
-    const r = await server.app.inject({ method: method as 'POST', url: path, payload: body as object, headers: { cookie, 'x-csrf-token': csrf } });
+    const r = await server.app.inject({
+      method: method as 'POST',
+      url: path,
+      payload: body as object,
+      headers: { cookie, 'x-csrf-token': csrf },
+    });
     const sid = r.cookies.find((c) => c.name === 'sid')?.value;
     if (sid) cookie = `sid=${sid}`;
     if (r.statusCode >= 400) throw new Error(`${method} ${path}: ${r.statusCode} ${r.body}`);
@@ -48,7 +53,8 @@ export async function benchSchool(kind: Kind, env: Record<string, string> = {}, 
   };
   const { token } = await createSetupToken(server.deps.db, server.deps.clock, authority);
   const setup = await call('POST', '/api/setup', {
-    token, school: authority ? undefined : { nameZh: '效能測試中學', nameEn: 'Bench Secondary School', schoolNumber: '777777' },
+    token,
+    school: authority ? undefined : { nameZh: '效能測試中學', nameEn: 'Bench Secondary School', schoolNumber: '777777' },
     admin: { username: 'benchadmin', displayNameEn: 'Bench Admin', email: 'bench@example.edu.hk', password: 'quiet river lantern 2026' },
   });
   csrf = (await call('GET', '/api/auth/me')).csrfToken;
@@ -57,7 +63,10 @@ export async function benchSchool(kind: Kind, env: Record<string, string> = {}, 
   const me = await call('GET', '/api/auth/me');
   csrf = me.csrfToken;
   return {
-    server, call, url, dataDir,
+    server,
+    call,
+    url,
+    dataDir,
     words: setup.schoolKeyWords as string[],
     cookie: () => cookie,
     schoolId: me.school.id as string,

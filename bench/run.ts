@@ -35,7 +35,10 @@ interface Load {
 }
 
 /** The load generator runs in its own process; the servers under test stay responsive in this one. */
-async function autocannon(url: string, opts: { connections: number; method?: string; body?: string; headers?: Record<string, string> }): Promise<Load> {
+async function autocannon(
+  url: string,
+  opts: { connections: number; method?: string; body?: string; headers?: Record<string, string> },
+): Promise<Load> {
   const args = ['-j', '-c', String(opts.connections), '-d', String(DURATION)];
   if (opts.method) args.push('-m', opts.method);
   if (opts.body) args.push('-b', opts.body);
@@ -59,31 +62,71 @@ async function prepare(kind: 'pglite' | 'pg') {
     u.pathname = `/${dbName}`;
     url = u.toString();
   }
-  const env = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', LOGIN_RATE_PER_MINUTE: '10000', SCHEDULER: 'false', ...(url ? { DATABASE_URL: url } : {}) };
+  const env = {
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    LOGIN_RATE_PER_MINUTE: '10000',
+    SCHEDULER: 'false',
+    ...(url ? { DATABASE_URL: url } : {}),
+  };
   const config = loadConfig(env);
   const server = await createServer({ config, logger: pino({ level: 'silent' }) });
   const inject = async (method: string, path: string, body: unknown, cookie: string, csrf = '') => {
-    const r = await server.app.inject({ method: method as 'POST', url: path, payload: body as object, headers: { cookie, 'x-csrf-token': csrf } });
+    const r = await server.app.inject({
+      method: method as 'POST',
+      url: path,
+      payload: body as object,
+      headers: { cookie, 'x-csrf-token': csrf },
+    });
     const sid = r.cookies.find((c) => c.name === 'sid')?.value;
     return { body: r.body ? JSON.parse(r.body) : null, cookie: sid ? `sid=${sid}` : cookie, status: r.statusCode };
   };
   const { token } = await createSetupToken(server.deps.db, server.deps.clock);
-  let r = await inject('POST', '/api/setup', {
-    token, school: { nameZh: '基準測試學校', nameEn: 'Benchmark School', schoolNumber: '999999' },
-    admin: { username: 'benchadmin', displayNameEn: 'Bench Admin', email: 'bench@example.edu.hk', password: PASSWORD },
-  }, '');
+  let r = await inject(
+    'POST',
+    '/api/setup',
+    {
+      token,
+      school: { nameZh: '基準測試學校', nameEn: 'Benchmark School', schoolNumber: '999999' },
+      admin: { username: 'benchadmin', displayNameEn: 'Bench Admin', email: 'bench@example.edu.hk', password: PASSWORD },
+    },
+    '',
+  );
   if (r.status !== 200) throw new Error(`setup failed: ${JSON.stringify(r.body)}`);
   let cookie = r.cookie;
   let me = await inject('GET', '/api/auth/me', undefined, cookie);
   const start = await inject('POST', '/api/account/mfa/enrol/start', {}, cookie, me.body.csrfToken);
-  r = await inject('POST', '/api/account/mfa/enrol/confirm', { code: await generate({ secret: start.body.secret }) }, cookie, me.body.csrfToken);
+  r = await inject(
+    'POST',
+    '/api/account/mfa/enrol/confirm',
+    { code: await generate({ secret: start.body.secret }) },
+    cookie,
+    me.body.csrfToken,
+  );
   cookie = r.cookie;
   me = await inject('GET', '/api/auth/me', undefined, cookie);
   const roles = (await inject('GET', '/api/admin/roles', undefined, cookie)).body.roles as { id: string; key: string }[];
-  await inject('POST', '/api/admin/users', { username: 'benchteacher', displayNameEn: 'Bench Teacher', password: 'first passphrase 2026', roleIds: [roles.find((x) => x.key === 'teacher')?.id] }, cookie, me.body.csrfToken);
+  await inject(
+    'POST',
+    '/api/admin/users',
+    {
+      username: 'benchteacher',
+      displayNameEn: 'Bench Teacher',
+      password: 'first passphrase 2026',
+      roleIds: [roles.find((x) => x.key === 'teacher')?.id],
+    },
+    cookie,
+    me.body.csrfToken,
+  );
   const t = await inject('POST', '/api/auth/login', { username: 'benchteacher', password: 'first passphrase 2026' }, '');
   const tme = await inject('GET', '/api/auth/me', undefined, t.cookie);
-  await inject('POST', '/api/account/password', { currentPassword: 'first passphrase 2026', newPassword: PASSWORD }, t.cookie, tme.body.csrfToken);
+  await inject(
+    'POST',
+    '/api/account/password',
+    { currentPassword: 'first passphrase 2026', newPassword: PASSWORD },
+    t.cookie,
+    tme.body.csrfToken,
+  );
   await server.app.listen({ port: 0, host: '127.0.0.1' });
   const port = (server.app.server.address() as { port: number }).port;
   const schoolId = me.body.school.id as string;
@@ -103,7 +146,12 @@ async function prepare(kind: 'pglite' | 'pg') {
   const barePort = (bare.server.address() as { port: number }).port;
 
   return {
-    config, dataDir, url, port, barePort, cookie,
+    config,
+    dataDir,
+    url,
+    port,
+    barePort,
+    cookie,
     async close() {
       await bare.close();
       await barePool?.end();
@@ -126,7 +174,10 @@ async function startAndIdle(env: Record<string, string>): Promise<{ readyMs: num
   await run(process.execPath, ['scripts/start.mjs', '--build-only']);
   const port = 3900 + Math.floor(Math.random() * 90);
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['scripts/start.mjs'], { env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
   let readyMs = -1;
   for (let i = 0; i < 300 && readyMs < 0; i++) {
     try {
@@ -160,10 +211,19 @@ function networkCheckNs(): number {
   const parse = (c: string[]) => c.map(parseCidr);
   const policy = {
     enabled: true,
-    zones: [{ id: 'school', ranges: parse(['10.0.0.0/8', '192.168.0.0/16']) }, { id: 'ited', ranges: parse(['172.16.0.0/12']) }],
+    zones: [
+      { id: 'school', ranges: parse(['10.0.0.0/8', '192.168.0.0/16']) },
+      { id: 'ited', ranges: parse(['172.16.0.0/12']) },
+    ],
     profiles: new Map([['days', { weekdays: new Set([1, 2, 3, 4, 5]), start: 420, end: 1140 }]]),
     rules: new Map([
-      ['teacher', [{ zoneId: 'school', profileId: null }, { zoneId: null, profileId: 'days' }]],
+      [
+        'teacher',
+        [
+          { zoneId: 'school', profileId: null },
+          { zoneId: null, profileId: 'days' },
+        ],
+      ],
       ['office', [{ zoneId: 'school', profileId: null }]],
     ]),
   };
@@ -177,12 +237,15 @@ function networkCheckNs(): number {
   return ns;
 }
 
-const fmt = (l: Load) => `${l.rps.toFixed(0).padStart(7)} req/s  p50 ${String(l.p50).padStart(4)} ms  p99 ${String(l.p99).padStart(4)} ms${l.errors ? `  (${l.errors} errors!)` : ''}`;
+const fmt = (l: Load) =>
+  `${l.rps.toFixed(0).padStart(7)} req/s  p50 ${String(l.p50).padStart(4)} ms  p99 ${String(l.p99).padStart(4)} ms${l.errors ? `  (${l.errors} errors!)` : ''}`;
 
 const results: Record<string, unknown> = {};
 console.log(`Benchmark: ${DURATION} s per load, load generator in a separate process (autocannon), ${new Date().toISOString()}\n`);
 console.log(`permission check: ${permissionCheckNs().toFixed(1)} ns (target < 2000 ns)`);
-console.log(`network zone + time profile check (uncached, per address change): ${networkCheckNs().toFixed(0)} ns (target < 5000 ns; the guard memoises it per session, address and minute)\n`);
+console.log(
+  `network zone + time profile check (uncached, per address change): ${networkCheckNs().toFixed(0)} ns (target < 5000 ns; the guard memoises it per session, address and minute)\n`,
+);
 const kinds: ('pglite' | 'pg')[] = process.env.BENCH_ONLY ? [process.env.BENCH_ONLY as 'pglite' | 'pg'] : ['pglite', 'pg'];
 for (const kind of kinds) {
   const b = await prepare(kind);
@@ -194,15 +257,23 @@ for (const kind of kinds) {
   const ratio = s.rps / a.rps;
   console.log(`    b/a = ${ratio.toFixed(2)} (target ≥ ${kind === 'pg' ? '0.50' : '0.35'})`);
   const c = await autocannon(`http://127.0.0.1:${b.port}/api/auth/login`, {
-    connections: 4, method: 'POST', body: JSON.stringify({ username: 'benchteacher', password: PASSWORD }), headers: { 'content-type': 'application/json' },
+    connections: 4,
+    method: 'POST',
+    body: JSON.stringify({ username: 'benchteacher', password: PASSWORD }),
+    headers: { 'content-type': 'application/json' },
   });
   console.log(`(c) sign-in (argon2id m=19456)  ${fmt(c)}`);
   const dataDir = b.dataDir;
   const url = b.url;
   await b.close();
-  const idle = await startAndIdle({ DATA_DIR: dataDir, ...(url ? { DATABASE_URL: url } : {}), SCHEDULER: 'false' }).catch(() => ({ readyMs: -1, rssMb: -1 }));
+  const idle = await startAndIdle({ DATA_DIR: dataDir, ...(url ? { DATABASE_URL: url } : {}), SCHEDULER: 'false' }).catch(() => ({
+    readyMs: -1,
+    rssMb: -1,
+  }));
   await b.drop();
-  console.log(`start on existing data: answering in ${(idle.readyMs / 1000).toFixed(2)} s (target < 3 s); idle RSS ${idle.rssMb.toFixed(0)} MB (target < ${kind === 'pg' ? 150 : 400} MB)\n`);
+  console.log(
+    `start on existing data: answering in ${(idle.readyMs / 1000).toFixed(2)} s (target < 3 s); idle RSS ${idle.rssMb.toFixed(0)} MB (target < ${kind === 'pg' ? 150 : 400} MB)\n`,
+  );
   results[kind] = { a, b: s, ratio, signIn: c, startMs: idle.readyMs, idleRssMb: idle.rssMb };
   if (kind === 'pglite') rmSync(dataDir, { recursive: true, force: true });
 }

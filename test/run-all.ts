@@ -21,7 +21,12 @@ function run(name: string, cmd: string, args: string[], env: Record<string, stri
   let ok = r.status === 0;
   let note = ok ? 'passed' : `failed (exit ${r.status})`;
   if (ok && report) {
-    const j = JSON.parse(readFileSync(report, 'utf8')) as { numTotalTests: number; numPendingTests: number; numTodoTests: number; numPassedTests: number };
+    const j = JSON.parse(readFileSync(report, 'utf8')) as {
+      numTotalTests: number;
+      numPendingTests: number;
+      numTodoTests: number;
+      numPassedTests: number;
+    };
     if (j.numTotalTests === 0) [ok, note] = [false, 'ran no tests'];
     else if (j.numPendingTests + j.numTodoTests > 0) [ok, note] = [false, `${j.numPendingTests + j.numTodoTests} test(s) skipped`];
     else note = `${j.numPassedTests} tests passed`;
@@ -32,7 +37,13 @@ function run(name: string, cmd: string, args: string[], env: Record<string, stri
 
 const vitest = (project: string, tag: string, env: Record<string, string> = {}) => {
   const out = `test-results/${tag}.json`;
-  return run(`${tag}`, 'npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], env, out);
+  return run(
+    `${tag}`,
+    'npx',
+    ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+    env,
+    out,
+  );
 };
 
 async function pgReachable(): Promise<string | null> {
@@ -51,18 +62,30 @@ async function startSmoke(): Promise<void> {
   const t0 = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'sams-start-'));
   const port = 39000 + Math.floor(Math.random() * 1000);
-  const child = spawn(process.execPath, ['scripts/start.mjs'], { env: { ...process.env, DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+    env: { ...process.env, DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr.on('data', (b: Buffer) => (out += b.toString()));
   let ok = false;
   for (let i = 0; i < 240 && !ok && child.exitCode === null; i++) {
     await new Promise((r) => setTimeout(r, 500));
-    ok = /\/setup\/[A-Za-z0-9_-]{20,}/.test(out) && (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok).catch(() => false));
+    ok =
+      /\/setup\/[A-Za-z0-9_-]{20,}/.test(out) &&
+      (await fetch(`http://127.0.0.1:${port}/api/health`)
+        .then((r) => r.ok)
+        .catch(() => false));
   }
   child.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
-  results.push({ name: 'npm start on an empty data folder', ok, note: ok ? 'listening, setup link printed' : `did not come up:\n${out.slice(-1500)}`, seconds: Math.round((Date.now() - t0) / 1000) });
+  results.push({
+    name: 'npm start on an empty data folder',
+    ok,
+    note: ok ? 'listening, setup link printed' : `did not come up:\n${out.slice(-1500)}`,
+    seconds: Math.round((Date.now() - t0) / 1000),
+  });
 }
 
 mkdirSync('test-results', { recursive: true });
@@ -76,12 +99,24 @@ vitest('integration', 'integration on PGlite', { TEST_DB: 'pglite' });
 if (process.env.SKIP_PG) results.push({ name: 'integration on PostgreSQL', ok: !inCi, note: 'SKIPPED on request (SKIP_PG)', seconds: 0 });
 else {
   const why = await pgReachable();
-  if (why) results.push({ name: 'integration on PostgreSQL', ok: false, note: `no PostgreSQL at ${PG_URL.replace(/\/\/[^@]*@/, '//…@')}: ${why}. Start one (README) or set SKIP_PG=1.` , seconds: 0 });
+  if (why)
+    results.push({
+      name: 'integration on PostgreSQL',
+      ok: false,
+      note: `no PostgreSQL at ${PG_URL.replace(/\/\/[^@]*@/, '//…@')}: ${why}. Start one (README) or set SKIP_PG=1.`,
+      seconds: 0,
+    });
   else vitest('integration', 'integration on PostgreSQL', { TEST_DB: 'pg', TEST_DATABASE_URL: PG_URL });
 }
 
 if (process.env.SKIP_E2E) results.push({ name: 'browser (Chromium)', ok: !inCi, note: 'SKIPPED on request (SKIP_E2E)', seconds: 0 });
-else if (!existsSync(CHROMIUM)) results.push({ name: 'browser (Chromium)', ok: false, note: `no Chromium at ${CHROMIUM}: apt-get install chromium fonts-noto-cjk, or set SKIP_E2E=1.`, seconds: 0 });
+else if (!existsSync(CHROMIUM))
+  results.push({
+    name: 'browser (Chromium)',
+    ok: false,
+    note: `no Chromium at ${CHROMIUM}: apt-get install chromium fonts-noto-cjk, or set SKIP_E2E=1.`,
+    seconds: 0,
+  });
 else {
   const built = run('web bundle', 'npx', ['vite', 'build', '--logLevel', 'warn']);
   if (built) vitest('e2e', 'browser (Chromium)', { CHROMIUM_PATH: CHROMIUM });

@@ -4,9 +4,19 @@ import { Locale, Password } from './auth.js';
 /** For writes that carry no fields: still a JSON object, and nothing else in it. */
 export const EmptyBody = z.strictObject({});
 export const MfaEnrolStart = z.strictObject({ secret: z.string(), otpauthUri: z.string(), qrDataUrl: z.string() });
-export const MfaEnrolConfirmBody = z.strictObject({ code: z.string().trim().regex(/^[0-9]{6}$/) });
+export const MfaEnrolConfirmBody = z.strictObject({
+  code: z
+    .string()
+    .trim()
+    .regex(/^[0-9]{6}$/),
+});
 export const RecoveryCodes = z.strictObject({ recoveryCodes: z.array(z.string()) });
-export const RegenerateCodesBody = z.strictObject({ code: z.string().trim().regex(/^[0-9]{6}$/) });
+export const RegenerateCodesBody = z.strictObject({
+  code: z
+    .string()
+    .trim()
+    .regex(/^[0-9]{6}$/),
+});
 export const ChangePasswordBody = z.strictObject({ currentPassword: Password, newPassword: Password });
 export const LocaleBody = z.strictObject({ locale: Locale });
 

@@ -49,7 +49,13 @@ export const PermissionList = z.strictObject({ permissions: z.array(PermissionVi
 export const SchoolSettings = z.strictObject({ privilegedLimit: z.number().int().min(1).max(20) });
 
 // ---- Role editor ---------------------------------------------------------------------------
-export const Grant = z.strictObject({ key: z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/).max(64), scope: z.enum(['school', 'own_classes']).default('school') });
+export const Grant = z.strictObject({
+  key: z
+    .string()
+    .regex(/^[a-z_]+(\.[a-z_]+)+$/)
+    .max(64),
+  scope: z.enum(['school', 'own_classes']).default('school'),
+});
 export const RoleBody = z.strictObject({
   nameZh: Name(60),
   nameEn: Name(60),
@@ -62,18 +68,34 @@ export const RoleDetail = z.strictObject({
   nameZh: z.string(),
   nameEn: z.string(),
   grants: z.array(z.strictObject({ key: z.string(), scope: z.enum(['school', 'own_classes']) })),
-  members: z.array(z.strictObject({
-    userId: z.uuid(), username: z.string(), displayName: z.string(), startsOn: z.string().nullable(), endsOn: z.string().nullable(), planned: z.boolean(),
-  })),
+  members: z.array(
+    z.strictObject({
+      userId: z.uuid(),
+      username: z.string(),
+      displayName: z.string(),
+      startsOn: z.string().nullable(),
+      endsOn: z.string().nullable(),
+      planned: z.boolean(),
+    }),
+  ),
 });
 export const MemberBody = z.strictObject({ userId: z.uuid(), startsOn: z.iso.date().optional(), endsOn: z.iso.date().optional() });
 export const MemberParams = z.strictObject({ id: z.uuid(), userId: z.uuid() });
 /** Who can do what: one row per person and permission, with the roles that give it. */
 export const AccessRow = z.strictObject({
-  userId: z.uuid(), username: z.string(), displayName: z.string(), permission: z.string(), scope: z.enum(['school', 'own_classes']), roles: z.array(z.string()),
+  userId: z.uuid(),
+  username: z.string(),
+  displayName: z.string(),
+  permission: z.string(),
+  scope: z.enum(['school', 'own_classes']),
+  roles: z.array(z.string()),
 });
 export const AccessMatrix = z.strictObject({ rows: z.array(AccessRow) });
-export const AccessQuery = z.strictObject({ permission: z.string().max(64).optional(), userId: z.uuid().optional(), format: z.enum(['json', 'csv']).default('json') });
+export const AccessQuery = z.strictObject({
+  permission: z.string().max(64).optional(),
+  userId: z.uuid().optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
 
 // ---- Access reviews (memo U1) --------------------------------------------------------------
 export const ReviewStartBody = z.strictObject({
@@ -89,13 +111,31 @@ export const ReviewStartBody = z.strictObject({
 export const ReviewDecisionBody = z.strictObject({ decision: z.enum(['keep', 'remove']), reason: z.string().trim().min(3).max(500) });
 export const ReviewItemParams = z.strictObject({ id: z.uuid(), itemId: z.uuid() });
 export const ReviewItemView = z.strictObject({
-  id: z.uuid(), userId: z.uuid(), username: z.string(), displayName: z.string(), roleId: z.uuid(), roleName: z.string(),
-  reviewerId: z.uuid(), reviewerName: z.string(), recommendation: z.enum(['inactive', 'staff_left', 'staff_on_leave']).nullable(),
-  decision: z.enum(['keep', 'remove']).nullable(), reason: z.string().nullable(), decidedAt: z.string().nullable(), lastLoginAt: z.string().nullable(),
+  id: z.uuid(),
+  userId: z.uuid(),
+  username: z.string(),
+  displayName: z.string(),
+  roleId: z.uuid(),
+  roleName: z.string(),
+  reviewerId: z.uuid(),
+  reviewerName: z.string(),
+  recommendation: z.enum(['inactive', 'staff_left', 'staff_on_leave']).nullable(),
+  decision: z.enum(['keep', 'remove']).nullable(),
+  reason: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  lastLoginAt: z.string().nullable(),
 });
 export const ReviewView = z.strictObject({
-  id: z.uuid(), name: z.string(), status: z.enum(['open', 'completed', 'cancelled']), dueOn: z.string(), createdAt: z.string(), completedAt: z.string().nullable(),
-  recurrenceMonths: z.number().int(), total: z.number().int(), decided: z.number().int(), removals: z.number().int(),
+  id: z.uuid(),
+  name: z.string(),
+  status: z.enum(['open', 'completed', 'cancelled']),
+  dueOn: z.string(),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+  recurrenceMonths: z.number().int(),
+  total: z.number().int(),
+  decided: z.number().int(),
+  removals: z.number().int(),
 });
 export const ReviewList = z.strictObject({ reviews: z.array(ReviewView) });
 export const ReviewDetail = z.strictObject({ ...ReviewView.shape, items: z.array(ReviewItemView) });
@@ -103,7 +143,8 @@ export const ReviewDetail = z.strictObject({ ...ReviewView.shape, items: z.array
 // ---- Network zones and time profiles (memo U2) ------------------------------------------------
 export const ZoneBody = z.strictObject({ nameZh: Name(60), nameEn: Name(60), cidrs: z.array(z.string().trim().max(50)).min(1).max(100) });
 export const TimeProfileBody = z.strictObject({
-  nameZh: Name(60), nameEn: Name(60),
+  nameZh: Name(60),
+  nameEn: Name(60),
   weekdays: z.array(z.number().int().min(1).max(7)).min(1).max(7),
   startMinute: z.number().int().min(0).max(1439),
   endMinute: z.number().int().min(1).max(1440),
@@ -120,19 +161,49 @@ export const NetworkView = z.strictObject({
   enabled: z.boolean(),
   reviewedAt: z.string().nullable(),
   zones: z.array(z.strictObject({ id: z.uuid(), nameZh: z.string(), nameEn: z.string(), cidrs: z.array(z.string()) })),
-  profiles: z.array(z.strictObject({ id: z.uuid(), nameZh: z.string(), nameEn: z.string(), weekdays: z.array(z.number().int()), startMinute: z.number().int(), endMinute: z.number().int(), onHolidays: z.enum(['as_usual', 'closed']) })),
+  profiles: z.array(
+    z.strictObject({
+      id: z.uuid(),
+      nameZh: z.string(),
+      nameEn: z.string(),
+      weekdays: z.array(z.number().int()),
+      startMinute: z.number().int(),
+      endMinute: z.number().int(),
+      onHolidays: z.enum(['as_usual', 'closed']),
+    }),
+  ),
   rules: z.array(NetworkRule),
   holidays: z.array(z.strictObject({ day: z.string(), nameZh: z.string(), nameEn: z.string() })),
 });
 
 // ---- Security notification list (memo U1) --------------------------------------------------
-export const SecurityEvent = z.enum(['account_locked', 'network_refused', 'privileged_changed', 'backup_downloaded', 'school_key_changed', 'school_key_locked', 'check_failing']);
+export const SecurityEvent = z.enum([
+  'account_locked',
+  'network_refused',
+  'privileged_changed',
+  'backup_downloaded',
+  'school_key_changed',
+  'school_key_locked',
+  'check_failing',
+]);
 export const NotificationListEntry = z
-  .strictObject({ userId: z.uuid().optional(), email: z.email().max(254).optional(), events: z.array(SecurityEvent).min(1).max(SecurityEvent.options.length) })
+  .strictObject({
+    userId: z.uuid().optional(),
+    email: z.email().max(254).optional(),
+    events: z.array(SecurityEvent).min(1).max(SecurityEvent.options.length),
+  })
   .refine((e) => !!e.userId !== !!e.email, { message: 'exactly one of userId and email' });
 export const NotificationListBody = z.strictObject({ entries: z.array(NotificationListEntry).max(100) });
 export const NotificationListView = z.strictObject({
-  entries: z.array(z.strictObject({ id: z.uuid(), userId: z.uuid().nullable(), username: z.string().nullable(), email: z.string().nullable(), events: z.array(SecurityEvent) })),
+  entries: z.array(
+    z.strictObject({
+      id: z.uuid(),
+      userId: z.uuid().nullable(),
+      username: z.string().nullable(),
+      email: z.string().nullable(),
+      events: z.array(SecurityEvent),
+    }),
+  ),
   reviewedAt: z.string().nullable(),
   reviewedBy: z.string().nullable(),
 });
@@ -147,26 +218,53 @@ export const HandoverCreateBody = z.strictObject({
 });
 export const HandoverItemParams = z.strictObject({ id: z.uuid(), itemId: z.uuid() });
 export const SuccessorBody = z.strictObject({ successorId: z.uuid() });
-export const HandoverItemView = z.strictObject({ id: z.uuid(), kind: z.string(), labelEn: z.string(), labelZh: z.string(), successorId: z.uuid().nullable(), successorName: z.string().nullable() });
+export const HandoverItemView = z.strictObject({
+  id: z.uuid(),
+  kind: z.string(),
+  labelEn: z.string(),
+  labelZh: z.string(),
+  successorId: z.uuid().nullable(),
+  successorName: z.string().nullable(),
+});
 export const HandoverPlanView = z.strictObject({
-  id: z.uuid(), userId: z.uuid(), username: z.string(), displayName: z.string(), reason: z.enum(['leaving', 'duty_change']), effectiveOn: z.string(),
-  disableAccount: z.boolean(), status: z.enum(['draft', 'approved', 'applied', 'cancelled']), createdBy: z.string(), approvedBy: z.string().nullable(),
+  id: z.uuid(),
+  userId: z.uuid(),
+  username: z.string(),
+  displayName: z.string(),
+  reason: z.enum(['leaving', 'duty_change']),
+  effectiveOn: z.string(),
+  disableAccount: z.boolean(),
+  status: z.enum(['draft', 'approved', 'applied', 'cancelled']),
+  createdBy: z.string(),
+  approvedBy: z.string().nullable(),
   items: z.array(HandoverItemView),
 });
-export const HandoverPlanList = z.strictObject({ plans: z.array(HandoverPlanView.omit({ items: true }).extend({ itemCount: z.number().int(), assigned: z.number().int() })) });
+export const HandoverPlanList = z.strictObject({
+  plans: z.array(HandoverPlanView.omit({ items: true }).extend({ itemCount: z.number().int(), assigned: z.number().int() })),
+});
 
 // ---- Single sign-on (memo U2) ------------------------------------------------------------------
 export const SsoConfigBody = z.strictObject({
   enabled: z.boolean(),
   issuer: z.url().max(300),
-  clientId: z.string().trim().min(1).max(200).regex(/^[\x21-\x7e]+$/),
+  clientId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/),
   /** Leave out to keep the stored secret. */
   clientSecret: z.string().min(1).max(500).optional(),
   /** Link accounts automatically when the provider says the e-mail is verified. */
   emailLink: z.boolean(),
 });
 export const SsoConfigView = z.strictObject({
-  enabled: z.boolean(), issuer: z.string().nullable(), clientId: z.string().nullable(), hasSecret: z.boolean(), emailLink: z.boolean(), reviewedAt: z.string().nullable(),
+  enabled: z.boolean(),
+  issuer: z.string().nullable(),
+  clientId: z.string().nullable(),
+  hasSecret: z.boolean(),
+  emailLink: z.boolean(),
+  reviewedAt: z.string().nullable(),
   redirectUri: z.string(),
 });
 export const SsoModeBody = z.strictObject({ mode: z.enum(['local', 'allowed', 'required']) });

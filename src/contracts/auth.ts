@@ -34,11 +34,16 @@ export const SetupStatus = z.strictObject({
 
 export const SetupBody = z.strictObject({
   token: z.string().min(16).max(128),
-  school: z.strictObject({
-    nameZh: Name(200),
-    nameEn: Name(200),
-    schoolNumber: z.string().trim().regex(/^[0-9A-Za-z-]{3,20}$/),
-  }).optional(),
+  school: z
+    .strictObject({
+      nameZh: Name(200),
+      nameEn: Name(200),
+      schoolNumber: z
+        .string()
+        .trim()
+        .regex(/^[0-9A-Za-z-]{3,20}$/),
+    })
+    .optional(),
   admin: z.strictObject({
     username: Username,
     displayNameZh: Name(100).optional(),

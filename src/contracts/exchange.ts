@@ -16,7 +16,11 @@ export const TaskStatus = z.enum(['unassigned', 'assigned', 'in_progress', 'awai
 /** Where a task stands against its internal due date (the Drata/Vanta model). */
 export const DueState = z.enum(['on_track', 'due_soon', 'overdue', 'done']);
 
-const Code = z.string().trim().toUpperCase().regex(/^[0-9A-Z][0-9A-Z-]{0,19}$/);
+const Code = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[0-9A-Z][0-9A-Z-]{0,19}$/);
 const IsoDate = z.iso.date();
 const SchoolKeyWords = z.array(z.string().trim().min(1).max(20)).length(24);
 
@@ -28,11 +32,22 @@ const SchoolKeyWords = z.array(z.string().trim().min(1).max(20)).length(24);
 export const ReturnTemplate = z.strictObject({
   kind: TemplateKind,
   /** For `manual`: the one file's columns. Generated kinds have fixed files and columns. */
-  columns: z.array(z.string().trim().regex(/^[a-z][a-zA-Z0-9_]{0,39}$/)).max(40).optional(),
+  columns: z
+    .array(
+      z
+        .string()
+        .trim()
+        .regex(/^[a-z][a-zA-Z0-9_]{0,39}$/),
+    )
+    .max(40)
+    .optional(),
   rules: z.array(z.string().trim().min(1).max(300)).max(50),
 });
 export const Attachment = z.strictObject({
-  name: z.string().trim().regex(/^[^/\\\u0000]{1,100}$/),
+  name: z
+    .string()
+    .trim()
+    .regex(/^[^/\\\u0000]{1,100}$/),
   /** base64; at most 512 KiB once decoded. */
   contentBase64: z.string().max(700_000),
 });
@@ -52,7 +67,10 @@ export const PublishBody = z.strictObject({
   deadline: z.iso.datetime({ offset: true }),
   /** Everyone matching either: schools at these levels, or these schools. At least one school. */
   audience: z.strictObject({
-    levels: z.array(z.enum(['primary', 'secondary'])).max(2).default([]),
+    levels: z
+      .array(z.enum(['primary', 'secondary']))
+      .max(2)
+      .default([]),
     schoolIds: z.array(z.uuid()).max(5000).default([]),
   }),
   attachments: z.array(Attachment).max(10).default([]),
@@ -118,13 +136,24 @@ export const ProgressQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).max(100000).default(0),
 });
 export const MessageProgress = z.strictObject({
-  message: MessageSummary.extend({ bodyZh: z.string(), bodyEn: z.string(), template: ReturnTemplate.nullable(), attachments: z.array(z.strictObject({ name: z.string(), size: z.number().int() })) }),
+  message: MessageSummary.extend({
+    bodyZh: z.string(),
+    bodyEn: z.string(),
+    template: ReturnTemplate.nullable(),
+    attachments: z.array(z.strictObject({ name: z.string(), size: z.number().int() })),
+  }),
   schools: z.array(SchoolProgress),
   total: z.number().int(),
 });
 export const RemindResult = z.strictObject({ reminded: z.number().int() });
 export const ResendResult = z.strictObject({ resent: z.number().int() });
-export const AuthoritySchool = z.strictObject({ id: z.uuid(), schoolNumber: z.string(), nameZh: z.string(), nameEn: z.string(), levels: z.array(z.enum(['primary', 'secondary'])) });
+export const AuthoritySchool = z.strictObject({
+  id: z.uuid(),
+  schoolNumber: z.string(),
+  nameZh: z.string(),
+  nameEn: z.string(),
+  levels: z.array(z.enum(['primary', 'secondary'])),
+});
 export const AuthoritySchoolList = z.strictObject({ schools: z.array(AuthoritySchool) });
 
 // ---- Packages -----------------------------------------------------------------------------------
@@ -150,10 +179,24 @@ export const PackageFile = z.strictObject({
   signature: z.string(),
 });
 export const VerifyBody = z.strictObject({ package: PackageFile });
-export const VerifyResult = z.strictObject({ valid: z.literal(true), schoolNumber: z.string(), packageHash: z.string(), refNo: z.string(), amendment: z.number().int() });
+export const VerifyResult = z.strictObject({
+  valid: z.literal(true),
+  schoolNumber: z.string(),
+  packageHash: z.string(),
+  refNo: z.string(),
+  amendment: z.number().int(),
+});
 export const UnlockBody = z.strictObject({ words: SchoolKeyWords });
-export const ReturnFile = z.strictObject({ name: z.string(), columns: z.array(z.string()), rows: z.array(z.record(z.string(), z.string())) });
-export const OpenedPackage = z.strictObject({ files: z.array(ReturnFile), summary: z.record(z.string(), z.number()), manifestOk: z.boolean() });
+export const ReturnFile = z.strictObject({
+  name: z.string(),
+  columns: z.array(z.string()),
+  rows: z.array(z.record(z.string(), z.string())),
+});
+export const OpenedPackage = z.strictObject({
+  files: z.array(ReturnFile),
+  summary: z.record(z.string(), z.number()),
+  manifestOk: z.boolean(),
+});
 
 // ---- School side --------------------------------------------------------------------------------
 const Person = z.strictObject({ id: z.uuid(), name: z.string() }).nullable();
@@ -183,8 +226,20 @@ export const InboxQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).max(100000).default(0),
 });
 export const InboxList = z.strictObject({ items: z.array(InboxItem), total: z.number().int(), locked: z.number().int() });
-export const ExchangeEvent = z.strictObject({ at: z.string(), event: z.string(), actor: z.string().nullable(), details: z.record(z.string(), z.unknown()) });
-export const ReturnSummary = z.strictObject({ id: z.uuid(), amendment: z.number().int(), state: ReturnState, updatedAt: z.string(), packageHash: z.string().nullable(), receiptHash: z.string().nullable() });
+export const ExchangeEvent = z.strictObject({
+  at: z.string(),
+  event: z.string(),
+  actor: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+export const ReturnSummary = z.strictObject({
+  id: z.uuid(),
+  amendment: z.number().int(),
+  state: ReturnState,
+  updatedAt: z.string(),
+  packageHash: z.string().nullable(),
+  receiptHash: z.string().nullable(),
+});
 export const InboxDetail = InboxItem.extend({
   failure: z.string().nullable(),
   content: z
@@ -228,7 +283,9 @@ export const ReturnView = z.strictObject({
   history: z.array(ExchangeEvent),
 });
 export const ReturnRowsBody = z.strictObject({
-  files: z.array(z.strictObject({ name: z.string().max(40), rows: z.array(z.record(z.string().max(40), z.string().max(500))).max(20_000) })).max(10),
+  files: z
+    .array(z.strictObject({ name: z.string().max(40), rows: z.array(z.record(z.string().max(40), z.string().max(500))).max(20_000) }))
+    .max(10),
   version: z.number().int().positive(),
 });
 export const RejectBody = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
@@ -260,7 +317,13 @@ export const ProcedureBody = z.strictObject({
 export const CategoryParam = z.strictObject({ category: Category });
 
 export const LogQuery = z.strictObject({ date: IsoDate.optional() });
-export const LogEntry = z.strictObject({ at: z.string(), event: z.string(), actor: z.string().nullable(), refNo: z.string().nullable(), details: z.record(z.string(), z.unknown()) });
+export const LogEntry = z.strictObject({
+  at: z.string(),
+  event: z.string(),
+  actor: z.string().nullable(),
+  refNo: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
 export const ExchangeLog = z.strictObject({ date: z.string(), entries: z.array(LogEntry) });
 export const CalendarFeed = z.strictObject({ url: z.string().nullable(), createdAt: z.string().nullable() });
 

@@ -4,7 +4,13 @@ import { Name } from './auth.js';
 export const LEVELS = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6'] as const;
 export const Level = z.enum(LEVELS);
 const IsoDate = z.iso.date();
-const Code = (max: number) => z.string().trim().toUpperCase().regex(/^[0-9A-Z][0-9A-Z-]*$/).max(max);
+const Code = (max: number) =>
+  z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[0-9A-Z][0-9A-Z-]*$/)
+    .max(max);
 const Version = z.number().int().positive();
 
 // ---- Years --------------------------------------------------------------------------------
@@ -85,7 +91,13 @@ export const SubjectCreateBody = z.strictObject({
   nameEn: Name(100),
   edbCode: Code(20).optional(),
 });
-export const SubjectView = z.strictObject({ id: z.uuid(), code: z.string(), nameZh: z.string(), nameEn: z.string(), edbCode: z.string().nullable() });
+export const SubjectView = z.strictObject({
+  id: z.uuid(),
+  code: z.string(),
+  nameZh: z.string(),
+  nameEn: z.string(),
+  edbCode: z.string().nullable(),
+});
 export const SubjectList = z.strictObject({ subjects: z.array(SubjectView) });
 
 export const Medium = z.enum(['chinese', 'english', 'mixed']);
@@ -95,7 +107,13 @@ export const ClassSubjectCreateBody = z.strictObject({
   medium: Medium,
   teacherIds: z.array(z.uuid()).max(5).default([]),
 });
-export const ClassSubjectView = z.strictObject({ id: z.uuid(), classId: z.uuid(), subjectId: z.uuid(), medium: Medium, teacherIds: z.array(z.uuid()) });
+export const ClassSubjectView = z.strictObject({
+  id: z.uuid(),
+  classId: z.uuid(),
+  subjectId: z.uuid(),
+  medium: Medium,
+  teacherIds: z.array(z.uuid()),
+});
 export const ClassSubjectList = z.strictObject({ classSubjects: z.array(ClassSubjectView) });
 
 // ---- Students ------------------------------------------------------------------------------
@@ -109,7 +127,13 @@ export const StudentFields = z.strictObject({
   sex: z.enum(['M', 'F']),
   dateOfBirth: IsoDate,
   idType: IdType,
-  idNumber: z.string().trim().toUpperCase().min(4).max(20).regex(/^[0-9A-Z()-]+$/),
+  idNumber: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .min(4)
+    .max(20)
+    .regex(/^[0-9A-Z()-]+$/),
   entryDate: IsoDate,
   status: StudentStatus.default('on_roll'),
   leaveDate: IsoDate.optional(),
@@ -121,7 +145,11 @@ export const StudentCreateBody = z.strictObject({
   classNumber: z.number().int().min(1).max(99).optional(),
 });
 /** `idNumber` may be left out: the editor only ever sees it masked, and the stored number is kept. */
-export const StudentUpdateBody = z.strictObject({ ...StudentFields.shape, idNumber: StudentFields.shape.idNumber.optional(), version: Version });
+export const StudentUpdateBody = z.strictObject({
+  ...StudentFields.shape,
+  idNumber: StudentFields.shape.idNumber.optional(),
+  version: Version,
+});
 export const StudentListItem = z.strictObject({
   id: z.uuid(),
   regNo: z.string(),
@@ -171,8 +199,16 @@ export const ImportKind = z.enum(['students', 'staff', 'classes', 'class_subject
 export const ImportParams = z.strictObject({ kind: ImportKind });
 /** The file travels as base64 in JSON (so every route keeps one validated body shape); up to 8 MB. */
 export const ImportBody = z.strictObject({
-  fileName: z.string().trim().min(1).max(200).regex(/^[^\u0000-\u001f<>]+$/),
-  contentBase64: z.string().max(11_200_000).regex(/^[A-Za-z0-9+/=\r\n]*$/),
+  fileName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .regex(/^[^\u0000-\u001f<>]+$/),
+  contentBase64: z
+    .string()
+    .max(11_200_000)
+    .regex(/^[A-Za-z0-9+/=\r\n]*$/),
 });
 export const ImportIssue = z.strictObject({
   /** Row number as the spreadsheet shows it (the header is row 1). 0 = the file as a whole. */

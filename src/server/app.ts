@@ -4,7 +4,13 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify';
-import { type ZodTypeProvider, hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import {
+  type ZodTypeProvider,
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
 import { existsSync } from 'node:fs';
 import { auditRoutes } from './core/audit/routes.js';
 import { type RouteInfo, installGuard } from './core/auth/guard.js';
@@ -42,7 +48,11 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
     };
     if (err instanceof AppError) return send(problem(err.code, err.extra));
     if (hasZodFastifySchemaValidationErrors(err)) {
-      return send(problem('validation_failed', { errors: err.validation.map((v) => ({ path: `${err.validationContext ?? ''}${v.instancePath}`, code: v.keyword })) }));
+      return send(
+        problem('validation_failed', {
+          errors: err.validation.map((v) => ({ path: `${err.validationContext ?? ''}${v.instancePath}`, code: v.keyword })),
+        }),
+      );
     }
     switch (err.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -102,7 +112,13 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   const networkPolicy = new NetworkPolicy(deps.db);
   await networkPolicy.start();
   const authDeps: AuthDeps = {
-    db: deps.db, clock: deps.clock, config: deps.config, sessions: deps.sessions, serverKey: deps.serverKey, smtpConfigured: deps.mailer.configured, network: networkPolicy,
+    db: deps.db,
+    clock: deps.clock,
+    config: deps.config,
+    sessions: deps.sessions,
+    serverKey: deps.serverKey,
+    smtpConfigured: deps.mailer.configured,
+    network: networkPolicy,
   };
   const guard = installGuard(
     app,
@@ -122,7 +138,10 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   );
 
   await app.register(swagger, {
-    openapi: { info: { title: 'HK School Admin API', version: '0.1.0' }, components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sid' } } } },
+    openapi: {
+      info: { title: 'HK School Admin API', version: '0.1.0' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sid' } } },
+    },
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });

@@ -31,13 +31,17 @@ async function main(argv: string[]): Promise<number> {
         console.log(`Audit chain intact: ${r.checked} records checked.`);
         return 0;
       }
-      console.error(`Audit chain BROKEN in chain ${r.broken?.chainId} at record ${r.broken?.seq} (${r.broken?.reason}); ${r.checked} records before it are intact.`);
+      console.error(
+        `Audit chain BROKEN in chain ${r.broken?.chainId} at record ${r.broken?.seq} (${r.broken?.reason}); ${r.checked} records before it are intact.`,
+      );
       return 1;
     }
     if (cmd === 'school create') {
       const { token, expiresAt } = await createSetupToken(db, systemClock);
       const base = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
-      console.log(`One-time setup link for a new school (valid until ${expiresAt.toISOString()}):\n  ${base.replace(/\/$/, '')}/setup/${token}`);
+      console.log(
+        `One-time setup link for a new school (valid until ${expiresAt.toISOString()}):\n  ${base.replace(/\/$/, '')}/setup/${token}`,
+      );
       return 0;
     }
     const m = /^authority create (EDB|HKEAA)$/.exec(cmd);
@@ -50,7 +54,9 @@ async function main(argv: string[]): Promise<number> {
       }
       const { token, expiresAt } = await createSetupToken(db, systemClock, code);
       const base = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
-      console.log(`One-time setup link for the first ${code} user (valid until ${expiresAt.toISOString()}):\n  ${base.replace(/\/$/, '')}/setup/${token}`);
+      console.log(
+        `One-time setup link for the first ${code} user (valid until ${expiresAt.toISOString()}):\n  ${base.replace(/\/$/, '')}/setup/${token}`,
+      );
       return 0;
     }
     console.error(USAGE);

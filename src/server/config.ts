@@ -11,24 +11,54 @@ export const settings = {
   HOST: { schema: z.string().min(1).default('0.0.0.0'), doc: 'Address to listen on.' },
   DATA_DIR: { schema: z.string().min(1).default('./data'), doc: 'Folder for the embedded database and the server key.' },
   DATABASE_URL: {
-    schema: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres://')
+      .optional(),
     doc: 'PostgreSQL server (15+) to use instead of the embedded database.',
   },
-  PGLITE_SHARED_BUFFERS_MB: { schema: z.coerce.number().int().min(1).max(1024).default(32), doc: 'Buffer cache of the embedded database, in MB.' },
+  PGLITE_SHARED_BUFFERS_MB: {
+    schema: z.coerce.number().int().min(1).max(1024).default(32),
+    doc: 'Buffer cache of the embedded database, in MB.',
+  },
   DATABASE_POOL_SIZE: { schema: z.coerce.number().int().min(2).max(200).default(10), doc: 'Connections per process (PostgreSQL only).' },
   SERVER_KEY: {
-    schema: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex characters').optional(),
+    schema: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'must be 64 hex characters')
+      .optional(),
     doc: 'The server key (32 bytes, hex). When unset it is generated into DATA_DIR/server.key (mode 0600) at first start.',
   },
-  PUBLIC_URL: { schema: z.url().optional(), doc: 'The address people use, for links in e-mails and the setup link. Default http://localhost:PORT.' },
+  PUBLIC_URL: {
+    schema: z.url().optional(),
+    doc: 'The address people use, for links in e-mails and the setup link. Default http://localhost:PORT.',
+  },
   TRUST_PROXY: { schema: bool.default(false), doc: 'Trust X-Forwarded-For/-Proto from a reverse proxy.' },
-  COOKIE_SECURE: { schema: z.enum(['auto', 'true', 'false']).default('auto'), doc: 'Secure cookies: auto = when the request came over HTTPS.' },
+  COOKIE_SECURE: {
+    schema: z.enum(['auto', 'true', 'false']).default('auto'),
+    doc: 'Secure cookies: auto = when the request came over HTTPS.',
+  },
   SESSION_IDLE_MINUTES: { schema: z.coerce.number().int().min(1).max(1440).default(30), doc: 'Sign out after this many idle minutes.' },
-  SESSION_ABSOLUTE_HOURS: { schema: z.coerce.number().int().min(1).max(168).default(12), doc: 'Sign out this many hours after sign-in, whatever the activity.' },
-  LOGIN_RATE_PER_MINUTE: { schema: z.coerce.number().int().min(1).max(10000).default(20), doc: 'Sign-in attempts allowed per source address per minute.' },
-  SMTP_URL: { schema: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(), doc: 'Mail server. When unset, e-mail is kept in the outbox in the database.' },
+  SESSION_ABSOLUTE_HOURS: {
+    schema: z.coerce.number().int().min(1).max(168).default(12),
+    doc: 'Sign out this many hours after sign-in, whatever the activity.',
+  },
+  LOGIN_RATE_PER_MINUTE: {
+    schema: z.coerce.number().int().min(1).max(10000).default(20),
+    doc: 'Sign-in attempts allowed per source address per minute.',
+  },
+  SMTP_URL: {
+    schema: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
+    doc: 'Mail server. When unset, e-mail is kept in the outbox in the database.',
+  },
   MAIL_FROM: { schema: z.string().min(3).default('School Admin <no-reply@localhost>'), doc: 'Sender of e-mail.' },
-  SCHEDULER: { schema: bool.default(true), doc: 'Run periodic jobs in this process (they take an advisory lock, so several processes are safe).' },
+  SCHEDULER: {
+    schema: bool.default(true),
+    doc: 'Run periodic jobs in this process (they take an advisory lock, so several processes are safe).',
+  },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'Log level.' },
   ARGON2_MEMORY_KIB: { schema: z.coerce.number().int().min(8).max(1048576).default(19456), doc: 'argon2id memory cost (OWASP: 19456).' },
 } as const;

@@ -19,10 +19,14 @@ await server.app.listen({ port: config.PORT, host: config.HOST });
 const address = config.PUBLIC_URL ?? `http://localhost:${(server.app.server.address() as { port: number }).port}`;
 if (config.SCHEDULER) server.scheduler.start();
 
-console.log(`School admin is running at ${address} (${server.deps.db.kind === 'pg' ? 'PostgreSQL' : `embedded database in ${config.DATA_DIR}`}), ready in ${Math.round(performance.now() - started)} ms`);
+console.log(
+  `School admin is running at ${address} (${server.deps.db.kind === 'pg' ? 'PostgreSQL' : `embedded database in ${config.DATA_DIR}`}), ready in ${Math.round(performance.now() - started)} ms`,
+);
 if ((await schoolCount(server.deps.db)) === 0) {
   const { token, expiresAt } = await createSetupToken(server.deps.db, server.deps.clock);
-  console.log(`\nFirst run: open this one-time setup link to create the school (valid until ${expiresAt.toISOString()}):\n  ${address.replace(/\/$/, '')}/setup/${token}\n`);
+  console.log(
+    `\nFirst run: open this one-time setup link to create the school (valid until ${expiresAt.toISOString()}):\n  ${address.replace(/\/$/, '')}/setup/${token}\n`,
+  );
 }
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

@@ -14,7 +14,14 @@ import { createMailer } from './core/mail/mailer.js';
 import { checksDigestJob, cleanupJob, mailJob } from './core/scheduler/jobs.js';
 import { Scheduler } from './core/scheduler/scheduler.js';
 import {
-  handoverJob, registerAccessHoldings, registerHandoverChecks, registerNetworkChecks, registerNotificationListChecks, registerReviewChecks, reviewRemindersJob, roleDatesJob,
+  handoverJob,
+  registerAccessHoldings,
+  registerHandoverChecks,
+  registerNetworkChecks,
+  registerNotificationListChecks,
+  registerReviewChecks,
+  reviewRemindersJob,
+  roleDatesJob,
 } from './modules/access/service.js';
 import { HoldingRegistry } from './core/handover/registry.js';
 import { registerSchoolHoldings } from './modules/school/service.js';
@@ -22,7 +29,9 @@ import { registerFoundationChecks } from './modules/governance/checks.js';
 import { exchangeJob, registerExchangeChecks } from './modules/exchange/service.js';
 
 export async function openDatabase(config: Config, log: (m: string, e?: unknown) => void): Promise<Database> {
-  return config.DATABASE_URL ? openPg(config.DATABASE_URL, config.DATABASE_POOL_SIZE, log) : openPglite(config.DATA_DIR, { sharedBuffersMb: config.PGLITE_SHARED_BUFFERS_MB });
+  return config.DATABASE_URL
+    ? openPg(config.DATABASE_URL, config.DATABASE_POOL_SIZE, log)
+    : openPglite(config.DATA_DIR, { sharedBuffersMb: config.PGLITE_SHARED_BUFFERS_MB });
 }
 
 /** The server key must be the one this database was set up with, or every TOTP seed is unreadable. */

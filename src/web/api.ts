@@ -2,14 +2,7 @@ import type { z } from 'zod';
 import type { ErrorCode, Problem } from '../contracts/errors.js';
 import { ERROR_CODES } from '../contracts/errors.js';
 import type { Me as MeSchema, SetupStatus, SetupResult, LoginResult } from '../contracts/auth.js';
-import type {
-  MfaEnrolStart,
-  NotificationList,
-  NotificationView,
-  RecoveryCodes,
-  SessionList,
-  SessionView,
-} from '../contracts/account.js';
+import type { MfaEnrolStart, NotificationList, NotificationView, RecoveryCodes, SessionList, SessionView } from '../contracts/account.js';
 import type { Dashboard, CheckView } from '../contracts/governance.js';
 import type { AuditPage, AuditEntry, OutboxPage, OutboxEntry } from '../contracts/audit.js';
 import type {
@@ -183,8 +176,7 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-const isErrorCode = (value: unknown): value is ErrorCode =>
-  typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+const isErrorCode = (value: unknown): value is ErrorCode => typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -208,11 +200,7 @@ async function toApiError(response: Response): Promise<ApiError> {
     ? problem.errors.filter((e): e is FieldProblem => isRecord(e) && typeof e.path === 'string' && typeof e.code === 'string')
     : [];
   const retryAfter =
-    typeof problem.retryAfter === 'number'
-      ? problem.retryAfter
-      : Number.isFinite(headerRetry) && headerRetry > 0
-        ? headerRetry
-        : undefined;
+    typeof problem.retryAfter === 'number' ? problem.retryAfter : Number.isFinite(headerRetry) && headerRetry > 0 ? headerRetry : undefined;
   const rule = typeof problem.rule === 'string' && /^[a-z_]{1,40}$/.test(problem.rule) ? problem.rule : undefined;
   return new ApiError(response.status, code, errors, retryAfter, rule);
 }
@@ -278,7 +266,10 @@ function sendWithXhr(path: string, payload: string, onProgress: (progress: Uploa
     xhr.upload.onload = () => onProgress({ phase: 'processing' });
     xhr.onload = () => {
       const headers = new Headers();
-      for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
+      for (const line of xhr
+        .getAllResponseHeaders()
+        .trim()
+        .split(/[\r\n]+/)) {
         const at = line.indexOf(':');
         if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
       }

@@ -73,35 +73,238 @@ export function AppRoutes() {
         <Route element={<AppLayout />}>
           <Route index element={<HomePage />} />
           <Route path="/account" element={<AccountPage />} />
-          <Route path="/audit" element={<RequirePermission permission="audit.read"><AuditPage /></RequirePermission>} />
-          <Route path="/admin/users" element={<RequirePermission permission="users.read"><UsersPage /></RequirePermission>} />
-          <Route path="/admin/roles" element={<RequirePermission permission="roles.read"><RolesPage /></RequirePermission>} />
-          <Route path="/admin/roles/:id" element={<RequirePermission permission="roles.read"><RoleEditorPage /></RequirePermission>} />
-          <Route path="/admin/access" element={<RequirePermission permission="roles.read"><AccessPage /></RequirePermission>} />
-          <Route path="/admin/reviews" element={<RequirePermission permission="access_reviews.review"><ReviewsPage /></RequirePermission>} />
-          <Route path="/admin/reviews/:id" element={<RequirePermission permission="access_reviews.review"><ReviewDetailPage /></RequirePermission>} />
-          <Route path="/admin/network" element={<RequirePermission permission="network.manage"><NetworkPage /></RequirePermission>} />
-          <Route path="/admin/handover" element={<RequirePermission permission="handover.manage"><HandoverPage /></RequirePermission>} />
-          <Route path="/admin/handover/:id" element={<RequirePermission permission="handover.manage"><HandoverDetailPage /></RequirePermission>} />
-          <Route path="/admin/sso" element={<RequirePermission permission="sso.manage"><SsoPage /></RequirePermission>} />
-          <Route path="/admin/notification-list" element={<RequirePermission permission="notify.list.manage"><NotificationListPage /></RequirePermission>} />
-          <Route path="/admin/sessions" element={<RequirePermission permission="sessions.read"><SessionsPage /></RequirePermission>} />
-          <Route path="/admin/outbox" element={<RequirePermission permission="notify.outbox.read"><OutboxPage /></RequirePermission>} />
-          <Route path="/admin/settings" element={<RequirePermission permission="school.settings.manage"><SettingsPage /></RequirePermission>} />
-          <Route path="/students" element={<RequirePermission permission="students.read"><StudentsPage /></RequirePermission>} />
-          <Route path="/students/:id" element={<RequirePermission permission="students.read"><StudentDetailPage /></RequirePermission>} />
-          <Route path="/staff" element={<RequirePermission permission="staff.read"><StaffPage /></RequirePermission>} />
-          <Route path="/school/setup" element={<RequirePermission permission="classes.read"><SchoolSetupPage /></RequirePermission>} />
-          <Route path="/school/import" element={<RequirePermission permission={IMPORT_EXPORT_PERMISSIONS}><ImportExportPage /></RequirePermission>} />
-          <Route path="/exchange/inbox" element={<RequirePermission permission="exchange.read"><InboxPage /></RequirePermission>} />
-          <Route path="/exchange/inbox/:id" element={<RequirePermission permission="exchange.read"><MessagePage /></RequirePermission>} />
-          <Route path="/exchange/returns/:id" element={<RequirePermission permission="exchange.read"><ReturnPage /></RequirePermission>} />
-          <Route path="/exchange/procedures" element={<RequirePermission permission="exchange.read"><ProceduresPage /></RequirePermission>} />
-          <Route path="/exchange/log" element={<RequirePermission permission="exchange.read"><ExchangeLogPage side="exchange" /></RequirePermission>} />
-          <Route path="/authority/messages" element={<RequirePermission permission="authority.read"><MessagesPage /></RequirePermission>} />
-          <Route path="/authority/messages/new" element={<RequirePermission permission="authority.publish"><NewMessagePage /></RequirePermission>} />
-          <Route path="/authority/messages/:id" element={<RequirePermission permission="authority.read"><ProgressPage /></RequirePermission>} />
-          <Route path="/authority/log" element={<RequirePermission permission="authority.read"><ExchangeLogPage side="authority" /></RequirePermission>} />
+          <Route
+            path="/audit"
+            element={
+              <RequirePermission permission="audit.read">
+                <AuditPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/admin/users"
+            element={
+              <RequirePermission permission="users.read">
+                <UsersPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/admin/roles"
+            element={
+              <RequirePermission permission="roles.read">
+                <RolesPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/admin/roles/:id"
+            element={
+              <RequirePermission permission="roles.read">
+                <RoleEditorPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/admin/access"
+            element={
+              <RequirePermission permission="roles.read">
+                <AccessPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/admin/reviews"
+            element={
+              <RequirePermission permission="access_reviews.review">
+                <ReviewsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/admin/reviews/:id"
+            element={
+              <RequirePermission permission="access_reviews.review">
+                <ReviewDetailPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/admin/network"
+            element={
+              <RequirePermission permission="network.manage">
+                <NetworkPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/admin/handover"
+            element={
+              <RequirePermission permission="handover.manage">
+                <HandoverPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/admin/handover/:id"
+            element={
+              <RequirePermission permission="handover.manage">
+                <HandoverDetailPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/admin/sso"
+            element={
+              <RequirePermission permission="sso.manage">
+                <SsoPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/admin/notification-list"
+            element={
+              <RequirePermission permission="notify.list.manage">
+                <NotificationListPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/admin/sessions"
+            element={
+              <RequirePermission permission="sessions.read">
+                <SessionsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/admin/outbox"
+            element={
+              <RequirePermission permission="notify.outbox.read">
+                <OutboxPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/admin/settings"
+            element={
+              <RequirePermission permission="school.settings.manage">
+                <SettingsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/students"
+            element={
+              <RequirePermission permission="students.read">
+                <StudentsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/students/:id"
+            element={
+              <RequirePermission permission="students.read">
+                <StudentDetailPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/staff"
+            element={
+              <RequirePermission permission="staff.read">
+                <StaffPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/school/setup"
+            element={
+              <RequirePermission permission="classes.read">
+                <SchoolSetupPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/school/import"
+            element={
+              <RequirePermission permission={IMPORT_EXPORT_PERMISSIONS}>
+                <ImportExportPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/exchange/inbox"
+            element={
+              <RequirePermission permission="exchange.read">
+                <InboxPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/exchange/inbox/:id"
+            element={
+              <RequirePermission permission="exchange.read">
+                <MessagePage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/exchange/returns/:id"
+            element={
+              <RequirePermission permission="exchange.read">
+                <ReturnPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/exchange/procedures"
+            element={
+              <RequirePermission permission="exchange.read">
+                <ProceduresPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/exchange/log"
+            element={
+              <RequirePermission permission="exchange.read">
+                <ExchangeLogPage side="exchange" />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/authority/messages"
+            element={
+              <RequirePermission permission="authority.read">
+                <MessagesPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/authority/messages/new"
+            element={
+              <RequirePermission permission="authority.publish">
+                <NewMessagePage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/authority/messages/:id"
+            element={
+              <RequirePermission permission="authority.read">
+                <ProgressPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/authority/log"
+            element={
+              <RequirePermission permission="authority.read">
+                <ExchangeLogPage side="authority" />
+              </RequirePermission>
+            }
+          />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Route>

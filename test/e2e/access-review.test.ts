@@ -1,7 +1,20 @@
 import { generate } from 'otplib';
 import { type APIRequestContext, type Browser, type Page, request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAll, csrf, expectAccessible, modalSettled, noToasts, openNav, openOnPhone, setUpSchoolInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
+import {
+  closeAll,
+  csrf,
+  expectAccessible,
+  modalSettled,
+  noToasts,
+  openNav,
+  openOnPhone,
+  setUpSchoolInBrowser,
+  shot,
+  startBrowserServer,
+  tid,
+  write,
+} from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 const PRINCIPAL_FIRST = 'principal initial passphrase 2026';
@@ -28,8 +41,20 @@ describe('access review, network rules and notification list in Chromium', () =>
     const roleId = (key: string) => roles.find((r) => r.key === key)?.id ?? '';
     const token = await csrf(page.request);
     for (const user of [
-      { username: 'lkho', displayNameEn: 'Ho Lai Kwan', displayNameZh: '何麗君', password: PRINCIPAL_FIRST, roleIds: [roleId('principal')] },
-      { username: 'tmlee', displayNameEn: 'Lee Tsz Ming', displayNameZh: '李子明', password: 'teacher initial passphrase', roleIds: [roleId('teacher')] },
+      {
+        username: 'lkho',
+        displayNameEn: 'Ho Lai Kwan',
+        displayNameZh: '何麗君',
+        password: PRINCIPAL_FIRST,
+        roleIds: [roleId('principal')],
+      },
+      {
+        username: 'tmlee',
+        displayNameEn: 'Lee Tsz Ming',
+        displayNameZh: '李子明',
+        password: 'teacher initial passphrase',
+        roleIds: [roleId('teacher')],
+      },
     ]) {
       const created = await page.request.post('/api/admin/users', { data: user, headers: { 'x-csrf-token': token } });
       expect(created.status(), await created.text()).toBe(201);
@@ -96,12 +121,17 @@ describe('access review, network rules and notification list in Chromium', () =>
     await write(api, 'post', '/api/account/mfa/enrol/confirm', { code: await generate({ secret }) });
     const me = (await (await api.get('/api/auth/me')).json()) as { stage: string };
     expect(me.stage).toBe('done');
-    const detail = (await (await api.get(`/api/access-reviews/${reviewId}`)).json()) as { items: { id: string; username: string; decision: string | null }[] };
+    const detail = (await (await api.get(`/api/access-reviews/${reviewId}`)).json()) as {
+      items: { id: string; username: string; decision: string | null }[];
+    };
     const own = detail.items.find((i) => i.username === 'smwong');
     expect(own?.decision).toBeNull();
     // The principal cannot decide about themselves either.
     const self = detail.items.find((i) => i.username === 'lkho');
-    const refused = await api.put(`/api/access-reviews/${reviewId}/items/${self?.id}`, { data: { decision: 'keep', reason: 'mine' }, headers: { 'x-csrf-token': await csrf(api) } });
+    const refused = await api.put(`/api/access-reviews/${reviewId}/items/${self?.id}`, {
+      data: { decision: 'keep', reason: 'mine' },
+      headers: { 'x-csrf-token': await csrf(api) },
+    });
     expect(refused.status()).toBe(403);
     await write(api, 'put', `/api/access-reviews/${reviewId}/items/${own?.id}`, { decision: 'keep', reason: '校內唯一系統管理員' });
   });
@@ -175,7 +205,10 @@ describe('access review, network rules and notification list in Chromium', () =>
     await page.getByRole('option', { name: 'School days' }).click();
     await page.click(tid('rules-save'));
     await noToasts(page);
-    const network = (await (await page.request.get('/api/admin/network')).json()) as { rules: { zoneId: string | null; timeProfileId: string | null }[]; profiles: { id: string }[] };
+    const network = (await (await page.request.get('/api/admin/network')).json()) as {
+      rules: { zoneId: string | null; timeProfileId: string | null }[];
+      profiles: { id: string }[];
+    };
     expect(network.rules).toHaveLength(2);
     expect(network.rules.filter((r) => r.zoneId === null && r.timeProfileId === network.profiles[0]?.id)).toHaveLength(1);
 
@@ -228,12 +261,18 @@ describe('access review, network rules and notification list in Chromium', () =>
     const outside = page.locator(`${tid('notify-list-entry')}[data-who="supervisor@stmarys.edu.hk"]`);
     await outside.waitFor();
     // The supervisor hears only about system-administrator rights and the school key.
-    for (const event of ['account_locked', 'network_refused', 'backup_downloaded', 'school_key_locked', 'check_failing']) await outside.locator(tid(`notify-event-${event}`)).uncheck();
+    for (const event of ['account_locked', 'network_refused', 'backup_downloaded', 'school_key_locked', 'check_failing'])
+      await outside.locator(tid(`notify-event-${event}`)).uncheck();
     await page.click(tid('notify-list-save'));
     await noToasts(page);
-    const saved = (await (await page.request.get('/api/admin/notification-list')).json()) as { entries: { username: string | null; email: string | null; events: string[] }[] };
+    const saved = (await (await page.request.get('/api/admin/notification-list')).json()) as {
+      entries: { username: string | null; email: string | null; events: string[] }[];
+    };
     expect(saved.entries).toHaveLength(2);
-    expect(saved.entries.find((e) => e.email === 'supervisor@stmarys.edu.hk')?.events.sort()).toEqual(['privileged_changed', 'school_key_changed']);
+    expect(saved.entries.find((e) => e.email === 'supervisor@stmarys.edu.hk')?.events.sort()).toEqual([
+      'privileged_changed',
+      'school_key_changed',
+    ]);
     expect(saved.entries.find((e) => e.username === 'lkho')?.events).toHaveLength(7);
     await page.click(tid('notify-list-signoff'));
     await expect.poll(() => page.getAttribute(tid('notify-list-reviewed'), 'data-reviewed-at')).not.toBe('');

@@ -2,7 +2,18 @@ import { generate } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hkidWithCheck, strnWithCheck } from '../../src/server/modules/school/identity.js';
-import { csrf, expectAccessible, launch, modalSettled, noToasts, setUpInBrowser, shot as fullShot, startBrowserServer, tid, write } from './helpers.js';
+import {
+  csrf,
+  expectAccessible,
+  launch,
+  modalSettled,
+  noToasts,
+  setUpInBrowser,
+  shot as fullShot,
+  startBrowserServer,
+  tid,
+  write,
+} from './helpers.js';
 
 /**
  * Data exchange in Chromium (memo O1, O2): the Education Bureau publishes a headcount survey; the
@@ -71,7 +82,15 @@ describe('data exchange between the Education Bureau and a school in Chromium', 
   it('sets up the school (keeping the 24 words of the school key) and its records', async () => {
     ({ words: schoolWords } = await setUpInBrowser(page, () => server.setupLink(), PASSWORD));
     const year = (await (await write(page.request, 'post', '/api/school/years', { startYear: 2026 })).json()) as { id: string };
-    const klass = (await (await write(page.request, 'post', '/api/school/classes', { yearId: year.id, code: '1A', level: 'S1', nameZh: '中一甲', nameEn: 'Secondary 1A' })).json()) as {
+    const klass = (await (
+      await write(page.request, 'post', '/api/school/classes', {
+        yearId: year.id,
+        code: '1A',
+        level: 'S1',
+        nameZh: '中一甲',
+        nameEn: 'Secondary 1A',
+      })
+    ).json()) as {
       id: string;
     };
     for (let n = 1; n <= 3; n++) await write(page.request, 'post', '/api/students', student(n, { classId: klass.id, classNumber: n }));
@@ -110,7 +129,11 @@ describe('data exchange between the Education Bureau and a school in Chromium', 
     await edbPage.fill(tid('new-title-en'), 'S1 student headcount 2026/27');
     await edbPage.fill(tid('new-body-zh'), '請於限期前提交中一學生名單，每名學生須附學生編號（STRN）。');
     await edbPage.fill(tid('new-body-en'), 'Please submit the S1 student list before the deadline; every student needs an STRN.');
-    await edbPage.setInputFiles(tid('new-attachments'), { name: 'guidance.txt', mimeType: 'text/plain', buffer: Buffer.from('Count students on roll on the reference date.\n') });
+    await edbPage.setInputFiles(tid('new-attachments'), {
+      name: 'guidance.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Count students on roll on the reference date.\n'),
+    });
     await edbPage.check(tid('new-level-secondary'));
     await expect.poll(() => edbPage.getAttribute(tid('new-audience-count'), 'data-count')).toBe('1');
     await edbPage.click(tid('new-asks-return'));
@@ -176,7 +199,9 @@ describe('data exchange between the Education Bureau and a school in Chromium', 
     await page.click(tid('inbox-open'));
     await page.waitForSelector(tid('message-content'));
     expect(await page.textContent(tid('message-body'))).toContain('學生編號');
-    expect(await page.getAttribute(tid('message-attachment'), 'href')).toBe(`/api/exchange/inbox/${page.url().split('/').pop()}/attachments/0`);
+    expect(await page.getAttribute(tid('message-attachment'), 'href')).toBe(
+      `/api/exchange/inbox/${page.url().split('/').pop()}/attachments/0`,
+    );
     // Suggested from the procedure, saved by the administrator.
     expect(await page.inputValue(tid('assign-owner'))).toBe('黃小明');
     expect(await page.inputValue(tid('assign-checker'))).toBe('何麗君');
@@ -281,13 +306,21 @@ describe('data exchange between the Education Bureau and a school in Chromium', 
   it('the bureau checks a package file handed over outside the system: whole, then altered', async () => {
     await edbPage.click(tid('nav-authority-messages'));
     await edbPage.waitForSelector(`${tid('authority-message')} ${tid('count-bars')}[data-received="1"]`);
-    await edbPage.setInputFiles(tid('verify-file'), { name: 'package.json', mimeType: 'application/json', buffer: Buffer.from(packageJson) });
+    await edbPage.setInputFiles(tid('verify-file'), {
+      name: 'package.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(packageJson),
+    });
     await edbPage.click(tid('verify-submit'));
     await edbPage.waitForSelector(`${tid('verify-result')}[data-valid="true"]`);
     expect(await edbPage.textContent(tid('verify-result'))).toContain('512345');
     const altered = JSON.parse(packageJson) as { header: { amendment: number } };
     altered.header.amendment = 7;
-    await edbPage.setInputFiles(tid('verify-file'), { name: 'package-altered.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(altered)) });
+    await edbPage.setInputFiles(tid('verify-file'), {
+      name: 'package-altered.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(altered)),
+    });
     await edbPage.click(tid('verify-submit'));
     await edbPage.waitForSelector(`${tid('verify-result')}[data-valid="false"][data-code="package_tampered"]`);
     await noToasts(edbPage);
@@ -307,10 +340,19 @@ describe('data exchange between the Education Bureau and a school in Chromium', 
 
   it('a return the school types in: rows are added in the table', async () => {
     const deadline = new Date(Date.now() + 10 * 86_400_000).toISOString();
-    const schools = ((await (await edbPage.request.get('/api/authority/schools')).json()) as { schools: { id: string }[] }).schools.map((x) => x.id);
+    const schools = ((await (await edbPage.request.get('/api/authority/schools')).json()) as { schools: { id: string }[] }).schools.map(
+      (x) => x.id,
+    );
     const published = await write(edbPage.request, 'post', '/api/authority/messages', {
-      category: 'general', subjectCode: 'ECA', typeCode: 'SURVEY', titleZh: '課外活動調查', titleEn: 'Activities survey', bodyZh: '請列出課外活動。', bodyEn: 'List the activities.',
-      deadline, audience: { levels: [], schoolIds: schools },
+      category: 'general',
+      subjectCode: 'ECA',
+      typeCode: 'SURVEY',
+      titleZh: '課外活動調查',
+      titleEn: 'Activities survey',
+      bodyZh: '請列出課外活動。',
+      bodyEn: 'List the activities.',
+      deadline,
+      audience: { levels: [], schoolIds: schools },
       template: { kind: 'manual', columns: ['activity', 'members'], rules: ['required data.activity', 'range data.members 1 500'] },
     });
     const { refNo } = (await published.json()) as { refNo: string };

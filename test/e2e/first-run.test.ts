@@ -99,10 +99,13 @@ describe('first run in Chromium', () => {
     await page.click(tid('audit-filter-apply'));
     // (The page's CSP forbids eval, so poll from here instead of page.waitForFunction.)
     await expect
-      .poll(async () => {
-        const actions = await Promise.all((await page.locator(tid('audit-row')).all()).map((r) => r.getAttribute('data-action')));
-        return actions.length > 0 && actions.every((a) => a === 'auth.login_failed');
-      }, { timeout: 10_000 })
+      .poll(
+        async () => {
+          const actions = await Promise.all((await page.locator(tid('audit-row')).all()).map((r) => r.getAttribute('data-action')));
+          return actions.length > 0 && actions.every((a) => a === 'auth.login_failed');
+        },
+        { timeout: 10_000 },
+      )
       .toBe(true);
   });
 

@@ -34,7 +34,13 @@ export function freePort(): Promise<number> {
  */
 export async function startBrowserServer(env: Record<string, string> = {}) {
   const tdb = await freshDb();
-  const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'sams-e2e-')), SERVER_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', ARGON2_MEMORY_KIB: '4096', ...env });
+  const config = loadConfig({
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'sams-e2e-')),
+    SERVER_KEY: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'silent',
+    ARGON2_MEMORY_KIB: '4096',
+    ...env,
+  });
   const server = await createServer({ config, db: tdb.db, logger: pino({ level: 'silent' }) });
   await server.app.listen({ port: env.PORT ? Number(env.PORT) : 0, host: '127.0.0.1' });
   const port = (server.app.server.address() as { port: number }).port;
@@ -43,7 +49,8 @@ export async function startBrowserServer(env: Record<string, string> = {}) {
     base: `http://127.0.0.1:${port}`,
     setupLink: async () => `/setup/${(await createSetupToken(server.deps.db, server.deps.clock)).token}`,
     /** A first-user link for the Education Bureau or the HKEAA (an authority, not a school). */
-    authoritySetupLink: async (code: 'EDB' | 'HKEAA') => `/setup/${(await createSetupToken(server.deps.db, server.deps.clock, code)).token}`,
+    authoritySetupLink: async (code: 'EDB' | 'HKEAA') =>
+      `/setup/${(await createSetupToken(server.deps.db, server.deps.clock, code)).token}`,
     async close() {
       await server.close();
       await tdb.drop();
@@ -74,7 +81,17 @@ export async function closeAll(...things: ({ close(): Promise<unknown> } | { dis
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
@@ -82,7 +99,15 @@ export function launch(): Promise<Browser> {
 export async function expectAccessible(page: Page, name: string): Promise<void> {
   const r = await new AxeBuilder({ page }).analyze();
   const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
+  expect(
+    bad.map(
+      (v) =>
+        `${name}: ${v.id} (${v.impact}) ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    ),
+  ).toEqual([]);
 }
 
 export const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
@@ -178,6 +203,8 @@ export async function noToasts(page: Page): Promise<void> {
 /** Waits until an opened modal has finished fading in (axe would measure colours half-way). */
 export async function modalSettled(page: Page): Promise<void> {
   await expect
-    .poll(() => page.evaluate(() => [...document.querySelectorAll('.mantine-Modal-content')].map((e) => getComputedStyle(e).opacity).join(',')))
+    .poll(() =>
+      page.evaluate(() => [...document.querySelectorAll('.mantine-Modal-content')].map((e) => getComputedStyle(e).opacity).join(',')),
+    )
     .toBe('1');
 }

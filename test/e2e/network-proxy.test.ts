@@ -14,9 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => closeAll(browser, server));
 
-
-
-
 async function signInAs(forwardedFor: string) {
   const other = await browser.newContext({ viewport: PHONE, baseURL: server.base, extraHTTPHeaders: { 'x-forwarded-for': forwardedFor } });
   const teacher = await other.newPage();
@@ -36,7 +33,13 @@ describe('network zones through a trusted proxy', () => {
     const api = page.request;
     const roles = ((await (await api.get('/api/admin/roles')).json()) as { roles: { id: string; key: string | null }[] }).roles;
     const roleId = (key: string) => roles.find((r) => r.key === key)?.id ?? '';
-    await write(api, 'post', '/api/admin/users', { username: 'tmlee', displayNameEn: 'Lee Tsz Ming', displayNameZh: '李子明', password: TEACHER_PASSWORD, roleIds: [roleId('teacher')] });
+    await write(api, 'post', '/api/admin/users', {
+      username: 'tmlee',
+      displayNameEn: 'Lee Tsz Ming',
+      displayNameZh: '李子明',
+      password: TEACHER_PASSWORD,
+      roleIds: [roleId('teacher')],
+    });
     await write(api, 'post', '/api/admin/network/zones', { nameZh: '校園網絡', nameEn: 'School network', cidrs: ['10.0.0.0/8'] });
     const zone = ((await (await api.get('/api/admin/network')).json()) as { zones: { id: string }[] }).zones[0]?.id ?? '';
     await write(api, 'put', '/api/admin/network/rules', {

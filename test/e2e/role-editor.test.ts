@@ -103,7 +103,9 @@ describe('role editor in Chromium', () => {
   it('shows a memo template role as not deletable', async () => {
     await page.goto('/admin/roles');
     await page.waitForSelector(tid('roles-table'));
-    expect(await page.locator(`${tid('role-row')}[data-role-name="Activities Coordinator"] ${tid('role-member-count')}`).textContent()).toBe('1');
+    expect(
+      await page.locator(`${tid('role-row')}[data-role-name="Activities Coordinator"] ${tid('role-member-count')}`).textContent(),
+    ).toBe('1');
     await page.click(`${tid('role-row')}[data-role-key="system_admin"] ${tid('role-open')}`);
     await page.waitForSelector(tid('role-template-note'));
     expect(await page.locator(tid('role-delete')).count()).toBe(0);
@@ -128,7 +130,11 @@ describe('role editor in Chromium', () => {
     const csv = await page.request.get(href);
     expect(csv.ok()).toBe(true);
     expect(await csv.text()).toMatch(/students\.read,own_classes,kmchan/);
-    await page.locator('.mantine-Notification-root').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => undefined);
+    await page
+      .locator('.mantine-Notification-root')
+      .first()
+      .waitFor({ state: 'detached', timeout: 15_000 })
+      .catch(() => undefined);
     await expectAccessible(page, 'access-en');
     await shot(page, '33-access-en');
     await page.click(tid('lang-switch-zh'));

@@ -14,7 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => closeAll(browser, server));
 
-
 const HEADER = 'reg_no,name_zh,name_en,sex,date_of_birth,id_type,id_number,entry_date,class,class_number';
 const good = [hkidWithCheck('A', '123456'), hkidWithCheck('B', '234567'), hkidWithCheck('C', '345678')];
 /** The second student's card with a check character that cannot be right. */
@@ -56,7 +55,12 @@ describe('school records in Chromium', () => {
   });
 
   it('gives class 1A a subject with its medium of instruction', async () => {
-    await write(page.request, 'post', '/api/school/subjects', { code: 'ENG', nameZh: '英國語文', nameEn: 'English Language', edbCode: '165' });
+    await write(page.request, 'post', '/api/school/subjects', {
+      code: 'ENG',
+      nameZh: '英國語文',
+      nameEn: 'English Language',
+      edbCode: '165',
+    });
     await page.reload();
     await page.locator(`${tid('class-row')}[data-class-code="1A"] ${tid('class-subjects-open')}`).click();
     await page.waitForSelector(tid('class-subjects-table'));

@@ -2,7 +2,22 @@ import { generate } from 'otplib';
 import { type APIRequestContext, type Browser, type BrowserContext, type Page, request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdp } from '../helpers/oidc.js';
-import { PHONE, closeAll, csrf, expectAccessible, freePort, launch, modalSettled, noToasts, openNav, setUpSchoolInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
+import {
+  PHONE,
+  closeAll,
+  csrf,
+  expectAccessible,
+  freePort,
+  launch,
+  modalSettled,
+  noToasts,
+  openNav,
+  setUpSchoolInBrowser,
+  shot,
+  startBrowserServer,
+  tid,
+  write,
+} from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 const PRINCIPAL_FIRST = 'principal initial passphrase 2026';
@@ -47,7 +62,12 @@ describe('single sign-on and handover in Chromium', () => {
     expect(await page.getAttribute(tid('sso-client-secret'), 'placeholder')).toMatch(/不變|unchanged/);
     await page.click(tid('sso-reviewed'));
     await expect.poll(() => page.getAttribute(tid('sso-reviewed-at'), 'data-reviewed-at')).not.toBe('');
-    const config = (await (await page.request.get('/api/admin/sso')).json()) as { enabled: boolean; issuer: string; clientId: string; emailLink: boolean };
+    const config = (await (await page.request.get('/api/admin/sso')).json()) as {
+      enabled: boolean;
+      issuer: string;
+      clientId: string;
+      emailLink: boolean;
+    };
     expect(config).toMatchObject({ enabled: true, issuer: idp.issuer, clientId: 'school-admin', emailLink: true });
     await noToasts(page);
     await expectAccessible(page, 'sso-zh');
@@ -58,9 +78,28 @@ describe('single sign-on and handover in Chromium', () => {
     const roles = ((await (await page.request.get('/api/admin/roles')).json()) as { roles: { id: string; key: string | null }[] }).roles;
     const roleId = (key: string) => roles.find((r) => r.key === key)?.id ?? '';
     for (const user of [
-      { username: 'ssoteacher', displayNameEn: 'Chan Tai Man', displayNameZh: '陳大文', email: 'ssoteacher@school1.edu.hk', password: 'teacher initial passphrase', roleIds: [roleId('teacher')] },
-      { username: 'kmchan', displayNameEn: 'Chan Ka Man', displayNameZh: '陳嘉敏', password: 'colleague initial passphrase', roleIds: [roleId('teacher')] },
-      { username: 'lkho', displayNameEn: 'Ho Lai Kwan', displayNameZh: '何麗君', password: PRINCIPAL_FIRST, roleIds: [roleId('principal')] },
+      {
+        username: 'ssoteacher',
+        displayNameEn: 'Chan Tai Man',
+        displayNameZh: '陳大文',
+        email: 'ssoteacher@school1.edu.hk',
+        password: 'teacher initial passphrase',
+        roleIds: [roleId('teacher')],
+      },
+      {
+        username: 'kmchan',
+        displayNameEn: 'Chan Ka Man',
+        displayNameZh: '陳嘉敏',
+        password: 'colleague initial passphrase',
+        roleIds: [roleId('teacher')],
+      },
+      {
+        username: 'lkho',
+        displayNameEn: 'Ho Lai Kwan',
+        displayNameZh: '何麗君',
+        password: PRINCIPAL_FIRST,
+        roleIds: [roleId('principal')],
+      },
     ]) {
       const created = await page.request.post('/api/admin/users', { data: user, headers: { 'x-csrf-token': await csrf(page.request) } });
       expect(created.status(), await created.text()).toBe(201);
@@ -155,7 +194,10 @@ describe('single sign-on and handover in Chromium', () => {
     const { secret } = (await started.json()) as { secret: string };
     await write(api, 'post', '/api/account/mfa/enrol/confirm', { code: await generate({ secret }) });
     // The author cannot approve their own plan.
-    const own = await page.request.post(`/api/handover/plans/${planId}/approve`, { data: {}, headers: { 'x-csrf-token': await csrf(page.request) } });
+    const own = await page.request.post(`/api/handover/plans/${planId}/approve`, {
+      data: {},
+      headers: { 'x-csrf-token': await csrf(page.request) },
+    });
     expect(own.status()).toBe(403);
     await write(api, 'post', `/api/handover/plans/${planId}/approve`, {});
     await page.reload();

@@ -9,13 +9,28 @@ export async function startIdp(redirectUri: string) {
   const issuer = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const provider = new Provider(issuer, {
     clients: [
-      { client_id: 'school-admin', client_secret: 'a client secret for tests', redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] },
+      {
+        client_id: 'school-admin',
+        client_secret: 'a client secret for tests',
+        redirect_uris: [redirectUri],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
       // Another application at the same provider: its codes and tokens are not for us.
-      { client_id: 'other-app', client_secret: 'another client secret', redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] },
+      {
+        client_id: 'other-app',
+        client_secret: 'another client secret',
+        redirect_uris: [redirectUri],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
     ],
     pkce: { required: () => true },
     claims: { openid: ['sub'], email: ['email', 'email_verified'] },
-    findAccount: async (_ctx: unknown, id: string) => ({ accountId: id, claims: async () => ({ sub: id, email: `${id}@school1.edu.hk`, email_verified: true }) }),
+    findAccount: async (_ctx: unknown, id: string) => ({
+      accountId: id,
+      claims: async () => ({ sub: id, email: `${id}@school1.edu.hk`, email_verified: true }),
+    }),
     features: { devInteractions: { enabled: true } },
     cookies: { keys: ['a cookie key for tests only'] },
   });
@@ -27,7 +42,11 @@ export async function startIdp(redirectUri: string) {
 export async function signInAtIdp(authorizeUrl: string, login: string): Promise<string> {
   const jar = new Map<string, string>();
   const send = async (url: string, init: RequestInit = {}) => {
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers ?? {}), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    const res = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers ?? {}), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const i = pair?.indexOf('=') ?? -1;
@@ -50,7 +69,11 @@ export async function signInAtIdp(authorizeUrl: string, login: string): Promise<
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
     if (!prompt || !action) throw new Error(`unexpected provider page at ${url}: ${res.status}`);
     const body = new URLSearchParams(prompt === 'login' ? { prompt, login, password: 'any' } : { prompt });
-    const posted = await send(new URL(action, url).href, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const posted = await send(new URL(action, url).href, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     const loc = posted.headers.get('location');
     if (!loc) throw new Error(`provider did not redirect after ${prompt}: ${posted.status}`);
     url = new URL(loc, url).href;

@@ -103,7 +103,13 @@ export async function setupSchool(s: TestServer, n = 1, authority: 'EDB' | 'HKEA
   const r = await c.post('/api/setup', {
     token,
     school: authority ? undefined : { nameZh: `測試學校${n}`, nameEn: `Test School ${n}`, schoolNumber: `5${String(n).padStart(5, '0')}` },
-    admin: { username: `admin${n}`, displayNameEn: `Admin Person ${n}`, displayNameZh: `管理員${n}`, email: `admin${n}@school${n}.edu.hk`, password: ADMIN_PASSWORD },
+    admin: {
+      username: `admin${n}`,
+      displayNameEn: `Admin Person ${n}`,
+      displayNameZh: `管理員${n}`,
+      email: `admin${n}@school${n}.edu.hk`,
+      password: ADMIN_PASSWORD,
+    },
   });
   if (r.status !== 200) throw new Error(`setup failed: ${r.status} ${JSON.stringify(r.body)}`);
   await c.refreshCsrf();
@@ -113,7 +119,14 @@ export async function setupSchool(s: TestServer, n = 1, authority: 'EDB' | 'HKEA
   const conf = await c.post('/api/account/mfa/enrol/confirm', { code });
   if (conf.status !== 200) throw new Error(`enrol failed: ${conf.status} ${JSON.stringify(conf.body)}`);
   const me = await c.refreshCsrf();
-  return { client: c, schoolId: me.body.school.id, adminId: me.body.user.id, totpSecret: secret, recoveryCodes: conf.body.recoveryCodes, words: r.body.schoolKeyWords };
+  return {
+    client: c,
+    schoolId: me.body.school.id,
+    adminId: me.body.user.id,
+    totpSecret: secret,
+    recoveryCodes: conf.body.recoveryCodes,
+    words: r.body.schoolKeyWords,
+  };
 }
 
 export function totpNow(s: TestServer, secret: string): Promise<string> {

@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, type SetupSchool, type TestServer, createUser, firstSignIn, setupSchool, signInAgain, startTestServer, totpNow } from '../helpers/server.js';
+import {
+  Client,
+  type SetupSchool,
+  type TestServer,
+  createUser,
+  firstSignIn,
+  setupSchool,
+  signInAgain,
+  startTestServer,
+  totpNow,
+} from '../helpers/server.js';
 
 let s: TestServer;
 let admin: SetupSchool;
@@ -20,8 +30,24 @@ beforeAll(async () => {
   ids.t2 = (await createUser(s, c, 'teacher02', ['teacher'])).id;
   ids.clerk = (await createUser(s, c, 'clerk001', ['office_staff'])).id;
   // teacher02 has left: their staff record says so.
-  const st = (await c.post('/api/staff', { staffCode: 'T02', nameEn: 'Left Teacher', status: 'left', joinDate: '2010-09-01', leaveDate: '2026-08-31' })).body.id;
-  await c.put(`/api/staff/${st}`, { staffCode: 'T02', nameEn: 'Left Teacher', status: 'left', joinDate: '2010-09-01', leaveDate: '2026-08-31', userId: ids.t2, version: 1 });
+  const st = (
+    await c.post('/api/staff', {
+      staffCode: 'T02',
+      nameEn: 'Left Teacher',
+      status: 'left',
+      joinDate: '2010-09-01',
+      leaveDate: '2026-08-31',
+    })
+  ).body.id;
+  await c.put(`/api/staff/${st}`, {
+    staffCode: 'T02',
+    nameEn: 'Left Teacher',
+    status: 'left',
+    joinDate: '2010-09-01',
+    leaveDate: '2026-08-31',
+    userId: ids.t2,
+    version: 1,
+  });
   s.clock.advance(61 * 86_400_000); // nobody but the two who sign in below has signed in for 60 days
   await signInAgain(s, admin);
   principal = await enrolled('principal1', p.password, '10.9.0.1');
@@ -51,13 +77,19 @@ describe('access-review campaigns', () => {
   it('nobody decides on their own rights; the campaign completes only when every item is decided', async () => {
     const d = (await c.get(`/api/access-reviews/${reviewId}`)).body;
     const own = d.items.find((i: { username: string }) => i.username === 'admin1');
-    expect((await c.put(`/api/access-reviews/${reviewId}/items/${own.id}`, { decision: 'keep', reason: 'still the administrator' })).body.code).toBe('own_review');
+    expect(
+      (await c.put(`/api/access-reviews/${reviewId}/items/${own.id}`, { decision: 'keep', reason: 'still the administrator' })).body.code,
+    ).toBe('own_review');
     for (const i of d.items.filter((x: { reviewerName: string }) => x.reviewerName === 'admin1')) {
       const decision = i.recommendation ? 'remove' : 'keep';
-      expect((await c.put(`/api/access-reviews/${reviewId}/items/${i.id}`, { decision, reason: i.recommendation ?? 'duties unchanged' })).status).toBe(204);
+      expect(
+        (await c.put(`/api/access-reviews/${reviewId}/items/${i.id}`, { decision, reason: i.recommendation ?? 'duties unchanged' })).status,
+      ).toBe(204);
     }
     expect((await c.post(`/api/access-reviews/${reviewId}/complete`)).body.code).toBe('review_incomplete');
-    expect((await principal.put(`/api/access-reviews/${reviewId}/items/${own.id}`, { decision: 'keep', reason: 'system administrator' })).status).toBe(204);
+    expect(
+      (await principal.put(`/api/access-reviews/${reviewId}/items/${own.id}`, { decision: 'keep', reason: 'system administrator' })).status,
+    ).toBe(204);
   });
 
   it('completing applies every removal at once, keeps the report and makes the U1 check green for 12 months', async () => {
@@ -71,12 +103,18 @@ describe('access-review campaigns', () => {
     const report = await s.app.inject({ method: 'GET', url: `/api/access-reviews/${reviewId}/report`, headers: { cookie: c.cookie } });
     expect(report.body).toContain('teacher01');
     expect(report.body).toContain('remove 撤銷');
-    const pdf = await s.app.inject({ method: 'GET', url: `/api/access-reviews/${reviewId}/report?format=pdf`, headers: { cookie: c.cookie } });
+    const pdf = await s.app.inject({
+      method: 'GET',
+      url: `/api/access-reviews/${reviewId}/report?format=pdf`,
+      headers: { cookie: c.cookie },
+    });
     expect(pdf.statusCode).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.rawPayload.length).toBeGreaterThan(5000); // the embedded Chinese font subset
-    const check = async () => ((await c.get('/api/dashboard')).body.checks as { key: string; status: string }[]).find((x) => x.key === 'memo.U1.access-review')?.status;
+    const check = async () =>
+      ((await c.get('/api/dashboard')).body.checks as { key: string; status: string }[]).find((x) => x.key === 'memo.U1.access-review')
+        ?.status;
     expect(await check()).toBe('ok');
     s.clock.advance(375 * 86_400_000);
     await signInAgain(s, admin);
@@ -95,7 +133,9 @@ describe('access-review campaigns', () => {
     await s.scheduler.tick(true);
     expect(((await c.get('/api/access-reviews')).body.reviews as unknown[]).length).toBe(2);
     await s.scheduler.tick(true);
-    const notes = (await c.get('/api/notifications')).body.notifications.filter((n: { titleKey: string }) => n.titleKey === 'notifications.reviewReminder');
+    const notes = (await c.get('/api/notifications')).body.notifications.filter(
+      (n: { titleKey: string }) => n.titleKey === 'notifications.reviewReminder',
+    );
     expect(notes).toHaveLength(1);
   });
 });

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, type SetupSchool, type TestServer, createUser, setupSchool, signInAgain, startTestServer, totpNow } from '../helpers/server.js';
+import {
+  Client,
+  type SetupSchool,
+  type TestServer,
+  createUser,
+  setupSchool,
+  signInAgain,
+  startTestServer,
+  totpNow,
+} from '../helpers/server.js';
 
 let s: TestServer;
 let admin: SetupSchool;
@@ -20,7 +29,10 @@ describe('lockout', () => {
   it('locks from the 10th failure in 15 minutes, for 1 minute then doubling; an administrator can unlock', async () => {
     const u = await createUser(s, admin.client, 'teacher01', ['teacher']);
     const c = new Client(s, '10.1.0.1');
-    for (let i = 1; i <= 9; i++) expect((await c.post('/api/auth/login', { username: 'teacher01', password: 'wrong password number' })).body.code).toBe('invalid_credentials');
+    for (let i = 1; i <= 9; i++)
+      expect((await c.post('/api/auth/login', { username: 'teacher01', password: 'wrong password number' })).body.code).toBe(
+        'invalid_credentials',
+      );
     const tenth = await c.post('/api/auth/login', { username: 'teacher01', password: 'wrong password number' });
     expect(tenth.status).toBe(423);
     expect(tenth.body).toMatchObject({ code: 'account_locked', retryAfter: 60 });
@@ -33,9 +45,16 @@ describe('lockout', () => {
     const audit = await admin.client.get('/api/audit?action=auth.lockout');
     expect(audit.body.entries.length).toBe(2);
     const notes = await admin.client.get('/api/notifications');
-    expect(notes.body.notifications.some((n: { titleKey: string; params: { username: string } }) => n.titleKey === 'notifications.accountLocked' && n.params.username === 'teacher01')).toBe(true);
+    expect(
+      notes.body.notifications.some(
+        (n: { titleKey: string; params: { username: string } }) =>
+          n.titleKey === 'notifications.accountLocked' && n.params.username === 'teacher01',
+      ),
+    ).toBe(true);
     const outbox = await admin.client.get('/api/outbox');
-    expect(outbox.body.entries.some((m: { subject: string; status: string }) => m.subject.includes('teacher01') && m.status === 'held')).toBe(true);
+    expect(
+      outbox.body.entries.some((m: { subject: string; status: string }) => m.subject.includes('teacher01') && m.status === 'held'),
+    ).toBe(true);
     // Unlock.
     expect((await admin.client.post(`/api/admin/users/${u.id}/unlock`)).status).toBe(204);
     const ok = await c.post('/api/auth/login', { username: 'teacher01', password: u.password });
@@ -45,7 +64,8 @@ describe('lockout', () => {
   it('rate-limits sign-in attempts per address', async () => {
     const c = new Client(s, '10.1.0.2');
     let limited = 0;
-    for (let i = 0; i < 35; i++) if ((await c.post('/api/auth/login', { username: `nobody${i}x`, password: 'whatever whatever' })).status === 429) limited++;
+    for (let i = 0; i < 35; i++)
+      if ((await c.post('/api/auth/login', { username: `nobody${i}x`, password: 'whatever whatever' })).status === 429) limited++;
     expect(limited).toBe(5);
     s.clock.advance(60_000);
     expect((await c.post('/api/auth/login', { username: 'nobodyx', password: 'whatever whatever' })).status).toBe(401);
@@ -56,7 +76,9 @@ describe('sessions', () => {
   it('ends after 30 idle minutes, with a moved clock', async () => {
     const u = await createUser(s, admin.client, 'teacher02', ['teacher']);
     const { c } = await signIn('teacher02', u.password, '10.2.0.1');
-    expect((await c.post('/api/account/password', { currentPassword: u.password, newPassword: 'teacher two passphrase' })).status).toBe(204);
+    expect((await c.post('/api/account/password', { currentPassword: u.password, newPassword: 'teacher two passphrase' })).status).toBe(
+      204,
+    );
     await c.refreshCsrf();
     s.clock.advance(29 * 60_000);
     expect((await c.get('/api/auth/me')).status).toBe(200);
@@ -107,7 +129,9 @@ describe('rights', () => {
     await c.post('/api/account/password', { currentPassword: u.password, newPassword: 'teacher three passphrase' });
     await c.refreshCsrf();
     expect((await c.get('/api/account/sessions')).status).toBe(200);
-    expect((await admin.client.post(`/api/admin/users/${u.id}/reset-password`, { newPassword: 'temporary passphrase 77' })).status).toBe(204);
+    expect((await admin.client.post(`/api/admin/users/${u.id}/reset-password`, { newPassword: 'temporary passphrase 77' })).status).toBe(
+      204,
+    );
     expect((await c.get('/api/auth/me')).status).toBe(401);
     const again = await signIn('teacher03', 'temporary passphrase 77', '10.3.0.2');
     expect(again.r.body.stage).toBe('password');
@@ -134,7 +158,13 @@ describe('rights', () => {
   it('a change of rights gives the person a new session id and new rights on the next request', async () => {
     const roles = (await admin.client.get('/api/admin/roles')).body.roles as { id: string; key: string }[];
     // A role that reads the dashboard without any security right, so no MFA enrolment step here.
-    const reader = (await admin.client.post('/api/admin/roles', { nameZh: '儀表板查閱', nameEn: 'Dashboard Reader', grants: [{ key: 'governance.dashboard.read' }] })).body.id;
+    const reader = (
+      await admin.client.post('/api/admin/roles', {
+        nameZh: '儀表板查閱',
+        nameEn: 'Dashboard Reader',
+        grants: [{ key: 'governance.dashboard.read' }],
+      })
+    ).body.id;
     const u = await createUser(s, admin.client, 'viceprin1', []);
     await admin.client.post(`/api/admin/roles/${reader}/members`, { userId: u.id });
     const { c } = await signIn('viceprin1', u.password, '10.5.0.1');
@@ -157,7 +187,9 @@ describe('governance checks', () => {
     await createUser(s, admin.client, 'sysadmin3', ['system_admin']);
     await createUser(s, admin.client, 'sysadmin4', ['system_admin']);
     const d = await admin.client.get('/api/dashboard');
-    const byKey = Object.fromEntries((d.body.checks as { key: string; status: string; params: Record<string, unknown> }[]).map((c) => [c.key, c]));
+    const byKey = Object.fromEntries(
+      (d.body.checks as { key: string; status: string; params: Record<string, unknown> }[]).map((c) => [c.key, c]),
+    );
     expect(byKey['memo.S1.admin-mfa']).toMatchObject({ status: 'attention' });
     expect(byKey['memo.U1.privileged-count']).toMatchObject({ status: 'attention', params: { count: 4, limit: 3 } });
     expect((await admin.client.put('/api/admin/settings', { privilegedLimit: 4 })).status).toBe(204);
@@ -167,7 +199,10 @@ describe('governance checks', () => {
   });
 
   it('the daily digest notifies once however often the scheduler runs', async () => {
-    const count = async () => (await admin.client.get('/api/notifications')).body.notifications.filter((n: { titleKey: string }) => n.titleKey === 'notifications.checkFailing').length;
+    const count = async () =>
+      (await admin.client.get('/api/notifications')).body.notifications.filter(
+        (n: { titleKey: string }) => n.titleKey === 'notifications.checkFailing',
+      ).length;
     await s.scheduler.tick(true);
     const once = await count();
     expect(once).toBeGreaterThan(0);
@@ -183,7 +218,10 @@ describe('found in review', () => {
     const c = new Client(s, '10.8.0.1');
     expect((await c.post('/api/auth/login', { username: 'admin1', password: 'correct horse battery staple 42' })).body.stage).toBe('mfa');
     await c.refreshCsrf();
-    const r = await c.post('/api/account/password', { currentPassword: 'correct horse battery staple 42', newPassword: 'attacker chosen passphrase' });
+    const r = await c.post('/api/account/password', {
+      currentPassword: 'correct horse battery staple 42',
+      newPassword: 'attacker chosen passphrase',
+    });
     expect(r.status).toBe(401);
     expect(r.body.code).toBe('mfa_required');
   });
@@ -217,7 +255,9 @@ describe('found in review', () => {
     expect((await c.post(`/api/admin/users/${principal.id}/unlock`)).body.code).toBe('grant_not_held');
     // A teacher reads students, which the assistant cannot: refused too. Someone with no more rights than the assistant: fine.
     const teacher = await createUser(s, admin.client, 'teacher77', ['teacher']);
-    expect((await c.post(`/api/admin/users/${teacher.id}/reset-password`, { newPassword: 'a fair reset passphrase' })).body.code).toBe('grant_not_held');
+    expect((await c.post(`/api/admin/users/${teacher.id}/reset-password`, { newPassword: 'a fair reset passphrase' })).body.code).toBe(
+      'grant_not_held',
+    );
     const newcomer = await createUser(s, admin.client, 'newcomer1', []);
     expect((await c.post(`/api/admin/users/${newcomer.id}/reset-password`, { newPassword: 'a fair reset passphrase' })).status).toBe(204);
   });

@@ -37,7 +37,10 @@ describe('audit chain', () => {
 
   it('tampering with one row makes verify fail at that row', async () => {
     const [row] = await s.db.system((q) =>
-      q.query<{ seq: number }>(`SELECT seq FROM audit_log WHERE chain_id = $1 AND action = 'account.locale_changed' ORDER BY seq LIMIT 1 OFFSET 1`, [a.schoolId]),
+      q.query<{ seq: number }>(
+        `SELECT seq FROM audit_log WHERE chain_id = $1 AND action = 'account.locale_changed' ORDER BY seq LIMIT 1 OFFSET 1`,
+        [a.schoolId],
+      ),
     );
     const seq = row?.seq ?? 0;
     await s.db.systemTx(async (q) => {
@@ -68,7 +71,9 @@ describe('audit chain', () => {
       await db.close();
       env = { DATA_DIR: dir };
     }
-    const err = await run(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', 'audit', 'verify'], { env: { ...process.env, SERVER_KEY: undefined, DATABASE_URL: undefined, ...env } }).then(
+    const err = await run(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', 'audit', 'verify'], {
+      env: { ...process.env, SERVER_KEY: undefined, DATABASE_URL: undefined, ...env },
+    }).then(
       () => null,
       (e: { code: number; stderr: string }) => e,
     );

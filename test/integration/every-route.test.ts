@@ -1,13 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, Client, type SetupSchool, type TestServer, createUser, setupSchool, startTestServer, totpNow } from '../helpers/server.js';
+import {
+  ADMIN_PASSWORD,
+  Client,
+  type SetupSchool,
+  type TestServer,
+  createUser,
+  setupSchool,
+  startTestServer,
+  totpNow,
+} from '../helpers/server.js';
 import { snapshot } from '../helpers/snapshot.js';
 
 /**
  * Generated from the route table: every route, as anonymous and as a person with no role.
  * A new route is covered the moment it is registered; a new public route must be added here on purpose.
  */
-const PUBLIC_ROUTES = ['GET /api/health', 'GET /api/setup/:token', 'POST /api/setup', 'POST /api/auth/login', 'GET /api/sso/start', 'GET /api/sso/callback', 'GET /api/calendar/:file'];
+const PUBLIC_ROUTES = [
+  'GET /api/health',
+  'GET /api/setup/:token',
+  'POST /api/setup',
+  'POST /api/auth/login',
+  'GET /api/sso/start',
+  'GET /api/sso/callback',
+  'GET /api/calendar/:file',
+];
 
 let s: TestServer;
 let admin: SetupSchool;
@@ -31,7 +48,12 @@ const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
 
 describe('every route', () => {
   it('has exactly the expected public routes', () => {
-    expect(apiRoutes().filter((r) => r.public).map(key).sort()).toEqual([...PUBLIC_ROUTES].sort());
+    expect(
+      apiRoutes()
+        .filter((r) => r.public)
+        .map(key)
+        .sort(),
+    ).toEqual([...PUBLIC_ROUTES].sort());
   });
 
   it('answers 401 to anonymous callers on every non-public route', async () => {
@@ -82,7 +104,13 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /api/setup': {
     token: 'x'.repeat(32),
     school: { nameZh: '聖保羅書院', nameEn: "St. Paul's College", schoolNumber: '123456' },
-    admin: { username: 'newadmin', displayNameEn: 'New Admin', displayNameZh: '新管理員', email: 'new@school.edu.hk', password: 'another long passphrase' },
+    admin: {
+      username: 'newadmin',
+      displayNameEn: 'New Admin',
+      displayNameZh: '新管理員',
+      email: 'new@school.edu.hk',
+      password: 'another long passphrase',
+    },
     locale: 'zh-HK',
   },
   'POST /api/auth/login': { username: 'nosuchperson', password: 'some password here' },
@@ -106,8 +134,27 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /api/school/class-subjects': { classId: randomUUID(), subjectId: randomUUID(), medium: 'english', teacherIds: [] },
   'POST /api/staff': { staffCode: 'T001', nameEn: 'Chan Tai Man', status: 'serving' },
   'PUT /api/staff/:id': { staffCode: 'T001', nameEn: 'Chan Tai Man', status: 'serving', version: 1 },
-  'POST /api/students': { regNo: 'R0001', nameEn: 'Lee Siu Ming', sex: 'M', dateOfBirth: '2012-03-04', idType: 'hkid', idNumber: 'A123456(3)', entryDate: '2024-09-01', status: 'on_roll' },
-  'PUT /api/students/:id': { regNo: 'R0001', nameEn: 'Lee Siu Ming', sex: 'M', dateOfBirth: '2012-03-04', idType: 'hkid', idNumber: 'A123456(3)', entryDate: '2024-09-01', status: 'on_roll', version: 1 },
+  'POST /api/students': {
+    regNo: 'R0001',
+    nameEn: 'Lee Siu Ming',
+    sex: 'M',
+    dateOfBirth: '2012-03-04',
+    idType: 'hkid',
+    idNumber: 'A123456(3)',
+    entryDate: '2024-09-01',
+    status: 'on_roll',
+  },
+  'PUT /api/students/:id': {
+    regNo: 'R0001',
+    nameEn: 'Lee Siu Ming',
+    sex: 'M',
+    dateOfBirth: '2012-03-04',
+    idType: 'hkid',
+    idNumber: 'A123456(3)',
+    entryDate: '2024-09-01',
+    status: 'on_roll',
+    version: 1,
+  },
   'POST /api/students/:id/placement': { classId: randomUUID(), classNumber: 5, fromDate: '2026-09-01' },
   'POST /api/students/:id/reveal-id': { reason: 'checking the enrolment survey' },
   'POST /api/admin/roles': { nameZh: '活動統籌', nameEn: 'Activities Coordinator', grants: [{ key: 'classes.read', scope: 'school' }] },
@@ -118,7 +165,13 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'PUT /api/access-reviews/:id/items/:itemId': { decision: 'keep', reason: 'duties unchanged' },
   'POST /api/access-reviews/:id/complete': {},
   'POST /api/admin/network/zones': { nameZh: '校園網絡', nameEn: 'School network', cidrs: ['10.0.0.0/8'] },
-  'POST /api/admin/network/profiles': { nameZh: '上課日', nameEn: 'School days', weekdays: [1, 2, 3, 4, 5], startMinute: 420, endMinute: 1140 },
+  'POST /api/admin/network/profiles': {
+    nameZh: '上課日',
+    nameEn: 'School days',
+    weekdays: [1, 2, 3, 4, 5],
+    startMinute: 420,
+    endMinute: 1140,
+  },
   'PUT /api/admin/network/rules': { rules: [] },
   'PUT /api/admin/network/settings': { enabled: false },
   'POST /api/admin/network/reviewed': {},
@@ -133,7 +186,12 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'PUT /api/admin/users/:id/sso': { mode: 'allowed' },
   'POST /api/account/sso/link': {},
   'POST /api/exchange/unlock': { words: WORDS },
-  'PUT /api/exchange/inbox/:id/assign': { ownerId: randomUUID(), backupId: null, checkerId: null, internalDue: '2026-12-01T09:00:00+08:00' },
+  'PUT /api/exchange/inbox/:id/assign': {
+    ownerId: randomUUID(),
+    backupId: null,
+    checkerId: null,
+    internalDue: '2026-12-01T09:00:00+08:00',
+  },
   'POST /api/exchange/inbox/:id/done': {},
   'POST /api/exchange/inbox/:id/close': { reason: 'sent again as EDB-2026-0009' },
   'POST /api/exchange/inbox/:id/returns': {},
@@ -146,8 +204,19 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /api/exchange/procedures/review': {},
   'POST /api/exchange/calendar-feed': {},
   'POST /api/authority/messages': {
-    category: 'headcount', subjectCode: 'SHC', typeCode: 'SURVEY', priority: 'normal', titleZh: '學生人數', titleEn: 'Headcount', bodyZh: '請提交', bodyEn: 'Please submit',
-    referenceDate: '2026-11-15', deadline: '2026-12-15T17:00:00+08:00', audience: { levels: ['secondary'], schoolIds: [] }, attachments: [], template: { kind: 'headcount', rules: ['required students.strn'] },
+    category: 'headcount',
+    subjectCode: 'SHC',
+    typeCode: 'SURVEY',
+    priority: 'normal',
+    titleZh: '學生人數',
+    titleEn: 'Headcount',
+    bodyZh: '請提交',
+    bodyEn: 'Please submit',
+    referenceDate: '2026-11-15',
+    deadline: '2026-12-15T17:00:00+08:00',
+    audience: { levels: ['secondary'], schoolIds: [] },
+    attachments: [],
+    template: { kind: 'headcount', rules: ['required students.strn'] },
   },
   'POST /api/authority/messages/:id/remind': {},
   'POST /api/authority/messages/:id/resend': {},
@@ -155,8 +224,20 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /api/authority/packages/verify': {
     package: {
       format: 'hk-school-admin/return-package/v1',
-      header: { refNo: 'EDB-2026-0001', schoolNumber: '500001', authority: 'EDB', category: 'headcount', amendment: 0, createdAt: '2026-11-02T01:00:00.000Z', schoolKeyFingerprint: 'abcd' },
-      manifest: [{ name: 'students.csv', bytes: 10, sha256: '00' }], wrapped: { eph: 'x', key: 'y' }, ciphertext: 'z', packageHash: '00', signature: 'sig',
+      header: {
+        refNo: 'EDB-2026-0001',
+        schoolNumber: '500001',
+        authority: 'EDB',
+        category: 'headcount',
+        amendment: 0,
+        createdAt: '2026-11-02T01:00:00.000Z',
+        schoolKeyFingerprint: 'abcd',
+      },
+      manifest: [{ name: 'students.csv', bytes: 10, sha256: '00' }],
+      wrapped: { eph: 'x', key: 'y' },
+      ciphertext: 'z',
+      packageHash: '00',
+      signature: 'sig',
     },
   },
   // Not a spreadsheet (a few binary bytes): every variant below must be refused before anything is read.
@@ -213,7 +294,8 @@ describe('bad input on every write route', () => {
         if (ANY_CHARACTER_FIELDS.has(path[path.length - 1] as string)) continue;
         for (const m of METACHARACTERS) await check(r, withValue(sample, path, m), `metacharacters at ${path.join('.')}`);
       }
-      for (const [k, v] of Object.entries(sample)) if (typeof v === 'number' || Array.isArray(v)) await check(r, { ...sample, [k]: 'not-a-number' }, `wrong type at ${k}`);
+      for (const [k, v] of Object.entries(sample))
+        if (typeof v === 'number' || Array.isArray(v)) await check(r, { ...sample, [k]: 'not-a-number' }, `wrong type at ${k}`);
     }
     expect(await snapshot(s.db)).toEqual(before);
     expect((await c.get('/api/auth/me')).status).toBe(200);

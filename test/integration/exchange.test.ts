@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hkidWithCheck, strnWithCheck } from '../../src/server/modules/school/identity.js';
-import { type Client, type SetupSchool, type TestServer, createUser, firstSignIn, setupSchool, signInAgain, startTestServer } from '../helpers/server.js';
+import {
+  type Client,
+  type SetupSchool,
+  type TestServer,
+  createUser,
+  firstSignIn,
+  setupSchool,
+  signInAgain,
+  startTestServer,
+} from '../helpers/server.js';
 
 /** Data exchange end to end (memo O1, O2): authority → school → return → receipt, with deadlines. */
 let s: TestServer;
@@ -43,7 +52,9 @@ const headcount = (extra: Record<string, unknown> = {}) => ({
 });
 
 async function notices(schoolId: string, kind: string): Promise<number> {
-  const [r] = await s.db.system((q) => q.query<{ n: number }>('SELECT count(*)::int AS n FROM notifications WHERE school_id = $1 AND kind = $2', [schoolId, kind]));
+  const [r] = await s.db.system((q) =>
+    q.query<{ n: number }>('SELECT count(*)::int AS n FROM notifications WHERE school_id = $1 AND kind = $2', [schoolId, kind]),
+  );
   return r?.n ?? 0;
 }
 
@@ -54,8 +65,12 @@ beforeAll(async () => {
   edb = await setupSchool(s, 3, 'EDB');
   const c = school.client;
   ids.year = (await c.post('/api/school/years', { startYear: 2026 })).body.id;
-  ids.s1 = (await c.post('/api/school/classes', { yearId: ids.year, code: '1A', level: 'S1', nameZh: '一甲', nameEn: 'One A', teacherIds: [] })).body.id;
-  ids.s5 = (await c.post('/api/school/classes', { yearId: ids.year, code: '5A', level: 'S5', nameZh: '五甲', nameEn: 'Five A', teacherIds: [] })).body.id;
+  ids.s1 = (
+    await c.post('/api/school/classes', { yearId: ids.year, code: '1A', level: 'S1', nameZh: '一甲', nameEn: 'One A', teacherIds: [] })
+  ).body.id;
+  ids.s5 = (
+    await c.post('/api/school/classes', { yearId: ids.year, code: '5A', level: 'S5', nameZh: '五甲', nameEn: 'Five A', teacherIds: [] })
+  ).body.id;
   for (let n = 1; n <= 3; n++) expect((await c.post('/api/students', student(n, { classId: ids.s1, classNumber: n }))).status).toBe(201);
   const noStrn = await c.post('/api/students', student(4, { strn: undefined, classId: ids.s1, classNumber: 4 }));
   expect(noStrn.status).toBe(201);
@@ -88,10 +103,21 @@ describe('the authority side', () => {
   });
 
   it('refuses a past deadline, rules that do not parse, and an empty audience, writing nothing', async () => {
-    const past = await edb.client.post('/api/authority/messages', headcount({ deadline: new Date(s.clock.now().getTime() - 1000).toISOString() }));
+    const past = await edb.client.post(
+      '/api/authority/messages',
+      headcount({ deadline: new Date(s.clock.now().getTime() - 1000).toISOString() }),
+    );
     expect(past.status).toBe(400);
     expect(past.body.code).toBe('deadline_past');
-    const bad = await edb.client.post('/api/authority/messages', headcount({ template: { kind: 'headcount', rules: ['required students.strn', 'must students.strn', 'match students.nope ^x$', 'match students.strn ([a-'] } }));
+    const bad = await edb.client.post(
+      '/api/authority/messages',
+      headcount({
+        template: {
+          kind: 'headcount',
+          rules: ['required students.strn', 'must students.strn', 'match students.nope ^x$', 'match students.strn ([a-'],
+        },
+      }),
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('template_invalid');
     expect(bad.body.errors).toEqual([
@@ -100,11 +126,16 @@ describe('the authority side', () => {
       { path: 'template.rules.3', code: 'bad_regex' },
     ]);
     // A pattern that can backtrack without end would stall every school's checks: refused when published.
-    const slow = await edb.client.post('/api/authority/messages', headcount({ template: { kind: 'headcount', rules: ['match students.nameEn ^(\\w+\\s?)*$'] } }));
+    const slow = await edb.client.post(
+      '/api/authority/messages',
+      headcount({ template: { kind: 'headcount', rules: ['match students.nameEn ^(\\w+\\s?)*$'] } }),
+    );
     expect(slow.body.errors).toEqual([{ path: 'template.rules.0', code: 'unsafe_regex' }]);
     const none = await edb.client.post('/api/authority/messages', headcount({ audience: { levels: ['primary'], schoolIds: [] } }));
     expect(none.body.code).toBe('audience_empty');
-    const [n] = await s.db.system((q) => q.query<{ n: number }>('SELECT (SELECT count(*) FROM exchange_messages) + (SELECT count(*) FROM exchange_deliveries) AS n'));
+    const [n] = await s.db.system((q) =>
+      q.query<{ n: number }>('SELECT (SELECT count(*) FROM exchange_messages) + (SELECT count(*) FROM exchange_deliveries) AS n'),
+    );
     expect(Number(n?.n)).toBe(0);
   });
 });
@@ -115,15 +146,39 @@ describe('procedures (memo O1)', () => {
     const check = (b: { checks: { key: string; status: string }[] }) => b.checks.find((x) => x.key === 'memo.O1.procedures')?.status;
     expect(check(before)).toBe('attention');
     // A checker must hold exchange.approve; the office clerk does not.
-    const wrong = await school.client.put('/api/exchange/procedures/headcount', { ownerId: school.adminId, backupId: ids.office, checkerId: ids.office, leadDays: 5, notes: null });
+    const wrong = await school.client.put('/api/exchange/procedures/headcount', {
+      ownerId: school.adminId,
+      backupId: ids.office,
+      checkerId: ids.office,
+      leadDays: 5,
+      notes: null,
+    });
     expect(wrong.body.code).toBe('grant_not_held');
     // Owner, backup and checker are three people: the backup may not also be the checker.
-    const twice = await school.client.put('/api/exchange/procedures/headcount', { ownerId: ids.office, backupId: ids.principal, checkerId: ids.principal, leadDays: 5, notes: null });
+    const twice = await school.client.put('/api/exchange/procedures/headcount', {
+      ownerId: ids.office,
+      backupId: ids.principal,
+      checkerId: ids.principal,
+      leadDays: 5,
+      notes: null,
+    });
     expect(twice.body.code).toBe('grant_not_held'); // the principal cannot prepare
-    const same = await school.client.put('/api/exchange/procedures/headcount', { ownerId: school.adminId, backupId: ids.office, checkerId: school.adminId, leadDays: 5, notes: null });
+    const same = await school.client.put('/api/exchange/procedures/headcount', {
+      ownerId: school.adminId,
+      backupId: ids.office,
+      checkerId: school.adminId,
+      leadDays: 5,
+      notes: null,
+    });
     expect(same.body.code).toBe('own_review');
     for (const cat of ['headcount', 'enrolment', 'class_subject', 'place_allocation', 'exam_registration', 'general']) {
-      const r = await school.client.put(`/api/exchange/procedures/${cat}`, { ownerId: school.adminId, backupId: ids.office, checkerId: ids.principal, leadDays: 5, notes: 'SEO prepares; principal checks' });
+      const r = await school.client.put(`/api/exchange/procedures/${cat}`, {
+        ownerId: school.adminId,
+        backupId: ids.office,
+        checkerId: ids.principal,
+        leadDays: 5,
+        notes: 'SEO prepares; principal checks',
+      });
       expect(r.status).toBe(204);
     }
     expect((await school.client.post('/api/exchange/procedures/review', {})).status).toBe(204);
@@ -142,14 +197,23 @@ describe('a headcount survey, end to end', () => {
     expect(inbox.body.locked).toBe(1);
     const item = inbox.body.items[0];
     ids.delivery = item.id;
-    expect(item).toMatchObject({ refNo: 'EDB-2026-0001', state: 'encrypted', status: 'assigned', owner: { id: school.adminId }, checker: { id: ids.principal }, hasTemplate: true });
+    expect(item).toMatchObject({
+      refNo: 'EDB-2026-0001',
+      state: 'encrypted',
+      status: 'assigned',
+      owner: { id: school.adminId },
+      checker: { id: ids.principal },
+      hasTemplate: true,
+    });
     // Internal due = deadline − the procedure's 5 days lead time.
     expect(new Date(item.deadline).getTime() - new Date(item.internalDue).getTime()).toBe(5 * DAY);
     const detail = await school.client.get(`/api/exchange/inbox/${ids.delivery}`);
     expect(detail.body.content).toBeNull();
     expect((await school.client.post(`/api/exchange/inbox/${ids.delivery}/returns`, {})).body.code).toBe('content_locked');
     // Nothing of the content is stored in the clear on the school's side.
-    const [raw] = await s.db.system((q) => q.query<{ envelope: unknown }>('SELECT envelope FROM exchange_deliveries WHERE id = $1', [ids.delivery]));
+    const [raw] = await s.db.system((q) =>
+      q.query<{ envelope: unknown }>('SELECT envelope FROM exchange_deliveries WHERE id = $1', [ids.delivery]),
+    );
     expect(JSON.stringify(raw)).not.toContain('Please submit');
   });
 
@@ -168,7 +232,11 @@ describe('a headcount survey, end to end', () => {
     expect(r.body.code).toBe('school_key_wrong');
     // Another school's key is just as wrong.
     expect((await school.client.post('/api/exchange/unlock', { words: other.words })).body.code).toBe('school_key_wrong');
-    const [a] = await s.db.system((q) => q.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE chain_id = $1 AND action = 'exchange.key_failed'`, [school.schoolId]));
+    const [a] = await s.db.system((q) =>
+      q.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE chain_id = $1 AND action = 'exchange.key_failed'`, [
+        school.schoolId,
+      ]),
+    );
     expect(a?.n).toBe(2);
     expect((await school.client.get('/api/exchange/inbox')).body.locked).toBe(1);
   });
@@ -208,18 +276,32 @@ describe('a headcount survey, end to end', () => {
 
   it('the owner corrects the row, the checker sends it back once, then approves with the school key', async () => {
     const r = (await school.client.get(`/api/exchange/returns/${ids.return}`)).body;
-    const rows = r.files[0].rows.map((x: Record<string, string>, i: number) => (i === 3 ? { ...x, strn: strnWithCheck('S', '300004') } : x));
-    expect((await school.client.put(`/api/exchange/returns/${ids.return}/rows`, { files: [{ name: 'students', rows }], version: r.version })).status).toBe(204);
+    const rows = r.files[0].rows.map((x: Record<string, string>, i: number) =>
+      i === 3 ? { ...x, strn: strnWithCheck('S', '300004') } : x,
+    );
+    expect(
+      (await school.client.put(`/api/exchange/returns/${ids.return}/rows`, { files: [{ name: 'students', rows }], version: r.version }))
+        .status,
+    ).toBe(204);
     // Unknown columns are refused.
-    const bad = await school.client.put(`/api/exchange/returns/${ids.return}/rows`, { files: [{ name: 'students', rows: [{ hkid: 'x' }] }], version: r.version + 1 });
+    const bad = await school.client.put(`/api/exchange/returns/${ids.return}/rows`, {
+      files: [{ name: 'students', rows: [{ hkid: 'x' }] }],
+      version: r.version + 1,
+    });
     expect(bad.body.errors).toEqual([{ path: 'files.0.rows.0.hkid', code: 'unknown_column' }]);
     expect((await school.client.post(`/api/exchange/returns/${ids.return}/ready`, {})).status).toBe(204);
     // Only the named checker approves: the owner cannot approve their own return, nor make themselves its checker.
     const own = await school.client.post(`/api/exchange/returns/${ids.return}/approve`, { words: school.words, version: r.version + 1 });
     expect(own.body.code).toBe('not_checker');
-    const self = await school.client.put(`/api/exchange/inbox/${ids.delivery}/assign`, { ownerId: school.adminId, backupId: ids.office, checkerId: school.adminId });
+    const self = await school.client.put(`/api/exchange/inbox/${ids.delivery}/assign`, {
+      ownerId: school.adminId,
+      backupId: ids.office,
+      checkerId: school.adminId,
+    });
     expect(self.body.code).toBe('own_review');
-    expect((await checker.post(`/api/exchange/returns/${ids.return}/reject`, { reason: 'Check 1A-4 with the class teacher' })).status).toBe(204);
+    expect((await checker.post(`/api/exchange/returns/${ids.return}/reject`, { reason: 'Check 1A-4 with the class teacher' })).status).toBe(
+      204,
+    );
     expect(await notices(school.schoolId, 'exchange.rejected')).toBe(2);
     expect((await school.client.post(`/api/exchange/returns/${ids.return}/ready`, {})).status).toBe(204);
     const v = (await checker.get(`/api/exchange/returns/${ids.return}`)).body.version;
@@ -231,7 +313,14 @@ describe('a headcount survey, end to end', () => {
     expect(ok.body.state).toBe('received');
     expect(ok.body.receiptHash).toBe(ok.body.packageHash);
     expect(ok.body.history.map((e: { event: string }) => e.event)).toEqual([
-      'return_generated', 'return_edited', 'return_ready', 'return_rejected', 'return_ready', 'return_processing', 'return_sent', 'return_received',
+      'return_generated',
+      'return_edited',
+      'return_ready',
+      'return_rejected',
+      'return_ready',
+      'return_processing',
+      'return_sent',
+      'return_received',
     ]);
     const task = (await school.client.get(`/api/exchange/inbox/${ids.delivery}`)).body;
     expect(task.status).toBe('done');
@@ -249,13 +338,18 @@ describe('a headcount survey, end to end', () => {
     const v = await edb.client.post('/api/authority/packages/verify', { package: pkg });
     expect(v.body).toEqual({ valid: true, schoolNumber: '500001', packageHash: pkg.packageHash, refNo: 'EDB-2026-0001', amendment: 0 });
     // A package altered after signing is refused, and one signed with another key too.
-    const tampered = { ...pkg, manifest: pkg.manifest.map((m: { bytes: number }, i: number) => (i === 0 ? { ...m, bytes: m.bytes + 1 } : m)) };
+    const tampered = {
+      ...pkg,
+      manifest: pkg.manifest.map((m: { bytes: number }, i: number) => (i === 0 ? { ...m, bytes: m.bytes + 1 } : m)),
+    };
     expect((await edb.client.post('/api/authority/packages/verify', { package: tampered })).body.code).toBe('package_tampered');
     const forged = { ...pkg, header: { ...pkg.header, schoolNumber: '500002' } };
     forged.packageHash = (await import('../../src/server/modules/exchange/service.js')).packageHashOf(forged);
     expect((await edb.client.post('/api/authority/packages/verify', { package: forged })).body.code).toBe('package_wrong_key');
     // The school's key cannot open what was sealed for the authority; the authority's can.
-    expect((await edb.client.post(`/api/authority/packages/${ids.package}/open`, { words: school.words })).body.code).toBe('school_key_wrong');
+    expect((await edb.client.post(`/api/authority/packages/${ids.package}/open`, { words: school.words })).body.code).toBe(
+      'school_key_wrong',
+    );
     const opened = await edb.client.post(`/api/authority/packages/${ids.package}/open`, { words: edb.words });
     expect(opened.status, JSON.stringify(opened.body)).toBe(200);
     expect(opened.body.manifestOk).toBe(true);
@@ -273,37 +367,65 @@ describe('a headcount survey, end to end', () => {
     expect((await school.client.post(`/api/exchange/returns/${a.body.id}/ready`, {})).status).toBe(204);
     const sent = await checker.post(`/api/exchange/returns/${a.body.id}/approve`, { words: school.words, version: r.version });
     expect(sent.body.state).toBe('received');
-    const pkgs = await s.db.system((q) => q.query<{ amendment: number; state: string }>('SELECT amendment, state FROM exchange_packages ORDER BY amendment'));
-    expect(pkgs).toEqual([{ amendment: 0, state: 'received' }, { amendment: 1, state: 'received' }]);
+    const pkgs = await s.db.system((q) =>
+      q.query<{ amendment: number; state: string }>('SELECT amendment, state FROM exchange_packages ORDER BY amendment'),
+    );
+    expect(pkgs).toEqual([
+      { amendment: 0, state: 'received' },
+      { amendment: 1, state: 'received' },
+    ]);
   });
 
   it('a package the authority refuses comes back as send_failed, and goes again as a second attempt', async () => {
-    const r = await edb.client.post('/api/authority/messages', headcount({ category: 'place_allocation', referenceDate: '2026-11-15', titleEn: 'Place allocation return', audience: { levels: [], schoolIds: [school.schoolId] }, template: { kind: 'manual', columns: ['choice'], rules: [] } }));
+    const r = await edb.client.post(
+      '/api/authority/messages',
+      headcount({
+        category: 'place_allocation',
+        referenceDate: '2026-11-15',
+        titleEn: 'Place allocation return',
+        audience: { levels: [], schoolIds: [school.schoolId] },
+        template: { kind: 'manual', columns: ['choice'], rules: [] },
+      }),
+    );
     await school.client.post('/api/exchange/unlock', { words: school.words });
     const item = (await school.client.get(`/api/exchange/inbox?q=${r.body.refNo}`)).body.items[0];
     const ret = (await school.client.post(`/api/exchange/inbox/${item.id}/returns`, {})).body.id;
     expect((await school.client.post(`/api/exchange/returns/${ret}/ready`, {})).status).toBe(204);
     // The platform's copy of the school's signing key no longer matches (as after a key change): the signature fails at intake.
-    const [k] = await s.db.system((q) => q.query<{ key_sign_public: Buffer }>('SELECT key_sign_public FROM schools WHERE id = $1', [school.schoolId]));
+    const [k] = await s.db.system((q) =>
+      q.query<{ key_sign_public: Buffer }>('SELECT key_sign_public FROM schools WHERE id = $1', [school.schoolId]),
+    );
     await s.db.system((q) => q.query('UPDATE schools SET key_sign_public = $2 WHERE id = $1', [school.schoolId, Buffer.alloc(32, 7)]));
     const v1 = (await checker.get(`/api/exchange/returns/${ret}`)).body.version;
     const failed = await checker.post(`/api/exchange/returns/${ret}/approve`, { words: school.words, version: v1 });
     expect(failed.body).toMatchObject({ state: 'send_failed', failure: 'package_wrong_key' });
-    expect((await edb.client.get(`/api/authority/messages/${r.body.id}`)).body.schools[0]).toMatchObject({ state: 'preparing', receiptHash: null });
+    expect((await edb.client.get(`/api/authority/messages/${r.body.id}`)).body.schools[0]).toMatchObject({
+      state: 'preparing',
+      receiptHash: null,
+    });
     await s.db.system((q) => q.query('UPDATE schools SET key_sign_public = $2 WHERE id = $1', [school.schoolId, k?.key_sign_public]));
     expect((await school.client.post(`/api/exchange/returns/${ret}/ready`, {})).status).toBe(204);
     const v2 = (await checker.get(`/api/exchange/returns/${ret}`)).body.version;
     const ok = await checker.post(`/api/exchange/returns/${ret}/approve`, { words: school.words, version: v2 });
     expect(ok.body.state, JSON.stringify(ok.body)).toBe('received');
-    const pk = await s.db.system((q) => q.query<{ attempt: number; state: string }>('SELECT attempt, state FROM exchange_packages WHERE return_id = $1 ORDER BY attempt', [ret]));
-    expect(pk).toEqual([{ attempt: 1, state: 'refused' }, { attempt: 2, state: 'received' }]);
+    const pk = await s.db.system((q) =>
+      q.query<{ attempt: number; state: string }>('SELECT attempt, state FROM exchange_packages WHERE return_id = $1 ORDER BY attempt', [
+        ret,
+      ]),
+    );
+    expect(pk).toEqual([
+      { attempt: 1, state: 'refused' },
+      { attempt: 2, state: 'received' },
+    ]);
   });
 
   it('another school can neither see nor touch any of it', async () => {
     const o = other.client;
     expect((await o.get(`/api/exchange/returns/${ids.return}`)).status).toBe(404);
     expect((await o.get(`/api/exchange/returns/${ids.return}/package`)).status).toBe(404);
-    expect((await o.put(`/api/exchange/inbox/${ids.delivery}/assign`, { ownerId: other.adminId, backupId: null, checkerId: null })).status).toBe(404);
+    expect(
+      (await o.put(`/api/exchange/inbox/${ids.delivery}/assign`, { ownerId: other.adminId, backupId: null, checkerId: null })).status,
+    ).toBe(404);
     expect((await o.post(`/api/exchange/inbox/${ids.delivery}/returns`, {})).status).toBe(404);
     expect((await o.post(`/api/exchange/returns/${ids.return}/approve`, { words: other.words, version: 1 })).status).toBe(404);
     expect((await o.get(`/api/exchange/inbox/${ids.delivery}/attachments/0`)).status).toBe(404);
@@ -311,10 +433,23 @@ describe('a headcount survey, end to end', () => {
   });
 
   it('a message damaged in transit is marked decrypt_failed with the reason, and nothing of it is imported', async () => {
-    const r = await edb.client.post('/api/authority/messages', headcount({ category: 'general', template: undefined, titleEn: 'Damaged notice', audience: { levels: [], schoolIds: [school.schoolId] } }));
+    const r = await edb.client.post(
+      '/api/authority/messages',
+      headcount({
+        category: 'general',
+        template: undefined,
+        titleEn: 'Damaged notice',
+        audience: { levels: [], schoolIds: [school.schoolId] },
+      }),
+    );
     const [d] = await s.db.system((q) => q.query<{ id: string }>('SELECT id FROM exchange_deliveries WHERE message_id = $1', [r.body.id]));
     // The school's wrapped data key is damaged (the content itself is stored once for all recipients).
-    await s.db.system((q) => q.query(`UPDATE exchange_deliveries SET envelope = jsonb_set(envelope, '{key}', to_jsonb(regexp_replace(envelope->>'key', '.$', CASE WHEN right(envelope->>'key', 1) = 'A' THEN 'B' ELSE 'A' END))) WHERE id = $1`, [d?.id]));
+    await s.db.system((q) =>
+      q.query(
+        `UPDATE exchange_deliveries SET envelope = jsonb_set(envelope, '{key}', to_jsonb(regexp_replace(envelope->>'key', '.$', CASE WHEN right(envelope->>'key', 1) = 'A' THEN 'B' ELSE 'A' END))) WHERE id = $1`,
+        [d?.id],
+      ),
+    );
     expect((await school.client.post('/api/exchange/unlock', { words: school.words })).body).toEqual({ imported: 0, failed: 1 });
     const detail = (await school.client.get(`/api/exchange/inbox/${d?.id}`)).body;
     expect(detail).toMatchObject({ state: 'decrypt_failed', failure: 'corrupt', content: null });
@@ -329,15 +464,29 @@ describe('a headcount survey, end to end', () => {
     expect((await school.client.post('/api/exchange/unlock', { words: school.words })).body).toEqual({ imported: 1, failed: 0 });
     expect((await school.client.post(`/api/exchange/inbox/${d?.id}/done`, {})).status).toBe(204);
     // A second damaged message the school gives up on: whoever manages the exchange closes it with the reason.
-    const r2 = await edb.client.post('/api/authority/messages', headcount({ category: 'general', template: undefined, titleEn: 'Second damaged notice', audience: { levels: [], schoolIds: [school.schoolId] } }));
-    const [d2] = await s.db.system((q) => q.query<{ id: string }>('SELECT id FROM exchange_deliveries WHERE message_id = $1', [r2.body.id]));
-    await s.db.system((q) => q.query(`UPDATE exchange_deliveries SET envelope = jsonb_set(envelope, '{key}', '"v1.AAAA.AAAA"') WHERE id = $1`, [d2?.id]));
+    const r2 = await edb.client.post(
+      '/api/authority/messages',
+      headcount({
+        category: 'general',
+        template: undefined,
+        titleEn: 'Second damaged notice',
+        audience: { levels: [], schoolIds: [school.schoolId] },
+      }),
+    );
+    const [d2] = await s.db.system((q) =>
+      q.query<{ id: string }>('SELECT id FROM exchange_deliveries WHERE message_id = $1', [r2.body.id]),
+    );
+    await s.db.system((q) =>
+      q.query(`UPDATE exchange_deliveries SET envelope = jsonb_set(envelope, '{key}', '"v1.AAAA.AAAA"') WHERE id = $1`, [d2?.id]),
+    );
     expect((await school.client.post('/api/exchange/unlock', { words: school.words })).body).toEqual({ imported: 0, failed: 1 });
     expect((await teacher.post(`/api/exchange/inbox/${d2?.id}/close`, { reason: 'x' })).status).toBe(403);
     expect((await school.client.post(`/api/exchange/inbox/${d2?.id}/close`, { reason: 'Phoned the bureau: not needed' })).status).toBe(204);
     const closed = (await school.client.get(`/api/exchange/inbox/${d2?.id}`)).body;
     expect(closed.status).toBe('done');
-    expect(closed.events.find((e: { event: string }) => e.event === 'closed')).toMatchObject({ details: { reason: 'Phoned the bureau: not needed' } });
+    expect(closed.events.find((e: { event: string }) => e.event === 'closed')).toMatchObject({
+      details: { reason: 'Phoned the bureau: not needed' },
+    });
   });
 
   it('keeps a daily exchange log on both sides', async () => {
@@ -345,28 +494,55 @@ describe('a headcount survey, end to end', () => {
     const schoolLog = (await school.client.get(`/api/exchange/log?date=${day}`)).body.entries.map((e: { event: string }) => e.event);
     expect(schoolLog).toEqual(expect.arrayContaining(['delivered', 'imported', 'return_sent', 'return_received', 'amendment_started']));
     const authLog = (await edb.client.get(`/api/authority/log?date=${day}`)).body.entries.map((e: { event: string }) => e.event);
-    expect(authLog).toEqual(['published', 'package_received', 'package_received', 'published', 'package_refused', 'package_received', 'published', 'resent', 'published']);
+    expect(authLog).toEqual([
+      'published',
+      'package_received',
+      'package_received',
+      'published',
+      'package_refused',
+      'package_received',
+      'published',
+      'resent',
+      'published',
+    ]);
   });
 });
 
 describe('row-level security on what the school and the authority share', () => {
   it('a school cannot deliver, answer a package or change which side it is on; an authority cannot act for the school', async () => {
-    const [dl] = await s.db.system((q) => q.query<{ id: string; message_id: string; content_id: string }>('SELECT id, message_id, content_id FROM exchange_deliveries WHERE id = $1', [ids.delivery]));
+    const [dl] = await s.db.system((q) =>
+      q.query<{ id: string; message_id: string; content_id: string }>(
+        'SELECT id, message_id, content_id FROM exchange_deliveries WHERE id = $1',
+        [ids.delivery],
+      ),
+    );
     await s.db.school(school.schoolId, async (q) => {
       // Deliver a message "from itself" to another school.
-      await expect(q.query(
-        `INSERT INTO exchange_deliveries (school_id, authority_id, authority_code, message_id, school_number, school_name_zh, school_name_en, ref_no, category, subject_code, type_code, priority, title_zh, title_en, deadline, has_template, content_id, envelope, delivered_at)
+      await expect(
+        q.query(
+          `INSERT INTO exchange_deliveries (school_id, authority_id, authority_code, message_id, school_number, school_name_zh, school_name_en, ref_no, category, subject_code, type_code, priority, title_zh, title_en, deadline, has_template, content_id, envelope, delivered_at)
          VALUES ($1, $2, 'EDB', $3, 'x', 'x', 'x', 'FAKE-1', 'general', 'X', 'X', 'normal', 'x', 'x', now(), false, $4, '{}', now())`,
-        [other.schoolId, school.schoolId, dl?.message_id, dl?.content_id],
-      )).rejects.toThrow(/row-level security|permission denied/);
+          [other.schoolId, school.schoolId, dl?.message_id, dl?.content_id],
+        ),
+      ).rejects.toThrow(/row-level security|permission denied/);
       // Give itself a receipt, or become an authority.
-      await expect(q.query(`UPDATE exchange_deliveries SET receipt_hash = 'forged', received_at = now() WHERE id = $1`, [ids.delivery])).rejects.toThrow(/authority's side/);
-      await expect(q.query(`UPDATE exchange_deliveries SET deadline = now() + interval '1 year' WHERE id = $1`, [ids.delivery])).rejects.toThrow(/permission denied/);
-      await expect(q.query(`UPDATE exchange_packages SET state = 'received' WHERE school_id = $1`, [school.schoolId])).rejects.toThrow(/only the authority/);
-      await expect(q.query(`UPDATE schools SET kind = 'authority', authority_code = 'HKEAA' WHERE id = $1`, [school.schoolId])).rejects.toThrow(/may not change its kind/);
+      await expect(
+        q.query(`UPDATE exchange_deliveries SET receipt_hash = 'forged', received_at = now() WHERE id = $1`, [ids.delivery]),
+      ).rejects.toThrow(/authority's side/);
+      await expect(
+        q.query(`UPDATE exchange_deliveries SET deadline = now() + interval '1 year' WHERE id = $1`, [ids.delivery]),
+      ).rejects.toThrow(/permission denied/);
+      await expect(q.query(`UPDATE exchange_packages SET state = 'received' WHERE school_id = $1`, [school.schoolId])).rejects.toThrow(
+        /only the authority/,
+      );
+      await expect(
+        q.query(`UPDATE schools SET kind = 'authority', authority_code = 'HKEAA' WHERE id = $1`, [school.schoolId]),
+      ).rejects.toThrow(/may not change its kind/);
     });
     await s.db.school(edb.schoolId, async (q) => {
-      await expect(q.query(`UPDATE exchange_deliveries SET opened_at = now(), submitted_at = now() WHERE id = $1`, [ids.delivery])).rejects.toThrow(/school's side/);
+      await expect(
+        q.query(`UPDATE exchange_deliveries SET opened_at = now(), submitted_at = now() WHERE id = $1`, [ids.delivery]),
+      ).rejects.toThrow(/school's side/);
       // The authority reads the tasks and returns of no school.
       expect(await q.query('SELECT * FROM exchange_tasks')).toEqual([]);
       expect(await q.query('SELECT * FROM exchange_returns')).toEqual([]);
@@ -377,7 +553,16 @@ describe('row-level security on what the school and the authority share', () => 
 describe('survey returns from the records', () => {
   /** Publish a survey to the school, unlock, and generate the draft; returns the return's view. */
   async function survey(category: string, kind: string, referenceDate: string, rules: string[] = []) {
-    const r = await edb.client.post('/api/authority/messages', headcount({ category, referenceDate, titleEn: `${kind.replace('_', ' ')} survey ${referenceDate}`, audience: { levels: [], schoolIds: [school.schoolId] }, template: { kind, rules } }));
+    const r = await edb.client.post(
+      '/api/authority/messages',
+      headcount({
+        category,
+        referenceDate,
+        titleEn: `${kind.replace('_', ' ')} survey ${referenceDate}`,
+        audience: { levels: [], schoolIds: [school.schoolId] },
+        template: { kind, rules },
+      }),
+    );
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect((await school.client.post('/api/exchange/unlock', { words: school.words })).body.failed).toBe(0);
     const item = (await school.client.get(`/api/exchange/inbox?q=${encodeURIComponent(r.body.refNo)}`)).body.items[0];
@@ -388,9 +573,12 @@ describe('survey returns from the records', () => {
   async function send(ret: { id: string }) {
     expect((await school.client.post(`/api/exchange/returns/${ret.id}/ready`, {})).status).toBe(204);
     const v = (await checker.get(`/api/exchange/returns/${ret.id}`)).body.version;
-    expect((await checker.post(`/api/exchange/returns/${ret.id}/approve`, { words: school.words, version: v })).body.state).toBe('received');
+    expect((await checker.post(`/api/exchange/returns/${ret.id}/approve`, { words: school.words, version: v })).body.state).toBe(
+      'received',
+    );
   }
-  const file = (r: { files: { name: string; rows: Record<string, string>[] }[] }, name: string) => r.files.find((f) => f.name === name)?.rows ?? [];
+  const file = (r: { files: { name: string; rows: Record<string, string>[] }[] }, name: string) =>
+    r.files.find((f) => f.name === name)?.rows ?? [];
 
   it('enrolment survey: the roll by level, then forms A (left), B (new with STRN), C (new without) and D (amended) against the last roll sent', async () => {
     const first = await survey('enrolment', 'enrolment', '2026-11-15', ['required roll.nameEn', 'oneof roll.sex M,F']);
@@ -402,19 +590,38 @@ describe('survey returns from the records', () => {
     const byReg = (reg: string) => list.find((x) => x.regNo === reg)?.id ?? '';
     const edit = async (id: string, change: Record<string, unknown>) => {
       const cur = (await school.client.get(`/api/students/${id}`)).body;
-      const body = { regNo: cur.regNo, strn: cur.strn ?? undefined, nameZh: cur.nameZh ?? undefined, nameEn: cur.nameEn, sex: cur.sex, dateOfBirth: cur.dateOfBirth, idType: cur.idType, entryDate: cur.entryDate, status: cur.status, version: cur.version, ...change };
+      const body = {
+        regNo: cur.regNo,
+        strn: cur.strn ?? undefined,
+        nameZh: cur.nameZh ?? undefined,
+        nameEn: cur.nameEn,
+        sex: cur.sex,
+        dateOfBirth: cur.dateOfBirth,
+        idType: cur.idType,
+        entryDate: cur.entryDate,
+        status: cur.status,
+        version: cur.version,
+        ...change,
+      };
       const r = await school.client.put(`/api/students/${id}`, body);
       expect(r.status, JSON.stringify(r.body)).toBe(204);
     };
     await edit(byReg('R00002'), { status: 'left', leaveDate: '2026-11-02', leaveReason: 'Emigrated' });
     await edit(byReg('R00003'), { nameEn: 'Lee Siu Man Three' });
-    expect((await school.client.post('/api/students', student(7, { entryDate: '2026-11-02', classId: ids.s1, classNumber: 7 }))).status).toBe(201);
-    expect((await school.client.post('/api/students', student(8, { strn: undefined, entryDate: '2026-11-02', classId: ids.s1, classNumber: 8 }))).status).toBe(201);
+    expect(
+      (await school.client.post('/api/students', student(7, { entryDate: '2026-11-02', classId: ids.s1, classNumber: 7 }))).status,
+    ).toBe(201);
+    expect(
+      (await school.client.post('/api/students', student(8, { strn: undefined, entryDate: '2026-11-02', classId: ids.s1, classNumber: 8 })))
+        .status,
+    ).toBe(201);
     const second = await survey('enrolment', 'enrolment', '2026-11-20', ['required formB.strn']);
     expect(file(second, 'formA').map((r) => `${r.regNo} ${r.leaveReason}`)).toEqual(['R00002 Emigrated']);
     expect(file(second, 'formB').map((r) => r.regNo)).toEqual(['R00007']);
     expect(file(second, 'formC').map((r) => r.regNo)).toEqual(['R00008']);
-    expect(file(second, 'formD')).toEqual([{ strn: strnWithCheck('S', '300003'), regNo: 'R00003', field: 'nameEn', before: 'Lee Siu Man 3', after: 'Lee Siu Man Three' }]);
+    expect(file(second, 'formD')).toEqual([
+      { strn: strnWithCheck('S', '300003'), regNo: 'R00003', field: 'nameEn', before: 'Lee Siu Man 3', after: 'Lee Siu Man Three' },
+    ]);
     expect(second.summary).toMatchObject({ total: 7, S1: 5, S5: 2, formA: 1, formB: 1, formC: 1, formD: 1 });
     expect(second.problems).toEqual([]);
     await send(second);
@@ -426,21 +633,42 @@ describe('survey returns from the records', () => {
     expect(regenerated.summary).toMatchObject({ formA: 1, formB: 1, formC: 1, formD: 1 });
     expect((await school.client.post(`/api/exchange/returns/${amend.body.id}/ready`, {})).status).toBe(204);
     const va = (await checker.get(`/api/exchange/returns/${amend.body.id}`)).body.version;
-    expect((await checker.post(`/api/exchange/returns/${amend.body.id}/approve`, { words: school.words, version: va })).body.state).toBe('received');
+    expect((await checker.post(`/api/exchange/returns/${amend.body.id}/approve`, { words: school.words, version: va })).body.state).toBe(
+      'received',
+    );
   });
 
   it('class and subject data: classes with teachers and class subjects with their medium; periods left for the school to fill in', async () => {
     const c = school.client;
     const t = (await c.post('/api/staff', { staffCode: 'T09', nameEn: 'Ho Wing Sze', status: 'serving' })).body.id;
-    const subj = (await c.post('/api/school/subjects', { code: 'ENG', nameZh: '英國語文', nameEn: 'English Language', edbCode: '165' })).body.id;
-    expect((await c.post('/api/school/class-subjects', { classId: ids.s1, subjectId: subj, medium: 'english', teacherIds: [t] })).status).toBe(201);
-    const r = await survey('class_subject', 'class_subject', '2026-11-15', ['range classSubjects.periods 0 60', 'required classSubjects.periods']);
+    const subj = (await c.post('/api/school/subjects', { code: 'ENG', nameZh: '英國語文', nameEn: 'English Language', edbCode: '165' }))
+      .body.id;
+    expect(
+      (await c.post('/api/school/class-subjects', { classId: ids.s1, subjectId: subj, medium: 'english', teacherIds: [t] })).status,
+    ).toBe(201);
+    const r = await survey('class_subject', 'class_subject', '2026-11-15', [
+      'range classSubjects.periods 0 60',
+      'required classSubjects.periods',
+    ]);
     expect(file(r, 'classes').map((x) => `${x.classCode} ${x.level} ${x.students}`)).toEqual(['1A S1 5', '5A S5 2']);
-    expect(file(r, 'classSubjects')).toEqual([{ classCode: '1A', subjectCode: 'ENG', edbCode: '165', subjectNameEn: 'English Language', medium: 'english', periods: '', teachers: 'T09' }]);
+    expect(file(r, 'classSubjects')).toEqual([
+      {
+        classCode: '1A',
+        subjectCode: 'ENG',
+        edbCode: '165',
+        subjectNameEn: 'English Language',
+        medium: 'english',
+        periods: '',
+        teachers: 'T09',
+      },
+    ]);
     expect(r.problems).toEqual([{ file: 'classSubjects', row: 1, column: 'periods', value: '', rule: 'required classSubjects.periods' }]);
     // The school fills in the periods; a value out of range is listed, a good one clears it.
     const put = async (periods: string, version: number) =>
-      c.put(`/api/exchange/returns/${r.id}/rows`, { files: [{ name: 'classSubjects', rows: [{ ...file(r, 'classSubjects')[0], periods }] }], version });
+      c.put(`/api/exchange/returns/${r.id}/rows`, {
+        files: [{ name: 'classSubjects', rows: [{ ...file(r, 'classSubjects')[0], periods }] }],
+        version,
+      });
     expect((await put('99', r.version)).status).toBe(204);
     expect((await c.get(`/api/exchange/returns/${r.id}`)).body.problems[0].rule).toBe('range classSubjects.periods 0 60');
     expect((await put('8', r.version + 1)).status).toBe(204);
@@ -483,7 +711,9 @@ describe('deadlines, reminders and escalation (memo O2)', () => {
     await tick();
     expect(await notices(school.schoolId, 'exchange.escalation_overdue')).toBe(1); // the principal
     await signInAgain(s, school);
-    expect((await school.client.get('/api/dashboard')).body.checks.find((c: { key: string }) => c.key === 'memo.O2.deadlines').status).toBe('overdue');
+    expect((await school.client.get('/api/dashboard')).body.checks.find((c: { key: string }) => c.key === 'memo.O2.deadlines').status).toBe(
+      'overdue',
+    );
     s.clock.set(new Date(start + 11 * DAY + 3600_000)); // within 24 hours of the authority deadline, not approved
     await tick();
     expect(await notices(school.schoolId, 'exchange.escalation_unapproved')).toBe(1);
@@ -492,7 +722,12 @@ describe('deadlines, reminders and escalation (memo O2)', () => {
     expect(await notices(school.schoolId, 'exchange.reminder')).toBe(6);
     expect(await notices(school.schoolId, 'exchange.escalation_overdue')).toBe(1);
     // Reminder e-mails went to the outbox once each too (the owner has an address; the backup has none).
-    const [m] = await s.db.system((q) => q.query<{ n: number }>(`SELECT count(*)::int AS n FROM mail_outbox WHERE school_id = $1 AND subject LIKE '%' || $2`, [school.schoolId, mine.refNo]));
+    const [m] = await s.db.system((q) =>
+      q.query<{ n: number }>(`SELECT count(*)::int AS n FROM mail_outbox WHERE school_id = $1 AND subject LIKE '%' || $2`, [
+        school.schoolId,
+        mine.refNo,
+      ]),
+    );
     expect(m?.n).toBe(4);
     // The authority reminds schools that have not answered; the owner hears once.
     const rem = await edb.client.post(`/api/authority/messages/${ids.notice}/remind`, {});

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, type SetupSchool, type TestServer, createUser, setupSchool, signInAgain, startTestServer, totpNow } from '../helpers/server.js';
+import {
+  Client,
+  type SetupSchool,
+  type TestServer,
+  createUser,
+  setupSchool,
+  signInAgain,
+  startTestServer,
+  totpNow,
+} from '../helpers/server.js';
 
 let s: TestServer;
 let admin: SetupSchool;
@@ -26,14 +35,26 @@ beforeAll(async () => {
   const year = (await c.post('/api/school/years', { startYear: 2026 })).body.id;
   const t1 = (await c.post('/api/staff', { staffCode: 'T01', nameEn: 'Leaving Teacher', status: 'serving', leaveDate: day(30) })).body.id;
   const t2 = (await c.post('/api/staff', { staffCode: 'T02', nameEn: 'New Teacher', status: 'serving' })).body.id;
-  await c.put(`/api/staff/${t1}`, { staffCode: 'T01', nameEn: 'Leaving Teacher', status: 'serving', leaveDate: day(30), userId: ids.leaver, version: 1 });
+  await c.put(`/api/staff/${t1}`, {
+    staffCode: 'T01',
+    nameEn: 'Leaving Teacher',
+    status: 'serving',
+    leaveDate: day(30),
+    userId: ids.leaver,
+    version: 1,
+  });
   await c.put(`/api/staff/${t2}`, { staffCode: 'T02', nameEn: 'New Teacher', status: 'serving', userId: ids.successor, version: 1 });
-  ids.class = (await c.post('/api/school/classes', { yearId: year, code: '1A', level: 'S1', nameZh: '一甲', nameEn: 'One A', teacherIds: [t1] })).body.id;
+  ids.class = (
+    await c.post('/api/school/classes', { yearId: year, code: '1A', level: 'S1', nameZh: '一甲', nameEn: 'One A', teacherIds: [t1] })
+  ).body.id;
   await c.put('/api/admin/notification-list', { entries: [{ userId: ids.leaver, events: ['account_locked'] }] });
 });
 afterAll(() => s?.close());
 
-const check = async () => ((await c.get('/api/dashboard')).body.checks as { key: string; status: string; evidence: string[] }[]).find((x) => x.key === 'memo.U3.handover');
+const check = async () =>
+  ((await c.get('/api/dashboard')).body.checks as { key: string; status: string; evidence: string[] }[]).find(
+    (x) => x.key === 'memo.U3.handover',
+  );
 
 describe('handover', () => {
   let plan = '';
@@ -51,7 +72,8 @@ describe('handover', () => {
   it('cannot be approved incomplete, nor by the person who drew it up', async () => {
     expect((await principal.post(`/api/handover/plans/${plan}/approve`)).body.code).toBe('handover_incomplete');
     const p = (await c.get(`/api/handover/plans/${plan}`)).body;
-    for (const i of p.items) expect((await c.put(`/api/handover/plans/${plan}/items/${i.id}`, { successorId: ids.successor })).status).toBe(204);
+    for (const i of p.items)
+      expect((await c.put(`/api/handover/plans/${plan}/items/${i.id}`, { successorId: ids.successor })).status).toBe(204);
     expect((await c.post(`/api/handover/plans/${plan}/approve`)).status).toBe(403);
     expect((await principal.post(`/api/handover/plans/${plan}/approve`)).status).toBe(204);
     expect((await check())?.status).toBe('ok');
@@ -72,7 +94,9 @@ describe('handover', () => {
     expect(classes.find((x) => x.code === '1A')?.teacherIds).toEqual([staff.id]);
     expect((await c.get('/api/admin/notification-list')).body.entries[0].username).toBe('newteach1');
     expect((await leaver.get('/api/auth/me')).status).toBe(401);
-    expect((await new Client(s, '10.8.8.9').post('/api/auth/login', { username: 'leaving01', password: 'initial password for 9x' })).status).toBe(403);
+    expect(
+      (await new Client(s, '10.8.8.9').post('/api/auth/login', { username: 'leaving01', password: 'initial password for 9x' })).status,
+    ).toBe(403);
     expect((await c.get('/api/audit?action=handover.applied')).body.entries).toHaveLength(1);
   });
 });

@@ -25,20 +25,34 @@ describe('security notification list', () => {
     await createUser(s, c, 'teacher05', ['teacher']);
     const x = new Client(s, '10.5.5.5');
     for (let i = 0; i < 10; i++) await x.post('/api/auth/login', { username: 'teacher05', password: 'not the right one at all' });
-    const mail = (await c.get('/api/outbox')).body.entries.filter((m: { subject: string }) => m.subject.includes('teacher05')) as { to: string }[];
+    const mail = (await c.get('/api/outbox')).body.entries.filter((m: { subject: string }) => m.subject.includes('teacher05')) as {
+      to: string;
+    }[];
     expect(mail.map((m) => m.to).sort()).toEqual(['it-team@school.edu.hk']);
-    const notes = await s.db.school(admin.schoolId, (q) => q.query<{ user_id: string }>(`SELECT user_id FROM notifications WHERE title_key = 'notifications.accountLocked'`));
+    const notes = await s.db.school(admin.schoolId, (q) =>
+      q.query<{ user_id: string }>(`SELECT user_id FROM notifications WHERE title_key = 'notifications.accountLocked'`),
+    );
     expect(notes.map((n) => n.user_id)).toEqual([deputy.id]);
   });
 
   it('refuses an entry with both or neither of a person and an address, and a person of another school', async () => {
     expect((await c.put('/api/admin/notification-list', { entries: [{ events: ['account_locked'] }] })).status).toBe(400);
-    expect((await c.put('/api/admin/notification-list', { entries: [{ userId: admin.adminId, email: 'x@y.hk', events: ['account_locked'] }] })).status).toBe(400);
-    expect((await c.put('/api/admin/notification-list', { entries: [{ userId: '00000000-0000-4000-8000-000000000000', events: ['account_locked'] }] })).status).toBe(404);
+    expect(
+      (await c.put('/api/admin/notification-list', { entries: [{ userId: admin.adminId, email: 'x@y.hk', events: ['account_locked'] }] }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await c.put('/api/admin/notification-list', {
+          entries: [{ userId: '00000000-0000-4000-8000-000000000000', events: ['account_locked'] }],
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('memo.U1.notification-list asks for a yearly review with sign-off', async () => {
-    const status = async () => ((await c.get('/api/dashboard')).body.checks as { key: string; status: string }[]).find((x) => x.key === 'memo.U1.notification-list');
+    const status = async () =>
+      ((await c.get('/api/dashboard')).body.checks as { key: string; status: string }[]).find((x) => x.key === 'memo.U1.notification-list');
     expect((await status())?.status).toBe('attention');
     expect((await c.post('/api/admin/notification-list/reviewed')).status).toBe(204);
     expect((await status())?.status).toBe('ok');

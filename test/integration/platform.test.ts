@@ -51,7 +51,9 @@ describe('e-mail through SMTP_URL', () => {
     const mails = received.filter((m) => m.raw.includes('teacher11'));
     expect(mails).toHaveLength(1);
     expect(mails[0]?.to).toEqual(['admin1@school1.edu.hk']);
-    expect((await admin.client.get('/api/outbox')).body.entries.find((m: { subject: string }) => m.subject.includes('teacher11')).status).toBe('sent');
+    expect(
+      (await admin.client.get('/api/outbox')).body.entries.find((m: { subject: string }) => m.subject.includes('teacher11')).status,
+    ).toBe('sent');
     void u;
   });
 });
@@ -73,7 +75,12 @@ if (TEST_DB === 'pg') {
   describe('across processes', () => {
     it('a session ended in one process is refused immediately by another that had it cached', async () => {
       const other = await createServer({
-        config: loadConfig({ DATABASE_URL: s.tdb.url, SERVER_KEY: s.deps.serverKey.toString('hex'), DATA_DIR: s.deps.config.DATA_DIR, LOG_LEVEL: 'silent' }),
+        config: loadConfig({
+          DATABASE_URL: s.tdb.url,
+          SERVER_KEY: s.deps.serverKey.toString('hex'),
+          DATA_DIR: s.deps.config.DATA_DIR,
+          LOG_LEVEL: 'silent',
+        }),
         clock: s.clock,
         logger: pino({ level: 'silent' }),
       });
@@ -85,7 +92,8 @@ if (TEST_DB === 'pg') {
         await c.refreshCsrf();
         await c.post('/api/account/password', { currentPassword: u.password, newPassword: 'teacher twelve passphrase' });
         await c.refreshCsrf();
-        const viaOther = async () => (await other.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: c.cookie } })).statusCode;
+        const viaOther = async () =>
+          (await other.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: c.cookie } })).statusCode;
         expect(await viaOther()).toBe(200); // now cached in the other process
         const sessions = (await admin.client.get('/api/admin/sessions')).body.sessions as { id: string; username: string }[];
         await admin.client.del(`/api/admin/sessions/${sessions.find((x) => x.username === 'teacher12')?.id}`);
@@ -109,8 +117,11 @@ if (TEST_DB === 'pglite') {
       const { openPglite } = await import('../../src/server/core/db/pglite.js');
       const dir = join(mkdtempSync(join(tmpdir(), 'sams-demo-')), 'data');
       const out = await new Promise<string>((res, rej) =>
-        execFile(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], { env: { ...process.env, DEMO_DATA_DIR: dir, DEMO_EXIT_AFTER_SEED: '1', PORT: '0', SCHEDULER: 'false' } }, (err, stdout) =>
-          err ? rej(err) : res(stdout),
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', 'scripts/demo.ts'],
+          { env: { ...process.env, DEMO_DATA_DIR: dir, DEMO_EXIT_AFTER_SEED: '1', PORT: '0', SCHEDULER: 'false' } },
+          (err, stdout) => (err ? rej(err) : res(stdout)),
         ),
       );
       expect(out).toMatch(/sysadmin .*TOTP secret [A-Z2-7]+/);
@@ -118,13 +129,27 @@ if (TEST_DB === 'pglite') {
       try {
         const count = async (sql: string) => Number((await db.system((q) => q.query<{ n: number }>(sql)))[0]?.n);
         expect(await count('SELECT count(*) AS n FROM students')).toBe(1050);
-        expect(await count('SELECT count(*) AS n FROM classes c JOIN school_years y ON y.id = c.year_id WHERE y.status = \'current\'')).toBe(30);
+        expect(await count("SELECT count(*) AS n FROM classes c JOIN school_years y ON y.id = c.year_id WHERE y.status = 'current'")).toBe(
+          30,
+        );
         expect(await count('SELECT count(*) AS n FROM staff')).toBeGreaterThanOrEqual(85);
-        expect(await count(`SELECT count(DISTINCT r.template_key) AS n FROM user_roles ur JOIN roles r ON r.id = ur.role_id JOIN schools s ON s.id = r.school_id WHERE s.kind = 'school'`)).toBe(9);
+        expect(
+          await count(
+            `SELECT count(DISTINCT r.template_key) AS n FROM user_roles ur JOIN roles r ON r.id = ur.role_id JOIN schools s ON s.id = r.school_id WHERE s.kind = 'school'`,
+          ),
+        ).toBe(9);
         // The Education Bureau is on the installation with a survey delivered to the school, which has its procedures.
         expect(out).toMatch(/edbofficer .*TOTP secret [A-Z2-7]+/);
-        expect(await count(`SELECT count(*) AS n FROM exchange_deliveries d JOIN schools a ON a.id = d.authority_id WHERE a.authority_code = 'EDB' AND d.state = 'encrypted'`)).toBe(1);
-        expect(await count('SELECT count(*) AS n FROM exchange_procedures WHERE owner_id IS NOT NULL AND backup_id IS NOT NULL AND checker_id IS NOT NULL')).toBe(6);
+        expect(
+          await count(
+            `SELECT count(*) AS n FROM exchange_deliveries d JOIN schools a ON a.id = d.authority_id WHERE a.authority_code = 'EDB' AND d.state = 'encrypted'`,
+          ),
+        ).toBe(1);
+        expect(
+          await count(
+            'SELECT count(*) AS n FROM exchange_procedures WHERE owner_id IS NOT NULL AND backup_id IS NOT NULL AND checker_id IS NOT NULL',
+          ),
+        ).toBe(6);
         expect(await count('SELECT count(DISTINCT year_id) AS n FROM student_classes')).toBe(3);
       } finally {
         await db.close();

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, type SetupSchool, type TestServer, createUser, setupSchool, signInAgain, startTestServer, totpNow } from '../helpers/server.js';
+import {
+  Client,
+  type SetupSchool,
+  type TestServer,
+  createUser,
+  setupSchool,
+  signInAgain,
+  startTestServer,
+  totpNow,
+} from '../helpers/server.js';
 
 let s: TestServer;
 let admin: SetupSchool;
@@ -26,27 +35,51 @@ async function signedIn(username: string, password: string, ip: string) {
 
 describe('role editor', () => {
   it('creates a role from a grid of grants, copies it without members, and lists who can do what', async () => {
-    const id = (await c.post('/api/admin/roles', { nameZh: '活動統籌', nameEn: 'Activities Coordinator', grants: [{ key: 'classes.read' }, { key: 'students.read', scope: 'own_classes' }] })).body.id;
+    const id = (
+      await c.post('/api/admin/roles', {
+        nameZh: '活動統籌',
+        nameEn: 'Activities Coordinator',
+        grants: [{ key: 'classes.read' }, { key: 'students.read', scope: 'own_classes' }],
+      })
+    ).body.id;
     const u = await createUser(s, c, 'actcoord', []);
     expect((await c.post(`/api/admin/roles/${id}/members`, { userId: u.id })).status).toBe(204);
-    const copy = (await c.post(`/api/admin/roles/${id}/copy`, { nameZh: '活動統籌（副本）', nameEn: 'Activities Coordinator copy' })).body.id;
+    const copy = (await c.post(`/api/admin/roles/${id}/copy`, { nameZh: '活動統籌（副本）', nameEn: 'Activities Coordinator copy' })).body
+      .id;
     const detail = (await c.get(`/api/admin/roles/${copy}`)).body;
-    expect(detail.grants).toEqual([{ key: 'classes.read', scope: 'school' }, { key: 'students.read', scope: 'own_classes' }]);
+    expect(detail.grants).toEqual([
+      { key: 'classes.read', scope: 'school' },
+      { key: 'students.read', scope: 'own_classes' },
+    ]);
     expect(detail.members).toEqual([]);
     const who = (await c.get('/api/admin/access?permission=students.read')).body.rows;
-    expect(who.find((r: { username: string }) => r.username === 'actcoord')).toMatchObject({ scope: 'own_classes', roles: ['Activities Coordinator'] });
+    expect(who.find((r: { username: string }) => r.username === 'actcoord')).toMatchObject({
+      scope: 'own_classes',
+      roles: ['Activities Coordinator'],
+    });
     const csv = await s.app.inject({ method: 'GET', url: `/api/admin/access?userId=${u.id}&format=csv`, headers: { cookie: c.cookie } });
     expect(csv.body).toContain('classes.read,school,actcoord');
   });
 
   it('refuses unknown permissions and own-classes scope on permissions that have none', async () => {
-    expect((await c.post('/api/admin/roles', { nameZh: '甲', nameEn: 'Bad One', grants: [{ key: 'audit.delete' }] })).body.code).toBe('validation_failed');
-    expect((await c.post('/api/admin/roles', { nameZh: '乙', nameEn: 'Bad Two', grants: [{ key: 'audit.read', scope: 'own_classes' }] })).body.code).toBe('validation_failed');
+    expect((await c.post('/api/admin/roles', { nameZh: '甲', nameEn: 'Bad One', grants: [{ key: 'audit.delete' }] })).body.code).toBe(
+      'validation_failed',
+    );
+    expect(
+      (await c.post('/api/admin/roles', { nameZh: '乙', nameEn: 'Bad Two', grants: [{ key: 'audit.read', scope: 'own_classes' }] })).body
+        .code,
+    ).toBe('validation_failed');
   });
 
   it('nobody grants what they do not hold: not by making a role, editing one, or giving one', async () => {
     // A coordinator who may assign roles and manage them, but holds only a few rights.
-    const limited = (await c.post('/api/admin/roles', { nameZh: '丙', nameEn: 'Limited Admin', grants: [{ key: 'roles.read' }, { key: 'roles.manage' }, { key: 'roles.assign' }, { key: 'classes.read' }] })).body.id;
+    const limited = (
+      await c.post('/api/admin/roles', {
+        nameZh: '丙',
+        nameEn: 'Limited Admin',
+        grants: [{ key: 'roles.read' }, { key: 'roles.manage' }, { key: 'roles.assign' }, { key: 'classes.read' }],
+      })
+    ).body.id;
     const u = await createUser(s, c, 'limited1', []);
     await c.post(`/api/admin/roles/${limited}/members`, { userId: u.id });
     let x = await signedIn('limited1', u.password, '10.6.0.1');
@@ -55,8 +88,18 @@ describe('role editor', () => {
     const start = await x.post('/api/account/mfa/enrol/start');
     await x.post('/api/account/mfa/enrol/confirm', { code: await totpNow(s, start.body.secret) });
     await x.refreshCsrf();
-    expect((await x.post('/api/admin/roles', { nameZh: '丁', nameEn: 'Escalation', grants: [{ key: 'audit.read' }] })).body.code).toBe('grant_not_held');
-    expect((await x.put(`/api/admin/roles/${limited}`, { nameZh: '丙', nameEn: 'Limited Admin', grants: [{ key: 'roles.read' }, { key: 'roles.manage' }, { key: 'roles.assign' }, { key: 'classes.read' }, { key: 'audit.read' }] })).body.code).toBe('grant_not_held');
+    expect((await x.post('/api/admin/roles', { nameZh: '丁', nameEn: 'Escalation', grants: [{ key: 'audit.read' }] })).body.code).toBe(
+      'grant_not_held',
+    );
+    expect(
+      (
+        await x.put(`/api/admin/roles/${limited}`, {
+          nameZh: '丙',
+          nameEn: 'Limited Admin',
+          grants: [{ key: 'roles.read' }, { key: 'roles.manage' }, { key: 'roles.assign' }, { key: 'classes.read' }, { key: 'audit.read' }],
+        })
+      ).body.code,
+    ).toBe('grant_not_held');
     expect((await x.post(`/api/admin/roles/${role('system_admin')}/members`, { userId: u.id })).body.code).toBe('grant_not_held');
     // What it holds, it may give.
     const other = await createUser(s, c, 'someone2', []);
@@ -84,9 +127,13 @@ describe('role editor', () => {
     await x.refreshCsrf();
     expect((await x.get('/api/dashboard')).status).toBe(403);
     // A role with no security right, so the person needs no MFA step to use it.
-    const reader = (await c.post('/api/admin/roles', { nameZh: '儀表板查閱', nameEn: 'Dashboard Reader', grants: [{ key: 'governance.dashboard.read' }] })).body.id;
+    const reader = (
+      await c.post('/api/admin/roles', { nameZh: '儀表板查閱', nameEn: 'Dashboard Reader', grants: [{ key: 'governance.dashboard.read' }] })
+    ).body.id;
     expect((await c.post(`/api/admin/roles/${reader}/members`, { userId: u.id, startsOn: day(1), endsOn: day(1) })).status).toBe(204);
-    expect((await c.get(`/api/admin/roles/${reader}`)).body.members).toEqual([expect.objectContaining({ username: 'vpfuture', planned: true, startsOn: day(1) })]);
+    expect((await c.get(`/api/admin/roles/${reader}`)).body.members).toEqual([
+      expect.objectContaining({ username: 'vpfuture', planned: true, startsOn: day(1) }),
+    ]);
     await s.scheduler.tick(true);
     expect((await x.get('/api/dashboard')).status).toBe(403);
     s.clock.advance(20 * 60_000); // 00:10 the next day

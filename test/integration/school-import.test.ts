@@ -9,8 +9,19 @@ let admin: SetupSchool;
 const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64');
 const HEAD = 'reg_no,strn,name_zh,name_en,sex,date_of_birth,id_type,id_number,entry_date,class,class_number';
 const line = (n: number, cls = '1A', num = n, extra: Partial<Record<'hkid' | 'strn' | 'dob', string>> = {}) =>
-  [`R${1000 + n}`, extra.strn ?? strnWithCheck('S', String(300000 + n)), `學生${n}`, `Student Number ${n}`, n % 2 ? 'M' : 'F', extra.dob ?? '2014-02-03', 'hkid',
-    extra.hkid ?? hkidWithCheck('B', String(400000 + n)), '2026-09-01', cls, String(num)].join(',');
+  [
+    `R${1000 + n}`,
+    extra.strn ?? strnWithCheck('S', String(300000 + n)),
+    `學生${n}`,
+    `Student Number ${n}`,
+    n % 2 ? 'M' : 'F',
+    extra.dob ?? '2014-02-03',
+    'hkid',
+    extra.hkid ?? hkidWithCheck('B', String(400000 + n)),
+    '2026-09-01',
+    cls,
+    String(num),
+  ].join(',');
 
 beforeAll(async () => {
   s = await startTestServer();
@@ -18,7 +29,10 @@ beforeAll(async () => {
   const c = admin.client;
   await c.post('/api/school/years', { startYear: 2026 });
   const staff = ['T01,黃老師,Teacher Wong,Teacher,serving', 'T02,李老師,Teacher Lee,Teacher,serving'];
-  const st = await c.post('/api/imports/staff/commit', { fileName: 'staff.csv', contentBase64: b64(`staff_code,name_zh,name_en,post,status\n${staff.join('\n')}\n`) });
+  const st = await c.post('/api/imports/staff/commit', {
+    fileName: 'staff.csv',
+    contentBase64: b64(`staff_code,name_zh,name_en,post,status\n${staff.join('\n')}\n`),
+  });
   expect(st.body.committed, JSON.stringify(st.body)).toBe(true);
   const cl = await c.post('/api/imports/classes/commit', {
     fileName: 'classes.csv',
@@ -43,7 +57,9 @@ describe('import', () => {
     const good = [HEAD, line(1), line(2), line(3, '1B', 1)].join('\n');
     const done = await c.post('/api/imports/students/commit', { fileName: 'students.csv', contentBase64: b64(good) });
     expect(done.body).toMatchObject({ committed: true, create: 3, update: 0, unchanged: 0, issues: [] });
-    const list = (await c.get('/api/students')).body.students.map((x: { classCode: string; classNumber: number }) => `${x.classCode} ${x.classNumber}`);
+    const list = (await c.get('/api/students')).body.students.map(
+      (x: { classCode: string; classNumber: number }) => `${x.classCode} ${x.classNumber}`,
+    );
     expect(list).toEqual(['1A 1', '1A 2', '1B 1']);
 
     const mid = await snapshot(s.db);
@@ -58,13 +74,31 @@ describe('import', () => {
     expect(headers.body.issues.map((i: { code: string; column: string }) => `${i.code}:${i.column}`)).toEqual(
       expect.arrayContaining(['unknown_column:nickname', 'missing_column:name_en', 'missing_column:id_number']),
     );
-    const rows = [HEAD, line(10, '9Z', 1), line(11, '1A', 5), line(12, '1A', 5), line(13, '1B', 7, { strn: 'S00000' }), line(14, '1B', 8, { dob: '2027-01-01' })].join('\n');
+    const rows = [
+      HEAD,
+      line(10, '9Z', 1),
+      line(11, '1A', 5),
+      line(12, '1A', 5),
+      line(13, '1B', 7, { strn: 'S00000' }),
+      line(14, '1B', 8, { dob: '2027-01-01' }),
+    ].join('\n');
     const r = await c.post('/api/imports/students/preview', { fileName: 'x.csv', contentBase64: b64(rows) });
-    expect(r.body.issues.map((i: { row: number; code: string }) => `${i.row}:${i.code}`)).toEqual(['2:unknown_class', '4:class_number_taken', '5:strn_invalid', '6:dates_out_of_order']);
+    expect(r.body.issues.map((i: { row: number; code: string }) => `${i.row}:${i.code}`)).toEqual([
+      '2:unknown_class',
+      '4:class_number_taken',
+      '5:strn_invalid',
+      '6:dates_out_of_order',
+    ]);
     // The same key twice in one file is reported on its second row, in the key's column, for every kind.
-    const twice = await c.post('/api/imports/students/preview', { fileName: 'x.csv', contentBase64: b64([HEAD, line(15, '1A', 9), line(15, '1A', 10)].join('\n')) });
+    const twice = await c.post('/api/imports/students/preview', {
+      fileName: 'x.csv',
+      contentBase64: b64([HEAD, line(15, '1A', 9), line(15, '1A', 10)].join('\n')),
+    });
     expect(twice.body.issues).toEqual([{ row: 3, column: 'reg_no', value: 'R1015', code: 'duplicate_in_file' }]);
-    const staff = await c.post('/api/imports/staff/preview', { fileName: 's.csv', contentBase64: b64('staff_code,name_en,status\nT90,Chan Tai Man,serving\nT90,Chan Tai Man,serving\n') });
+    const staff = await c.post('/api/imports/staff/preview', {
+      fileName: 's.csv',
+      contentBase64: b64('staff_code,name_en,status\nT90,Chan Tai Man,serving\nT90,Chan Tai Man,serving\n'),
+    });
     expect(staff.body.issues).toEqual([{ row: 3, column: 'staff_code', value: 'T90', code: 'duplicate_in_file' }]);
   });
 
@@ -74,7 +108,11 @@ describe('import', () => {
     const r = await c.post('/api/imports/students/preview', { fileName: 'photo.png', contentBase64: b64(png) });
     expect(r.status).toBe(415);
     expect(r.body.code).toBe('file_not_spreadsheet');
-    const big = await c.req('POST', '/api/imports/students/preview', `{"fileName":"big.csv","contentBase64":"${'A'.repeat(50 * 1024 * 1024)}"}`);
+    const big = await c.req(
+      'POST',
+      '/api/imports/students/preview',
+      `{"fileName":"big.csv","contentBase64":"${'A'.repeat(50 * 1024 * 1024)}"}`,
+    );
     expect(big.status).toBe(413);
     expect(big.body.code).toBe('body_too_large');
   });
@@ -85,7 +123,10 @@ describe('import', () => {
     const ws = wb.addWorksheet('students');
     ws.addRow(HEAD.split(','));
     ws.addRow(line(20, '1B', 2).split(','));
-    const x = await c.post('/api/imports/students/commit', { fileName: 'students.xlsx', contentBase64: b64(Buffer.from(await wb.xlsx.writeBuffer())) });
+    const x = await c.post('/api/imports/students/commit', {
+      fileName: 'students.xlsx',
+      contentBase64: b64(Buffer.from(await wb.xlsx.writeBuffer())),
+    });
     expect(x.body).toMatchObject({ committed: true, create: 1 });
     const csv = await s.app.inject({ method: 'GET', url: '/api/exports/students?format=csv', headers: { cookie: c.cookie } });
     expect(csv.statusCode).toBe(200);

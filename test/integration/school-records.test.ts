@@ -29,8 +29,26 @@ beforeAll(async () => {
   ids.year = (await c.post('/api/school/years', { startYear: 2026 })).body.id;
   ids.t1 = (await c.post('/api/staff', { staffCode: 'T01', nameEn: 'Wong Ka Yan', nameZh: '黃嘉欣', status: 'serving' })).body.id;
   ids.t2 = (await c.post('/api/staff', { staffCode: 'T02', nameEn: 'Lam Chi Keung', status: 'serving' })).body.id;
-  ids.c5a = (await c.post('/api/school/classes', { yearId: ids.year, code: '5A', level: 'S5', nameZh: '五甲', nameEn: 'Five A', teacherIds: [ids.t1] })).body.id;
-  ids.c5b = (await c.post('/api/school/classes', { yearId: ids.year, code: '5B', level: 'S5', nameZh: '五乙', nameEn: 'Five B', teacherIds: [ids.t2] })).body.id;
+  ids.c5a = (
+    await c.post('/api/school/classes', {
+      yearId: ids.year,
+      code: '5A',
+      level: 'S5',
+      nameZh: '五甲',
+      nameEn: 'Five A',
+      teacherIds: [ids.t1],
+    })
+  ).body.id;
+  ids.c5b = (
+    await c.post('/api/school/classes', {
+      yearId: ids.year,
+      code: '5B',
+      level: 'S5',
+      nameZh: '五乙',
+      nameEn: 'Five B',
+      teacherIds: [ids.t2],
+    })
+  ).body.id;
   for (let n = 1; n <= 4; n++) {
     const r = await c.post('/api/students', student(n, { classId: n <= 2 ? ids.c5a : ids.c5b, classNumber: n }));
     expect(r.status, JSON.stringify(r.body)).toBe(201);
@@ -43,8 +61,15 @@ describe('school records', () => {
   it('lists students with class and number, and finds them by partial Chinese or English name, STRN or registration number', async () => {
     const all = await c.get('/api/students');
     expect(all.body.total).toBe(4);
-    expect(all.body.students.map((x: { classCode: string; classNumber: number }) => `${x.classCode} ${x.classNumber}`)).toEqual(['5A 1', '5A 2', '5B 3', '5B 4']);
-    expect((await c.get(`/api/students?q=${encodeURIComponent('小明3')}`)).body.students.map((x: { regNo: string }) => x.regNo)).toEqual(['R00003']);
+    expect(all.body.students.map((x: { classCode: string; classNumber: number }) => `${x.classCode} ${x.classNumber}`)).toEqual([
+      '5A 1',
+      '5A 2',
+      '5B 3',
+      '5B 4',
+    ]);
+    expect((await c.get(`/api/students?q=${encodeURIComponent('小明3')}`)).body.students.map((x: { regNo: string }) => x.regNo)).toEqual([
+      'R00003',
+    ]);
     expect((await c.get('/api/students?q=siu%20ming%204')).body.total).toBe(1);
     expect((await c.get(`/api/students?q=${strnWithCheck('S', '100002')}`)).body.students[0].regNo).toBe('R00002');
     expect((await c.get('/api/students?q=r00001')).body.total).toBe(1);
@@ -77,7 +102,11 @@ describe('school records', () => {
   it('a second editor gets a conflict, not a silent overwrite', async () => {
     const d = (await c.get(`/api/students/${ids.s2}`)).body;
     const { id: _i, classId: _c, classCode: _cc, classNumber: _cn, idMasked: _m, history: _h, idType, ...rest } = d;
-    const body = { ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null)), idType, idNumber: hkidWithCheck('A', '200002') };
+    const body = {
+      ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null)),
+      idType,
+      idNumber: hkidWithCheck('A', '200002'),
+    };
     expect((await c.put(`/api/students/${ids.s2}`, { ...body, nameEn: 'First Editor' })).status).toBe(204);
     const second = await c.put(`/api/students/${ids.s2}`, { ...body, nameEn: 'Second Editor' });
     expect(second.status).toBe(409);
@@ -86,17 +115,32 @@ describe('school records', () => {
   });
 
   it('keeps a history of class changes', async () => {
-    expect((await c.post(`/api/students/${ids.s4}/placement`, { classId: ids.c5a, classNumber: 9, fromDate: '2027-01-04' })).status).toBe(204);
+    expect((await c.post(`/api/students/${ids.s4}/placement`, { classId: ids.c5a, classNumber: 9, fromDate: '2027-01-04' })).status).toBe(
+      204,
+    );
     const d = (await c.get(`/api/students/${ids.s4}`)).body;
     expect(`${d.classCode} ${d.classNumber}`).toBe('5A 9');
-    expect(d.history.map((h: { classCode: string; toDate: string | null }) => `${h.classCode}:${h.toDate ?? 'now'}`)).toEqual(['5A:now', '5B:2027-01-03']);
+    expect(d.history.map((h: { classCode: string; toDate: string | null }) => `${h.classCode}:${h.toDate ?? 'now'}`)).toEqual([
+      '5A:now',
+      '5B:2027-01-03',
+    ]);
   });
 
   it('a teacher sees only their own classes, through list, search and direct id', async () => {
     const u = await createUser(s, c, 'wongky', ['teacher']);
     // T02 is class teacher of 5B: link the staff record to the new account.
     const t2 = ((await c.get('/api/staff?q=T02')).body.staff as { version: number }[])[0];
-    expect((await c.put(`/api/staff/${ids.t2}`, { staffCode: 'T02', nameEn: 'Lam Chi Keung', status: 'serving', userId: u.id, version: t2?.version })).status).toBe(204);
+    expect(
+      (
+        await c.put(`/api/staff/${ids.t2}`, {
+          staffCode: 'T02',
+          nameEn: 'Lam Chi Keung',
+          status: 'serving',
+          userId: u.id,
+          version: t2?.version,
+        })
+      ).status,
+    ).toBe(204);
     const t = new Client(s, '10.3.3.3');
     await t.post('/api/auth/login', { username: 'wongky', password: u.password });
     await t.refreshCsrf();
@@ -119,14 +163,25 @@ describe('school records', () => {
     expect((await c.post(`/api/school/years/${next}/make-current`)).status).toBe(204);
     const years = (await c.get('/api/school/years')).body.years as { code: string; status: string }[];
     expect(years.map((y) => `${y.code}:${y.status}`)).toEqual(['2027/28:current', '2026/27:finished']);
-    expect((await c.post('/api/school/classes', { yearId: ids.year, code: '5C', level: 'S5', nameZh: '五丙', nameEn: 'Five C' })).body.code).toBe('year_finished');
-    expect((await c.post(`/api/students/${ids.s3}/placement`, { classId: ids.c5a, classNumber: 20, fromDate: '2027-06-01' })).body.code).toBe('year_finished');
+    expect(
+      (await c.post('/api/school/classes', { yearId: ids.year, code: '5C', level: 'S5', nameZh: '五丙', nameEn: 'Five C' })).body.code,
+    ).toBe('year_finished');
+    expect(
+      (await c.post(`/api/students/${ids.s3}/placement`, { classId: ids.c5a, classNumber: 20, fromDate: '2027-06-01' })).body.code,
+    ).toBe('year_finished');
   });
 
   it('cannot point at another school’s records', async () => {
     const theirs = (await other.client.post('/api/staff', { staffCode: 'X01', nameEn: 'Other School Teacher', status: 'serving' })).body.id;
     const year = (await c.get('/api/school/years')).body.years[0].id;
-    const r = await c.post('/api/school/classes', { yearId: year, code: '1A', level: 'S1', nameZh: '一甲', nameEn: 'One A', teacherIds: [theirs] });
+    const r = await c.post('/api/school/classes', {
+      yearId: year,
+      code: '1A',
+      level: 'S1',
+      nameZh: '一甲',
+      nameEn: 'One A',
+      teacherIds: [theirs],
+    });
     expect(r.status).toBe(404);
     expect((await other.client.get('/api/students')).body.total).toBe(0);
   });

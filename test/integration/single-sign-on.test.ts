@@ -35,9 +35,21 @@ const signIn = async (login: string) => {
 
 describe('single sign-on (OpenID Connect, code + PKCE, against a real provider on loopback)', () => {
   it('refuses an issuer that does not answer, and keeps the client secret out of every answer', async () => {
-    const r = await c.put('/api/admin/sso', { enabled: true, issuer: 'http://127.0.0.1:9/', clientId: 'school-admin', clientSecret: 'x', emailLink: true });
+    const r = await c.put('/api/admin/sso', {
+      enabled: true,
+      issuer: 'http://127.0.0.1:9/',
+      clientId: 'school-admin',
+      clientSecret: 'x',
+      emailLink: true,
+    });
     expect(r.body.code).toBe('sso_issuer_unreachable');
-    const ok = await c.put('/api/admin/sso', { enabled: true, issuer: idp.issuer, clientId: 'school-admin', clientSecret: 'a client secret for tests', emailLink: true });
+    const ok = await c.put('/api/admin/sso', {
+      enabled: true,
+      issuer: idp.issuer,
+      clientId: 'school-admin',
+      clientSecret: 'a client secret for tests',
+      emailLink: true,
+    });
     expect(ok.status).toBe(204);
     const view = await c.get('/api/admin/sso');
     expect(view.body).toMatchObject({ enabled: true, hasSecret: true, redirectUri: REDIRECT });
@@ -75,13 +87,25 @@ describe('single sign-on (OpenID Connect, code + PKCE, against a real provider o
     const start = await x.get('/api/sso/start?school=500001');
     const callback = await signInAtIdp(String(start.headers.location), 'ssoteacher');
     // Meanwhile the school's configuration names a different client: the code and its tokens were not issued to it.
-    await c.put('/api/admin/sso', { enabled: true, issuer: idp.issuer, clientId: 'other-app', clientSecret: 'another client secret', emailLink: true });
+    await c.put('/api/admin/sso', {
+      enabled: true,
+      issuer: idp.issuer,
+      clientId: 'other-app',
+      clientSecret: 'another client secret',
+      emailLink: true,
+    });
     const back = await x.get(callback);
     expect(back.headers.location).toBe('/login?sso_error=sso_failed');
     expect((await x.get('/api/auth/me')).status).toBe(401);
     const failed = (await c.get('/api/audit?action=auth.sso_failed')).body.entries[0];
     expect(failed.details.reason).toMatch(/token/);
-    await c.put('/api/admin/sso', { enabled: true, issuer: idp.issuer, clientId: 'school-admin', clientSecret: 'a client secret for tests', emailLink: true });
+    await c.put('/api/admin/sso', {
+      enabled: true,
+      issuer: idp.issuer,
+      clientId: 'school-admin',
+      clientSecret: 'a client secret for tests',
+      emailLink: true,
+    });
     await c.put(`/api/admin/users/${ids.teacher}/sso`, { mode: 'required' });
   });
 
@@ -91,7 +115,9 @@ describe('single sign-on (OpenID Connect, code + PKCE, against a real provider o
   });
 
   it('memo.U2.sso-policy needs a review within 12 months', async () => {
-    const status = async () => ((await c.get('/api/dashboard')).body.checks as { key: string; status: string }[]).find((k) => k.key === 'memo.U2.sso-policy')?.status;
+    const status = async () =>
+      ((await c.get('/api/dashboard')).body.checks as { key: string; status: string }[]).find((k) => k.key === 'memo.U2.sso-policy')
+        ?.status;
     expect(await status()).toBe('attention');
     await c.post('/api/admin/sso/reviewed');
     expect(await status()).toBe('ok');

@@ -8,7 +8,9 @@ describe('permission guard', () => {
     expect(accessError(undefined)).toMatch(/neither/);
     expect(accessError({})).toMatch(/neither/);
     expect(accessError({ public: true, permission: 'audit.read' })).toMatch(/more than one/);
-    expect(accessError({ permission: 'audit.delete' as PermissionKey }) /* a typo the type check would catch; start-up catches it too */).toMatch(/unknown permission/);
+    expect(
+      accessError({ permission: 'audit.delete' as PermissionKey }) /* a typo the type check would catch; start-up catches it too */,
+    ).toMatch(/unknown permission/);
     expect(accessError({ public: true, partial: true })).toMatch(/partial/);
     expect(accessError({ permission: 'audit.read' })).toBe(null);
     expect(accessError({ self: true, partial: true })).toBe(null);
@@ -16,7 +18,15 @@ describe('permission guard', () => {
   it('role templates use only catalogue permissions and cover the memo personnel', () => {
     for (const t of ROLE_TEMPLATES) for (const p of t.permissions) expect(CATALOGUE.has(p.split(':')[0] as string), p).toBe(true);
     expect(ROLE_TEMPLATES.map((t) => t.key)).toEqual([
-      'principal', 'vice_principal', 'panel_head', 'system_admin', 'assistant_system_admin', 'seo', 'teacher', 'office_staff', 'technical_support',
+      'principal',
+      'vice_principal',
+      'panel_head',
+      'system_admin',
+      'assistant_system_admin',
+      'seo',
+      'teacher',
+      'office_staff',
+      'technical_support',
     ]);
   });
 });

@@ -30,7 +30,10 @@ describe('web translations', () => {
   });
 
   it('has no empty strings', () => {
-    for (const [locale, messages] of [['zh-HK', zh], ['en', en]] as const) {
+    for (const [locale, messages] of [
+      ['zh-HK', zh],
+      ['en', en],
+    ] as const) {
       const empty = [...messages].filter(([, text]) => text.trim() === '').map(([key]) => `${locale}:${key}`);
       expect(empty).toEqual([]);
     }
@@ -54,7 +57,9 @@ describe('audit actions', () => {
     const { AUDIT_ACTIONS } = await import('../../src/contracts/audit.js');
     const { readFileSync } = await import('node:fs');
     for (const lang of ['zh-HK', 'en']) {
-      const d = JSON.parse(readFileSync(new URL(`../../src/web/i18n/${lang}.json`, import.meta.url), 'utf8')) as { auditActions: Record<string, string> };
+      const d = JSON.parse(readFileSync(new URL(`../../src/web/i18n/${lang}.json`, import.meta.url), 'utf8')) as {
+        auditActions: Record<string, string>;
+      };
       for (const a of AUDIT_ACTIONS) expect(d.auditActions[a.replaceAll('.', '_')], `${lang} ${a}`).toBeTruthy();
     }
   });

@@ -37,7 +37,11 @@ export function pdfTable(t: PdfTable): Promise<Buffer> {
       doc.text(c, x + 2, y + 2, { width: (cols[i] ?? 50) - 4 });
       x += cols[i] ?? 50;
     });
-    doc.moveTo(36, y + h).lineTo(36 + width, y + h).strokeColor(bold ? '#000' : '#ccc').stroke();
+    doc
+      .moveTo(36, y + h)
+      .lineTo(36 + width, y + h)
+      .strokeColor(bold ? '#000' : '#ccc')
+      .stroke();
     doc.x = 36;
     doc.y = y + h;
   };

@@ -7,7 +7,15 @@ import { ApiError } from '../api.js';
  * Translates a server problem (by its stable code) for display; never shows a server sentence.
  * `messages` lets a screen word a code for its own record, e.g. version_conflict → students.versionConflict.
  */
-export function FormError({ error, testId = 'form-error', messages }: { error: unknown; testId?: string; messages?: Partial<Record<ErrorCode, string>> }) {
+export function FormError({
+  error,
+  testId = 'form-error',
+  messages,
+}: {
+  error: unknown;
+  testId?: string;
+  messages?: Partial<Record<ErrorCode, string>>;
+}) {
   const { t } = useTranslation();
   if (!error) return null;
   const problem = error instanceof ApiError ? error : null;
@@ -22,15 +30,15 @@ export function FormError({ error, testId = 'form-error', messages }: { error: u
           {t(`networkRules.${problem.rule}`, { defaultValue: '' })}
         </Text>
       )}
-      {minutes !== null && (
-        <Text size="sm">{t('errors.retryAfter', { count: minutes })}</Text>
-      )}
+      {minutes !== null && <Text size="sm">{t('errors.retryAfter', { count: minutes })}</Text>}
       {problem && problem.errors.length > 0 && (
         <List size="sm" mt="xs">
           {problem.errors.map((entry, index) => (
             <List.Item key={`${entry.path}-${index}`}>
               {t('errors.fieldProblem', {
-                field: t(`fields.${entry.path.replace(/^\//, '').replace(/[.\/]/g, '_')}`, { defaultValue: entry.path || t('fields.body') }),
+                field: t(`fields.${entry.path.replace(/^\//, '').replace(/[.\/]/g, '_')}`, {
+                  defaultValue: entry.path || t('fields.body'),
+                }),
                 problem: t(`zod.${entry.code}`, { defaultValue: entry.code }),
               })}
             </List.Item>

@@ -117,10 +117,13 @@ export function AppLayout() {
   const location = useLocation();
   const visible = NAV.map((group) => ({
     ...group,
-    items: group.items.filter((item) => item.permission === null || hasAnyPermission(me, typeof item.permission === 'string' ? [item.permission] : item.permission)),
+    items: group.items.filter(
+      (item) => item.permission === null || hasAnyPermission(me, typeof item.permission === 'string' ? [item.permission] : item.permission),
+    ),
   }));
   // The most specific item wins: on /authority/messages/new only "New message" is current, not "Messages" too.
-  const matches = (to: string) => (to === '/' ? location.pathname === '/' : location.pathname === to || location.pathname.startsWith(`${to}/`));
+  const matches = (to: string) =>
+    to === '/' ? location.pathname === '/' : location.pathname === to || location.pathname.startsWith(`${to}/`);
   const activeTo = visible
     .flatMap((group) => group.items.map((item) => item.to))
     .filter(matches)
@@ -141,7 +144,7 @@ export function AppLayout() {
             <LanguageSwitch />
             <NotificationsBell />
             <Text size="sm" visibleFrom="md" data-testid="current-user">
-              {me ? (i18n.language === 'en' ? me.user.displayNameEn : me.user.displayNameZh ?? me.user.displayNameEn) : ''}
+              {me ? (i18n.language === 'en' ? me.user.displayNameEn : (me.user.displayNameZh ?? me.user.displayNameEn)) : ''}
             </Text>
             <LogoutButton />
           </Group>

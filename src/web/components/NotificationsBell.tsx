@@ -32,9 +32,25 @@ export function NotificationsBell() {
           variant="default"
           data-testid="notifications-bell"
           aria-label={t('notifications.bellLabel', { count: unread })}
-          rightSection={unread > 0 ? <Badge size="sm" color="red.9" data-testid="notifications-unread">{unread}</Badge> : null}
+          rightSection={
+            unread > 0 ? (
+              <Badge size="sm" color="red.9" data-testid="notifications-unread">
+                {unread}
+              </Badge>
+            ) : null
+          }
         >
-          <svg aria-hidden="true" width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+          <svg
+            aria-hidden="true"
+            width="16"
+            height="16"
+            viewBox="0 0 24 24"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2"
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          >
             <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
             <path d="M13.73 21a2 2 0 0 1-3.46 0" />
           </svg>

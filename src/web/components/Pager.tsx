@@ -20,13 +20,23 @@ export function Pager({
   const { t } = useTranslation();
   return (
     <Group gap="sm">
-      <Button variant="default" disabled={offset === 0} onClick={() => onChange(Math.max(0, offset - pageSize))} data-testid={`${testIdPrefix}-previous`}>
+      <Button
+        variant="default"
+        disabled={offset === 0}
+        onClick={() => onChange(Math.max(0, offset - pageSize))}
+        data-testid={`${testIdPrefix}-previous`}
+      >
         {t('common.previous')}
       </Button>
       <Text size="sm" data-testid={`${testIdPrefix}-count`}>
         {t('common.range', { from: shown === 0 ? 0 : offset + 1, to: offset + shown, total })}
       </Text>
-      <Button variant="default" disabled={offset + shown >= total} onClick={() => onChange(offset + pageSize)} data-testid={`${testIdPrefix}-next`}>
+      <Button
+        variant="default"
+        disabled={offset + shown >= total}
+        onClick={() => onChange(offset + pageSize)}
+        data-testid={`${testIdPrefix}-next`}
+      >
         {t('common.next')}
       </Button>
     </Group>

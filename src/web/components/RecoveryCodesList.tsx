@@ -16,7 +16,13 @@ export function RecoveryCodesList({ codes }: { codes: string[] }) {
   return (
     <Stack gap="sm">
       <Text>{t('recovery.explain')}</Text>
-      <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs" component="ol" data-testid="recovery-codes" style={{ paddingInlineStart: '1.5rem' }}>
+      <SimpleGrid
+        cols={{ base: 1, xs: 2 }}
+        spacing="xs"
+        component="ol"
+        data-testid="recovery-codes"
+        style={{ paddingInlineStart: '1.5rem' }}
+      >
         {codes.map((code) => (
           <li key={code}>
             <Code data-testid="recovery-code" fz="md">

@@ -90,7 +90,21 @@ export async function audit(q: Queryable, clock: Clock, e: AuditEntry): Promise<
        INSERT INTO audit_log (chain_id, seq, school_id, occurred_at, actor_id, actor_name, action, target, ip, outcome, details, prev_hash, hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING seq)
      UPDATE audit_heads SET hash = $13 WHERE chain_id = $1 AND seq = (SELECT seq FROM ins)`,
-    [chainId, row.seq, e.schoolId, row.occurred_at, row.actor_id, row.actor_name, row.action, row.target, row.ip, row.outcome, row.details, prev, hash],
+    [
+      chainId,
+      row.seq,
+      e.schoolId,
+      row.occurred_at,
+      row.actor_id,
+      row.actor_name,
+      row.action,
+      row.target,
+      row.ip,
+      row.outcome,
+      row.details,
+      prev,
+      hash,
+    ],
   );
 }
 
@@ -102,7 +116,9 @@ export interface VerifyResult {
 
 /** Walk every chain in order and recompute each hash; report the first broken link. */
 export async function verifyAudit(q: Queryable): Promise<VerifyResult> {
-  const heads = await q.query<{ chain_id: string; seq: number; hash: Buffer }>('SELECT chain_id, seq, hash FROM audit_heads ORDER BY chain_id');
+  const heads = await q.query<{ chain_id: string; seq: number; hash: Buffer }>(
+    'SELECT chain_id, seq, hash FROM audit_heads ORDER BY chain_id',
+  );
   let checked = 0;
   for (const head of heads) {
     let prev: Buffer = Buffer.alloc(32);
@@ -115,7 +131,11 @@ export async function verifyAudit(q: Queryable): Promise<VerifyResult> {
         [head.chain_id, expectSeq],
       );
       for (const r of rows) {
-        const broken = (reason: NonNullable<VerifyResult['broken']>['reason']) => ({ ok: false, checked, broken: { chainId: head.chain_id, seq: r.seq, reason } });
+        const broken = (reason: NonNullable<VerifyResult['broken']>['reason']) => ({
+          ok: false,
+          checked,
+          broken: { chainId: head.chain_id, seq: r.seq, reason },
+        });
         if (r.seq !== expectSeq) return { ok: false, checked, broken: { chainId: head.chain_id, seq: expectSeq, reason: 'gap' } };
         if (!Buffer.from(r.prev_hash).equals(prev)) return broken('link_mismatch');
         const h = recordHash(prev, r);
@@ -129,7 +149,8 @@ export async function verifyAudit(q: Queryable): Promise<VerifyResult> {
       if (rows.length < 5000) break;
     }
     if (expectSeq - 1 !== head.seq) return { ok: false, checked, broken: { chainId: head.chain_id, seq: expectSeq, reason: 'gap' } };
-    if (head.seq > 0 && !prev.equals(Buffer.from(head.hash))) return { ok: false, checked, broken: { chainId: head.chain_id, seq: head.seq, reason: 'head_mismatch' } };
+    if (head.seq > 0 && !prev.equals(Buffer.from(head.hash)))
+      return { ok: false, checked, broken: { chainId: head.chain_id, seq: head.seq, reason: 'head_mismatch' } };
   }
   return { ok: true, checked };
 }

@@ -68,7 +68,8 @@ export function installGuard(app: App, deps: GuardDeps, publicPrefixes: string[]
       const why = accessError(cfg);
       if (why) bad.push(`${methods.join(',')} ${r.url} ${why}`);
       // Every write validates its body (DESIGN rule 5), even one that carries no fields.
-      if (methods.some((m) => m === 'POST' || m === 'PUT' || m === 'PATCH') && !r.schema?.body) bad.push(`${methods.join(',')} ${r.url} has no body schema`);
+      if (methods.some((m) => m === 'POST' || m === 'PUT' || m === 'PATCH') && !r.schema?.body)
+        bad.push(`${methods.join(',')} ${r.url} has no body schema`);
     }
     const body = r.schema?.body as { shape?: Record<string, unknown> } | undefined;
     for (const m of methods) {
@@ -113,7 +114,8 @@ export function installGuard(app: App, deps: GuardDeps, publicPrefixes: string[]
       }
     }
     req.session = s;
-    if (s.stage !== 'done' && !(cfg.self && (cfg.partial === true || cfg.partial?.includes(s.stage)))) throw new AppError(STAGE_ERROR[s.stage]);
+    if (s.stage !== 'done' && !(cfg.self && (cfg.partial === true || cfg.partial?.includes(s.stage))))
+      throw new AppError(STAGE_ERROR[s.stage]);
     if (cfg.permission && !s.permissions.has(cfg.permission)) throw new AppError('forbidden');
   });
 

@@ -59,7 +59,9 @@ const described: Record<PermissionKey, Omit<PermissionDef, 'key'>> = {
 };
 const defs: PermissionDef[] = PERMISSION_KEYS.map((key) => ({ key, ...described[key] }));
 // Account administration is the same for a school and an authority.
-for (const d of defs) if (['users', 'roles', 'audit', 'sessions', 'notify'].includes(d.key.split('.')[0] as string) && d.key !== 'notify.list.manage') d.org = 'both';
+for (const d of defs)
+  if (['users', 'roles', 'audit', 'sessions', 'notify'].includes(d.key.split('.')[0] as string) && d.key !== 'notify.list.manage')
+    d.org = 'both';
 
 export type OrgKind = 'school' | 'authority';
 export const heldBy = (d: PermissionDef, kind: OrgKind): boolean => (d.org ?? 'school') === kind || d.org === 'both';
@@ -91,40 +93,114 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
     key: 'principal',
     nameZh: '校長',
     nameEn: 'Principal',
-    permissions: ['governance.dashboard.read', 'audit.read', 'users.read', 'roles.read', 'sessions.read', 'classes.read', 'staff.read', 'students.read', 'access_reviews.manage', 'access_reviews.review', 'notify.list.manage', 'handover.approve', 'handover.manage', 'exchange.read', 'exchange.manage', 'exchange.approve'],
+    permissions: [
+      'governance.dashboard.read',
+      'audit.read',
+      'users.read',
+      'roles.read',
+      'sessions.read',
+      'classes.read',
+      'staff.read',
+      'students.read',
+      'access_reviews.manage',
+      'access_reviews.review',
+      'notify.list.manage',
+      'handover.approve',
+      'handover.manage',
+      'exchange.read',
+      'exchange.manage',
+      'exchange.approve',
+    ],
   },
   {
     key: 'vice_principal',
     nameZh: '副校長',
     nameEn: 'Vice Principal',
-    permissions: ['governance.dashboard.read', 'users.read', 'roles.read', 'classes.read', 'staff.read', 'students.read', 'access_reviews.review', 'exchange.read', 'exchange.approve'],
+    permissions: [
+      'governance.dashboard.read',
+      'users.read',
+      'roles.read',
+      'classes.read',
+      'staff.read',
+      'students.read',
+      'access_reviews.review',
+      'exchange.read',
+      'exchange.approve',
+    ],
   },
-  { key: 'panel_head', nameZh: '主任', nameEn: 'Panel Head / Coordinator', permissions: ['users.read', 'classes.read', 'staff.read', 'students.read'] },
+  {
+    key: 'panel_head',
+    nameZh: '主任',
+    nameEn: 'Panel Head / Coordinator',
+    permissions: ['users.read', 'classes.read', 'staff.read', 'students.read'],
+  },
   { key: 'system_admin', nameZh: '系統管理員', nameEn: 'System Administrator', permissions: all },
   {
     key: 'assistant_system_admin',
     nameZh: '助理系統管理員',
     nameEn: 'Assistant System Administrator',
-    permissions: ['users.read', 'users.unlock', 'users.reset_password', 'roles.read', 'sessions.read', 'sessions.revoke', 'notify.outbox.read', 'audit.read'],
+    permissions: [
+      'users.read',
+      'users.unlock',
+      'users.reset_password',
+      'roles.read',
+      'sessions.read',
+      'sessions.revoke',
+      'notify.outbox.read',
+      'audit.read',
+    ],
   },
   {
     key: 'seo',
     nameZh: '學校行政主任',
     nameEn: 'School Executive Officer',
-    permissions: ['users.read', 'roles.read', 'governance.dashboard.read', 'classes.read', 'staff.read', 'staff.manage', 'students.read', 'handover.manage', 'exchange.read', 'exchange.manage', 'exchange.prepare', 'exchange.unlock'],
+    permissions: [
+      'users.read',
+      'roles.read',
+      'governance.dashboard.read',
+      'classes.read',
+      'staff.read',
+      'staff.manage',
+      'students.read',
+      'handover.manage',
+      'exchange.read',
+      'exchange.manage',
+      'exchange.prepare',
+      'exchange.unlock',
+    ],
   },
   { key: 'teacher', nameZh: '教師', nameEn: 'Teacher', permissions: ['classes.read', 'staff.read', 'students.read:own_classes'] },
   {
     key: 'office_staff',
     nameZh: '校務處職員',
     nameEn: 'General Office Staff',
-    permissions: ['users.read', 'classes.read', 'school.setup.manage', 'staff.read', 'students.read', 'students.manage', 'students.reveal_id', 'exchange.read', 'exchange.prepare'],
+    permissions: [
+      'users.read',
+      'classes.read',
+      'school.setup.manage',
+      'staff.read',
+      'students.read',
+      'students.manage',
+      'students.reveal_id',
+      'exchange.read',
+      'exchange.prepare',
+    ],
   },
-  { key: 'technical_support', nameZh: '技術支援人員', nameEn: 'Technical Support', permissions: ['users.read', 'sessions.read', 'users.unlock'] },
+  {
+    key: 'technical_support',
+    nameZh: '技術支援人員',
+    nameEn: 'Technical Support',
+    permissions: ['users.read', 'sessions.read', 'users.unlock'],
+  },
 ];
 
 /** An authority's own roles: its administrator and the officers who publish and follow messages. */
 export const AUTHORITY_ROLE_TEMPLATES: RoleTemplate[] = [
-  { key: 'authority_admin', nameZh: '系統管理員', nameEn: 'System Administrator', permissions: defs.filter((d) => heldBy(d, 'authority')).map((d) => d.key) },
+  {
+    key: 'authority_admin',
+    nameZh: '系統管理員',
+    nameEn: 'System Administrator',
+    permissions: defs.filter((d) => heldBy(d, 'authority')).map((d) => d.key),
+  },
   { key: 'authority_officer', nameZh: '主任', nameEn: 'Officer', permissions: ['authority.read', 'authority.publish', 'authority.unlock'] },
 ];

@@ -3,7 +3,12 @@ import type { Queryable } from '../db/types.js';
 import { type PermissionKey, ROLE_TEMPLATES, type RoleTemplate, permissionKey, scopeOf } from './permissions.js';
 
 /** Give a new school the role templates of the memo's personnel. Returns role ids by template key. */
-export async function seedRoles(q: Queryable, clock: Clock, schoolId: string, templates: RoleTemplate[] = ROLE_TEMPLATES): Promise<Map<string, string>> {
+export async function seedRoles(
+  q: Queryable,
+  clock: Clock,
+  schoolId: string,
+  templates: RoleTemplate[] = ROLE_TEMPLATES,
+): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (const t of templates) {
     const [r] = await q.query<{ id: string }>(

@@ -56,7 +56,8 @@ const USER_COLUMNS = `u.id, u.school_id, u.username, u.display_name_zh, u.displa
 
 let dummyHash: Promise<string> | undefined;
 
-export const hashFor = (d: Pick<AuthDeps, 'config'>, password: string) => hashPassword(password, { memoryCost: d.config.ARGON2_MEMORY_KIB });
+export const hashFor = (d: Pick<AuthDeps, 'config'>, password: string) =>
+  hashPassword(password, { memoryCost: d.config.ARGON2_MEMORY_KIB });
 
 /** Where a person goes after each step of signing in. */
 export function firstStage(u: { enrolled: boolean; mustChange: boolean; mfaRequired: boolean }): SessionStage {
@@ -86,7 +87,9 @@ async function rateLimit(d: AuthDeps, ip: string): Promise<void> {
 }
 
 async function findUser(d: AuthDeps, username: string): Promise<UserRow | undefined> {
-  const rows = await d.db.system((q) => q.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.username = $1`, [username, SECURITY_PERMISSIONS]));
+  const rows = await d.db.system((q) =>
+    q.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.username = $1`, [username, SECURITY_PERMISSIONS]),
+  );
   return rows[0];
 }
 
@@ -114,12 +117,25 @@ async function recordFailure(d: AuthDeps, u: UserRow, origin: Origin, action: Au
     ]);
     const failures = c?.n ?? 0;
     const actor = { actorId: u.id, actorName: u.username, ip: origin.ip };
-    await audit(q, d.clock, { schoolId: u.school_id, ...actor, action, target: `user:${u.id}`, outcome: 'failure', details: { reason, failures } });
+    await audit(q, d.clock, {
+      schoolId: u.school_id,
+      ...actor,
+      action,
+      target: `user:${u.id}`,
+      outcome: 'failure',
+      details: { reason, failures },
+    });
     const ms = lockoutDuration(failures);
     if (ms > 0) {
       const until = new Date(now.getTime() + ms);
       await q.query('UPDATE users SET locked_until = $2 WHERE id = $1', [u.id, until]);
-      await audit(q, d.clock, { schoolId: u.school_id, ...actor, action: 'auth.lockout', target: `user:${u.id}`, details: { until: until.toISOString(), failures } });
+      await audit(q, d.clock, {
+        schoolId: u.school_id,
+        ...actor,
+        action: 'auth.lockout',
+        target: `user:${u.id}`,
+        details: { until: until.toISOString(), failures },
+      });
       await securityEvent(q, d.clock, d.smtpConfigured, {
         schoolId: u.school_id,
         event: 'account_locked',
@@ -136,14 +152,26 @@ async function recordFailure(d: AuthDeps, u: UserRow, origin: Origin, action: Au
   });
 }
 
-export async function login(d: AuthDeps, username: string, password: string, origin: Origin): Promise<{ token: string; stage: SessionStage }> {
+export async function login(
+  d: AuthDeps,
+  username: string,
+  password: string,
+  origin: Origin,
+): Promise<{ token: string; stage: SessionStage }> {
   await rateLimit(d, origin.ip);
   const u = await findUser(d, username);
   if (!u) {
     dummyHash ??= hashFor(d, 'not-a-password-of-anyone');
     await verifyPassword(await dummyHash, password); // same time as a real check: do not reveal who exists
     await d.db.systemTx((q) =>
-      audit(q, d.clock, { schoolId: null, actorName: username.slice(0, 64), ip: origin.ip, action: 'auth.login_failed', outcome: 'failure', details: { reason: 'unknown_user' } }),
+      audit(q, d.clock, {
+        schoolId: null,
+        actorName: username.slice(0, 64),
+        ip: origin.ip,
+        action: 'auth.login_failed',
+        outcome: 'failure',
+        details: { reason: 'unknown_user' },
+      }),
     );
     throw new AppError('invalid_credentials');
   }
@@ -151,7 +179,16 @@ export async function login(d: AuthDeps, username: string, password: string, ori
   const locked = lockedFor(u, now);
   if (locked) {
     await d.db.schoolTx(u.school_id, (q) =>
-      audit(q, d.clock, { schoolId: u.school_id, actorId: u.id, actorName: u.username, ip: origin.ip, action: 'auth.login_failed', target: `user:${u.id}`, outcome: 'failure', details: { reason: 'locked' } }),
+      audit(q, d.clock, {
+        schoolId: u.school_id,
+        actorId: u.id,
+        actorName: u.username,
+        ip: origin.ip,
+        action: 'auth.login_failed',
+        target: `user:${u.id}`,
+        outcome: 'failure',
+        details: { reason: 'locked' },
+      }),
     );
     throw new AppError('account_locked', { retryAfter: locked });
   }
@@ -161,20 +198,43 @@ export async function login(d: AuthDeps, username: string, password: string, ori
   }
   if (u.status !== 'active') {
     await d.db.schoolTx(u.school_id, (q) =>
-      audit(q, d.clock, { schoolId: u.school_id, actorId: u.id, actorName: u.username, ip: origin.ip, action: 'auth.login_failed', outcome: 'failure', details: { reason: 'disabled' } }),
+      audit(q, d.clock, {
+        schoolId: u.school_id,
+        actorId: u.id,
+        actorName: u.username,
+        ip: origin.ip,
+        action: 'auth.login_failed',
+        outcome: 'failure',
+        details: { reason: 'disabled' },
+      }),
     );
     throw new AppError('account_disabled');
   }
   if (u.sso_mode === 'required') {
     // This person signs in only through the school's single sign-on (memo U2).
     await d.db.schoolTx(u.school_id, (q) =>
-      audit(q, d.clock, { schoolId: u.school_id, actorId: u.id, actorName: u.username, ip: origin.ip, action: 'auth.login_failed', outcome: 'failure', details: { reason: 'sso_required' } }),
+      audit(q, d.clock, {
+        schoolId: u.school_id,
+        actorId: u.id,
+        actorName: u.username,
+        ip: origin.ip,
+        action: 'auth.login_failed',
+        outcome: 'failure',
+        details: { reason: 'sso_required' },
+      }),
     );
     throw new AppError('sso_required');
   }
   if (d.network) {
-    const roles = await d.db.school(u.school_id, (q) => q.query<{ role_id: string }>('SELECT role_id FROM user_roles WHERE user_id = $1', [u.id]));
-    const v = await d.network.check(u.school_id, roles.map((r) => r.role_id), origin.ip, now);
+    const roles = await d.db.school(u.school_id, (q) =>
+      q.query<{ role_id: string }>('SELECT role_id FROM user_roles WHERE user_id = $1', [u.id]),
+    );
+    const v = await d.network.check(
+      u.school_id,
+      roles.map((r) => r.role_id),
+      origin.ip,
+      now,
+    );
     if (!v.ok) {
       await networkRefused(d, { schoolId: u.school_id, userId: u.id, username: u.username }, origin.ip, v.rule, 'sign-in');
       throw new AppError('network_refused', { rule: v.rule });
@@ -219,7 +279,10 @@ export async function verifyMfa(d: AuthDeps, s: Session, code: string, origin: O
   const result = await d.db.schoolTx(s.schoolId, async (q) => {
     if (how === 'totp') {
       // Atomic: of two requests with the same code, only one moves the step forward.
-      const moved = await q.query('UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id', [u.id, step]);
+      const moved = await q.query(
+        'UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id',
+        [u.id, step],
+      );
       if (!moved.length) how = null;
     } else {
       const used = await q.query(
@@ -248,13 +311,24 @@ export async function verifyMfa(d: AuthDeps, s: Session, code: string, origin: O
   return result;
 }
 
-export async function startEnrolment(d: AuthDeps, s: Session, origin: Origin): Promise<{ secret: string; otpauthUri: string; qrDataUrl: string }> {
+export async function startEnrolment(
+  d: AuthDeps,
+  s: Session,
+  origin: Origin,
+): Promise<{ secret: string; otpauthUri: string; qrDataUrl: string }> {
   const secret = newTotpSecret();
   const schoolNumber = await d.db.schoolTx(s.schoolId, async (q) => {
     const u = await userById(q, s.userId);
     if (u.mfa_enrolled_at) throw new AppError('conflict');
     await q.query('UPDATE users SET totp_pending = $2 WHERE id = $1', [u.id, sealTotp(subKey(d.serverKey, 'totp'), u.id, secret)]);
-    await audit(q, d.clock, { schoolId: s.schoolId, actorId: u.id, actorName: u.username, ip: origin.ip, action: 'auth.mfa_enrolment_started', target: `user:${u.id}` });
+    await audit(q, d.clock, {
+      schoolId: s.schoolId,
+      actorId: u.id,
+      actorName: u.username,
+      ip: origin.ip,
+      action: 'auth.mfa_enrolment_started',
+      target: `user:${u.id}`,
+    });
     const [school] = await q.query<{ school_number: string }>('SELECT school_number FROM schools WHERE id = $1', [s.schoolId]);
     return school?.school_number ?? '';
   });
@@ -265,23 +339,41 @@ export async function startEnrolment(d: AuthDeps, s: Session, origin: Origin): P
 async function replaceRecoveryCodes(q: Queryable, s: Session): Promise<string[]> {
   const codes = newRecoveryCodes(10);
   await q.query('DELETE FROM recovery_codes WHERE user_id = $1', [s.userId]);
-  await q.query(
-    'INSERT INTO recovery_codes (school_id, user_id, code_hash) SELECT $1, $2, h FROM unnest($3::bytea[]) AS h',
-    [s.schoolId, s.userId, codes.map(hashRecoveryCode)],
-  );
+  await q.query('INSERT INTO recovery_codes (school_id, user_id, code_hash) SELECT $1, $2, h FROM unnest($3::bytea[]) AS h', [
+    s.schoolId,
+    s.userId,
+    codes.map(hashRecoveryCode),
+  ]);
   return codes;
 }
 
-export async function confirmEnrolment(d: AuthDeps, s: Session, code: string, origin: Origin): Promise<{ codes: string[]; token: string; stage: SessionStage }> {
+export async function confirmEnrolment(
+  d: AuthDeps,
+  s: Session,
+  code: string,
+  origin: Origin,
+): Promise<{ codes: string[]; token: string; stage: SessionStage }> {
   const key = subKey(d.serverKey, 'totp');
-  const u = await d.db.school(s.schoolId, (q) => q.query<{ totp_pending: string | null; mfa_enrolled_at: Date | null; must_change_password: boolean }>(
-    'SELECT totp_pending, mfa_enrolled_at, must_change_password FROM users WHERE id = $1', [s.userId]));
+  const u = await d.db.school(s.schoolId, (q) =>
+    q.query<{ totp_pending: string | null; mfa_enrolled_at: Date | null; must_change_password: boolean }>(
+      'SELECT totp_pending, mfa_enrolled_at, must_change_password FROM users WHERE id = $1',
+      [s.userId],
+    ),
+  );
   const row = u[0];
   if (!row?.totp_pending || row.mfa_enrolled_at) throw new AppError('conflict');
   const step = await checkTotp(openTotp(key, s.userId, row.totp_pending), code, d.clock.now(), null);
   if (step === null) {
     await d.db.schoolTx(s.schoolId, (q) =>
-      audit(q, d.clock, { schoolId: s.schoolId, actorId: s.userId, actorName: s.username, ip: origin.ip, action: 'auth.mfa_failed', outcome: 'failure', details: { reason: 'enrolment_code' } }),
+      audit(q, d.clock, {
+        schoolId: s.schoolId,
+        actorId: s.userId,
+        actorName: s.username,
+        ip: origin.ip,
+        action: 'auth.mfa_failed',
+        outcome: 'failure',
+        details: { reason: 'enrolment_code' },
+      }),
     );
     throw new AppError('mfa_invalid');
   }
@@ -292,9 +384,17 @@ export async function confirmEnrolment(d: AuthDeps, s: Session, code: string, or
     );
     const codes = await replaceRecoveryCodes(q, s);
     const stage: SessionStage = s.stage === 'enrol' ? 'done' : s.stage;
-    if (stage === 'done' && s.stage !== 'done') await q.query('UPDATE users SET last_login_at = $2 WHERE id = $1', [s.userId, d.clock.now()]);
+    if (stage === 'done' && s.stage !== 'done')
+      await q.query('UPDATE users SET last_login_at = $2 WHERE id = $1', [s.userId, d.clock.now()]);
     const token = await d.sessions.rotate(q, s, stage, origin.ip, origin.userAgent);
-    await audit(q, d.clock, { schoolId: s.schoolId, actorId: s.userId, actorName: s.username, ip: origin.ip, action: 'auth.mfa_enrolled', target: `user:${s.userId}` });
+    await audit(q, d.clock, {
+      schoolId: s.schoolId,
+      actorId: s.userId,
+      actorName: s.username,
+      ip: origin.ip,
+      action: 'auth.mfa_enrolled',
+      target: `user:${s.userId}`,
+    });
     return { codes, token, stage };
   });
   await d.sessions.forget([s.tokenHash]);
@@ -310,10 +410,20 @@ export async function regenerateRecoveryCodes(d: AuthDeps, s: Session, code: str
     throw new AppError('mfa_invalid');
   }
   return d.db.schoolTx(s.schoolId, async (q) => {
-    const moved = await q.query('UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id', [u.id, step]);
+    const moved = await q.query(
+      'UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id',
+      [u.id, step],
+    );
     if (!moved.length) throw new AppError('mfa_invalid');
     const codes = await replaceRecoveryCodes(q, s);
-    await audit(q, d.clock, { schoolId: s.schoolId, actorId: u.id, actorName: u.username, ip: origin.ip, action: 'auth.recovery_codes_regenerated', target: `user:${u.id}` });
+    await audit(q, d.clock, {
+      schoolId: s.schoolId,
+      actorId: u.id,
+      actorName: u.username,
+      ip: origin.ip,
+      action: 'auth.recovery_codes_regenerated',
+      target: `user:${u.id}`,
+    });
     return codes;
   });
 }
@@ -345,10 +455,21 @@ export async function changePassword(
     );
     const others = (await d.sessions.hashesOfUser(q, u.id)).filter((h) => !h.equals(s.tokenHash));
     await q.query('DELETE FROM sessions WHERE token_hash = ANY($1)', [others]);
-    const stage = s.stage === 'password' ? stageAfter('password', { enrolled: !!u.mfa_enrolled_at, mustChange: false, mfaRequired: u.mfa_required }) : s.stage;
+    const stage =
+      s.stage === 'password'
+        ? stageAfter('password', { enrolled: !!u.mfa_enrolled_at, mustChange: false, mfaRequired: u.mfa_required })
+        : s.stage;
     if (stage === 'done' && s.stage !== 'done') await q.query('UPDATE users SET last_login_at = $2 WHERE id = $1', [u.id, now]);
     const token = await d.sessions.rotate(q, s, stage, origin.ip, origin.userAgent);
-    await audit(q, d.clock, { schoolId: s.schoolId, actorId: u.id, actorName: u.username, ip: origin.ip, action: 'auth.password_changed', target: `user:${u.id}`, details: { otherSessionsEnded: others.length } });
+    await audit(q, d.clock, {
+      schoolId: s.schoolId,
+      actorId: u.id,
+      actorName: u.username,
+      ip: origin.ip,
+      action: 'auth.password_changed',
+      target: `user:${u.id}`,
+      details: { otherSessionsEnded: others.length },
+    });
     return { token, stage, others };
   });
   await d.sessions.forget([s.tokenHash, ...others]);
@@ -358,7 +479,14 @@ export async function changePassword(
 export async function logout(d: AuthDeps, s: Session, origin: Origin): Promise<void> {
   await d.db.schoolTx(s.schoolId, async (q) => {
     await q.query('DELETE FROM sessions WHERE token_hash = $1', [s.tokenHash]);
-    await audit(q, d.clock, { schoolId: s.schoolId, actorId: s.userId, actorName: s.username, ip: origin.ip, action: 'auth.logout', target: `session:${s.id}` });
+    await audit(q, d.clock, {
+      schoolId: s.schoolId,
+      actorId: s.userId,
+      actorName: s.username,
+      ip: origin.ip,
+      action: 'auth.logout',
+      target: `session:${s.id}`,
+    });
   });
   await d.sessions.forget([s.tokenHash]);
 }
@@ -369,7 +497,14 @@ export async function rotateForRights(d: AuthDeps, s: Session, origin: Origin): 
     // Rights changed: someone newly holding a security permission must enrol MFA first.
     const stage: SessionStage = s.stage === 'done' && u.mfa_required && !u.mfa_enrolled_at ? 'enrol' : s.stage;
     const t = await d.sessions.rotate(q, s, stage, origin.ip, origin.userAgent);
-    await audit(q, d.clock, { schoolId: s.schoolId, actorId: s.userId, actorName: s.username, ip: origin.ip, action: 'auth.session_rotated', details: { reason: 'rights_changed', stage } });
+    await audit(q, d.clock, {
+      schoolId: s.schoolId,
+      actorId: s.userId,
+      actorName: s.username,
+      ip: origin.ip,
+      action: 'auth.session_rotated',
+      details: { reason: 'rights_changed', stage },
+    });
     return t;
   });
   await d.sessions.forget([s.tokenHash]);
@@ -388,7 +523,16 @@ export async function networkRefused(
 ): Promise<void> {
   const now = d.clock.now();
   await d.db.schoolTx(who.schoolId, async (q) => {
-    await audit(q, d.clock, { schoolId: who.schoolId, actorId: who.userId, actorName: who.username, ip, action: 'auth.network_refused', target: `user:${who.userId}`, outcome: 'failure', details: { rule, when } });
+    await audit(q, d.clock, {
+      schoolId: who.schoolId,
+      actorId: who.userId,
+      actorName: who.username,
+      ip,
+      action: 'auth.network_refused',
+      target: `user:${who.userId}`,
+      outcome: 'failure',
+      details: { rule, when },
+    });
     await securityEvent(q, d.clock, d.smtpConfigured, {
       schoolId: who.schoolId,
       event: 'network_refused',

@@ -209,7 +209,9 @@ export class SessionStore {
 
   /** Mark a person's sessions for rotation and drop cached rights after their roles changed. */
   async rightsChanged(q: Queryable, userId: string): Promise<Buffer[]> {
-    const rows = await q.query<{ token_hash: Buffer }>('UPDATE sessions SET rotate = true WHERE user_id = $1 RETURNING token_hash', [userId]);
+    const rows = await q.query<{ token_hash: Buffer }>('UPDATE sessions SET rotate = true WHERE user_id = $1 RETURNING token_hash', [
+      userId,
+    ]);
     return rows.map((r) => Buffer.from(r.token_hash));
   }
 

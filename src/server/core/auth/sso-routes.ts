@@ -10,8 +10,21 @@ const NoContent = { 204: z.null() };
 
 /** Single sign-on (OpenID Connect, authorisation code + PKCE) and its administration. */
 export function ssoRoutes(app: App, d: AuthDeps): void {
-  app.get('/api/sso/start', { config: { public: true }, schema: { querystring: z.strictObject({ school: z.string().trim().regex(/^[0-9A-Za-z-]{3,20}$/).optional() }) } }, async (req, reply) =>
-    reply.redirect(await sso.startSso(d, req.query.school), 302),
+  app.get(
+    '/api/sso/start',
+    {
+      config: { public: true },
+      schema: {
+        querystring: z.strictObject({
+          school: z
+            .string()
+            .trim()
+            .regex(/^[0-9A-Za-z-]{3,20}$/)
+            .optional(),
+        }),
+      },
+    },
+    async (req, reply) => reply.redirect(await sso.startSso(d, req.query.school), 302),
   );
   app.get(
     '/api/sso/callback',
@@ -29,21 +42,39 @@ export function ssoRoutes(app: App, d: AuthDeps): void {
       }
     },
   );
-  app.post('/api/account/sso/link', { config: { self: true }, schema: { body: EmptyBody, response: { 200: z.strictObject({ url: z.string() }) } } }, async (req) => {
-    const s = sessionOf(req);
-    return { url: await sso.startSso(d, undefined, { schoolId: s.schoolId, userId: s.userId }) };
-  });
-  app.get('/api/admin/sso', { config: { permission: 'sso.manage' }, schema: { response: { 200: SsoConfigView } } }, async (req) => sso.getSsoConfig(d, sessionOf(req).schoolId));
-  app.put('/api/admin/sso', { config: { permission: 'sso.manage' }, schema: { body: SsoConfigBody, response: NoContent } }, async (req, reply) => {
-    await sso.putSsoConfig(d, { ...sessionOf(req), ip: req.ip }, req.body);
-    return reply.code(204).send(null);
-  });
-  app.post('/api/admin/sso/reviewed', { config: { permission: 'sso.manage' }, schema: { body: EmptyBody, response: NoContent } }, async (req, reply) => {
-    await sso.markSsoReviewed(d, { ...sessionOf(req), ip: req.ip });
-    return reply.code(204).send(null);
-  });
-  app.put('/api/admin/users/:id/sso', { config: { permission: 'users.manage' }, schema: { params: IdParam, body: SsoModeBody, response: NoContent } }, async (req, reply) => {
-    await sso.setSsoMode(d, { ...sessionOf(req), ip: req.ip }, req.params.id, req.body.mode);
-    return reply.code(204).send(null);
-  });
+  app.post(
+    '/api/account/sso/link',
+    { config: { self: true }, schema: { body: EmptyBody, response: { 200: z.strictObject({ url: z.string() }) } } },
+    async (req) => {
+      const s = sessionOf(req);
+      return { url: await sso.startSso(d, undefined, { schoolId: s.schoolId, userId: s.userId }) };
+    },
+  );
+  app.get('/api/admin/sso', { config: { permission: 'sso.manage' }, schema: { response: { 200: SsoConfigView } } }, async (req) =>
+    sso.getSsoConfig(d, sessionOf(req).schoolId),
+  );
+  app.put(
+    '/api/admin/sso',
+    { config: { permission: 'sso.manage' }, schema: { body: SsoConfigBody, response: NoContent } },
+    async (req, reply) => {
+      await sso.putSsoConfig(d, { ...sessionOf(req), ip: req.ip }, req.body);
+      return reply.code(204).send(null);
+    },
+  );
+  app.post(
+    '/api/admin/sso/reviewed',
+    { config: { permission: 'sso.manage' }, schema: { body: EmptyBody, response: NoContent } },
+    async (req, reply) => {
+      await sso.markSsoReviewed(d, { ...sessionOf(req), ip: req.ip });
+      return reply.code(204).send(null);
+    },
+  );
+  app.put(
+    '/api/admin/users/:id/sso',
+    { config: { permission: 'users.manage' }, schema: { params: IdParam, body: SsoModeBody, response: NoContent } },
+    async (req, reply) => {
+      await sso.setSsoMode(d, { ...sessionOf(req), ip: req.ip }, req.params.id, req.body.mode);
+      return reply.code(204).send(null);
+    },
+  );
 }

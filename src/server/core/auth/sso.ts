@@ -22,19 +22,34 @@ async function discover(issuer: string, clientId: string, secret: string): Promi
   let c = configs.get(key);
   if (!c) {
     const url = new URL(issuer);
-    c = oidc.discovery(url, clientId, secret, undefined, { ...(loopback(url) ? { execute: [oidc.allowInsecureRequests] } : {}), timeout: 10 });
+    c = oidc.discovery(url, clientId, secret, undefined, {
+      ...(loopback(url) ? { execute: [oidc.allowInsecureRequests] } : {}),
+      timeout: 10,
+    });
     configs.set(key, c);
     c.catch(() => configs.delete(key));
   }
   return c;
 }
 
-export const redirectUri = (d: Pick<AuthDeps, 'config'>) => `${(d.config.PUBLIC_URL ?? `http://localhost:${d.config.PORT}`).replace(/\/$/, '')}/api/sso/callback`;
+export const redirectUri = (d: Pick<AuthDeps, 'config'>) =>
+  `${(d.config.PUBLIC_URL ?? `http://localhost:${d.config.PORT}`).replace(/\/$/, '')}/api/sso/callback`;
 
-interface SchoolSso { id: string; sso_enabled: boolean; sso_issuer: string | null; sso_client_id: string | null; sso_client_secret: string | null; sso_email_link: boolean; sso_reviewed_at: Date | null }
+interface SchoolSso {
+  id: string;
+  sso_enabled: boolean;
+  sso_issuer: string | null;
+  sso_client_id: string | null;
+  sso_client_secret: string | null;
+  sso_email_link: boolean;
+  sso_reviewed_at: Date | null;
+}
 
 async function schoolSso(q: Queryable, schoolId: string): Promise<SchoolSso> {
-  const [s] = await q.query<SchoolSso>('SELECT id, sso_enabled, sso_issuer, sso_client_id, sso_client_secret, sso_email_link, sso_reviewed_at FROM schools WHERE id = $1', [schoolId]);
+  const [s] = await q.query<SchoolSso>(
+    'SELECT id, sso_enabled, sso_issuer, sso_client_id, sso_client_secret, sso_email_link, sso_reviewed_at FROM schools WHERE id = $1',
+    [schoolId],
+  );
   if (!s) throw new AppError('not_found');
   return s;
 }
@@ -48,8 +63,13 @@ function configOf(d: Pick<AuthDeps, 'serverKey'>, s: SchoolSso): Promise<oidc.Co
 export async function getSsoConfig(d: AuthDeps, schoolId: string) {
   const s = await d.db.school(schoolId, (q) => schoolSso(q, schoolId));
   return {
-    enabled: s.sso_enabled, issuer: s.sso_issuer, clientId: s.sso_client_id, hasSecret: !!s.sso_client_secret, emailLink: s.sso_email_link,
-    reviewedAt: s.sso_reviewed_at?.toISOString() ?? null, redirectUri: redirectUri(d),
+    enabled: s.sso_enabled,
+    issuer: s.sso_issuer,
+    clientId: s.sso_client_id,
+    hasSecret: !!s.sso_client_secret,
+    emailLink: s.sso_email_link,
+    reviewedAt: s.sso_reviewed_at?.toISOString() ?? null,
+    redirectUri: redirectUri(d),
   };
 }
 
@@ -60,26 +80,42 @@ export async function putSsoConfig(d: AuthDeps, a: Actor, b: z.infer<typeof SsoC
   if (!sealed) throw new AppError('validation_failed', { errors: [{ path: '/clientSecret', code: 'required' }] });
   const secret = open(subKey(d.serverKey, 'sso'), sealed, `sso:${a.schoolId}`).toString('utf8');
   const issuer = new URL(b.issuer);
-  if (issuer.protocol !== 'https:' && !loopback(issuer)) throw new AppError('validation_failed', { errors: [{ path: '/issuer', code: 'https_required' }] });
+  if (issuer.protocol !== 'https:' && !loopback(issuer))
+    throw new AppError('validation_failed', { errors: [{ path: '/issuer', code: 'https_required' }] });
   try {
     await discover(b.issuer, b.clientId, secret);
   } catch {
     throw new AppError('sso_issuer_unreachable');
   }
   await d.db.schoolTx(a.schoolId, async (q) => {
-    await q.query('UPDATE schools SET sso_enabled = $2, sso_issuer = $3, sso_client_id = $4, sso_client_secret = $5, sso_email_link = $6 WHERE id = $1', [
-      a.schoolId, b.enabled, b.issuer, b.clientId, sealed, b.emailLink,
-    ]);
+    await q.query(
+      'UPDATE schools SET sso_enabled = $2, sso_issuer = $3, sso_client_id = $4, sso_client_secret = $5, sso_email_link = $6 WHERE id = $1',
+      [a.schoolId, b.enabled, b.issuer, b.clientId, sealed, b.emailLink],
+    );
     // The secret itself never goes into the audit log.
-    await audit(q, d.clock, { schoolId: a.schoolId, actorId: a.userId, actorName: a.username, ip: a.ip, action: 'sso.configured', details: { enabled: b.enabled, issuer: b.issuer, clientId: b.clientId, secretChanged: !!b.clientSecret, emailLink: b.emailLink } });
+    await audit(q, d.clock, {
+      schoolId: a.schoolId,
+      actorId: a.userId,
+      actorName: a.username,
+      ip: a.ip,
+      action: 'sso.configured',
+      details: { enabled: b.enabled, issuer: b.issuer, clientId: b.clientId, secretChanged: !!b.clientSecret, emailLink: b.emailLink },
+    });
   });
 }
 
 /** Begin a sign-in (or, for a signed-in person, a link) at the provider: authorisation code with PKCE. */
-export async function startSso(d: AuthDeps, schoolNumber: string | undefined, linkUserId?: { schoolId: string; userId: string }): Promise<string> {
+export async function startSso(
+  d: AuthDeps,
+  schoolNumber: string | undefined,
+  linkUserId?: { schoolId: string; userId: string },
+): Promise<string> {
   const school = await d.db.system(async (q) => {
     if (linkUserId) return schoolSso(q, linkUserId.schoolId);
-    const rows = await q.query<{ id: string }>(schoolNumber ? 'SELECT id FROM schools WHERE school_number = $1' : 'SELECT id FROM schools', schoolNumber ? [schoolNumber] : []);
+    const rows = await q.query<{ id: string }>(
+      schoolNumber ? 'SELECT id FROM schools WHERE school_number = $1' : 'SELECT id FROM schools',
+      schoolNumber ? [schoolNumber] : [],
+    );
     if (rows.length !== 1 || !rows[0]) throw new AppError('sso_unavailable');
     return schoolSso(q, rows[0].id);
   });
@@ -89,12 +125,21 @@ export async function startSso(d: AuthDeps, schoolNumber: string | undefined, li
   const verifier = oidc.randomPKCECodeVerifier();
   await d.db.system((q) =>
     q.query('INSERT INTO sso_attempts (state, school_id, code_verifier, nonce, link_user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-      state, school.id, verifier, nonce, linkUserId?.userId ?? null, d.clock.now(),
+      state,
+      school.id,
+      verifier,
+      nonce,
+      linkUserId?.userId ?? null,
+      d.clock.now(),
     ]),
   );
   return oidc.buildAuthorizationUrl(config, {
-    redirect_uri: redirectUri(d), scope: 'openid email profile', state, nonce,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    redirect_uri: redirectUri(d),
+    scope: 'openid email profile',
+    state,
+    nonce,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
   }).href;
 }
 
@@ -110,7 +155,9 @@ export async function finishSso(d: AuthDeps, query: Record<string, string>, orig
   if (!attempt || d.clock.now().getTime() - attempt.created_at.getTime() > ATTEMPT_MS) throw new AppError('sso_failed');
   const schoolId = attempt.school_id;
   const fail = async (reason: string) => {
-    await d.db.schoolTx(schoolId, (q) => audit(q, d.clock, { schoolId, ip: origin.ip, action: 'auth.sso_failed', outcome: 'failure', details: { reason } }));
+    await d.db.schoolTx(schoolId, (q) =>
+      audit(q, d.clock, { schoolId, ip: origin.ip, action: 'auth.sso_failed', outcome: 'failure', details: { reason } }),
+    );
     return new AppError('sso_failed');
   };
   const school = await d.db.school(schoolId, (q) => schoolSso(q, schoolId));
@@ -120,7 +167,12 @@ export async function finishSso(d: AuthDeps, query: Record<string, string>, orig
     const current = new URL(redirectUri(d));
     for (const [k, v] of Object.entries(query)) current.searchParams.set(k, v);
     // The ID token's signature, issuer, audience (our client id), nonce and expiry are all checked here.
-    const tokens = await oidc.authorizationCodeGrant(config, current, { pkceCodeVerifier: attempt.code_verifier, expectedState: state, expectedNonce: attempt.nonce, idTokenExpected: true });
+    const tokens = await oidc.authorizationCodeGrant(config, current, {
+      pkceCodeVerifier: attempt.code_verifier,
+      expectedState: state,
+      expectedNonce: attempt.nonce,
+      idTokenExpected: true,
+    });
     const id = tokens.claims();
     claims = id ? { ...id } : undefined;
     if (id && claims && claims.email === undefined && tokens.access_token) {
@@ -134,34 +186,62 @@ export async function finishSso(d: AuthDeps, query: Record<string, string>, orig
   const sub = String(claims.sub);
   const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : null;
   const verified = claims.email_verified === true;
-  const user = await d.db.schoolTx(schoolId, async (q) => {
-    type U = { id: string; username: string; status: string; sso_mode: string; sso_subject: string | null };
-    const cols = 'id, username, status, sso_mode, sso_subject';
-    let u: U | undefined;
-    if (attempt.link_user_id) {
-      [u] = await q.query<U>(`SELECT ${cols} FROM users WHERE id = $1`, [attempt.link_user_id]);
-      if (u) {
-        await q.query('UPDATE users SET sso_subject = $2 WHERE id = $1', [u.id, sub]);
-        await audit(q, d.clock, { schoolId, actorId: u.id, actorName: u.username, ip: origin.ip, action: 'auth.sso_linked', target: `user:${u.id}`, details: { issuer: school.sso_issuer } });
+  const user = await d.db
+    .schoolTx(schoolId, async (q) => {
+      type U = { id: string; username: string; status: string; sso_mode: string; sso_subject: string | null };
+      const cols = 'id, username, status, sso_mode, sso_subject';
+      let u: U | undefined;
+      if (attempt.link_user_id) {
+        [u] = await q.query<U>(`SELECT ${cols} FROM users WHERE id = $1`, [attempt.link_user_id]);
+        if (u) {
+          await q.query('UPDATE users SET sso_subject = $2 WHERE id = $1', [u.id, sub]);
+          await audit(q, d.clock, {
+            schoolId,
+            actorId: u.id,
+            actorName: u.username,
+            ip: origin.ip,
+            action: 'auth.sso_linked',
+            target: `user:${u.id}`,
+            details: { issuer: school.sso_issuer },
+          });
+        }
       }
-    }
-    u ??= (await q.query<U>(`SELECT ${cols} FROM users WHERE sso_subject = $1`, [sub]))[0];
-    if (!u && school.sso_email_link && verified && email) {
-      // Linking by e-mail only when the administrator turned it on and the provider vouches for the address.
-      [u] = await q.query<U>(`SELECT ${cols} FROM users WHERE lower(email) = $1 AND sso_subject IS NULL AND sso_mode <> 'local'`, [email]);
-      if (u) {
-        await q.query('UPDATE users SET sso_subject = $2 WHERE id = $1', [u.id, sub]);
-        await audit(q, d.clock, { schoolId, actorId: u.id, actorName: u.username, ip: origin.ip, action: 'auth.sso_linked', target: `user:${u.id}`, details: { by: 'verified_email' } });
+      u ??= (await q.query<U>(`SELECT ${cols} FROM users WHERE sso_subject = $1`, [sub]))[0];
+      if (!u && school.sso_email_link && verified && email) {
+        // Linking by e-mail only when the administrator turned it on and the provider vouches for the address.
+        [u] = await q.query<U>(`SELECT ${cols} FROM users WHERE lower(email) = $1 AND sso_subject IS NULL AND sso_mode <> 'local'`, [
+          email,
+        ]);
+        if (u) {
+          await q.query('UPDATE users SET sso_subject = $2 WHERE id = $1', [u.id, sub]);
+          await audit(q, d.clock, {
+            schoolId,
+            actorId: u.id,
+            actorName: u.username,
+            ip: origin.ip,
+            action: 'auth.sso_linked',
+            target: `user:${u.id}`,
+            details: { by: 'verified_email' },
+          });
+        }
       }
-    }
-    return u;
-  }).catch((err) => {
-    throw (err as { code?: string }).code === '23505' ? new AppError('conflict') : err;
-  });
-  if (!user || user.status !== 'active' || user.sso_mode === 'local') throw await fail(user ? `account ${user.status}/${user.sso_mode}` : 'no linked account');
+      return u;
+    })
+    .catch((err) => {
+      throw (err as { code?: string }).code === '23505' ? new AppError('conflict') : err;
+    });
+  if (!user || user.status !== 'active' || user.sso_mode === 'local')
+    throw await fail(user ? `account ${user.status}/${user.sso_mode}` : 'no linked account');
   if (d.network) {
-    const roles = await d.db.school(schoolId, (q) => q.query<{ role_id: string }>('SELECT role_id FROM user_roles WHERE user_id = $1', [user.id]));
-    const v = await d.network.check(schoolId, roles.map((r) => r.role_id), origin.ip, d.clock.now());
+    const roles = await d.db.school(schoolId, (q) =>
+      q.query<{ role_id: string }>('SELECT role_id FROM user_roles WHERE user_id = $1', [user.id]),
+    );
+    const v = await d.network.check(
+      schoolId,
+      roles.map((r) => r.role_id),
+      origin.ip,
+      d.clock.now(),
+    );
     if (!v.ok) {
       await networkRefused(d, { schoolId, userId: user.id, username: user.username }, origin.ip, v.rule, 'sign-in');
       throw new AppError('network_refused', { rule: v.rule });
@@ -170,7 +250,15 @@ export async function finishSso(d: AuthDeps, query: Record<string, string>, orig
   const token = await d.db.schoolTx(schoolId, async (q) => {
     await q.query('UPDATE users SET last_login_at = $2 WHERE id = $1', [user.id, d.clock.now()]);
     const s = await d.sessions.create(q, { schoolId, userId: user.id, stage: 'done', ip: origin.ip, userAgent: origin.userAgent });
-    await audit(q, d.clock, { schoolId, actorId: user.id, actorName: user.username, ip: origin.ip, action: 'auth.sso_login', target: `session:${s.id}`, details: { issuer: school.sso_issuer } });
+    await audit(q, d.clock, {
+      schoolId,
+      actorId: user.id,
+      actorName: user.username,
+      ip: origin.ip,
+      action: 'auth.sso_login',
+      target: `session:${s.id}`,
+      details: { issuer: school.sso_issuer },
+    });
     return s.token;
   });
   return { token };
@@ -180,7 +268,15 @@ export async function setSsoMode(d: AuthDeps, a: Actor, userId: string, mode: 'l
   await d.db.schoolTx(a.schoolId, async (q) => {
     const rows = await q.query<{ username: string }>('UPDATE users SET sso_mode = $2 WHERE id = $1 RETURNING username', [userId, mode]);
     if (!rows.length) throw new AppError('not_found');
-    await audit(q, d.clock, { schoolId: a.schoolId, actorId: a.userId, actorName: a.username, ip: a.ip, action: 'users.sso_mode_changed', target: `user:${userId}`, details: { mode } });
+    await audit(q, d.clock, {
+      schoolId: a.schoolId,
+      actorId: a.userId,
+      actorName: a.username,
+      ip: a.ip,
+      action: 'users.sso_mode_changed',
+      target: `user:${userId}`,
+      details: { mode },
+    });
   });
 }
 
@@ -190,4 +286,3 @@ export async function markSsoReviewed(d: AuthDeps, a: Actor): Promise<void> {
     await audit(q, d.clock, { schoolId: a.schoolId, actorId: a.userId, actorName: a.username, ip: a.ip, action: 'sso.reviewed' });
   });
 }
-

@@ -35,4 +35,11 @@ export function newRecoveryCodes(n = 10): string[] {
   });
 }
 export const hashRecoveryCode = (code: string): Buffer =>
-  createHash('sha256').update(code.trim().toLowerCase().replace(/[^a-z0-9]/g, '')).digest();
+  createHash('sha256')
+    .update(
+      code
+        .trim()
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, ''),
+    )
+    .digest();

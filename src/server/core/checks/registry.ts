@@ -53,8 +53,15 @@ export class CheckRegistry {
     for (const c of this.list()) {
       const r = await c.evaluate({ q, schoolId, now });
       out.push({
-        key: c.key, memo: c.memo, area: areaOf(c.memo), status: r.status, summaryKey: r.summaryKey, params: r.params ?? {},
-        evidence: r.evidence ?? [], link: r.link ?? null, due: r.due?.toISOString() ?? null,
+        key: c.key,
+        memo: c.memo,
+        area: areaOf(c.memo),
+        status: r.status,
+        summaryKey: r.summaryKey,
+        params: r.params ?? {},
+        evidence: r.evidence ?? [],
+        link: r.link ?? null,
+        due: r.due?.toISOString() ?? null,
       });
     }
     return out;

@@ -24,7 +24,10 @@ const startParams = (sharedBuffersMb: number) => [
   `shared_buffers=${sharedBuffersMb}MB`,
 ];
 
-export async function openPglite(dataDir: string | undefined, opts: { loadDataDir?: Blob; sharedBuffersMb?: number } = {}): Promise<Database & { pg: PGlite }> {
+export async function openPglite(
+  dataDir: string | undefined,
+  opts: { loadDataDir?: Blob; sharedBuffersMb?: number } = {},
+): Promise<Database & { pg: PGlite }> {
   const pg = new PGlite(dataDir, { parsers, loadDataDir: opts.loadDataDir, startParams: startParams(opts.sharedBuffersMb ?? 32) });
   await pg.waitReady;
   return wrapPglite(pg);

@@ -46,7 +46,15 @@ export async function queueMail(q: Queryable, clock: Clock, smtpConfigured: bool
 }
 
 /** The security events a school's notification list can subscribe people and addresses to (memo U1). */
-export const SECURITY_EVENTS = ['account_locked', 'network_refused', 'privileged_changed', 'backup_downloaded', 'school_key_changed', 'school_key_locked', 'check_failing'] as const;
+export const SECURITY_EVENTS = [
+  'account_locked',
+  'network_refused',
+  'privileged_changed',
+  'backup_downloaded',
+  'school_key_changed',
+  'school_key_locked',
+  'check_failing',
+] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENTS)[number];
 
 /**
@@ -58,7 +66,16 @@ export async function securityEvent(
   q: Queryable,
   clock: Clock,
   smtpConfigured: boolean,
-  e: { schoolId: string; event: SecurityEventKind; titleKey: string; params: Record<string, string>; subject: string; body: string; idemKey: string; fallbackPermission: PermissionKey },
+  e: {
+    schoolId: string;
+    event: SecurityEventKind;
+    titleKey: string;
+    params: Record<string, string>;
+    subject: string;
+    body: string;
+    idemKey: string;
+    fallbackPermission: PermissionKey;
+  },
 ): Promise<void> {
   const listed = await q.query<{ user_id: string | null; email: string | null; user_email: string | null }>(
     `SELECT r.user_id, r.email, u.email AS user_email FROM security_recipients r LEFT JOIN users u ON u.id = r.user_id
@@ -71,9 +88,23 @@ export async function securityEvent(
   for (const p of people) {
     const key = p.user_id ?? p.email ?? '';
     if (p.user_id) {
-      await notifyUser(q, clock, { schoolId: e.schoolId, userId: p.user_id, kind: `security.${e.event}`, titleKey: e.titleKey, params: e.params, idemKey: `${e.idemKey}:${key}` });
+      await notifyUser(q, clock, {
+        schoolId: e.schoolId,
+        userId: p.user_id,
+        kind: `security.${e.event}`,
+        titleKey: e.titleKey,
+        params: e.params,
+        idemKey: `${e.idemKey}:${key}`,
+      });
     }
     const to = p.email ?? p.user_email;
-    if (to) await queueMail(q, clock, smtpConfigured, { schoolId: e.schoolId, to, subject: e.subject, body: e.body, idemKey: `${e.idemKey}:mail:${key}` });
+    if (to)
+      await queueMail(q, clock, smtpConfigured, {
+        schoolId: e.schoolId,
+        to,
+        subject: e.subject,
+        body: e.body,
+        idemKey: `${e.idemKey}:mail:${key}`,
+      });
   }
 }

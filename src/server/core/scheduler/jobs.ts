@@ -12,7 +12,10 @@ export function cleanupJob(t: SessionTimeouts): Job {
     everyMs: 10 * 60_000,
     async run({ db, now }) {
       await db.system(async (q) => {
-        await q.query('DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2', [new Date(now.getTime() - t.idleMs), new Date(now.getTime() - t.absoluteMs)]);
+        await q.query('DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2', [
+          new Date(now.getTime() - t.idleMs),
+          new Date(now.getTime() - t.absoluteMs),
+        ]);
         await q.query('DELETE FROM rate_limits WHERE window_start < $1', [new Date(now.getTime() - 3600_000)]);
         await q.query('DELETE FROM auth_failures WHERE at < $1', [new Date(now.getTime() - 24 * 3600_000)]);
       });
@@ -43,11 +46,20 @@ export function mailJob(mailer: Mailer): Job {
         if (!m) return;
         try {
           await mailer.send({ to: m.to_addr, subject: m.subject, text: m.body });
-          await db.system((q) => q.query(`UPDATE mail_outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1, claimed_until = NULL WHERE id = $1`, [m.id, now]));
+          await db.system((q) =>
+            q.query(`UPDATE mail_outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1, claimed_until = NULL WHERE id = $1`, [
+              m.id,
+              now,
+            ]),
+          );
         } catch (err) {
           const failed = m.attempts + 1 >= 5;
           await db.system((q) =>
-            q.query('UPDATE mail_outbox SET attempts = attempts + 1, error = $2, status = $3 WHERE id = $1', [m.id, String((err as Error).message).slice(0, 500), failed ? 'failed' : 'queued']),
+            q.query('UPDATE mail_outbox SET attempts = attempts + 1, error = $2, status = $3 WHERE id = $1', [
+              m.id,
+              String((err as Error).message).slice(0, 500),
+              failed ? 'failed' : 'queued',
+            ]),
           );
           // The claim stays until it runs out: the next try comes after 5 minutes.
         }

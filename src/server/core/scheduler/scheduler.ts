@@ -66,10 +66,9 @@ export class Scheduler {
 }
 
 async function claim(q: Queryable, key: string, schoolId: string | null = null): Promise<boolean> {
-  const rows = await q.query('INSERT INTO job_runs (idem_key, job, school_id, ran_at) VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING RETURNING idem_key', [
-    key,
-    key.split(':')[0],
-    schoolId,
-  ]);
+  const rows = await q.query(
+    'INSERT INTO job_runs (idem_key, job, school_id, ran_at) VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING RETURNING idem_key',
+    [key, key.split(':')[0], schoolId],
+  );
   return rows.length > 0;
 }

@@ -7,7 +7,10 @@ import { completeSetup, setupStatus } from './service.js';
 export function setupRoutes(app: App, d: AuthDeps): void {
   app.get(
     '/api/setup/:token',
-    { config: { public: true }, schema: { params: z.strictObject({ token: z.string().min(16).max(128) }), response: { 200: SetupStatus } } },
+    {
+      config: { public: true },
+      schema: { params: z.strictObject({ token: z.string().min(16).max(128) }), response: { 200: SetupStatus } },
+    },
     async (req) => setupStatus(d.db, d.clock, req.params.token),
   );
   app.post('/api/setup', { config: { public: true }, schema: { body: SetupBody, response: { 200: SetupResult } } }, async (req, reply) => {

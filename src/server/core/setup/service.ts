@@ -15,13 +15,26 @@ const DAY = 24 * 3600_000;
 type AuthorityCode = 'EDB' | 'HKEAA';
 
 /** A one-time setup link: random, single use, valid 24 hours. Only its hash is stored. */
-export async function createSetupToken(db: Database, clock: Clock, authority: AuthorityCode | null = null): Promise<{ token: string; expiresAt: Date }> {
+export async function createSetupToken(
+  db: Database,
+  clock: Clock,
+  authority: AuthorityCode | null = null,
+): Promise<{ token: string; expiresAt: Date }> {
   const token = randomToken(24);
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + DAY);
   await db.systemTx(async (q) => {
-    await q.query('INSERT INTO setup_tokens (token_hash, created_at, expires_at, authority_code) VALUES ($1, $2, $3, $4)', [sha256(token), now, expiresAt, authority]);
-    await audit(q, clock, { schoolId: null, action: authority ? 'setup.authority_link_created' : 'setup.link_created', details: { expiresAt: expiresAt.toISOString(), authority } });
+    await q.query('INSERT INTO setup_tokens (token_hash, created_at, expires_at, authority_code) VALUES ($1, $2, $3, $4)', [
+      sha256(token),
+      now,
+      expiresAt,
+      authority,
+    ]);
+    await audit(q, clock, {
+      schoolId: null,
+      action: authority ? 'setup.authority_link_created' : 'setup.link_created',
+      details: { expiresAt: expiresAt.toISOString(), authority },
+    });
   });
   return { token, expiresAt };
 }
@@ -75,11 +88,23 @@ export async function completeSetup(
       if (!tok) throw new AppError('setup_token_invalid');
       const code = tok.authority_code;
       // An authority is an organisation like a school: its own users, roles, audit chain and key.
-      const org = code ? { nameZh: AUTHORITY_NAMES[code].nameZh, nameEn: AUTHORITY_NAMES[code].nameEn, schoolNumber: code } : (body.school as NonNullable<typeof body.school>);
+      const org = code
+        ? { nameZh: AUTHORITY_NAMES[code].nameZh, nameEn: AUTHORITY_NAMES[code].nameEn, schoolNumber: code }
+        : (body.school as NonNullable<typeof body.school>);
       const [school] = await q.query<{ id: string }>(
         `INSERT INTO schools (name_zh, name_en, school_number, key_box_public, key_sign_public, key_fingerprint, key_created_at, created_at, kind, authority_code)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) RETURNING id`,
-        [org.nameZh, org.nameEn, org.schoolNumber, key.pub.boxPublic, key.pub.signPublic, key.pub.fingerprint, now, code ? 'authority' : 'school', code],
+        [
+          org.nameZh,
+          org.nameEn,
+          org.schoolNumber,
+          key.pub.boxPublic,
+          key.pub.signPublic,
+          key.pub.fingerprint,
+          now,
+          code ? 'authority' : 'school',
+          code,
+        ],
       );
       if (!school) throw new Error('school not created');
       await q.query('INSERT INTO audit_heads (chain_id, school_id, seq, hash) VALUES ($1, $1, 0, $2)', [school.id, Buffer.alloc(32)]);
@@ -90,15 +115,29 @@ export async function completeSetup(
         [school.id, a.username, a.displayNameZh ?? null, a.displayNameEn, a.email, passwordHash, now, body.locale],
       );
       if (!user) throw new Error('user not created');
-      await q.query('INSERT INTO user_roles (school_id, user_id, role_id, granted_at) VALUES ($1, $2, $3, $4)', [school.id, user.id, roles.get(code ? 'authority_admin' : 'system_admin'), now]);
+      await q.query('INSERT INTO user_roles (school_id, user_id, role_id, granted_at) VALUES ($1, $2, $3, $4)', [
+        school.id,
+        user.id,
+        roles.get(code ? 'authority_admin' : 'system_admin'),
+        now,
+      ]);
       await q.query('UPDATE setup_tokens SET used_at = $2, school_id = $3 WHERE token_hash = $1', [sha256(body.token), now, school.id]);
       const actor = { actorId: user.id, actorName: a.username, ip: origin.ip };
       await audit(q, d.clock, { schoolId: null, ...actor, action: 'setup.completed', target: `school:${school.id}` });
       await audit(q, d.clock, {
-        schoolId: school.id, ...actor, action: 'setup.completed', target: `school:${school.id}`,
+        schoolId: school.id,
+        ...actor,
+        action: 'setup.completed',
+        target: `school:${school.id}`,
         details: { schoolNumber: org.schoolNumber, authority: code, keyFingerprint: key.pub.fingerprint, admin: a.username },
       });
-      const s = await d.sessions.create(q, { schoolId: school.id, userId: user.id, stage: 'enrol', ip: origin.ip, userAgent: origin.userAgent });
+      const s = await d.sessions.create(q, {
+        schoolId: school.id,
+        userId: user.id,
+        stage: 'enrol',
+        ip: origin.ip,
+        userAgent: origin.userAgent,
+      });
       return { words: key.words, fingerprint: key.pub.fingerprint, sessionToken: s.token };
     });
   } catch (err) {

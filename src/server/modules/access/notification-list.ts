@@ -34,11 +34,22 @@ export async function putNotificationList(d: AuthDeps, a: Actor, b: z.infer<type
     const before = await q.query<{ n: number }>('SELECT count(*) AS n FROM security_recipients');
     await q.query('DELETE FROM security_recipients');
     for (const e of b.entries) {
-      await q.query('INSERT INTO security_recipients (school_id, user_id, email, events, created_at) VALUES ($1, $2, $3, $4, $5)', [a.schoolId, e.userId ?? null, e.email ?? null, [...new Set(e.events)], d.clock.now()]);
+      await q.query('INSERT INTO security_recipients (school_id, user_id, email, events, created_at) VALUES ($1, $2, $3, $4, $5)', [
+        a.schoolId,
+        e.userId ?? null,
+        e.email ?? null,
+        [...new Set(e.events)],
+        d.clock.now(),
+      ]);
     }
     await audit(q, d.clock, {
-      ...who(a), action: 'notify.list_changed', target: `school:${a.schoolId}`,
-      details: { before: before[0]?.n ?? 0, after: b.entries.map((e) => ({ user: e.userId ?? null, email: e.email ?? null, events: e.events })) },
+      ...who(a),
+      action: 'notify.list_changed',
+      target: `school:${a.schoolId}`,
+      details: {
+        before: before[0]?.n ?? 0,
+        after: b.entries.map((e) => ({ user: e.userId ?? null, email: e.email ?? null, events: e.events })),
+      },
     });
   });
 }
@@ -46,7 +57,11 @@ export async function putNotificationList(d: AuthDeps, a: Actor, b: z.infer<type
 /** The yearly review of the list, signed off by a named person. */
 export async function signOffNotificationList(d: AuthDeps, a: Actor): Promise<void> {
   await d.db.schoolTx(a.schoolId, async (q) => {
-    await q.query('UPDATE schools SET notification_list_reviewed_at = $2, notification_list_reviewed_by = $3 WHERE id = $1', [a.schoolId, d.clock.now(), a.userId]);
+    await q.query('UPDATE schools SET notification_list_reviewed_at = $2, notification_list_reviewed_by = $3 WHERE id = $1', [
+      a.schoolId,
+      d.clock.now(),
+      a.userId,
+    ]);
     await audit(q, d.clock, { ...who(a), action: 'notify.list_reviewed', target: `school:${a.schoolId}` });
   });
 }

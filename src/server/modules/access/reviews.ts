@@ -19,12 +19,28 @@ const INACTIVE_DAYS = 60;
 const DAY = 86_400_000;
 
 interface ReviewRow {
-  id: string; name: string; status: 'open' | 'completed' | 'cancelled'; due_on: string; created_at: Date; completed_at: Date | null; recurrence_months: number;
-  total: number; decided: number; removals: number;
+  id: string;
+  name: string;
+  status: 'open' | 'completed' | 'cancelled';
+  due_on: string;
+  created_at: Date;
+  completed_at: Date | null;
+  recurrence_months: number;
+  total: number;
+  decided: number;
+  removals: number;
 }
 const view = (r: ReviewRow) => ({
-  id: r.id, name: r.name, status: r.status, dueOn: r.due_on, createdAt: r.created_at.toISOString(), completedAt: r.completed_at?.toISOString() ?? null,
-  recurrenceMonths: r.recurrence_months, total: r.total, decided: r.decided, removals: r.removals,
+  id: r.id,
+  name: r.name,
+  status: r.status,
+  dueOn: r.due_on,
+  createdAt: r.created_at.toISOString(),
+  completedAt: r.completed_at?.toISOString() ?? null,
+  recurrenceMonths: r.recurrence_months,
+  total: r.total,
+  decided: r.decided,
+  removals: r.removals,
 });
 const REVIEW_COLS = `r.id, r.name, r.status, r.due_on::text, r.created_at, r.completed_at, r.recurrence_months,
   (SELECT count(*) FROM access_review_items i WHERE i.review_id = r.id) AS total,
@@ -32,7 +48,9 @@ const REVIEW_COLS = `r.id, r.name, r.status, r.due_on::text, r.created_at, r.com
   (SELECT count(*) FROM access_review_items i WHERE i.review_id = r.id AND i.decision = 'remove') AS removals`;
 
 export async function listReviews(d: Pick<AuthDeps, 'db'>, schoolId: string) {
-  const rows = await d.db.school(schoolId, (q) => q.query<ReviewRow>(`SELECT ${REVIEW_COLS} FROM access_reviews r ORDER BY r.created_at DESC LIMIT 100`));
+  const rows = await d.db.school(schoolId, (q) =>
+    q.query<ReviewRow>(`SELECT ${REVIEW_COLS} FROM access_reviews r ORDER BY r.created_at DESC LIMIT 100`),
+  );
   return rows.map(view);
 }
 
@@ -41,8 +59,20 @@ export async function getReview(d: Pick<AuthDeps, 'db'>, schoolId: string, id: s
     const [r] = await q.query<ReviewRow>(`SELECT ${REVIEW_COLS} FROM access_reviews r WHERE r.id = $1`, [id]);
     if (!r) throw new AppError('not_found');
     const items = await q.query<{
-      id: string; user_id: string; username: string; display_name_en: string; display_name_zh: string | null; role_id: string; role_name: string; reviewer_id: string; reviewer_name: string;
-      recommendation: 'inactive' | null; decision: 'keep' | 'remove' | null; reason: string | null; decided_at: Date | null; last_login_at: Date | null;
+      id: string;
+      user_id: string;
+      username: string;
+      display_name_en: string;
+      display_name_zh: string | null;
+      role_id: string;
+      role_name: string;
+      reviewer_id: string;
+      reviewer_name: string;
+      recommendation: 'inactive' | null;
+      decision: 'keep' | 'remove' | null;
+      reason: string | null;
+      decided_at: Date | null;
+      last_login_at: Date | null;
     }>(
       `SELECT i.id, i.user_id, u.username, u.display_name_en, u.display_name_zh, i.role_id, ro.name_en AS role_name, i.reviewer_id, rv.username AS reviewer_name,
               i.recommendation, i.decision, i.reason, i.decided_at, u.last_login_at
@@ -53,9 +83,19 @@ export async function getReview(d: Pick<AuthDeps, 'db'>, schoolId: string, id: s
     return {
       ...view(r),
       items: items.map((i) => ({
-        id: i.id, userId: i.user_id, username: i.username, displayName: i.display_name_zh ? `${i.display_name_en} ${i.display_name_zh}` : i.display_name_en,
-        roleId: i.role_id, roleName: i.role_name, reviewerId: i.reviewer_id, reviewerName: i.reviewer_name, recommendation: i.recommendation,
-        decision: i.decision, reason: i.reason, decidedAt: i.decided_at?.toISOString() ?? null, lastLoginAt: i.last_login_at?.toISOString() ?? null,
+        id: i.id,
+        userId: i.user_id,
+        username: i.username,
+        displayName: i.display_name_zh ? `${i.display_name_en} ${i.display_name_zh}` : i.display_name_en,
+        roleId: i.role_id,
+        roleName: i.role_name,
+        reviewerId: i.reviewer_id,
+        reviewerName: i.reviewer_name,
+        recommendation: i.recommendation,
+        decision: i.decision,
+        reason: i.reason,
+        decidedAt: i.decided_at?.toISOString() ?? null,
+        lastLoginAt: i.last_login_at?.toISOString() ?? null,
       })),
     };
   });
@@ -89,7 +129,10 @@ export async function startReview(d: AuthDeps, a: Actor, b: z.infer<typeof Revie
     }
     if (!second) {
       // The reviewer holds rights in this campaign and nobody else was named to review them.
-      const [own] = await q.query('SELECT 1 FROM user_roles WHERE user_id = $1 AND ($2::uuid[] IS NULL OR role_id = ANY($2)) LIMIT 1', [main, b.roleIds.length ? b.roleIds : null]);
+      const [own] = await q.query('SELECT 1 FROM user_roles WHERE user_id = $1 AND ($2::uuid[] IS NULL OR role_id = ANY($2)) LIMIT 1', [
+        main,
+        b.roleIds.length ? b.roleIds : null,
+      ]);
       if (own) throw new AppError('own_review');
     }
     const [r] = await q.query<{ id: string }>(
@@ -109,12 +152,23 @@ export async function startReview(d: AuthDeps, a: Actor, b: z.infer<typeof Revie
        RETURNING user_id`,
       [a.schoolId, r.id, b.roleIds.length ? b.roleIds : null, main, second, inactiveSince],
     );
-    await audit(q, d.clock, { ...who(a), action: 'access_reviews.started', target: `review:${r.id}`, details: { name: b.name, items: items.length, dueOn: b.dueOn, reviewer: main } });
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'access_reviews.started',
+      target: `review:${r.id}`,
+      details: { name: b.name, items: items.length, dueOn: b.dueOn, reviewer: main },
+    });
     return r.id;
   });
 }
 
-export async function decide(d: AuthDeps, a: Actor, reviewId: string, itemId: string, b: z.infer<typeof ReviewDecisionBody>): Promise<void> {
+export async function decide(
+  d: AuthDeps,
+  a: Actor,
+  reviewId: string,
+  itemId: string,
+  b: z.infer<typeof ReviewDecisionBody>,
+): Promise<void> {
   await d.db.schoolTx(a.schoolId, async (q) => {
     const [i] = await q.query<{ user_id: string; reviewer_id: string; status: string }>(
       'SELECT i.user_id, i.reviewer_id, r.status FROM access_review_items i JOIN access_reviews r ON r.id = i.review_id WHERE i.id = $1 AND i.review_id = $2 FOR UPDATE OF i',
@@ -124,8 +178,19 @@ export async function decide(d: AuthDeps, a: Actor, reviewId: string, itemId: st
     if (i.status !== 'open') throw new AppError('conflict');
     if (i.user_id === a.userId) throw new AppError('own_review');
     if (i.reviewer_id !== a.userId) throw new AppError('forbidden');
-    await q.query('UPDATE access_review_items SET decision = $2, reason = $3, decided_at = $4, decided_by = $5 WHERE id = $1', [itemId, b.decision, b.reason, d.clock.now(), a.userId]);
-    await audit(q, d.clock, { ...who(a), action: 'access_reviews.decided', target: `review_item:${itemId}`, details: { review: reviewId, user: i.user_id, decision: b.decision, reason: b.reason } });
+    await q.query('UPDATE access_review_items SET decision = $2, reason = $3, decided_at = $4, decided_by = $5 WHERE id = $1', [
+      itemId,
+      b.decision,
+      b.reason,
+      d.clock.now(),
+      a.userId,
+    ]);
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'access_reviews.decided',
+      target: `review_item:${itemId}`,
+      details: { review: reviewId, user: i.user_id, decision: b.decision, reason: b.reason },
+    });
   });
 }
 
@@ -133,10 +198,14 @@ export async function decide(d: AuthDeps, a: Actor, reviewId: string, itemId: st
 export async function completeReview(d: AuthDeps & { sessions: SessionStore }, a: Actor, reviewId: string): Promise<void> {
   const hashes = await d.db.schoolTx(a.schoolId, async (q) => {
     await q.query('SELECT id FROM schools WHERE id = $1 FOR UPDATE', [a.schoolId]);
-    const [r] = await q.query<{ status: string; name: string }>('SELECT status, name FROM access_reviews WHERE id = $1 FOR UPDATE', [reviewId]);
+    const [r] = await q.query<{ status: string; name: string }>('SELECT status, name FROM access_reviews WHERE id = $1 FOR UPDATE', [
+      reviewId,
+    ]);
     if (!r) throw new AppError('not_found');
     if (r.status !== 'open') throw new AppError('conflict');
-    const [open] = await q.query<{ n: number }>('SELECT count(*) AS n FROM access_review_items WHERE review_id = $1 AND decision IS NULL', [reviewId]);
+    const [open] = await q.query<{ n: number }>('SELECT count(*) AS n FROM access_review_items WHERE review_id = $1 AND decision IS NULL', [
+      reviewId,
+    ]);
     if ((open?.n ?? 0) > 0) throw new AppError('review_incomplete');
     const removed = await q.query<{ user_id: string; role_id: string }>(
       `DELETE FROM user_roles ur USING access_review_items i
@@ -144,7 +213,18 @@ export async function completeReview(d: AuthDeps & { sessions: SessionStore }, a
       [reviewId],
     );
     await assertAdminRemains(q);
-    const items = await q.query<{ username: string; display_name_en: string; display_name_zh: string | null; role_en: string; role_zh: string; recommendation: string | null; decision: string; reason: string; reviewer: string; decided_at: Date }>(
+    const items = await q.query<{
+      username: string;
+      display_name_en: string;
+      display_name_zh: string | null;
+      role_en: string;
+      role_zh: string;
+      recommendation: string | null;
+      decision: string;
+      reason: string;
+      reviewer: string;
+      decided_at: Date;
+    }>(
       `SELECT u.username, u.display_name_en, u.display_name_zh, ro.name_en AS role_en, ro.name_zh AS role_zh, i.recommendation, i.decision, i.reason, rv.username AS reviewer, i.decided_at
        FROM access_review_items i JOIN users u ON u.id = i.user_id JOIN roles ro ON ro.id = i.role_id JOIN users rv ON rv.id = i.decided_by
        WHERE i.review_id = $1 ORDER BY u.username, ro.name_en`,
@@ -152,11 +232,39 @@ export async function completeReview(d: AuthDeps & { sessions: SessionStore }, a
     );
     // The kept report: both languages in the headers, one row per decision.
     const report = writeCsv(
-      ['username 用戶名稱', 'name 姓名', 'role 角色', 'recommendation 建議', 'decision 決定', 'reason 理由', 'reviewer 審核人', 'decided at 決定時間 (UTC)'],
-      items.map((i) => [i.username, `${i.display_name_en} ${i.display_name_zh ?? ''}`.trim(), `${i.role_en} ${i.role_zh}`, i.recommendation, i.decision === 'keep' ? 'keep 保留' : 'remove 撤銷', i.reason, i.reviewer, i.decided_at.toISOString()]),
+      [
+        'username 用戶名稱',
+        'name 姓名',
+        'role 角色',
+        'recommendation 建議',
+        'decision 決定',
+        'reason 理由',
+        'reviewer 審核人',
+        'decided at 決定時間 (UTC)',
+      ],
+      items.map((i) => [
+        i.username,
+        `${i.display_name_en} ${i.display_name_zh ?? ''}`.trim(),
+        `${i.role_en} ${i.role_zh}`,
+        i.recommendation,
+        i.decision === 'keep' ? 'keep 保留' : 'remove 撤銷',
+        i.reason,
+        i.reviewer,
+        i.decided_at.toISOString(),
+      ]),
     );
-    await q.query(`UPDATE access_reviews SET status = 'completed', completed_at = $2, completed_by = $3, report_csv = $4 WHERE id = $1`, [reviewId, d.clock.now(), a.userId, report.toString('utf8')]);
-    await audit(q, d.clock, { ...who(a), action: 'access_reviews.completed', target: `review:${reviewId}`, details: { name: r.name, items: items.length, removed: removed.length } });
+    await q.query(`UPDATE access_reviews SET status = 'completed', completed_at = $2, completed_by = $3, report_csv = $4 WHERE id = $1`, [
+      reviewId,
+      d.clock.now(),
+      a.userId,
+      report.toString('utf8'),
+    ]);
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'access_reviews.completed',
+      target: `review:${reviewId}`,
+      details: { name: r.name, items: items.length, removed: removed.length },
+    });
     const out: Buffer[] = [];
     for (const userId of new Set(removed.map((x) => x.user_id))) out.push(...(await d.sessions.rightsChanged(q, userId)));
     return out;
@@ -165,7 +273,9 @@ export async function completeReview(d: AuthDeps & { sessions: SessionStore }, a
 }
 
 export async function reviewReport(d: Pick<AuthDeps, 'db'>, schoolId: string, id: string): Promise<string> {
-  const [r] = await d.db.school(schoolId, (q) => q.query<{ report_csv: string | null }>('SELECT report_csv FROM access_reviews WHERE id = $1', [id]));
+  const [r] = await d.db.school(schoolId, (q) =>
+    q.query<{ report_csv: string | null }>('SELECT report_csv FROM access_reviews WHERE id = $1', [id]),
+  );
   if (!r) throw new AppError('not_found');
   if (!r.report_csv) throw new AppError('review_incomplete');
   return r.report_csv;
@@ -181,7 +291,18 @@ export async function reviewReportPdf(d: Pick<AuthDeps, 'db'>, schoolId: string,
     if (!review) throw new AppError('not_found');
     if (review.status !== 'completed') throw new AppError('review_incomplete');
     const [school] = await q.query<{ name_zh: string; name_en: string }>('SELECT name_zh, name_en FROM schools WHERE id = $1', [schoolId]);
-    const rows = await q.query<{ username: string; display_name_en: string; display_name_zh: string | null; role_en: string; role_zh: string; recommendation: string | null; decision: string; reason: string; reviewer: string; decided_at: Date }>(
+    const rows = await q.query<{
+      username: string;
+      display_name_en: string;
+      display_name_zh: string | null;
+      role_en: string;
+      role_zh: string;
+      recommendation: string | null;
+      decision: string;
+      reason: string;
+      reviewer: string;
+      decided_at: Date;
+    }>(
       `SELECT u.username, u.display_name_en, u.display_name_zh, ro.name_en AS role_en, ro.name_zh AS role_zh, i.recommendation, i.decision, i.reason, rv.username AS reviewer, i.decided_at
        FROM access_review_items i JOIN users u ON u.id = i.user_id JOIN roles ro ON ro.id = i.role_id JOIN users rv ON rv.id = i.decided_by
        WHERE i.review_id = $1 ORDER BY u.username, ro.name_en`,
@@ -189,16 +310,35 @@ export async function reviewReportPdf(d: Pick<AuthDeps, 'db'>, schoolId: string,
     );
     return { rows, review, school };
   });
-  const REC: Record<string, string> = { inactive: '60 日未登入 Inactive 60 days', staff_left: '已離職 Left', staff_on_leave: '休假中 On leave' };
+  const REC: Record<string, string> = {
+    inactive: '60 日未登入 Inactive 60 days',
+    staff_left: '已離職 Left',
+    staff_on_leave: '休假中 On leave',
+  };
   const hk = (t: Date) => new Date(t.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
   return pdfTable({
     title: `權限審核報告 Access review report — ${review.name}`,
     subtitle: `${school?.name_zh ?? ''} ${school?.name_en ?? ''} · 完成 Completed ${review.completed_at ? hk(review.completed_at) : ''} (HKT) · ${review.completed_by ?? ''} · ${rows.length} 項 items, ${rows.filter((r) => r.decision === 'remove').length} 項撤銷 removed`,
-    headers: ['用戶 User', '姓名 Name', '角色 Role', '建議 Recommendation', '決定 Decision', '理由 Reason', '審核人 Reviewer', '時間 Time (HKT)'],
+    headers: [
+      '用戶 User',
+      '姓名 Name',
+      '角色 Role',
+      '建議 Recommendation',
+      '決定 Decision',
+      '理由 Reason',
+      '審核人 Reviewer',
+      '時間 Time (HKT)',
+    ],
     widths: [10, 16, 16, 13, 9, 20, 9, 11],
     rows: rows.map((r) => [
-      r.username, `${r.display_name_en} ${r.display_name_zh ?? ''}`.trim(), `${r.role_en} ${r.role_zh}`, r.recommendation ? (REC[r.recommendation] ?? r.recommendation) : '—',
-      r.decision === 'keep' ? '保留 Keep' : '撤銷 Remove', r.reason, r.reviewer, hk(r.decided_at),
+      r.username,
+      `${r.display_name_en} ${r.display_name_zh ?? ''}`.trim(),
+      `${r.role_en} ${r.role_zh}`,
+      r.recommendation ? (REC[r.recommendation] ?? r.recommendation) : '—',
+      r.decision === 'keep' ? '保留 Keep' : '撤銷 Remove',
+      r.reason,
+      r.reviewer,
+      hk(r.decided_at),
     ]),
   });
 }
@@ -214,7 +354,8 @@ export function registerReviewChecks(registry: CheckRegistry): void {
                 (SELECT count(*) FROM access_reviews WHERE status = 'open') AS open`,
       );
       const link = '/admin/reviews';
-      if (!last?.completed_at) return { status: 'attention', summaryKey: 'checks.accessReview.never', params: { open: last?.open ?? 0 }, link };
+      if (!last?.completed_at)
+        return { status: 'attention', summaryKey: 'checks.accessReview.never', params: { open: last?.open ?? 0 }, link };
       const months = (now.getTime() - last.completed_at.getTime()) / (30.44 * DAY);
       const due = new Date(last.completed_at.getTime() + 365 * DAY);
       const params = { date: last.completed_at.toISOString().slice(0, 10), open: last.open };
@@ -230,7 +371,16 @@ export function registerReviewChecks(registry: CheckRegistry): void {
  */
 async function startNextIfDue(d: AuthDeps, schoolId: string): Promise<void> {
   const [last] = await d.db.school(schoolId, (q) =>
-    q.query<{ name: string; role_ids: string[] | null; recurrence_months: number; completed_at: Date; created_by: string; second_reviewer_id: string | null; open: number; username: string }>(
+    q.query<{
+      name: string;
+      role_ids: string[] | null;
+      recurrence_months: number;
+      completed_at: Date;
+      created_by: string;
+      second_reviewer_id: string | null;
+      open: number;
+      username: string;
+    }>(
       `SELECT r.name, r.role_ids, r.recurrence_months, r.completed_at, r.created_by, r.second_reviewer_id, u.username,
               (SELECT count(*) FROM access_reviews o WHERE o.status = 'open') AS open
        FROM access_reviews r JOIN users u ON u.id = r.created_by WHERE r.status = 'completed' ORDER BY r.completed_at DESC LIMIT 1`,
@@ -244,14 +394,25 @@ async function startNextIfDue(d: AuthDeps, schoolId: string): Promise<void> {
   // The campaign is started on behalf of whoever started the last one, as the audit record says.
   const starter = { schoolId, userId: last.created_by, username: last.username, ip: 'scheduler' } as unknown as Actor;
   await startReview(d, starter, {
-    name: `${last.name.replace(/ \(\d{4}-\d{2}-\d{2}\)$/, '')} (${hkToday(d.clock)})`, roleIds: last.role_ids ?? [], dueOn: due,
-    reviewerId: last.created_by, ...(last.second_reviewer_id ? { secondReviewerId: last.second_reviewer_id } : {}),
+    name: `${last.name.replace(/ \(\d{4}-\d{2}-\d{2}\)$/, '')} (${hkToday(d.clock)})`,
+    roleIds: last.role_ids ?? [],
+    dueOn: due,
+    reviewerId: last.created_by,
+    ...(last.second_reviewer_id ? { secondReviewerId: last.second_reviewer_id } : {}),
     recurrenceMonths: last.recurrence_months,
   }).catch(async (err) => {
     // Without a second reviewer the starter would review their own rights: ask them to start it instead.
     if (!(err instanceof AppError)) throw err;
     await d.db.schoolTx(schoolId, (q) =>
-      notifyUser(q, d.clock, { schoolId, userId: last.created_by, kind: 'review.due', titleKey: 'notifications.reviewDue', params: { name: last.name }, link: '/admin/reviews', idemKey: `review-due:${schoolId}:${hkToday(d.clock)}` }),
+      notifyUser(q, d.clock, {
+        schoolId,
+        userId: last.created_by,
+        kind: 'review.due',
+        titleKey: 'notifications.reviewDue',
+        params: { name: last.name },
+        link: '/admin/reviews',
+        idemKey: `review-due:${schoolId}:${hkToday(d.clock)}`,
+      }),
     );
   });
 }
@@ -267,7 +428,15 @@ export function reviewRemindersJob(d: AuthDeps): Job {
       for (const { id } of schools) {
         await startNextIfDue(d, id);
         await db.schoolTx(id, async (q) => {
-          const rows = await q.query<{ review_id: string; name: string; reviewer_id: string; email: string | null; n: number; due_on: string; created_by: string }>(
+          const rows = await q.query<{
+            review_id: string;
+            name: string;
+            reviewer_id: string;
+            email: string | null;
+            n: number;
+            due_on: string;
+            created_by: string;
+          }>(
             `SELECT r.id AS review_id, r.name, i.reviewer_id, u.email, count(*) AS n, r.due_on::text, r.created_by
              FROM access_review_items i JOIN access_reviews r ON r.id = i.review_id JOIN users u ON u.id = i.reviewer_id
              WHERE r.status = 'open' AND i.decision IS NULL GROUP BY r.id, r.name, i.reviewer_id, u.email, r.due_on, r.created_by`,
@@ -275,16 +444,34 @@ export function reviewRemindersJob(d: AuthDeps): Job {
           for (const r of rows) {
             const late = r.due_on < today;
             const params = { name: r.name, count: String(r.n), due: r.due_on };
-            await notifyUser(q, d.clock, { schoolId: id, userId: r.reviewer_id, kind: 'review.reminder', titleKey: 'notifications.reviewReminder', params, link: `/admin/reviews/${r.review_id}`, idemKey: `review-remind:${r.review_id}:${r.reviewer_id}:${today}` });
+            await notifyUser(q, d.clock, {
+              schoolId: id,
+              userId: r.reviewer_id,
+              kind: 'review.reminder',
+              titleKey: 'notifications.reviewReminder',
+              params,
+              link: `/admin/reviews/${r.review_id}`,
+              idemKey: `review-remind:${r.review_id}:${r.reviewer_id}:${today}`,
+            });
             if (r.email) {
               await queueMail(q, d.clock, d.smtpConfigured, {
-                schoolId: id, to: r.email, subject: `Access review / 權限審核: ${r.name}`,
+                schoolId: id,
+                to: r.email,
+                subject: `Access review / 權限審核: ${r.name}`,
                 body: `${r.n} decision(s) are waiting for you in "${r.name}", due ${r.due_on}.\n「${r.name}」尚有 ${r.n} 項待你決定，限期 ${r.due_on}。`,
                 idemKey: `review-remind-mail:${r.review_id}:${r.reviewer_id}:${today}`,
               });
             }
             if (late) {
-              await notifyUser(q, d.clock, { schoolId: id, userId: r.created_by, kind: 'review.overdue', titleKey: 'notifications.reviewOverdue', params, link: `/admin/reviews/${r.review_id}`, idemKey: `review-overdue:${r.review_id}:${today}` });
+              await notifyUser(q, d.clock, {
+                schoolId: id,
+                userId: r.created_by,
+                kind: 'review.overdue',
+                titleKey: 'notifications.reviewOverdue',
+                params,
+                link: `/admin/reviews/${r.review_id}`,
+                idemKey: `review-overdue:${r.review_id}:${today}`,
+              });
             }
           }
         });

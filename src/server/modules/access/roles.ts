@@ -23,7 +23,8 @@ function checkGrants(grants: Grant[]): Grant[] {
   for (const g of grants) {
     const def = CATALOGUE.get(g.key);
     if (!def) throw new AppError('validation_failed', { errors: [{ path: '/grants', code: 'unknown_permission' }] });
-    if (g.scope === 'own_classes' && !def.scoped) throw new AppError('validation_failed', { errors: [{ path: '/grants', code: 'scope_not_allowed' }] });
+    if (g.scope === 'own_classes' && !def.scoped)
+      throw new AppError('validation_failed', { errors: [{ path: '/grants', code: 'scope_not_allowed' }] });
     seen.set(g.key, g);
   }
   return [...seen.values()];
@@ -39,16 +40,30 @@ async function grantsOf(q: Queryable, roleId: string): Promise<Grant[]> {
 }
 
 async function roleRow(q: Queryable, id: string) {
-  const [r] = await q.query<{ id: string; template_key: string | null; name_zh: string; name_en: string }>('SELECT id, template_key, name_zh, name_en FROM roles WHERE id = $1 FOR UPDATE', [id]);
+  const [r] = await q.query<{ id: string; template_key: string | null; name_zh: string; name_en: string }>(
+    'SELECT id, template_key, name_zh, name_en FROM roles WHERE id = $1 FOR UPDATE',
+    [id],
+  );
   if (!r) throw new AppError('not_found');
   return r;
 }
 
 export async function getRole(d: Pick<AuthDeps, 'db'>, schoolId: string, id: string) {
   return d.db.school(schoolId, async (q) => {
-    const [r] = await q.query<{ id: string; template_key: string | null; name_zh: string; name_en: string }>('SELECT id, template_key, name_zh, name_en FROM roles WHERE id = $1', [id]);
+    const [r] = await q.query<{ id: string; template_key: string | null; name_zh: string; name_en: string }>(
+      'SELECT id, template_key, name_zh, name_en FROM roles WHERE id = $1',
+      [id],
+    );
     if (!r) throw new AppError('not_found');
-    const members = await q.query<{ user_id: string; username: string; display_name_en: string; display_name_zh: string | null; starts_on: string | null; ends_on: string | null; planned: boolean }>(
+    const members = await q.query<{
+      user_id: string;
+      username: string;
+      display_name_en: string;
+      display_name_zh: string | null;
+      starts_on: string | null;
+      ends_on: string | null;
+      planned: boolean;
+    }>(
       `SELECT ur.user_id, u.username, u.display_name_en, u.display_name_zh, NULL AS starts_on, ur.ends_on::text, false AS planned
          FROM user_roles ur JOIN users u ON u.id = ur.user_id WHERE ur.role_id = $1
        UNION ALL
@@ -58,10 +73,18 @@ export async function getRole(d: Pick<AuthDeps, 'db'>, schoolId: string, id: str
       [id],
     );
     return {
-      id: r.id, key: r.template_key, nameZh: r.name_zh, nameEn: r.name_en, grants: await grantsOf(q, id),
+      id: r.id,
+      key: r.template_key,
+      nameZh: r.name_zh,
+      nameEn: r.name_en,
+      grants: await grantsOf(q, id),
       members: members.map((m) => ({
-        userId: m.user_id, username: m.username, displayName: m.display_name_zh ? `${m.display_name_en} ${m.display_name_zh}` : m.display_name_en,
-        startsOn: m.starts_on, endsOn: m.ends_on, planned: m.planned,
+        userId: m.user_id,
+        username: m.username,
+        displayName: m.display_name_zh ? `${m.display_name_en} ${m.display_name_zh}` : m.display_name_en,
+        startsOn: m.starts_on,
+        endsOn: m.ends_on,
+        planned: m.planned,
       })),
     };
   });
@@ -72,12 +95,23 @@ export async function createRole(d: AuthDeps, a: Actor, body: z.infer<typeof Rol
   const grants = checkGrants(body.grants);
   if (lacks(a, pairs(grants))) throw new AppError('grant_not_held');
   return d.db.schoolTx(a.schoolId, async (q) => {
-    const [r] = await q.query<{ id: string }>('INSERT INTO roles (school_id, name_zh, name_en, created_at) VALUES ($1, $2, $3, $4) RETURNING id', [a.schoolId, body.nameZh, body.nameEn, d.clock.now()]);
+    const [r] = await q.query<{ id: string }>(
+      'INSERT INTO roles (school_id, name_zh, name_en, created_at) VALUES ($1, $2, $3, $4) RETURNING id',
+      [a.schoolId, body.nameZh, body.nameEn, d.clock.now()],
+    );
     if (!r) throw new Error('role not created');
     if (grants.length) {
-      await q.query('INSERT INTO role_permissions (school_id, role_id, permission, scope) SELECT $1, $2, k, s FROM unnest($3::text[], $4::text[]) AS x(k, s)', [a.schoolId, r.id, grants.map((g) => g.key), grants.map((g) => g.scope)]);
+      await q.query(
+        'INSERT INTO role_permissions (school_id, role_id, permission, scope) SELECT $1, $2, k, s FROM unnest($3::text[], $4::text[]) AS x(k, s)',
+        [a.schoolId, r.id, grants.map((g) => g.key), grants.map((g) => g.scope)],
+      );
     }
-    await audit(q, d.clock, { ...who(a), action: 'roles.created', target: `role:${r.id}`, details: { nameEn: body.nameEn, grants: pairs(grants) } });
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'roles.created',
+      target: `role:${r.id}`,
+      details: { nameEn: body.nameEn, grants: pairs(grants) },
+    });
     return r.id;
   });
 }
@@ -103,14 +137,30 @@ export async function updateRole(d: AuthDeps, a: Actor, id: string, body: z.infe
     const added = after.filter((p) => !before.includes(p));
     const removed = before.filter((p) => !after.includes(p));
     if (lacks(a, [...added, ...removed])) throw new AppError('grant_not_held');
-    await q.query('UPDATE roles SET name_zh = $2, name_en = $3, updated_at = $4 WHERE id = $1', [id, body.nameZh, body.nameEn, d.clock.now()]);
+    await q.query('UPDATE roles SET name_zh = $2, name_en = $3, updated_at = $4 WHERE id = $1', [
+      id,
+      body.nameZh,
+      body.nameEn,
+      d.clock.now(),
+    ]);
     await q.query('DELETE FROM role_permissions WHERE role_id = $1', [id]);
     if (grants.length) {
-      await q.query('INSERT INTO role_permissions (school_id, role_id, permission, scope) SELECT $1, $2, k, s FROM unnest($3::text[], $4::text[]) AS x(k, s)', [a.schoolId, id, grants.map((g) => g.key), grants.map((g) => g.scope)]);
+      await q.query(
+        'INSERT INTO role_permissions (school_id, role_id, permission, scope) SELECT $1, $2, k, s FROM unnest($3::text[], $4::text[]) AS x(k, s)',
+        [a.schoolId, id, grants.map((g) => g.key), grants.map((g) => g.scope)],
+      );
     }
     await assertAdminRemains(q);
-    await audit(q, d.clock, { ...who(a), action: 'roles.updated', target: `role:${id}`, details: { name: { before: r.name_en, after: body.nameEn }, added, removed } });
-    const members = await q.query<{ user_id: string; username: string }>('SELECT ur.user_id, u.username FROM user_roles ur JOIN users u ON u.id = ur.user_id WHERE ur.role_id = $1', [id]);
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'roles.updated',
+      target: `role:${id}`,
+      details: { name: { before: r.name_en, after: body.nameEn }, added, removed },
+    });
+    const members = await q.query<{ user_id: string; username: string }>(
+      'SELECT ur.user_id, u.username FROM user_roles ur JOIN users u ON u.id = ur.user_id WHERE ur.role_id = $1',
+      [id],
+    );
     const out: Buffer[] = [];
     for (const m of members) {
       out.push(...(await d.sessions.rightsChanged(q, m.user_id)));
@@ -126,7 +176,10 @@ export async function deleteRole(d: AuthDeps, a: Actor, id: string): Promise<voi
   await d.db.schoolTx(a.schoolId, async (q) => {
     const r = await roleRow(q, id);
     if (r.template_key) throw new AppError('conflict'); // the memo's role templates stay
-    const [m] = await q.query<{ n: number }>('SELECT (SELECT count(*) FROM user_roles WHERE role_id = $1) + (SELECT count(*) FROM planned_role_grants WHERE role_id = $1) AS n', [id]);
+    const [m] = await q.query<{ n: number }>(
+      'SELECT (SELECT count(*) FROM user_roles WHERE role_id = $1) + (SELECT count(*) FROM planned_role_grants WHERE role_id = $1) AS n',
+      [id],
+    );
     if ((m?.n ?? 0) > 0) throw new AppError('conflict');
     await q.query('DELETE FROM roles WHERE id = $1', [id]);
     await audit(q, d.clock, { ...who(a), action: 'roles.deleted', target: `role:${id}`, details: { nameEn: r.name_en } });
@@ -151,7 +204,12 @@ export async function addMember(d: AuthDeps, a: Actor, roleId: string, b: z.infe
          ON CONFLICT (user_id, role_id, starts_on) DO UPDATE SET ends_on = EXCLUDED.ends_on`,
         [a.schoolId, u.id, roleId, b.startsOn, b.endsOn ?? null, a.userId, now],
       );
-      await audit(q, d.clock, { ...who(a), action: 'roles.member_added', target: `role:${roleId}`, details: { user: u.username, startsOn: b.startsOn, endsOn: b.endsOn ?? null, planned: true } });
+      await audit(q, d.clock, {
+        ...who(a),
+        action: 'roles.member_added',
+        target: `role:${roleId}`,
+        details: { user: u.username, startsOn: b.startsOn, endsOn: b.endsOn ?? null, planned: true },
+      });
       return [];
     }
     await q.query(
@@ -159,7 +217,12 @@ export async function addMember(d: AuthDeps, a: Actor, roleId: string, b: z.infe
        ON CONFLICT (user_id, role_id) DO UPDATE SET ends_on = EXCLUDED.ends_on`,
       [a.schoolId, u.id, roleId, now, a.userId, b.endsOn ?? null],
     );
-    await audit(q, d.clock, { ...who(a), action: 'roles.member_added', target: `role:${roleId}`, details: { user: u.username, endsOn: b.endsOn ?? null } });
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'roles.member_added',
+      target: `role:${roleId}`,
+      details: { user: u.username, endsOn: b.endsOn ?? null },
+    });
     await announcePrivilegeChange(d, q, a, u.username, keysOf(pairs(await grantsOf(q, roleId))), 'granted');
     return d.sessions.rightsChanged(q, u.id);
   });
@@ -172,12 +235,20 @@ export async function removeMember(d: AuthDeps, a: Actor, roleId: string, userId
     await roleRow(q, roleId);
     const grants = pairs(await grantsOf(q, roleId));
     if (lacks(a, grants)) throw new AppError('grant_not_held');
-    const gone = await q.query<{ user_id: string }>('DELETE FROM user_roles WHERE role_id = $1 AND user_id = $2 RETURNING user_id', [roleId, userId]);
+    const gone = await q.query<{ user_id: string }>('DELETE FROM user_roles WHERE role_id = $1 AND user_id = $2 RETURNING user_id', [
+      roleId,
+      userId,
+    ]);
     const planned = await q.query('DELETE FROM planned_role_grants WHERE role_id = $1 AND user_id = $2 RETURNING id', [roleId, userId]);
     if (!gone.length && !planned.length) throw new AppError('not_found');
     await assertAdminRemains(q);
     const [u] = await q.query<{ username: string }>('SELECT username FROM users WHERE id = $1', [userId]);
-    await audit(q, d.clock, { ...who(a), action: 'roles.member_removed', target: `role:${roleId}`, details: { user: u?.username ?? userId } });
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'roles.member_removed',
+      target: `role:${roleId}`,
+      details: { user: u?.username ?? userId },
+    });
     if (!gone.length) return [];
     await announcePrivilegeChange(d, q, a, u?.username ?? userId, keysOf(grants), 'removed');
     return d.sessions.rightsChanged(q, userId);
@@ -188,7 +259,15 @@ export async function removeMember(d: AuthDeps, a: Actor, roleId: string, userId
 /** Who can do what: per permission or per person, with the roles that give it. */
 export async function accessMatrix(d: Pick<AuthDeps, 'db'>, schoolId: string, f: z.infer<typeof AccessQuery>) {
   const rows = await d.db.school(schoolId, (q) =>
-    q.query<{ user_id: string; username: string; display_name_en: string; display_name_zh: string | null; permission: string; scope: 'school' | 'own_classes'; roles: string[] }>(
+    q.query<{
+      user_id: string;
+      username: string;
+      display_name_en: string;
+      display_name_zh: string | null;
+      permission: string;
+      scope: 'school' | 'own_classes';
+      roles: string[];
+    }>(
       `SELECT u.id AS user_id, u.username, u.display_name_en, u.display_name_zh, rp.permission,
               CASE WHEN bool_or(rp.scope = 'school') THEN 'school' ELSE 'own_classes' END AS scope,
               array_agg(DISTINCT r.name_en ORDER BY r.name_en) AS roles
@@ -200,8 +279,12 @@ export async function accessMatrix(d: Pick<AuthDeps, 'db'>, schoolId: string, f:
     ),
   );
   return rows.map((r) => ({
-    userId: r.user_id, username: r.username, displayName: r.display_name_zh ? `${r.display_name_en} ${r.display_name_zh}` : r.display_name_en,
-    permission: r.permission, scope: r.scope, roles: r.roles,
+    userId: r.user_id,
+    username: r.username,
+    displayName: r.display_name_zh ? `${r.display_name_en} ${r.display_name_zh}` : r.display_name_en,
+    permission: r.permission,
+    scope: r.scope,
+    roles: r.roles,
   }));
 }
 
@@ -226,12 +309,25 @@ export function roleDatesJob(d: { clock: Clock; sessions: SessionStore }): Job {
                ON CONFLICT (user_id, role_id) DO UPDATE SET ends_on = EXCLUDED.ends_on`,
               [id, g.user_id, g.role_id, d.clock.now(), g.granted_by, g.ends_on],
             );
-            await audit(q, d.clock, { schoolId: id, action: 'roles.member_started', target: `role:${g.role_id}`, details: { user: g.user_id } });
+            await audit(q, d.clock, {
+              schoolId: id,
+              action: 'roles.member_started',
+              target: `role:${g.role_id}`,
+              details: { user: g.user_id },
+            });
             out.push(...(await d.sessions.rightsChanged(q, g.user_id)));
           }
-          const lapsed = await q.query<{ user_id: string; role_id: string }>('DELETE FROM user_roles WHERE ends_on < $1 RETURNING user_id, role_id', [today]);
+          const lapsed = await q.query<{ user_id: string; role_id: string }>(
+            'DELETE FROM user_roles WHERE ends_on < $1 RETURNING user_id, role_id',
+            [today],
+          );
           for (const l of lapsed) {
-            await audit(q, d.clock, { schoolId: id, action: 'roles.member_lapsed', target: `role:${l.role_id}`, details: { user: l.user_id } });
+            await audit(q, d.clock, {
+              schoolId: id,
+              action: 'roles.member_lapsed',
+              target: `role:${l.role_id}`,
+              details: { user: l.user_id },
+            });
             out.push(...(await d.sessions.rightsChanged(q, l.user_id)));
           }
           return out;

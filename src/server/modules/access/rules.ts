@@ -41,7 +41,14 @@ export async function assertAdminRemains(q: Queryable): Promise<void> {
   if ((r?.n ?? 0) < 1) throw new AppError('last_admin');
 }
 
-export async function announcePrivilegeChange(d: AuthDeps, q: Queryable, a: Actor, username: string, permissions: string[], change: 'granted' | 'removed') {
+export async function announcePrivilegeChange(
+  d: AuthDeps,
+  q: Queryable,
+  a: Actor,
+  username: string,
+  permissions: string[],
+  change: 'granted' | 'removed',
+) {
   if (!permissions.some(isPrivilegedPermission)) return;
   await securityEvent(q, d.clock, d.smtpConfigured, {
     schoolId: a.schoolId,
@@ -54,4 +61,3 @@ export async function announcePrivilegeChange(d: AuthDeps, q: Queryable, a: Acto
     fallbackPermission: 'roles.assign',
   });
 }
-

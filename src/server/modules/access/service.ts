@@ -12,12 +12,20 @@ import { securityEvent } from '../../core/notify/notify.js';
 import { uniqueToAppError } from '../../core/setup/service.js';
 import { announcePrivilegeChange, assertAdminRemains, keysOf, lacks, permissionsOfRoles } from './rules.js';
 
-
 export async function listUsers(d: Pick<AuthDeps, 'db'>, schoolId: string) {
   const rows = await d.db.school(schoolId, (q) =>
     q.query<{
-      id: string; username: string; display_name_zh: string | null; display_name_en: string; email: string | null; status: 'active' | 'disabled';
-      locked_until: Date | null; mfa_enrolled_at: Date | null; must_change_password: boolean; last_login_at: Date | null; role_ids: string[] | null;
+      id: string;
+      username: string;
+      display_name_zh: string | null;
+      display_name_en: string;
+      email: string | null;
+      status: 'active' | 'disabled';
+      locked_until: Date | null;
+      mfa_enrolled_at: Date | null;
+      must_change_password: boolean;
+      last_login_at: Date | null;
+      role_ids: string[] | null;
     }>(
       `SELECT u.id, u.username, u.display_name_zh, u.display_name_en, u.email, u.status, u.locked_until, u.mfa_enrolled_at,
               u.must_change_password, u.last_login_at, (SELECT array_agg(role_id) FROM user_roles ur WHERE ur.user_id = u.id) AS role_ids
@@ -25,9 +33,17 @@ export async function listUsers(d: Pick<AuthDeps, 'db'>, schoolId: string) {
     ),
   );
   return rows.map((r) => ({
-    id: r.id, username: r.username, displayNameZh: r.display_name_zh, displayNameEn: r.display_name_en, email: r.email, status: r.status,
-    lockedUntil: r.locked_until?.toISOString() ?? null, mfaEnrolled: !!r.mfa_enrolled_at, mustChangePassword: r.must_change_password,
-    lastLoginAt: r.last_login_at?.toISOString() ?? null, roleIds: r.role_ids ?? [],
+    id: r.id,
+    username: r.username,
+    displayNameZh: r.display_name_zh,
+    displayNameEn: r.display_name_en,
+    email: r.email,
+    status: r.status,
+    lockedUntil: r.locked_until?.toISOString() ?? null,
+    mfaEnrolled: !!r.mfa_enrolled_at,
+    mustChangePassword: r.must_change_password,
+    lastLoginAt: r.last_login_at?.toISOString() ?? null,
+    roleIds: r.role_ids ?? [],
   }));
 }
 
@@ -40,7 +56,14 @@ export async function listRoles(d: Pick<AuthDeps, 'db'>, schoolId: string) {
        FROM roles r ORDER BY r.created_at, r.name_en`,
     ),
   );
-  return rows.map((r) => ({ id: r.id, key: r.template_key, nameZh: r.name_zh, nameEn: r.name_en, permissions: r.permissions ?? [], memberCount: r.members }));
+  return rows.map((r) => ({
+    id: r.id,
+    key: r.template_key,
+    nameZh: r.name_zh,
+    nameEn: r.name_en,
+    permissions: r.permissions ?? [],
+    memberCount: r.members,
+  }));
 }
 
 export async function createUser(d: AuthDeps, a: Actor, body: z.infer<typeof UserCreateBody>): Promise<string> {
@@ -60,9 +83,20 @@ export async function createUser(d: AuthDeps, a: Actor, body: z.infer<typeof Use
       );
       if (!u) throw new Error('user not created');
       for (const roleId of new Set(body.roleIds)) {
-        await q.query('INSERT INTO user_roles (school_id, user_id, role_id, granted_at, granted_by) VALUES ($1, $2, $3, $4, $5)', [a.schoolId, u.id, roleId, now, a.userId]);
+        await q.query('INSERT INTO user_roles (school_id, user_id, role_id, granted_at, granted_by) VALUES ($1, $2, $3, $4, $5)', [
+          a.schoolId,
+          u.id,
+          roleId,
+          now,
+          a.userId,
+        ]);
       }
-      await audit(q, d.clock, { ...who(a), action: 'users.created', target: `user:${u.id}`, details: { username: body.username, roles: [...new Set(body.roleIds)] } });
+      await audit(q, d.clock, {
+        ...who(a),
+        action: 'users.created',
+        target: `user:${u.id}`,
+        details: { username: body.username, roles: [...new Set(body.roleIds)] },
+      });
       await announcePrivilegeChange(d, q, a, body.username, keysOf(roles.permissions), 'granted');
       return { id: u.id, hashes: [] as Buffer[] };
     });
@@ -79,14 +113,23 @@ async function assertOutranks(q: Queryable, a: Actor, userId: string): Promise<v
     `SELECT DISTINCT rp.permission || ':' || rp.scope AS permission FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE ur.user_id = $1`,
     [userId],
   );
-  if (lacks(a, rows.map((r) => r.permission))) throw new AppError('grant_not_held');
+  if (
+    lacks(
+      a,
+      rows.map((r) => r.permission),
+    )
+  )
+    throw new AppError('grant_not_held');
 }
 
 async function targetUser(q: Queryable, id: string) {
-  const [u] = await q.query<{ id: string; username: string; display_name_en: string; display_name_zh: string | null; email: string | null }>(
-    'SELECT id, username, display_name_en, display_name_zh, email FROM users WHERE id = $1 FOR UPDATE',
-    [id],
-  );
+  const [u] = await q.query<{
+    id: string;
+    username: string;
+    display_name_en: string;
+    display_name_zh: string | null;
+    email: string | null;
+  }>('SELECT id, username, display_name_en, display_name_zh, email FROM users WHERE id = $1 FOR UPDATE', [id]);
   if (!u) throw new AppError('not_found');
   return u;
 }
@@ -103,8 +146,12 @@ export async function unlockUser(d: AuthDeps, a: Actor, userId: string): Promise
 
 /** An administrator sets a new password; the person must change it at next sign-in, and is signed out everywhere. */
 export async function resetPassword(d: AuthDeps, a: Actor, userId: string, newPassword: string): Promise<void> {
-  const u0 = await d.db.school(a.schoolId, (q) => q.query<{ username: string; display_name_en: string; display_name_zh: string | null; email: string | null }>(
-    'SELECT username, display_name_en, display_name_zh, email FROM users WHERE id = $1', [userId]));
+  const u0 = await d.db.school(a.schoolId, (q) =>
+    q.query<{ username: string; display_name_en: string; display_name_zh: string | null; email: string | null }>(
+      'SELECT username, display_name_en, display_name_zh, email FROM users WHERE id = $1',
+      [userId],
+    ),
+  );
   const found = u0[0];
   if (!found) throw new AppError('not_found');
   const policy = checkPassword(newPassword, [found.username, found.display_name_en, found.display_name_zh, found.email?.split('@')[0]]);
@@ -118,7 +165,12 @@ export async function resetPassword(d: AuthDeps, a: Actor, userId: string, newPa
       [u.id, hash, d.clock.now()],
     );
     const rows = await q.query<{ token_hash: Buffer }>('DELETE FROM sessions WHERE user_id = $1 RETURNING token_hash', [u.id]);
-    await audit(q, d.clock, { ...who(a), action: 'users.password_reset', target: `user:${u.id}`, details: { username: u.username, sessionsEnded: rows.length } });
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'users.password_reset',
+      target: `user:${u.id}`,
+      details: { username: u.username, sessionsEnded: rows.length },
+    });
     return rows.map((r) => Buffer.from(r.token_hash));
   });
   await d.sessions.forget(hashes);
@@ -142,10 +194,21 @@ export async function setUserRoles(d: AuthDeps, a: Actor, userId: string, roleId
     const now = d.clock.now();
     if (removed.length) await q.query('DELETE FROM user_roles WHERE user_id = $1 AND role_id = ANY($2)', [u.id, removed]);
     for (const roleId of added) {
-      await q.query('INSERT INTO user_roles (school_id, user_id, role_id, granted_at, granted_by) VALUES ($1, $2, $3, $4, $5)', [a.schoolId, u.id, roleId, now, a.userId]);
+      await q.query('INSERT INTO user_roles (school_id, user_id, role_id, granted_at, granted_by) VALUES ($1, $2, $3, $4, $5)', [
+        a.schoolId,
+        u.id,
+        roleId,
+        now,
+        a.userId,
+      ]);
     }
     await assertAdminRemains(q);
-    await audit(q, d.clock, { ...who(a), action: 'users.roles_changed', target: `user:${u.id}`, details: { username: u.username, added, removed } });
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'users.roles_changed',
+      target: `user:${u.id}`,
+      details: { username: u.username, added, removed },
+    });
     await announcePrivilegeChange(d, q, a, u.username, keysOf(addedPerms.permissions), 'granted');
     await announcePrivilegeChange(d, q, a, u.username, keysOf(removedPerms.permissions), 'removed');
     return d.sessions.rightsChanged(q, u.id);
@@ -154,16 +217,25 @@ export async function setUserRoles(d: AuthDeps, a: Actor, userId: string, roleId
 }
 
 export async function getSettings(d: Pick<AuthDeps, 'db'>, schoolId: string) {
-  const [r] = await d.db.school(schoolId, (q) => q.query<{ privileged_limit: number }>('SELECT privileged_limit FROM schools WHERE id = $1', [schoolId]));
+  const [r] = await d.db.school(schoolId, (q) =>
+    q.query<{ privileged_limit: number }>('SELECT privileged_limit FROM schools WHERE id = $1', [schoolId]),
+  );
   if (!r) throw new AppError('not_found');
   return { privilegedLimit: r.privileged_limit };
 }
 
 export async function putSettings(d: AuthDeps, a: Actor, s: { privilegedLimit: number }) {
   await d.db.schoolTx(a.schoolId, async (q) => {
-    const [old] = await q.query<{ privileged_limit: number }>('SELECT privileged_limit FROM schools WHERE id = $1 FOR UPDATE', [a.schoolId]);
+    const [old] = await q.query<{ privileged_limit: number }>('SELECT privileged_limit FROM schools WHERE id = $1 FOR UPDATE', [
+      a.schoolId,
+    ]);
     await q.query('UPDATE schools SET privileged_limit = $2 WHERE id = $1', [a.schoolId, s.privilegedLimit]);
-    await audit(q, d.clock, { ...who(a), action: 'school.settings_changed', target: `school:${a.schoolId}`, details: { before: { privilegedLimit: old?.privileged_limit }, after: s } });
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'school.settings_changed',
+      target: `school:${a.schoolId}`,
+      details: { before: { privilegedLimit: old?.privileged_limit }, after: s },
+    });
   });
 }
 
@@ -171,7 +243,9 @@ export async function putSettings(d: AuthDeps, a: Actor, s: { privilegedLimit: n
 export async function permissionCatalogue(d: Pick<AuthDeps, 'db'>, schoolId: string) {
   const [o] = await d.db.school(schoolId, (q) => q.query<{ kind: OrgKind }>('SELECT kind FROM schools WHERE id = $1', [schoolId]));
   const kind = o?.kind ?? 'school';
-  return [...CATALOGUE.values()].filter((p) => heldBy(p, kind)).map((p) => ({ key: p.key, module: p.module, security: !!p.security, privileged: !!p.privileged }));
+  return [...CATALOGUE.values()]
+    .filter((p) => heldBy(p, kind))
+    .map((p) => ({ key: p.key, module: p.module, security: !!p.security, privileged: !!p.privileged }));
 }
 
 export * from './roles.js';

@@ -9,7 +9,6 @@ import type { Database, Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
 import { securityEvent } from '../../core/notify/notify.js';
 
-
 export interface ExchangeDeps {
   db: Database;
   clock: Clock;
@@ -28,7 +27,15 @@ export const iso = (d: Date | null | undefined): string | null => (d ? d.toISOSt
 export async function event(
   q: Queryable,
   clock: Clock,
-  e: { orgId: string; event: string; actor?: string | null; deliveryId?: string | null; messageId?: string | null; returnId?: string | null; details?: Record<string, unknown> },
+  e: {
+    orgId: string;
+    event: string;
+    actor?: string | null;
+    deliveryId?: string | null;
+    messageId?: string | null;
+    returnId?: string | null;
+    details?: Record<string, unknown>;
+  },
 ): Promise<void> {
   await q.query(
     'INSERT INTO exchange_events (school_id, delivery_id, message_id, return_id, event, actor_name, details, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
@@ -36,7 +43,10 @@ export async function event(
   );
 }
 
-export async function orgKind(q: Queryable, orgId: string): Promise<{ kind: 'school' | 'authority'; code: z.infer<typeof AuthorityCode> | null; schoolNumber: string }> {
+export async function orgKind(
+  q: Queryable,
+  orgId: string,
+): Promise<{ kind: 'school' | 'authority'; code: z.infer<typeof AuthorityCode> | null; schoolNumber: string }> {
   const [o] = await q.query<{ kind: 'school' | 'authority'; authority_code: z.infer<typeof AuthorityCode> | null; school_number: string }>(
     'SELECT kind, authority_code, school_number FROM schools WHERE id = $1',
     [orgId],
@@ -73,15 +83,26 @@ export async function unlockKey(d: ExchangeDeps, a: Actor, words: string[]): Pro
       [a.schoolId, new Date(now - KEY_WINDOW_MS)],
     );
     const failures = f?.n ?? 0;
-    if (failures >= KEY_FAILURE_LIMIT) return { refused: Math.max(1, Math.ceil(((f?.first?.getTime() ?? now) + KEY_WINDOW_MS - now) / 1000)) };
+    if (failures >= KEY_FAILURE_LIMIT)
+      return { refused: Math.max(1, Math.ceil(((f?.first?.getTime() ?? now) + KEY_WINDOW_MS - now) / 1000)) };
     if (pub && pub.fingerprint === org?.key_fingerprint) return { ok: true };
-    await audit(q, d.clock, { ...who(a), action: 'exchange.key_failed', outcome: 'failure', target: `school:${a.schoolId}`, details: { failures: failures + 1 } });
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'exchange.key_failed',
+      outcome: 'failure',
+      target: `school:${a.schoolId}`,
+      details: { failures: failures + 1 },
+    });
     if (failures + 1 === KEY_FAILURE_LIMIT) {
       await securityEvent(q, d.clock, d.smtpConfigured, {
-        schoolId: a.schoolId, event: 'school_key_locked', titleKey: 'notifications.schoolKeyLocked', params: { username: a.username, failures: String(failures + 1) },
+        schoolId: a.schoolId,
+        event: 'school_key_locked',
+        titleKey: 'notifications.schoolKeyLocked',
+        params: { username: a.username, failures: String(failures + 1) },
         subject: 'School key locked / 學校密碼匙暫停使用',
         body: `The school key was entered wrongly ${failures + 1} times in 15 minutes (last by ${a.username} from ${a.ip}); unlocking is paused for 15 minutes.\n學校密碼匙於 15 分鐘內被輸入錯誤 ${failures + 1} 次（最後一次由 ${a.username}），解鎖暫停 15 分鐘。`,
-        idemKey: `school-key-locked:${a.schoolId}:${now}`, fallbackPermission: 'audit.read',
+        idemKey: `school-key-locked:${a.schoolId}:${now}`,
+        fallbackPermission: 'audit.read',
       });
     }
     return { wrong: true };

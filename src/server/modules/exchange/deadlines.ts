@@ -18,8 +18,17 @@ const UNASSIGNED_ESCALATION_MS = 3 * DAY;
 const FINAL_HOURS_MS = 24 * 3600_000;
 
 type OpenTask = {
-  delivery_id: string; ref_no: string; title_en: string; title_zh: string; status: string; owner_id: string | null; backup_id: string | null;
-  internal_due: Date; deadline: Date; arrived_at: Date; reminders: number;
+  delivery_id: string;
+  ref_no: string;
+  title_en: string;
+  title_zh: string;
+  status: string;
+  owner_id: string | null;
+  backup_id: string | null;
+  internal_due: Date;
+  deadline: Date;
+  arrived_at: Date;
+  reminders: number;
 };
 
 /** The principal(s): holders of the principal template role. */
@@ -30,14 +39,43 @@ async function principals(q: Queryable): Promise<{ id: string; email: string | n
 }
 
 async function tell(
-  d: ExchangeDeps, q: Queryable, schoolId: string, people: { id: string; email: string | null }[], kind: string, t: OpenTask, key: string, subject: string, body: string,
+  d: ExchangeDeps,
+  q: Queryable,
+  schoolId: string,
+  people: { id: string; email: string | null }[],
+  kind: string,
+  t: OpenTask,
+  key: string,
+  subject: string,
+  body: string,
 ): Promise<number> {
   let sent = 0;
   for (const p of people) {
-    const params = { refNo: t.ref_no, title: t.title_zh, titleEn: t.title_en, due: hongKongDate(t.internal_due), deadline: hongKongDate(t.deadline) };
-    const fresh = await notifyUser(q, d.clock, { schoolId, userId: p.id, kind, titleKey: `notifications.${kind.replace('exchange.', 'exchange_')}`, params, link: `/exchange/inbox/${t.delivery_id}`, idemKey: `${key}:${p.id}` });
+    const params = {
+      refNo: t.ref_no,
+      title: t.title_zh,
+      titleEn: t.title_en,
+      due: hongKongDate(t.internal_due),
+      deadline: hongKongDate(t.deadline),
+    };
+    const fresh = await notifyUser(q, d.clock, {
+      schoolId,
+      userId: p.id,
+      kind,
+      titleKey: `notifications.${kind.replace('exchange.', 'exchange_')}`,
+      params,
+      link: `/exchange/inbox/${t.delivery_id}`,
+      idemKey: `${key}:${p.id}`,
+    });
     if (fresh) sent++;
-    if (p.email) await queueMail(q, d.clock, d.smtpConfigured, { schoolId, to: p.email, subject: `${subject} ${t.ref_no}`, body: `${body}\n${t.ref_no} ${t.title_en} / ${t.title_zh}\nDue / 內部限期: ${params.due}; authority deadline / 當局限期: ${params.deadline}`, idemKey: `${key}:mail:${p.id}` });
+    if (p.email)
+      await queueMail(q, d.clock, d.smtpConfigured, {
+        schoolId,
+        to: p.email,
+        subject: `${subject} ${t.ref_no}`,
+        body: `${body}\n${t.ref_no} ${t.title_en} / ${t.title_zh}\nDue / 內部限期: ${params.due}; authority deadline / 當局限期: ${params.deadline}`,
+        idemKey: `${key}:mail:${p.id}`,
+      });
   }
   return sent;
 }
@@ -57,25 +95,74 @@ export async function runDeadlines(d: ExchangeDeps, schoolId: string): Promise<v
        FROM exchange_tasks t JOIN exchange_deliveries dl ON dl.id = t.delivery_id WHERE t.status NOT IN ('submitted', 'done')`,
     );
     if (!tasks.length) return;
-    const users = new Map((await q.query<{ id: string; email: string | null }>(`SELECT id, email FROM users WHERE status = 'active'`)).map((u) => [u.id, u]));
-    const people = (...ids: (string | null)[]) => ids.filter((x): x is string => !!x && users.has(x)).map((x) => users.get(x) as { id: string; email: string | null });
+    const users = new Map(
+      (await q.query<{ id: string; email: string | null }>(`SELECT id, email FROM users WHERE status = 'active'`)).map((u) => [u.id, u]),
+    );
+    const people = (...ids: (string | null)[]) =>
+      ids.filter((x): x is string => !!x && users.has(x)).map((x) => users.get(x) as { id: string; email: string | null });
     // Whoever assigns tasks; escalations go to the principal, or to them when the school has no principal.
     const assigners = await activeHolders(q, 'exchange.manage');
     const heads = await principals(q);
     const managers = heads.length ? heads : assigners;
     for (const t of tasks) {
       const id = t.delivery_id;
-      if (t.owner_id) await tell(d, q, schoolId, people(t.owner_id), 'exchange.arrived', t, `exchange-arrived:${id}`, 'New message / 新訊息', 'A message from the authority is yours to follow. / 當局訊息由你跟進。');
-      else await tell(d, q, schoolId, assigners, 'exchange.unassigned', t, `exchange-unassigned:${id}`, 'New message to assign / 新訊息待指派', 'No procedure names an owner for this category: please assign someone. / 此類別未有指定負責人，請指派。');
+      if (t.owner_id)
+        await tell(
+          d,
+          q,
+          schoolId,
+          people(t.owner_id),
+          'exchange.arrived',
+          t,
+          `exchange-arrived:${id}`,
+          'New message / 新訊息',
+          'A message from the authority is yours to follow. / 當局訊息由你跟進。',
+        );
+      else
+        await tell(
+          d,
+          q,
+          schoolId,
+          assigners,
+          'exchange.unassigned',
+          t,
+          `exchange-unassigned:${id}`,
+          'New message to assign / 新訊息待指派',
+          'No procedure names an owner for this category: please assign someone. / 此類別未有指定負責人，請指派。',
+        );
       const due = t.internal_due.getTime();
       for (const days of REMINDER_DAYS) {
         // Only the nearest reminder that applies: a task assigned 2 days before its due date gets the 3-day one, once.
-        if (now >= due - days * DAY && now < due && (days === 1 || now < due - (REMINDER_DAYS[REMINDER_DAYS.indexOf(days) + 1] ?? 0) * DAY)) {
-          await tell(d, q, schoolId, people(t.owner_id, t.backup_id), 'exchange.reminder', t, `exchange-remind:${id}:${due}:${days}`, `Due in ${days} day(s) / ${days} 日內到期`, `Please finish before the internal due date. / 請於內部限期前完成。`);
+        if (
+          now >= due - days * DAY &&
+          now < due &&
+          (days === 1 || now < due - (REMINDER_DAYS[REMINDER_DAYS.indexOf(days) + 1] ?? 0) * DAY)
+        ) {
+          await tell(
+            d,
+            q,
+            schoolId,
+            people(t.owner_id, t.backup_id),
+            'exchange.reminder',
+            t,
+            `exchange-remind:${id}:${due}:${days}`,
+            `Due in ${days} day(s) / ${days} 日內到期`,
+            `Please finish before the internal due date. / 請於內部限期前完成。`,
+          );
         }
       }
       if (t.reminders > 0) {
-        await tell(d, q, schoolId, t.owner_id ? people(t.owner_id, t.backup_id) : managers, 'exchange.authority_reminder', t, `exchange-authority-remind:${id}:${t.reminders}`, 'Reminder from the authority / 當局提示', 'The authority is waiting for this return. / 當局仍在等候此申報。');
+        await tell(
+          d,
+          q,
+          schoolId,
+          t.owner_id ? people(t.owner_id, t.backup_id) : managers,
+          'exchange.authority_reminder',
+          t,
+          `exchange-authority-remind:${id}:${t.reminders}`,
+          'Reminder from the authority / 當局提示',
+          'The authority is waiting for this return. / 當局仍在等候此申報。',
+        );
       }
       if (t.status === 'unassigned' && now >= t.arrived_at.getTime() + UNASSIGNED_ESCALATION_MS) {
         await escalate(d, q, schoolId, managers, t, 'unassigned');
@@ -87,13 +174,34 @@ export async function runDeadlines(d: ExchangeDeps, schoolId: string): Promise<v
 }
 
 /** `dueKey` makes an escalation about a date fire again when the date is moved (and only then). */
-async function escalate(d: ExchangeDeps, q: Queryable, schoolId: string, to: { id: string; email: string | null }[], t: OpenTask, why: 'unassigned' | 'overdue' | 'unapproved', dueKey = 0) {
+async function escalate(
+  d: ExchangeDeps,
+  q: Queryable,
+  schoolId: string,
+  to: { id: string; email: string | null }[],
+  t: OpenTask,
+  why: 'unassigned' | 'overdue' | 'unapproved',
+  dueKey = 0,
+) {
   const text = {
     unassigned: ['Unassigned for 3 days / 3 日仍未指派', 'Nobody has been named to follow this message. / 此訊息仍未指派負責人。'],
-    overdue: ['Past its internal due date / 已過內部限期', 'This task is past the school\'s internal due date. / 此工作已過學校內部限期。'],
-    unapproved: ['Authority deadline within 24 hours / 24 小時內到當局限期', 'The return has not been approved by the checker. / 申報仍未經核對人批核。'],
+    overdue: ['Past its internal due date / 已過內部限期', "This task is past the school's internal due date. / 此工作已過學校內部限期。"],
+    unapproved: [
+      'Authority deadline within 24 hours / 24 小時內到當局限期',
+      'The return has not been approved by the checker. / 申報仍未經核對人批核。',
+    ],
   }[why];
-  const sent = await tell(d, q, schoolId, to, `exchange.escalation_${why}`, t, `exchange-esc:${why}:${t.delivery_id}${dueKey ? `:${dueKey}` : ''}`, text[0] as string, text[1] as string);
+  const sent = await tell(
+    d,
+    q,
+    schoolId,
+    to,
+    `exchange.escalation_${why}`,
+    t,
+    `exchange-esc:${why}:${t.delivery_id}${dueKey ? `:${dueKey}` : ''}`,
+    text[0] as string,
+    text[1] as string,
+  );
   if (sent) await event(q, d.clock, { orgId: schoolId, deliveryId: t.delivery_id, event: `escalated_${why}`, details: { to: to.length } });
 }
 
@@ -164,7 +272,9 @@ export function registerExchangeChecks(registry: CheckRegistry): void {
 // ---- Personal calendar feed ------------------------------------------------------------------------
 
 export async function feedStatus(d: ExchangeDeps, a: Actor): Promise<{ createdAt: string | null }> {
-  const [f] = await d.db.school(a.schoolId, (q) => q.query<{ created_at: Date }>('SELECT created_at FROM calendar_feeds WHERE user_id = $1', [a.userId]));
+  const [f] = await d.db.school(a.schoolId, (q) =>
+    q.query<{ created_at: Date }>('SELECT created_at FROM calendar_feeds WHERE user_id = $1', [a.userId]),
+  );
   return { createdAt: f?.created_at.toISOString() ?? null };
 }
 
@@ -202,7 +312,15 @@ export async function feedCalendar(d: ExchangeDeps, token: string): Promise<stri
   );
   if (!f) return null;
   const rows = await d.db.school(f.school_id, (q) =>
-    q.query<{ delivery_id: string; ref_no: string; title_en: string; title_zh: string; internal_due: Date; deadline: Date; status: string }>(
+    q.query<{
+      delivery_id: string;
+      ref_no: string;
+      title_en: string;
+      title_zh: string;
+      internal_due: Date;
+      deadline: Date;
+      status: string;
+    }>(
       `SELECT t.delivery_id, dl.ref_no, dl.title_en, dl.title_zh, t.internal_due, dl.deadline, t.status FROM exchange_tasks t JOIN exchange_deliveries dl ON dl.id = t.delivery_id
        WHERE $1 IN (t.owner_id, t.backup_id, t.checker_id) AND t.status NOT IN ('done')`,
       [f.user_id],
@@ -212,8 +330,20 @@ export async function feedCalendar(d: ExchangeDeps, token: string): Promise<stri
   // a VTIMEZONE would be read as floating local time and shift deadlines by the server's offset.
   const cal = ical({ name: 'Exchange deadlines / 資料交換限期', prodId: { company: 'hk-school-admin', product: 'exchange' } });
   for (const r of rows) {
-    cal.createEvent({ id: `${r.delivery_id}-due@hk-school-admin`, start: r.internal_due, end: new Date(r.internal_due.getTime() + 3600_000), summary: `[${r.ref_no}] ${r.title_zh} / ${r.title_en} (internal due 內部限期)`, stamp: d.clock.now() });
-    cal.createEvent({ id: `${r.delivery_id}-deadline@hk-school-admin`, start: r.deadline, end: new Date(r.deadline.getTime() + 3600_000), summary: `[${r.ref_no}] ${r.title_zh} / ${r.title_en} (authority deadline 當局限期)`, stamp: d.clock.now() });
+    cal.createEvent({
+      id: `${r.delivery_id}-due@hk-school-admin`,
+      start: r.internal_due,
+      end: new Date(r.internal_due.getTime() + 3600_000),
+      summary: `[${r.ref_no}] ${r.title_zh} / ${r.title_en} (internal due 內部限期)`,
+      stamp: d.clock.now(),
+    });
+    cal.createEvent({
+      id: `${r.delivery_id}-deadline@hk-school-admin`,
+      start: r.deadline,
+      end: new Date(r.deadline.getTime() + 3600_000),
+      summary: `[${r.ref_no}] ${r.title_zh} / ${r.title_en} (authority deadline 當局限期)`,
+      stamp: d.clock.now(),
+    });
   }
   return cal.toString();
 }

@@ -15,14 +15,37 @@ import type { MessageContent } from './inbox.js';
 import { type RowProblem, checkRows, filesOf, parseRules } from './rules.js';
 
 type ReturnRow = {
-  id: string; delivery_id: string; amendment: number; state: string; kind: string; data: Generated; problems: RowProblem[]; prepared_by: string | null; approved_by: string | null;
-  reject_reason: string | null; failure: string | null; package_hash: string | null; receipt_hash: string | null; version: number;
+  id: string;
+  delivery_id: string;
+  amendment: number;
+  state: string;
+  kind: string;
+  data: Generated;
+  problems: RowProblem[];
+  prepared_by: string | null;
+  approved_by: string | null;
+  reject_reason: string | null;
+  failure: string | null;
+  package_hash: string | null;
+  receipt_hash: string | null;
+  version: number;
 };
 
 async function taskFor(q: Queryable, deliveryId: string, lock = false) {
   const [t] = await q.query<{
-    status: string; owner_id: string | null; backup_id: string | null; checker_id: string | null; content: MessageContent | null; state: string; reference_date: string | null;
-    deadline: Date; category: string; ref_no: string; authority_id: string; authority_code: string; delivered_at: Date;
+    status: string;
+    owner_id: string | null;
+    backup_id: string | null;
+    checker_id: string | null;
+    content: MessageContent | null;
+    state: string;
+    reference_date: string | null;
+    deadline: Date;
+    category: string;
+    ref_no: string;
+    authority_id: string;
+    authority_code: string;
+    delivered_at: Date;
   }>(
     `SELECT t.status, t.owner_id, t.backup_id, t.checker_id, t.content, dl.state, dl.reference_date::text, dl.deadline, dl.category, dl.ref_no, dl.authority_id, dl.authority_code, dl.delivered_at
      FROM exchange_tasks t JOIN exchange_deliveries dl ON dl.id = t.delivery_id WHERE t.delivery_id = $1${lock ? ' FOR UPDATE OF t' : ''}`,
@@ -42,7 +65,8 @@ async function returnRow(q: Queryable, id: string, lock = false): Promise<Return
   return r;
 }
 
-const mayPrepare = (a: Actor, t: { owner_id: string | null; backup_id: string | null }) => a.userId === t.owner_id || a.userId === t.backup_id;
+const mayPrepare = (a: Actor, t: { owner_id: string | null; backup_id: string | null }) =>
+  a.userId === t.owner_id || a.userId === t.backup_id;
 
 /** Build the return's files from the school's records, as the template asks. */
 async function generate(q: Queryable, deliveryId: string, t: Awaited<ReturnType<typeof taskFor>>, today: string): Promise<Generated> {
@@ -87,7 +111,10 @@ export async function generateReturn(d: ExchangeDeps, a: Actor, deliveryId: stri
     if (t.state !== 'imported') throw new AppError('content_locked');
     if (!t.content?.template) throw new AppError('return_state');
     if (!mayPrepare(a, t)) throw new AppError('forbidden');
-    const [latest] = await q.query<{ id: string; state: string; amendment: number }>('SELECT id, state, amendment FROM exchange_returns WHERE delivery_id = $1 ORDER BY amendment DESC LIMIT 1 FOR UPDATE', [deliveryId]);
+    const [latest] = await q.query<{ id: string; state: string; amendment: number }>(
+      'SELECT id, state, amendment FROM exchange_returns WHERE delivery_id = $1 ORDER BY amendment DESC LIMIT 1 FOR UPDATE',
+      [deliveryId],
+    );
     if (latest?.state === 'received') throw new AppError('already_received');
     if (latest && !['draft', 'rejected', 'send_failed'].includes(latest.state)) throw new AppError('return_state');
     const now = d.clock.now();
@@ -96,7 +123,10 @@ export async function generateReturn(d: ExchangeDeps, a: Actor, deliveryId: stri
     let id: string;
     if (latest) {
       id = latest.id;
-      await q.query(`UPDATE exchange_returns SET state = 'draft', data = $2, problems = $3, prepared_by = $4, updated_at = $5, version = version + 1, failure = NULL WHERE id = $1`, [id, g, JSON.stringify(problems), a.userId, now]);
+      await q.query(
+        `UPDATE exchange_returns SET state = 'draft', data = $2, problems = $3, prepared_by = $4, updated_at = $5, version = version + 1, failure = NULL WHERE id = $1`,
+        [id, g, JSON.stringify(problems), a.userId, now],
+      );
     } else {
       const [r] = await q.query<{ id: string }>(
         `INSERT INTO exchange_returns (school_id, delivery_id, amendment, state, kind, data, problems, prepared_by, created_at, updated_at) VALUES ($1, $2, 0, 'draft', $3, $4, $5, $6, $7, $7) RETURNING id`,
@@ -104,11 +134,26 @@ export async function generateReturn(d: ExchangeDeps, a: Actor, deliveryId: stri
       );
       id = r?.id ?? '';
     }
-    await q.query(`UPDATE exchange_tasks SET status = 'in_progress' WHERE delivery_id = $1 AND status IN ('unassigned', 'assigned', 'awaiting_approval')`, [deliveryId]);
+    await q.query(
+      `UPDATE exchange_tasks SET status = 'in_progress' WHERE delivery_id = $1 AND status IN ('unassigned', 'assigned', 'awaiting_approval')`,
+      [deliveryId],
+    );
     await q.query('UPDATE exchange_deliveries SET preparing_at = coalesce(preparing_at, $2) WHERE id = $1', [deliveryId, now]);
     const counts = Object.fromEntries(g.files.map((f) => [f.name, f.rows.length]));
-    await event(q, d.clock, { orgId: a.schoolId, deliveryId, returnId: id, event: 'return_generated', actor: a.username, details: { rows: counts, problems: problems.length } });
-    await audit(q, d.clock, { ...who(a), action: 'exchange.return_generated', target: `return:${id}`, details: { refNo: t.ref_no, rows: counts, problems: problems.length } });
+    await event(q, d.clock, {
+      orgId: a.schoolId,
+      deliveryId,
+      returnId: id,
+      event: 'return_generated',
+      actor: a.username,
+      details: { rows: counts, problems: problems.length },
+    });
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'exchange.return_generated',
+      target: `return:${id}`,
+      details: { refNo: t.ref_no, rows: counts, problems: problems.length },
+    });
     return id;
   });
 }
@@ -129,8 +174,20 @@ export async function amendReturn(d: ExchangeDeps, a: Actor, deliveryId: string)
       [a.schoolId, deliveryId, latest.amendment + 1, latest.kind, latest.data, JSON.stringify(latest.problems), a.userId, now],
     );
     await q.query(`UPDATE exchange_tasks SET status = 'in_progress', done_at = NULL WHERE delivery_id = $1`, [deliveryId]);
-    await event(q, d.clock, { orgId: a.schoolId, deliveryId, returnId: r?.id, event: 'amendment_started', actor: a.username, details: { amendment: latest.amendment + 1 } });
-    await audit(q, d.clock, { ...who(a), action: 'exchange.return_amended', target: `return:${r?.id}`, details: { refNo: t.ref_no, amendment: latest.amendment + 1 } });
+    await event(q, d.clock, {
+      orgId: a.schoolId,
+      deliveryId,
+      returnId: r?.id,
+      event: 'amendment_started',
+      actor: a.username,
+      details: { amendment: latest.amendment + 1 },
+    });
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'exchange.return_amended',
+      target: `return:${r?.id}`,
+      details: { refNo: t.ref_no, amendment: latest.amendment + 1 },
+    });
     return r?.id ?? '';
   });
 }
@@ -144,11 +201,27 @@ export async function getReturn(d: ExchangeDeps, a: Actor, id: string): Promise<
        LEFT JOIN users ua ON ua.id = r.approved_by LEFT JOIN users uc ON uc.id = t.checker_id WHERE r.id = $1`,
       [id],
     );
-    const history = await q.query<{ at: Date; event: string; actor_name: string | null; details: Record<string, unknown> }>('SELECT at, event, actor_name, details FROM exchange_events WHERE return_id = $1 ORDER BY at, id', [id]);
+    const history = await q.query<{ at: Date; event: string; actor_name: string | null; details: Record<string, unknown> }>(
+      'SELECT at, event, actor_name, details FROM exchange_events WHERE return_id = $1 ORDER BY at, id',
+      [id],
+    );
     return {
-      id: r.id, deliveryId: r.delivery_id, amendment: r.amendment, state: r.state as never, kind: r.kind as never, files: r.data.files, summary: r.data.summary, problems: r.problems,
-      preparedBy: people?.prepared ?? null, approvedBy: people?.approved ?? null, rejectReason: r.reject_reason, failure: r.failure, packageHash: r.package_hash,
-      receiptHash: r.receipt_hash, version: r.version, checker: people?.checker_id ? { id: people.checker_id, name: people.checker ?? '' } : null,
+      id: r.id,
+      deliveryId: r.delivery_id,
+      amendment: r.amendment,
+      state: r.state as never,
+      kind: r.kind as never,
+      files: r.data.files,
+      summary: r.data.summary,
+      problems: r.problems,
+      preparedBy: people?.prepared ?? null,
+      approvedBy: people?.approved ?? null,
+      rejectReason: r.reject_reason,
+      failure: r.failure,
+      packageHash: r.package_hash,
+      receiptHash: r.receipt_hash,
+      version: r.version,
+      checker: people?.checker_id ? { id: people.checker_id, name: people.checker ?? '' } : null,
       history: history.map((e) => ({ at: e.at.toISOString(), event: e.event, actor: e.actor_name, details: e.details })),
     };
   });
@@ -167,14 +240,35 @@ export async function editReturn(d: ExchangeDeps, a: Actor, id: string, b: z.inf
     for (const [i, f] of b.files.entries()) {
       const cols = allowed[f.name];
       if (!cols) errors.push({ path: `files.${i}.name`, code: 'unknown_file' });
-      else f.rows.forEach((row, j) => Object.keys(row).forEach((k) => !cols.includes(k) && errors.push({ path: `files.${i}.rows.${j}.${k}`, code: 'unknown_column' })));
+      else
+        f.rows.forEach((row, j) =>
+          Object.keys(row).forEach((k) => !cols.includes(k) && errors.push({ path: `files.${i}.rows.${j}.${k}`, code: 'unknown_column' })),
+        );
     }
     if (errors.length) throw new AppError('validation_failed', { errors: errors.slice(0, 50) });
-    const data: Generated = { ...r.data, files: r.data.files.map((f) => ({ ...f, rows: b.files.find((x) => x.name === f.name)?.rows ?? f.rows })) };
+    const data: Generated = {
+      ...r.data,
+      files: r.data.files.map((f) => ({ ...f, rows: b.files.find((x) => x.name === f.name)?.rows ?? f.rows })),
+    };
     const problems = validate(t, data);
-    await q.query(`UPDATE exchange_returns SET data = $2, problems = $3, state = 'draft', updated_at = $4, version = version + 1 WHERE id = $1`, [id, data, JSON.stringify(problems), d.clock.now()]);
-    await event(q, d.clock, { orgId: a.schoolId, deliveryId: r.delivery_id, returnId: id, event: 'return_edited', actor: a.username, details: { files: b.files.map((f) => f.name), problems: problems.length } });
-    await audit(q, d.clock, { ...who(a), action: 'exchange.return_edited', target: `return:${id}`, details: { files: b.files.map((f) => ({ name: f.name, rows: f.rows.length })), problems: problems.length } });
+    await q.query(
+      `UPDATE exchange_returns SET data = $2, problems = $3, state = 'draft', updated_at = $4, version = version + 1 WHERE id = $1`,
+      [id, data, JSON.stringify(problems), d.clock.now()],
+    );
+    await event(q, d.clock, {
+      orgId: a.schoolId,
+      deliveryId: r.delivery_id,
+      returnId: id,
+      event: 'return_edited',
+      actor: a.username,
+      details: { files: b.files.map((f) => f.name), problems: problems.length },
+    });
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'exchange.return_edited',
+      target: `return:${id}`,
+      details: { files: b.files.map((f) => ({ name: f.name, rows: f.rows.length })), problems: problems.length },
+    });
   });
 }
 
@@ -189,9 +283,22 @@ export async function markReady(d: ExchangeDeps, a: Actor, id: string): Promise<
     if (r.problems.length) throw new AppError('return_invalid', { errors: problemErrors(r.problems) });
     await setState(d, q, a, r, 'ready');
     await q.query(`UPDATE exchange_tasks SET status = 'awaiting_approval' WHERE delivery_id = $1`, [r.delivery_id]);
-    await audit(q, d.clock, { ...who(a), action: 'exchange.return_ready', target: `return:${id}`, details: { refNo: t.ref_no, amendment: r.amendment, checker: t.checker_id } });
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'exchange.return_ready',
+      target: `return:${id}`,
+      details: { refNo: t.ref_no, amendment: r.amendment, checker: t.checker_id },
+    });
     if (t.checker_id) {
-      await notifyUser(q, d.clock, { schoolId: a.schoolId, userId: t.checker_id, kind: 'exchange.approval', titleKey: 'notifications.exchangeApproval', params: { refNo: t.ref_no }, link: `/exchange/returns/${id}`, idemKey: `exchange-approval:${id}:${d.clock.now().getTime()}` });
+      await notifyUser(q, d.clock, {
+        schoolId: a.schoolId,
+        userId: t.checker_id,
+        kind: 'exchange.approval',
+        titleKey: 'notifications.exchangeApproval',
+        params: { refNo: t.ref_no },
+        link: `/exchange/returns/${id}`,
+        idemKey: `exchange-approval:${id}:${d.clock.now().getTime()}`,
+      });
     }
   });
 }
@@ -200,14 +307,30 @@ const problemErrors = (p: RowProblem[]) => p.slice(0, 100).map((x) => ({ path: `
 
 /** Every state a return passes through is kept, with its time and who moved it (null: the system). */
 async function setState(
-  d: ExchangeDeps, q: Queryable, by: { schoolId: string; username: string | null }, r: Pick<ReturnRow, 'id' | 'delivery_id' | 'state'>, state: string, details: Record<string, unknown> = {},
+  d: ExchangeDeps,
+  q: Queryable,
+  by: { schoolId: string; username: string | null },
+  r: Pick<ReturnRow, 'id' | 'delivery_id' | 'state'>,
+  state: string,
+  details: Record<string, unknown> = {},
 ) {
   await q.query('UPDATE exchange_returns SET state = $2, updated_at = $3 WHERE id = $1', [r.id, state, d.clock.now()]);
-  await event(q, d.clock, { orgId: by.schoolId, deliveryId: r.delivery_id, returnId: r.id, event: `return_${state}`, actor: by.username, details: { from: r.state, ...details } });
+  await event(q, d.clock, {
+    orgId: by.schoolId,
+    deliveryId: r.delivery_id,
+    returnId: r.id,
+    event: `return_${state}`,
+    actor: by.username,
+    details: { from: r.state, ...details },
+  });
 }
 
 /** Only the named checker approves or sends back, and never a return they prepared or own: two people, always. */
-function assertChecker(a: Actor, t: { checker_id: string | null; owner_id: string | null; backup_id: string | null }, r: { prepared_by: string | null }) {
+function assertChecker(
+  a: Actor,
+  t: { checker_id: string | null; owner_id: string | null; backup_id: string | null },
+  r: { prepared_by: string | null },
+) {
   if (!t.checker_id || t.checker_id !== a.userId) throw new AppError('not_checker');
   if ([t.owner_id, t.backup_id, r.prepared_by].includes(a.userId)) throw new AppError('own_review');
 }
@@ -221,9 +344,23 @@ export async function rejectReturn(d: ExchangeDeps, a: Actor, id: string, reason
     await q.query('UPDATE exchange_returns SET reject_reason = $2 WHERE id = $1', [id, reason]);
     await setState(d, q, a, r, 'rejected', { reason });
     await q.query(`UPDATE exchange_tasks SET status = 'in_progress' WHERE delivery_id = $1`, [r.delivery_id]);
-    await audit(q, d.clock, { ...who(a), action: 'exchange.return_rejected', target: `return:${id}`, details: { refNo: t.ref_no, reason } });
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'exchange.return_rejected',
+      target: `return:${id}`,
+      details: { refNo: t.ref_no, reason },
+    });
     for (const u of [t.owner_id, t.backup_id]) {
-      if (u) await notifyUser(q, d.clock, { schoolId: a.schoolId, userId: u, kind: 'exchange.rejected', titleKey: 'notifications.exchangeRejected', params: { refNo: t.ref_no }, link: `/exchange/returns/${id}`, idemKey: `exchange-rejected:${id}:${d.clock.now().getTime()}:${u}` });
+      if (u)
+        await notifyUser(q, d.clock, {
+          schoolId: a.schoolId,
+          userId: u,
+          kind: 'exchange.rejected',
+          titleKey: 'notifications.exchangeRejected',
+          params: { refNo: t.ref_no },
+          link: `/exchange/returns/${id}`,
+          idemKey: `exchange-rejected:${id}:${d.clock.now().getTime()}:${u}`,
+        });
     }
   });
 }
@@ -233,7 +370,11 @@ type Pkg = z.infer<typeof PackageFile>;
 /** The return's files as they travel: each file as CSV, and the whole as JSON. */
 function bundleOf(g: Generated): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const f of g.files) files[`${f.name}.csv`] = writeCsv(f.columns, f.rows.map((r) => f.columns.map((c) => r[c] ?? ''))).toString('utf8');
+  for (const f of g.files)
+    files[`${f.name}.csv`] = writeCsv(
+      f.columns,
+      f.rows.map((r) => f.columns.map((c) => r[c] ?? '')),
+    ).toString('utf8');
   files['return.json'] = JSON.stringify({ files: g.files, summary: g.summary });
   return files;
 }
@@ -243,7 +384,13 @@ function bundleOf(g: Generated): Record<string, string> {
  * (files + SHA-256 manifest, encrypted to the authority's key, signed with the school's), and is
  * sent. The authority's intake then verifies it and answers with a receipt carrying the hash.
  */
-export async function approveReturn(d: ExchangeDeps, a: Actor, id: string, words: string[], version: number): Promise<z.infer<typeof ReturnView>> {
+export async function approveReturn(
+  d: ExchangeDeps,
+  a: Actor,
+  id: string,
+  words: string[],
+  version: number,
+): Promise<z.infer<typeof ReturnView>> {
   const pre = await d.db.school(a.schoolId, async (q) => {
     const r = await returnRow(q, id);
     const t = await taskFor(q, r.delivery_id);
@@ -253,7 +400,9 @@ export async function approveReturn(d: ExchangeDeps, a: Actor, id: string, words
     return t;
   });
   const keys = await unlockKey(d, a, words);
-  const [auth] = await d.db.system((q) => q.query<{ key_box_public: Buffer }>('SELECT key_box_public FROM schools WHERE id = $1', [pre.authority_id]));
+  const [auth] = await d.db.system((q) =>
+    q.query<{ key_box_public: Buffer }>('SELECT key_box_public FROM schools WHERE id = $1', [pre.authority_id]),
+  );
   if (!auth) throw new AppError('not_found');
   const packageId = await d.db.schoolTx(a.schoolId, async (q) => {
     const r = await returnRow(q, id, true);
@@ -261,18 +410,31 @@ export async function approveReturn(d: ExchangeDeps, a: Actor, id: string, words
     assertChecker(a, t, r); // again under the lock: the assignment may have changed meanwhile
     if (r.state !== 'ready' || r.version !== version) throw new AppError('return_state');
     if (r.problems.length) throw new AppError('return_invalid', { errors: problemErrors(r.problems) });
-    const [school] = await q.query<{ school_number: string; key_fingerprint: string }>('SELECT school_number, key_fingerprint FROM schools WHERE id = $1', [a.schoolId]);
+    const [school] = await q.query<{ school_number: string; key_fingerprint: string }>(
+      'SELECT school_number, key_fingerprint FROM schools WHERE id = $1',
+      [a.schoolId],
+    );
     const now = d.clock.now();
     await setState(d, q, a, r, 'processing');
     const files = bundleOf(r.data);
     const manifest = Object.entries(files).map(([name, body]) => ({ name, bytes: Buffer.byteLength(body), sha256: sha256Hex(body) }));
     const header = {
-      refNo: t.ref_no, schoolNumber: school?.school_number ?? '', authority: t.authority_code as 'EDB' | 'HKEAA', category: t.category as never, amendment: r.amendment,
-      createdAt: now.toISOString(), schoolKeyFingerprint: school?.key_fingerprint ?? '',
+      refNo: t.ref_no,
+      schoolNumber: school?.school_number ?? '',
+      authority: t.authority_code as 'EDB' | 'HKEAA',
+      category: t.category as never,
+      amendment: r.amendment,
+      createdAt: now.toISOString(),
+      schoolKeyFingerprint: school?.key_fingerprint ?? '',
     };
     const dataKey = newDataKey();
     const aad = canonical(header);
-    const unsigned = { header, manifest, wrapped: wrapKey(dataKey, auth.key_box_public, aad), ciphertext: sealContent(dataKey, Buffer.from(JSON.stringify({ files })), aad) };
+    const unsigned = {
+      header,
+      manifest,
+      wrapped: wrapKey(dataKey, auth.key_box_public, aad),
+      ciphertext: sealContent(dataKey, Buffer.from(JSON.stringify({ files })), aad),
+    };
     const packageHash = packageHashOf(unsigned);
     const pkg: Pkg = { format: 'hk-school-admin/return-package/v1', ...unsigned, packageHash, signature: signHash(keys.sign, packageHash) };
     const [p] = await q.query<{ id: string }>(
@@ -284,7 +446,12 @@ export async function approveReturn(d: ExchangeDeps, a: Actor, id: string, words
     await setState(d, q, a, { ...r, state: 'processing' }, 'sent', { packageHash });
     await q.query(`UPDATE exchange_tasks SET status = 'submitted' WHERE delivery_id = $1`, [r.delivery_id]);
     await q.query('UPDATE exchange_deliveries SET submitted_at = $2 WHERE id = $1', [r.delivery_id, now]);
-    await audit(q, d.clock, { ...who(a), action: 'exchange.return_sent', target: `return:${id}`, details: { refNo: t.ref_no, amendment: r.amendment, packageHash, files: manifest.map((m) => m.name) } });
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'exchange.return_sent',
+      target: `return:${id}`,
+      details: { refNo: t.ref_no, amendment: r.amendment, packageHash, files: manifest.map((m) => m.name) },
+    });
     return p?.id ?? '';
   });
   await intake(d, packageId);
@@ -299,7 +466,15 @@ export async function approveReturn(d: ExchangeDeps, a: Actor, id: string, words
  */
 export async function syncReceipts(d: ExchangeDeps, schoolId: string): Promise<number> {
   return d.db.schoolTx(schoolId, async (q) => {
-    const rows = await q.query<{ id: string; delivery_id: string; state: string; pstate: string; refused_reason: string | null; receipt_hash: string | null; ref_no: string }>(
+    const rows = await q.query<{
+      id: string;
+      delivery_id: string;
+      state: string;
+      pstate: string;
+      refused_reason: string | null;
+      receipt_hash: string | null;
+      ref_no: string;
+    }>(
       `SELECT r.id, r.delivery_id, r.state, p.state AS pstate, p.refused_reason, dl.receipt_hash, dl.ref_no FROM exchange_returns r
        JOIN exchange_packages p ON p.id = (SELECT x.id FROM exchange_packages x WHERE x.return_id = r.id ORDER BY x.attempt DESC LIMIT 1)
        JOIN exchange_deliveries dl ON dl.id = r.delivery_id
@@ -317,16 +492,25 @@ export async function syncReceipts(d: ExchangeDeps, schoolId: string): Promise<n
         await q.query(`UPDATE exchange_tasks SET status = 'in_progress' WHERE delivery_id = $1`, [r.delivery_id]);
         await q.query('UPDATE exchange_deliveries SET submitted_at = NULL WHERE id = $1', [r.delivery_id]);
       }
-      await audit(q, d.clock, { schoolId, action: r.pstate === 'received' ? 'exchange.receipt_recorded' : 'exchange.return_refused', outcome: r.pstate === 'received' ? 'success' : 'failure', target: `return:${r.id}`, details: { refNo: r.ref_no, receiptHash: r.receipt_hash, reason: r.refused_reason } });
+      await audit(q, d.clock, {
+        schoolId,
+        action: r.pstate === 'received' ? 'exchange.receipt_recorded' : 'exchange.return_refused',
+        outcome: r.pstate === 'received' ? 'success' : 'failure',
+        target: `return:${r.id}`,
+        details: { refNo: r.ref_no, receiptHash: r.receipt_hash, reason: r.refused_reason },
+      });
     }
     return rows.length;
   });
 }
 
 export async function returnPackage(d: ExchangeDeps, a: Actor, id: string): Promise<Pkg> {
-  const [p] = await d.db.school(a.schoolId, (q) => q.query<{ package: Pkg }>('SELECT package FROM exchange_packages WHERE return_id = $1 AND school_id = app_school() ORDER BY attempt DESC LIMIT 1', [id]));
+  const [p] = await d.db.school(a.schoolId, (q) =>
+    q.query<{ package: Pkg }>(
+      'SELECT package FROM exchange_packages WHERE return_id = $1 AND school_id = app_school() ORDER BY attempt DESC LIMIT 1',
+      [id],
+    ),
+  );
   if (!p) throw new AppError('not_found');
   return p.package;
 }
-
-

@@ -3,8 +3,34 @@ import { actorOf } from '../../core/auth/actor.js';
 import { z } from 'zod';
 import { EmptyBody, IdParam } from '../../../contracts/account.js';
 import {
-  ApproveBody, AssignBody, AuthoritySchoolList, CalendarFeed, CategoryParam, ExchangeLog, InboxDetail, InboxList, InboxQuery, LogQuery, MessageList, MessageProgress, OpenedPackage,
-  PackageFile, ProcedureBody, ProcedureList, ProgressQuery, PublishBody, PublishResult, RejectBody, RemindResult, ResendResult, ReturnRowsBody, ReturnView, UnlockBody, UnlockResult, VerifyBody, VerifyResult,
+  ApproveBody,
+  AssignBody,
+  AuthoritySchoolList,
+  CalendarFeed,
+  CategoryParam,
+  ExchangeLog,
+  InboxDetail,
+  InboxList,
+  InboxQuery,
+  LogQuery,
+  MessageList,
+  MessageProgress,
+  OpenedPackage,
+  PackageFile,
+  ProcedureBody,
+  ProcedureList,
+  ProgressQuery,
+  PublishBody,
+  PublishResult,
+  RejectBody,
+  RemindResult,
+  ResendResult,
+  ReturnRowsBody,
+  ReturnView,
+  UnlockBody,
+  UnlockResult,
+  VerifyBody,
+  VerifyResult,
 } from '../../../contracts/exchange.js';
 import { hongKongDate } from '../../core/clock.js';
 import type { Deps } from '../../core/deps.js';
@@ -15,121 +41,242 @@ const NoContent = { 204: z.null() };
 const Created = { 201: z.strictObject({ id: z.uuid() }) };
 const today = (d: Deps) => hongKongDate(d.clock.now());
 /** An ASCII fallback for old clients and the real (often Chinese) name in RFC 5987 form. */
-const download = (name: string) => `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+const download = (name: string) =>
+  `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 /** The school's side: inbox and tasks, procedures, returns, the log and the personal calendar feed. */
 export function exchangeRoutes(app: App, deps: Deps): void {
   const d: ex.ExchangeDeps = { db: deps.db, clock: deps.clock, smtpConfigured: deps.mailer.configured };
   const base = (deps.config.PUBLIC_URL ?? `http://localhost:${deps.config.PORT}`).replace(/\/$/, '');
 
-  app.get('/api/exchange/inbox', { config: { permission: 'exchange.read' }, schema: { querystring: InboxQuery, response: { 200: InboxList } } }, async (req) => ex.listInbox(d, actorOf(req), req.query));
-  app.get('/api/exchange/inbox/:id', { config: { permission: 'exchange.read' }, schema: { params: IdParam, response: { 200: InboxDetail } } }, async (req) => ex.inboxDetail(d, actorOf(req), req.params.id));
+  app.get(
+    '/api/exchange/inbox',
+    { config: { permission: 'exchange.read' }, schema: { querystring: InboxQuery, response: { 200: InboxList } } },
+    async (req) => ex.listInbox(d, actorOf(req), req.query),
+  );
+  app.get(
+    '/api/exchange/inbox/:id',
+    { config: { permission: 'exchange.read' }, schema: { params: IdParam, response: { 200: InboxDetail } } },
+    async (req) => ex.inboxDetail(d, actorOf(req), req.params.id),
+  );
   app.get(
     '/api/exchange/inbox/:id/attachments/:index',
-    { config: { permission: 'exchange.read' }, schema: { params: z.strictObject({ id: z.uuid(), index: z.coerce.number().int().min(0).max(9) }) } },
+    {
+      config: { permission: 'exchange.read' },
+      schema: { params: z.strictObject({ id: z.uuid(), index: z.coerce.number().int().min(0).max(9) }) },
+    },
     async (req, reply) => {
       const f = await ex.attachment(d, actorOf(req), req.params.id, req.params.index);
       return reply.type('application/octet-stream').header('content-disposition', download(f.name)).send(f.body);
     },
   );
-  app.post('/api/exchange/unlock', { config: { permission: 'exchange.unlock' }, schema: { body: UnlockBody, response: { 200: UnlockResult } } }, async (req) => ex.unlockInbox(d, actorOf(req), req.body.words));
-  app.put('/api/exchange/inbox/:id/assign', { config: { permission: 'exchange.manage' }, schema: { params: IdParam, body: AssignBody, response: NoContent } }, async (req, reply) => {
-    await ex.assignTask(d, actorOf(req), req.params.id, req.body);
-    return reply.code(204).send(null);
-  });
-  app.post('/api/exchange/inbox/:id/done', { config: { permission: 'exchange.prepare' }, schema: { params: IdParam, body: EmptyBody, response: NoContent } }, async (req, reply) => {
-    await ex.markDone(d, actorOf(req), req.params.id);
-    return reply.code(204).send(null);
-  });
-  app.post('/api/exchange/inbox/:id/close', { config: { permission: 'exchange.manage' }, schema: { params: IdParam, body: RejectBody, response: NoContent } }, async (req, reply) => {
-    await ex.closeUnreadable(d, actorOf(req), req.params.id, req.body.reason);
-    return reply.code(204).send(null);
-  });
-  app.post('/api/exchange/inbox/:id/returns', { config: { permission: 'exchange.prepare' }, schema: { params: IdParam, body: EmptyBody, response: Created } }, async (req, reply) =>
-    reply.code(201).send({ id: await ex.generateReturn(d, actorOf(req), req.params.id) }),
+  app.post(
+    '/api/exchange/unlock',
+    { config: { permission: 'exchange.unlock' }, schema: { body: UnlockBody, response: { 200: UnlockResult } } },
+    async (req) => ex.unlockInbox(d, actorOf(req), req.body.words),
   );
-  app.post('/api/exchange/inbox/:id/amend', { config: { permission: 'exchange.prepare' }, schema: { params: IdParam, body: EmptyBody, response: Created } }, async (req, reply) =>
-    reply.code(201).send({ id: await ex.amendReturn(d, actorOf(req), req.params.id) }),
+  app.put(
+    '/api/exchange/inbox/:id/assign',
+    { config: { permission: 'exchange.manage' }, schema: { params: IdParam, body: AssignBody, response: NoContent } },
+    async (req, reply) => {
+      await ex.assignTask(d, actorOf(req), req.params.id, req.body);
+      return reply.code(204).send(null);
+    },
   );
-  app.get('/api/exchange/returns/:id', { config: { permission: 'exchange.read' }, schema: { params: IdParam, response: { 200: ReturnView } } }, async (req) => ex.getReturn(d, actorOf(req), req.params.id));
-  app.put('/api/exchange/returns/:id/rows', { config: { permission: 'exchange.prepare' }, schema: { params: IdParam, body: ReturnRowsBody, response: NoContent } }, async (req, reply) => {
-    await ex.editReturn(d, actorOf(req), req.params.id, req.body);
-    return reply.code(204).send(null);
-  });
-  app.post('/api/exchange/returns/:id/ready', { config: { permission: 'exchange.prepare' }, schema: { params: IdParam, body: EmptyBody, response: NoContent } }, async (req, reply) => {
-    await ex.markReady(d, actorOf(req), req.params.id);
-    return reply.code(204).send(null);
-  });
-  app.post('/api/exchange/returns/:id/reject', { config: { permission: 'exchange.approve' }, schema: { params: IdParam, body: RejectBody, response: NoContent } }, async (req, reply) => {
-    await ex.rejectReturn(d, actorOf(req), req.params.id, req.body.reason);
-    return reply.code(204).send(null);
-  });
-  app.post('/api/exchange/returns/:id/approve', { config: { permission: 'exchange.approve' }, schema: { params: IdParam, body: ApproveBody, response: { 200: ReturnView } } }, async (req) =>
-    ex.approveReturn(d, actorOf(req), req.params.id, req.body.words, req.body.version),
+  app.post(
+    '/api/exchange/inbox/:id/done',
+    { config: { permission: 'exchange.prepare' }, schema: { params: IdParam, body: EmptyBody, response: NoContent } },
+    async (req, reply) => {
+      await ex.markDone(d, actorOf(req), req.params.id);
+      return reply.code(204).send(null);
+    },
   );
-  app.get('/api/exchange/returns/:id/package', { config: { permission: 'exchange.read' }, schema: { params: IdParam, response: { 200: PackageFile } } }, async (req, reply) => {
-    const p = await ex.returnPackage(d, actorOf(req), req.params.id);
-    return reply.header('content-disposition', download(`${p.header.refNo}-${p.header.schoolNumber}-${p.header.amendment}.json`)).send(p);
-  });
-  app.get('/api/exchange/procedures', { config: { permission: 'exchange.read' }, schema: { response: { 200: ProcedureList } } }, async (req) => ex.listProcedures(d, actorOf(req)));
-  app.put('/api/exchange/procedures/:category', { config: { permission: 'exchange.manage' }, schema: { params: CategoryParam, body: ProcedureBody, response: NoContent } }, async (req, reply) => {
-    await ex.putProcedure(d, actorOf(req), req.params.category, req.body);
-    return reply.code(204).send(null);
-  });
-  app.post('/api/exchange/procedures/review', { config: { permission: 'exchange.manage' }, schema: { body: EmptyBody, response: NoContent } }, async (req, reply) => {
-    await ex.reviewProcedures(d, actorOf(req));
-    return reply.code(204).send(null);
-  });
-  app.get('/api/exchange/log', { config: { permission: 'exchange.read' }, schema: { querystring: LogQuery, response: { 200: ExchangeLog } } }, async (req) =>
-    ex.exchangeLog(d, actorOf(req), req.query.date ?? today(deps)),
+  app.post(
+    '/api/exchange/inbox/:id/close',
+    { config: { permission: 'exchange.manage' }, schema: { params: IdParam, body: RejectBody, response: NoContent } },
+    async (req, reply) => {
+      await ex.closeUnreadable(d, actorOf(req), req.params.id, req.body.reason);
+      return reply.code(204).send(null);
+    },
+  );
+  app.post(
+    '/api/exchange/inbox/:id/returns',
+    { config: { permission: 'exchange.prepare' }, schema: { params: IdParam, body: EmptyBody, response: Created } },
+    async (req, reply) => reply.code(201).send({ id: await ex.generateReturn(d, actorOf(req), req.params.id) }),
+  );
+  app.post(
+    '/api/exchange/inbox/:id/amend',
+    { config: { permission: 'exchange.prepare' }, schema: { params: IdParam, body: EmptyBody, response: Created } },
+    async (req, reply) => reply.code(201).send({ id: await ex.amendReturn(d, actorOf(req), req.params.id) }),
+  );
+  app.get(
+    '/api/exchange/returns/:id',
+    { config: { permission: 'exchange.read' }, schema: { params: IdParam, response: { 200: ReturnView } } },
+    async (req) => ex.getReturn(d, actorOf(req), req.params.id),
+  );
+  app.put(
+    '/api/exchange/returns/:id/rows',
+    { config: { permission: 'exchange.prepare' }, schema: { params: IdParam, body: ReturnRowsBody, response: NoContent } },
+    async (req, reply) => {
+      await ex.editReturn(d, actorOf(req), req.params.id, req.body);
+      return reply.code(204).send(null);
+    },
+  );
+  app.post(
+    '/api/exchange/returns/:id/ready',
+    { config: { permission: 'exchange.prepare' }, schema: { params: IdParam, body: EmptyBody, response: NoContent } },
+    async (req, reply) => {
+      await ex.markReady(d, actorOf(req), req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+  app.post(
+    '/api/exchange/returns/:id/reject',
+    { config: { permission: 'exchange.approve' }, schema: { params: IdParam, body: RejectBody, response: NoContent } },
+    async (req, reply) => {
+      await ex.rejectReturn(d, actorOf(req), req.params.id, req.body.reason);
+      return reply.code(204).send(null);
+    },
+  );
+  app.post(
+    '/api/exchange/returns/:id/approve',
+    { config: { permission: 'exchange.approve' }, schema: { params: IdParam, body: ApproveBody, response: { 200: ReturnView } } },
+    async (req) => ex.approveReturn(d, actorOf(req), req.params.id, req.body.words, req.body.version),
+  );
+  app.get(
+    '/api/exchange/returns/:id/package',
+    { config: { permission: 'exchange.read' }, schema: { params: IdParam, response: { 200: PackageFile } } },
+    async (req, reply) => {
+      const p = await ex.returnPackage(d, actorOf(req), req.params.id);
+      return reply.header('content-disposition', download(`${p.header.refNo}-${p.header.schoolNumber}-${p.header.amendment}.json`)).send(p);
+    },
+  );
+  app.get(
+    '/api/exchange/procedures',
+    { config: { permission: 'exchange.read' }, schema: { response: { 200: ProcedureList } } },
+    async (req) => ex.listProcedures(d, actorOf(req)),
+  );
+  app.put(
+    '/api/exchange/procedures/:category',
+    { config: { permission: 'exchange.manage' }, schema: { params: CategoryParam, body: ProcedureBody, response: NoContent } },
+    async (req, reply) => {
+      await ex.putProcedure(d, actorOf(req), req.params.category, req.body);
+      return reply.code(204).send(null);
+    },
+  );
+  app.post(
+    '/api/exchange/procedures/review',
+    { config: { permission: 'exchange.manage' }, schema: { body: EmptyBody, response: NoContent } },
+    async (req, reply) => {
+      await ex.reviewProcedures(d, actorOf(req));
+      return reply.code(204).send(null);
+    },
+  );
+  app.get(
+    '/api/exchange/log',
+    { config: { permission: 'exchange.read' }, schema: { querystring: LogQuery, response: { 200: ExchangeLog } } },
+    async (req) => ex.exchangeLog(d, actorOf(req), req.query.date ?? today(deps)),
   );
 
-  app.get('/api/exchange/calendar-feed', { config: { permission: 'exchange.read' }, schema: { response: { 200: CalendarFeed } } }, async (req) => ({ url: null, ...(await ex.feedStatus(d, actorOf(req))) }));
-  app.post('/api/exchange/calendar-feed', { config: { permission: 'exchange.read' }, schema: { body: EmptyBody, response: { 200: CalendarFeed } } }, async (req) => {
-    const token = await ex.createFeed(d, actorOf(req));
-    return { url: `${base}/api/calendar/${token}.ics`, createdAt: deps.clock.now().toISOString() };
-  });
-  app.delete('/api/exchange/calendar-feed', { config: { permission: 'exchange.read' }, schema: { response: NoContent } }, async (req, reply) => {
-    await ex.revokeFeed(d, actorOf(req));
-    return reply.code(204).send(null);
-  });
-  app.get('/api/calendar/:file', { config: { public: true }, schema: { params: z.strictObject({ file: z.string().regex(/^[A-Za-z0-9_-]{43}\.ics$/) }) } }, async (req, reply) => {
-    const body = await ex.feedCalendar(d, req.params.file.slice(0, -4));
-    if (!body) return reply.code(404).type('application/problem+json').send({ type: 'about:blank#not_found', title: 'not found', status: 404, code: 'not_found' });
-    return reply.type('text/calendar; charset=utf-8').send(body);
-  });
+  app.get(
+    '/api/exchange/calendar-feed',
+    { config: { permission: 'exchange.read' }, schema: { response: { 200: CalendarFeed } } },
+    async (req) => ({ url: null, ...(await ex.feedStatus(d, actorOf(req))) }),
+  );
+  app.post(
+    '/api/exchange/calendar-feed',
+    { config: { permission: 'exchange.read' }, schema: { body: EmptyBody, response: { 200: CalendarFeed } } },
+    async (req) => {
+      const token = await ex.createFeed(d, actorOf(req));
+      return { url: `${base}/api/calendar/${token}.ics`, createdAt: deps.clock.now().toISOString() };
+    },
+  );
+  app.delete(
+    '/api/exchange/calendar-feed',
+    { config: { permission: 'exchange.read' }, schema: { response: NoContent } },
+    async (req, reply) => {
+      await ex.revokeFeed(d, actorOf(req));
+      return reply.code(204).send(null);
+    },
+  );
+  app.get(
+    '/api/calendar/:file',
+    { config: { public: true }, schema: { params: z.strictObject({ file: z.string().regex(/^[A-Za-z0-9_-]{43}\.ics$/) }) } },
+    async (req, reply) => {
+      const body = await ex.feedCalendar(d, req.params.file.slice(0, -4));
+      if (!body)
+        return reply
+          .code(404)
+          .type('application/problem+json')
+          .send({ type: 'about:blank#not_found', title: 'not found', status: 404, code: 'not_found' });
+      return reply.type('text/calendar; charset=utf-8').send(body);
+    },
+  );
 }
 
 /** The authority's side: publish, follow progress, remind, verify and open returns. */
 export function authorityRoutes(app: App, deps: Deps): void {
   const d: ex.ExchangeDeps = { db: deps.db, clock: deps.clock, smtpConfigured: deps.mailer.configured };
-  app.get('/api/authority/schools', { config: { permission: 'authority.publish' }, schema: { response: { 200: AuthoritySchoolList } } }, async (req) => ({
-    schools: await ex.listSchoolsForAuthority(d, actorOf(req)),
-  }));
-  app.post('/api/authority/messages', { config: { permission: 'authority.publish' }, schema: { body: PublishBody, response: { 201: PublishResult } } }, async (req, reply) =>
-    reply.code(201).send(await ex.publish(d, actorOf(req), req.body)),
+  app.get(
+    '/api/authority/schools',
+    { config: { permission: 'authority.publish' }, schema: { response: { 200: AuthoritySchoolList } } },
+    async (req) => ({
+      schools: await ex.listSchoolsForAuthority(d, actorOf(req)),
+    }),
   );
-  app.get('/api/authority/messages', { config: { permission: 'authority.read' }, schema: { response: { 200: MessageList } } }, async (req) => ({ messages: await ex.listMessages(d, actorOf(req)) }));
-  app.get('/api/authority/messages/:id', { config: { permission: 'authority.read' }, schema: { params: IdParam, querystring: ProgressQuery, response: { 200: MessageProgress } } }, async (req) =>
-    ex.messageProgress(d, actorOf(req), req.params.id, req.query),
+  app.post(
+    '/api/authority/messages',
+    { config: { permission: 'authority.publish' }, schema: { body: PublishBody, response: { 201: PublishResult } } },
+    async (req, reply) => reply.code(201).send(await ex.publish(d, actorOf(req), req.body)),
   );
-  app.post('/api/authority/messages/:id/remind', { config: { permission: 'authority.publish' }, schema: { params: IdParam, body: EmptyBody, response: { 200: RemindResult } } }, async (req) => ({
-    reminded: await ex.remindLate(d, actorOf(req), req.params.id),
-  }));
-  app.post('/api/authority/messages/:id/resend', { config: { permission: 'authority.publish' }, schema: { params: IdParam, body: EmptyBody, response: { 200: ResendResult } } }, async (req) => ({
-    resent: await ex.resend(d, actorOf(req), req.params.id),
-  }));
-  app.get('/api/authority/packages/:id', { config: { permission: 'authority.read' }, schema: { params: IdParam, response: { 200: PackageFile } } }, async (req, reply) => {
-    const p = await ex.packageFile(d, actorOf(req), req.params.id);
-    return reply.header('content-disposition', download(`${p.header.refNo}-${p.header.schoolNumber}-${p.header.amendment}.json`)).send(p);
-  });
-  app.post('/api/authority/packages/:id/open', { config: { permission: 'authority.unlock' }, schema: { params: IdParam, body: UnlockBody, response: { 200: OpenedPackage } } }, async (req) =>
-    ex.openPackage(d, actorOf(req), req.params.id, req.body.words),
+  app.get(
+    '/api/authority/messages',
+    { config: { permission: 'authority.read' }, schema: { response: { 200: MessageList } } },
+    async (req) => ({ messages: await ex.listMessages(d, actorOf(req)) }),
   );
-  app.post('/api/authority/packages/verify', { config: { permission: 'authority.read' }, schema: { body: VerifyBody, response: { 200: VerifyResult } } }, async (req) =>
-    ex.verifyUploaded(d, actorOf(req), req.body.package),
+  app.get(
+    '/api/authority/messages/:id',
+    {
+      config: { permission: 'authority.read' },
+      schema: { params: IdParam, querystring: ProgressQuery, response: { 200: MessageProgress } },
+    },
+    async (req) => ex.messageProgress(d, actorOf(req), req.params.id, req.query),
   );
-  app.get('/api/authority/log', { config: { permission: 'authority.read' }, schema: { querystring: LogQuery, response: { 200: ExchangeLog } } }, async (req) =>
-    ex.exchangeLog(d, actorOf(req), req.query.date ?? today(deps)),
+  app.post(
+    '/api/authority/messages/:id/remind',
+    { config: { permission: 'authority.publish' }, schema: { params: IdParam, body: EmptyBody, response: { 200: RemindResult } } },
+    async (req) => ({
+      reminded: await ex.remindLate(d, actorOf(req), req.params.id),
+    }),
+  );
+  app.post(
+    '/api/authority/messages/:id/resend',
+    { config: { permission: 'authority.publish' }, schema: { params: IdParam, body: EmptyBody, response: { 200: ResendResult } } },
+    async (req) => ({
+      resent: await ex.resend(d, actorOf(req), req.params.id),
+    }),
+  );
+  app.get(
+    '/api/authority/packages/:id',
+    { config: { permission: 'authority.read' }, schema: { params: IdParam, response: { 200: PackageFile } } },
+    async (req, reply) => {
+      const p = await ex.packageFile(d, actorOf(req), req.params.id);
+      return reply.header('content-disposition', download(`${p.header.refNo}-${p.header.schoolNumber}-${p.header.amendment}.json`)).send(p);
+    },
+  );
+  app.post(
+    '/api/authority/packages/:id/open',
+    { config: { permission: 'authority.unlock' }, schema: { params: IdParam, body: UnlockBody, response: { 200: OpenedPackage } } },
+    async (req) => ex.openPackage(d, actorOf(req), req.params.id, req.body.words),
+  );
+  app.post(
+    '/api/authority/packages/verify',
+    { config: { permission: 'authority.read' }, schema: { body: VerifyBody, response: { 200: VerifyResult } } },
+    async (req) => ex.verifyUploaded(d, actorOf(req), req.body.package),
+  );
+  app.get(
+    '/api/authority/log',
+    { config: { permission: 'authority.read' }, schema: { querystring: LogQuery, response: { 200: ExchangeLog } } },
+    async (req) => ex.exchangeLog(d, actorOf(req), req.query.date ?? today(deps)),
   );
 }

@@ -52,7 +52,10 @@ export function parseRules(t: z.infer<typeof ReturnTemplate>): { rules: Rule[]; 
           return errors.push({ rule: i, reason: 'bad_regex' });
         }
       case 'oneof': {
-        const values = (arg ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+        const values = (arg ?? '')
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean);
         if (!values.length) return errors.push({ rule: i, reason: 'syntax' });
         return rules.push({ verb, ...base, values: new Set(values) });
       }
@@ -114,7 +117,12 @@ export function checkRows(rules: Rule[], files: { name: string; rows: Record<str
 
 /** The template each category gets when the authority leaves the rules to the defaults. */
 export const DEFAULT_RULES: Record<string, string[]> = {
-  headcount: ['required students.strn', 'unique students.strn', 'match students.strn ^[A-Z][0-9]{6}[0-9A]$', 'oneof students.leftBeforeRef Y,N'],
+  headcount: [
+    'required students.strn',
+    'unique students.strn',
+    'match students.strn ^[A-Z][0-9]{6}[0-9A]$',
+    'oneof students.leftBeforeRef Y,N',
+  ],
   enrolment: ['required roll.nameEn', 'unique roll.regNo', 'required formB.strn', 'oneof roll.sex M,F'],
   class_subject: ['required classSubjects.medium', 'oneof classSubjects.medium chinese,english,mixed', 'range classSubjects.periods 0 60'],
 };

@@ -15,8 +15,20 @@ export function registerFoundationChecks(registry: CheckRegistry): void {
       );
       const missing = rows.filter((r) => !r.enrolled).map((r) => r.username);
       return missing.length
-        ? { status: 'attention', summaryKey: 'checks.adminMfa.missing', params: { count: missing.length, names: missing.join(', ') }, evidence: missing, link: '/admin/users' }
-        : { status: 'ok', summaryKey: 'checks.adminMfa.ok', params: { count: rows.length }, evidence: rows.map((r) => r.username), link: '/admin/users' };
+        ? {
+            status: 'attention',
+            summaryKey: 'checks.adminMfa.missing',
+            params: { count: missing.length, names: missing.join(', ') },
+            evidence: missing,
+            link: '/admin/users',
+          }
+        : {
+            status: 'ok',
+            summaryKey: 'checks.adminMfa.ok',
+            params: { count: rows.length },
+            evidence: rows.map((r) => r.username),
+            link: '/admin/users',
+          };
     },
   });
 
@@ -55,7 +67,12 @@ export function registerFoundationChecks(registry: CheckRegistry): void {
         [schoolId],
       );
       const link = '/admin/sso';
-      const params = { enabled: s?.enabled ? 'on' : 'off', required: s?.required ?? 0, allowed: s?.allowed ?? 0, date: s?.reviewed?.toISOString().slice(0, 10) ?? '' };
+      const params = {
+        enabled: s?.enabled ? 'on' : 'off',
+        required: s?.required ?? 0,
+        allowed: s?.allowed ?? 0,
+        date: s?.reviewed?.toISOString().slice(0, 10) ?? '',
+      };
       if (!s?.reviewed) return { status: 'attention', summaryKey: 'checks.ssoPolicy.never', params, link };
       const days = (now.getTime() - s.reviewed.getTime()) / 86_400_000;
       const due = new Date(s.reviewed.getTime() + 365 * 86_400_000);

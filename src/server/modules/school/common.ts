@@ -2,7 +2,6 @@ import type { Actor } from '../../core/auth/actor.js';
 import type { Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
 
-
 /**
  * Every id a request refers to must be a row this school can see. (Foreign keys are checked
  * without row-level security, so without this a row could point at another school's record.)

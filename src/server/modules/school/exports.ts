@@ -16,7 +16,14 @@ export async function exportStudents(d: SchoolDeps, a: Actor, format: 'csv' | 'x
     ['class', 'class_number', 'reg_no', 'strn', 'name_zh', 'name_en', 'sex', 'status'],
     students.map((s) => [s.classCode, s.classNumber, s.regNo, s.strn, s.nameZh, s.nameEn, s.sex, s.status]),
   );
-  await d.db.schoolTx(a.schoolId, (q) => audit(q, d.clock, { ...who(a), action: 'school.exported', target: 'export:students', details: { format, classId: classId ?? null, rows: students.length } }));
+  await d.db.schoolTx(a.schoolId, (q) =>
+    audit(q, d.clock, {
+      ...who(a),
+      action: 'school.exported',
+      target: 'export:students',
+      details: { format, classId: classId ?? null, rows: students.length },
+    }),
+  );
   return file;
 }
 
@@ -27,6 +34,8 @@ export async function exportStaff(d: SchoolDeps, a: Actor, format: 'csv' | 'xlsx
     ['staff_code', 'name_zh', 'name_en', 'post', 'status', 'join_date', 'leave_date', 'email'],
     staff.map((s) => [s.staffCode, s.nameZh, s.nameEn, s.post, s.status, s.joinDate, s.leaveDate, s.email]),
   );
-  await d.db.schoolTx(a.schoolId, (q) => audit(q, d.clock, { ...who(a), action: 'school.exported', target: 'export:staff', details: { format, rows: staff.length } }));
+  await d.db.schoolTx(a.schoolId, (q) =>
+    audit(q, d.clock, { ...who(a), action: 'school.exported', target: 'export:staff', details: { format, rows: staff.length } }),
+  );
   return file;
 }

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { type Actor, who } from '../../core/auth/actor.js';
-import { ClassCreateBody, ClassSubjectCreateBody, type ImportIssue, type ImportKind, StaffFields, StudentFields } from '../../../contracts/school.js';
+import {
+  ClassCreateBody,
+  ClassSubjectCreateBody,
+  type ImportIssue,
+  type ImportKind,
+  StaffFields,
+  StudentFields,
+} from '../../../contracts/school.js';
 import { audit } from '../../core/audit/audit.js';
 import { sha256 } from '../../core/crypto/secrets.js';
 import type { Queryable } from '../../core/db/types.js';
@@ -13,9 +20,19 @@ type Issue = z.infer<typeof ImportIssue>;
 type Kind = z.infer<typeof ImportKind>;
 type Fields = Record<string, unknown>;
 const MAX_ROWS = 5000;
-const CODE = z.string().trim().toUpperCase().regex(/^[0-9A-Z][0-9A-Z-]*$/).max(20);
+const CODE = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[0-9A-Z][0-9A-Z-]*$/)
+  .max(20);
 /** Staff codes separated by `;`, `,` or spaces. */
-const CODES = z.string().trim().max(300).regex(/^[0-9A-Za-z;,\s-]*$/).optional();
+const CODES = z
+  .string()
+  .trim()
+  .max(300)
+  .regex(/^[0-9A-Za-z;,\s-]*$/)
+  .optional();
 
 /** One row of the file, checked: the record's key (reg. no., staff code …) and its clean fields. */
 interface Planned {
@@ -50,22 +67,64 @@ interface Spec {
   clean?(fields: Fields, ctx: Context, issue: (column: string, code: string) => void): Fields | null;
   existing(ctx: Context): Promise<Map<string, { id: string; fields: Fields }>>;
   /** Further cross-row checks (STRNs, places taken) after each row is valid on its own. */
-  crossCheck?(plans: Planned[], ctx: Context, existing: Map<string, { id: string; fields: Fields }>, issue: (row: number, column: string, value: string, code: string) => void): Promise<void>;
+  crossCheck?(
+    plans: Planned[],
+    ctx: Context,
+    existing: Map<string, { id: string; fields: Fields }>,
+    issue: (row: number, column: string, value: string, code: string) => void,
+  ): Promise<void>;
   apply(ctx: Context, plans: Planned[], schoolId: string): Promise<void>;
 }
 
 const STUDENT_COLUMNS: Record<string, string> = {
-  reg_no: 'regNo', strn: 'strn', name_zh: 'nameZh', name_en: 'nameEn', sex: 'sex', date_of_birth: 'dateOfBirth', id_type: 'idType',
-  id_number: 'idNumber', entry_date: 'entryDate', status: 'status', leave_date: 'leaveDate', leave_reason: 'leaveReason', class: 'classCode', class_number: 'classNumber',
+  reg_no: 'regNo',
+  strn: 'strn',
+  name_zh: 'nameZh',
+  name_en: 'nameEn',
+  sex: 'sex',
+  date_of_birth: 'dateOfBirth',
+  id_type: 'idType',
+  id_number: 'idNumber',
+  entry_date: 'entryDate',
+  status: 'status',
+  leave_date: 'leaveDate',
+  leave_reason: 'leaveReason',
+  class: 'classCode',
+  class_number: 'classNumber',
 };
 const STAFF_COLUMNS: Record<string, string> = {
-  staff_code: 'staffCode', name_zh: 'nameZh', name_en: 'nameEn', post: 'post', status: 'status', join_date: 'joinDate', leave_date: 'leaveDate', email: 'email',
+  staff_code: 'staffCode',
+  name_zh: 'nameZh',
+  name_en: 'nameEn',
+  post: 'post',
+  status: 'status',
+  join_date: 'joinDate',
+  leave_date: 'leaveDate',
+  email: 'email',
 };
-const CLASS_COLUMNS: Record<string, string> = { code: 'code', level: 'level', name_zh: 'nameZh', name_en: 'nameEn', stream: 'stream', class_teachers: 'teacherCodes' };
-const CLASS_SUBJECT_COLUMNS: Record<string, string> = { class: 'classCode', subject_code: 'subjectCode', medium: 'medium', teachers: 'teacherCodes' };
+const CLASS_COLUMNS: Record<string, string> = {
+  code: 'code',
+  level: 'level',
+  name_zh: 'nameZh',
+  name_en: 'nameEn',
+  stream: 'stream',
+  class_teachers: 'teacherCodes',
+};
+const CLASS_SUBJECT_COLUMNS: Record<string, string> = {
+  class: 'classCode',
+  subject_code: 'subjectCode',
+  medium: 'medium',
+  teachers: 'teacherCodes',
+};
 
 const same = (a: Fields, b: Fields, keys: string[]) => keys.every((k) => (a[k] ?? null) === (b[k] ?? null));
-const splitCodes = (v: unknown) => (typeof v === 'string' && v ? v.split(/[;,\s]+/).map((x) => x.trim().toUpperCase()).filter(Boolean) : []);
+const splitCodes = (v: unknown) =>
+  typeof v === 'string' && v
+    ? v
+        .split(/[;,\s]+/)
+        .map((x) => x.trim().toUpperCase())
+        .filter(Boolean)
+    : [];
 
 const specs: Record<Kind, Spec> = {
   students: {
@@ -87,10 +146,10 @@ const specs: Record<Kind, Spec> = {
       const classCode = typeof f.classCode === 'string' ? f.classCode.toUpperCase() : '';
       const num = f.classNumber === undefined ? undefined : Number(f.classNumber);
       if (classCode || num !== undefined) {
-        if (!classCode) return issue('class', 'required'), null;
-        if (num === undefined || !Number.isInteger(num) || num < 1 || num > 99) return issue('class_number', 'invalid_number'), null;
+        if (!classCode) return (issue('class', 'required'), null);
+        if (num === undefined || !Number.isInteger(num) || num < 1 || num > 99) return (issue('class_number', 'invalid_number'), null);
         const classId = ctx.classes.get(classCode);
-        if (!classId) return issue('class', 'unknown_class'), null;
+        if (!classId) return (issue('class', 'unknown_class'), null);
         out.classId = classId;
         out.classNumber = num;
       }
@@ -104,10 +163,30 @@ const specs: Record<Kind, Spec> = {
          FROM students st LEFT JOIN student_classes sc ON sc.student_id = st.id AND sc.to_date IS NULL AND sc.year_id = $1`,
         [ctx.yearId],
       );
-      return new Map(rows.map((r) => [r.reg_no, { id: r.id, fields: {
-        regNo: r.reg_no, strn: r.strn, nameZh: r.name_zh, nameEn: r.name_en, sex: r.sex, dateOfBirth: r.date_of_birth, idType: r.id_type, idNumber: r.id_number,
-        entryDate: r.entry_date, status: r.status, leaveDate: r.leave_date, leaveReason: r.leave_reason, classId: r.class_id, classNumber: r.class_number,
-      } }]));
+      return new Map(
+        rows.map((r) => [
+          r.reg_no,
+          {
+            id: r.id,
+            fields: {
+              regNo: r.reg_no,
+              strn: r.strn,
+              nameZh: r.name_zh,
+              nameEn: r.name_en,
+              sex: r.sex,
+              dateOfBirth: r.date_of_birth,
+              idType: r.id_type,
+              idNumber: r.id_number,
+              entryDate: r.entry_date,
+              status: r.status,
+              leaveDate: r.leave_date,
+              leaveReason: r.leave_reason,
+              classId: r.class_id,
+              classNumber: r.class_number,
+            },
+          },
+        ]),
+      );
     },
     async crossCheck(plans, ctx, existing, issue) {
       const strns = new Map<string, string>();
@@ -135,7 +214,20 @@ const specs: Record<Kind, Spec> = {
       }
     },
     async apply(ctx, plans, schoolId) {
-      const fieldsOf = (f: Fields) => [f.regNo, f.strn ?? null, f.nameZh ?? null, f.nameEn, f.sex, f.dateOfBirth, f.idType, f.idNumber, f.entryDate, f.status ?? 'on_roll', f.leaveDate ?? null, f.leaveReason ?? null];
+      const fieldsOf = (f: Fields) => [
+        f.regNo,
+        f.strn ?? null,
+        f.nameZh ?? null,
+        f.nameEn,
+        f.sex,
+        f.dateOfBirth,
+        f.idType,
+        f.idNumber,
+        f.entryDate,
+        f.status ?? 'on_roll',
+        f.leaveDate ?? null,
+        f.leaveReason ?? null,
+      ];
       const creates = plans.filter((p) => p.action === 'create');
       const ids = new Map<string, string>();
       if (creates.length) {
@@ -159,7 +251,9 @@ const specs: Record<Kind, Spec> = {
       }
       for (const p of plans) if (p.existingId) ids.set(p.key, p.existingId);
       // Placements that change: close the old ones first, so numbers can be swapped within one file.
-      const moves = plans.filter((p) => p.fields.classId && p.action !== 'unchanged' && (p as Planned & { placementChanged?: boolean }).placementChanged !== false);
+      const moves = plans.filter(
+        (p) => p.fields.classId && p.action !== 'unchanged' && (p as Planned & { placementChanged?: boolean }).placementChanged !== false,
+      );
       const moving = moves.filter((p) => (p as Planned & { placementChanged?: boolean }).placementChanged);
       if (moving.length && ctx.yearId) {
         await ctx.q.query(
@@ -170,7 +264,11 @@ const specs: Record<Kind, Spec> = {
           `INSERT INTO student_classes (school_id, student_id, year_id, class_id, class_number, from_date)
            SELECT $1, s, $2, c, n, f FROM unnest($3::uuid[], $4::uuid[], $5::int[], $6::date[]) AS x(s, c, n, f)`,
           [
-            schoolId, ctx.yearId, moving.map((p) => ids.get(p.key)), moving.map((p) => p.fields.classId), moving.map((p) => p.fields.classNumber),
+            schoolId,
+            ctx.yearId,
+            moving.map((p) => ids.get(p.key)),
+            moving.map((p) => p.fields.classId),
+            moving.map((p) => p.fields.classNumber),
             moving.map((p) => (p.action === 'create' ? [ctx.yearStart ?? ctx.today, p.fields.entryDate as string].sort()[1] : ctx.today)),
           ],
         );
@@ -184,24 +282,65 @@ const specs: Record<Kind, Spec> = {
     keyField: 'staffCode',
     keyColumn: 'staff_code',
     clean(f, _ctx, issue) {
-      if (f.joinDate && f.leaveDate && (f.leaveDate as string) < (f.joinDate as string)) return issue('leave_date', 'dates_out_of_order'), null;
+      if (f.joinDate && f.leaveDate && (f.leaveDate as string) < (f.joinDate as string))
+        return (issue('leave_date', 'dates_out_of_order'), null);
       return f;
     },
     async existing(ctx) {
-      const rows = await ctx.q.query<{ id: string; staff_code: string; name_zh: string | null; name_en: string; post: string | null; status: string; join_date: string | null; leave_date: string | null; email: string | null }>(
-        'SELECT id, staff_code, name_zh, name_en, post, status, join_date::text, leave_date::text, email FROM staff',
+      const rows = await ctx.q.query<{
+        id: string;
+        staff_code: string;
+        name_zh: string | null;
+        name_en: string;
+        post: string | null;
+        status: string;
+        join_date: string | null;
+        leave_date: string | null;
+        email: string | null;
+      }>('SELECT id, staff_code, name_zh, name_en, post, status, join_date::text, leave_date::text, email FROM staff');
+      return new Map(
+        rows.map((r) => [
+          r.staff_code,
+          {
+            id: r.id,
+            fields: {
+              staffCode: r.staff_code,
+              nameZh: r.name_zh,
+              nameEn: r.name_en,
+              post: r.post,
+              status: r.status,
+              joinDate: r.join_date,
+              leaveDate: r.leave_date,
+              email: r.email,
+            },
+          },
+        ]),
       );
-      return new Map(rows.map((r) => [r.staff_code, { id: r.id, fields: { staffCode: r.staff_code, nameZh: r.name_zh, nameEn: r.name_en, post: r.post, status: r.status, joinDate: r.join_date, leaveDate: r.leave_date, email: r.email } }]));
     },
     async apply(ctx, plans, schoolId) {
       for (const p of plans) {
         if (p.action === 'unchanged') continue;
         const f = p.fields;
-        const v = [f.staffCode, f.nameZh ?? null, f.nameEn, f.post ?? null, f.status ?? 'serving', f.joinDate ?? null, f.leaveDate ?? null, f.email ?? null];
+        const v = [
+          f.staffCode,
+          f.nameZh ?? null,
+          f.nameEn,
+          f.post ?? null,
+          f.status ?? 'serving',
+          f.joinDate ?? null,
+          f.leaveDate ?? null,
+          f.email ?? null,
+        ];
         if (p.action === 'create') {
-          await ctx.q.query('INSERT INTO staff (school_id, staff_code, name_zh, name_en, post, status, join_date, leave_date, email) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [schoolId, ...v]);
+          await ctx.q.query(
+            'INSERT INTO staff (school_id, staff_code, name_zh, name_en, post, status, join_date, leave_date, email) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+            [schoolId, ...v],
+          );
         } else {
-          await ctx.q.query('UPDATE staff SET staff_code = $2, name_zh = $3, name_en = $4, post = $5, status = $6, join_date = $7, leave_date = $8, email = $9, version = version + 1 WHERE id = $1', [p.existingId, ...v]);
+          await ctx.q.query(
+            'UPDATE staff SET staff_code = $2, name_zh = $3, name_en = $4, post = $5, status = $6, join_date = $7, leave_date = $8, email = $9, version = version + 1 WHERE id = $1',
+            [p.existingId, ...v],
+          );
         }
       }
     },
@@ -215,19 +354,35 @@ const specs: Record<Kind, Spec> = {
     currentYear: { column: 'code', needed: () => true },
     clean(f, ctx, issue) {
       const teacherIds = splitCodes(f.teacherCodes).map((c) => ctx.staff.get(c));
-      if (teacherIds.some((t) => !t)) return issue('class_teachers', 'unknown_staff'), null;
+      if (teacherIds.some((t) => !t)) return (issue('class_teachers', 'unknown_staff'), null);
       const out: Fields = { ...f, teacherIds: (teacherIds as string[]).sort().join(';') };
       delete out.teacherCodes;
       return out;
     },
     async existing(ctx) {
-      const rows = await ctx.q.query<{ id: string; code: string; level: string; name_zh: string; name_en: string; stream: string | null; teachers: string | null }>(
+      const rows = await ctx.q.query<{
+        id: string;
+        code: string;
+        level: string;
+        name_zh: string;
+        name_en: string;
+        stream: string | null;
+        teachers: string | null;
+      }>(
         `SELECT c.id, c.code, c.level, c.name_zh, c.name_en, c.stream,
                 (SELECT string_agg(staff_id::text, ';' ORDER BY staff_id::text) FROM class_teachers t WHERE t.class_id = c.id) AS teachers
          FROM classes c WHERE c.year_id = $1`,
         [ctx.yearId],
       );
-      return new Map(rows.map((r) => [r.code, { id: r.id, fields: { code: r.code, level: r.level, nameZh: r.name_zh, nameEn: r.name_en, stream: r.stream, teacherIds: r.teachers ?? '' } }]));
+      return new Map(
+        rows.map((r) => [
+          r.code,
+          {
+            id: r.id,
+            fields: { code: r.code, level: r.level, nameZh: r.name_zh, nameEn: r.name_en, stream: r.stream, teacherIds: r.teachers ?? '' },
+          },
+        ]),
+      );
     },
     async apply(ctx, plans, schoolId) {
       for (const p of plans) {
@@ -241,11 +396,24 @@ const specs: Record<Kind, Spec> = {
           );
           id = c?.id;
         } else {
-          await ctx.q.query('UPDATE classes SET level = $2, name_zh = $3, name_en = $4, stream = $5 WHERE id = $1', [id, f.level, f.nameZh, f.nameEn, f.stream ?? null]);
+          await ctx.q.query('UPDATE classes SET level = $2, name_zh = $3, name_en = $4, stream = $5 WHERE id = $1', [
+            id,
+            f.level,
+            f.nameZh,
+            f.nameEn,
+            f.stream ?? null,
+          ]);
           await ctx.q.query('DELETE FROM class_teachers WHERE class_id = $1', [id]);
         }
-        const teachers = String(f.teacherIds ?? '').split(';').filter(Boolean);
-        if (teachers.length) await ctx.q.query('INSERT INTO class_teachers (school_id, class_id, staff_id) SELECT $1, $2, t FROM unnest($3::uuid[]) AS t', [schoolId, id, teachers]);
+        const teachers = String(f.teacherIds ?? '')
+          .split(';')
+          .filter(Boolean);
+        if (teachers.length)
+          await ctx.q.query('INSERT INTO class_teachers (school_id, class_id, staff_id) SELECT $1, $2, t FROM unnest($3::uuid[]) AS t', [
+            schoolId,
+            id,
+            teachers,
+          ]);
       }
     },
   },
@@ -253,28 +421,58 @@ const specs: Record<Kind, Spec> = {
     columns: CLASS_SUBJECT_COLUMNS,
     required: ['class', 'subject_code', 'medium'],
     schema: ClassSubjectCreateBody.omit({ classId: true, subjectId: true, teacherIds: true }).extend({
-      classCode: CODE, subjectCode: CODE, teacherCodes: CODES,
+      classCode: CODE,
+      subjectCode: CODE,
+      teacherCodes: CODES,
     }),
     keyField: 'key',
     keyColumn: 'subject_code',
     currentYear: { column: 'class', needed: () => true },
     clean(f, ctx, issue) {
       const classId = ctx.classes.get(String(f.classCode));
-      if (!classId) return issue('class', 'unknown_class'), null;
+      if (!classId) return (issue('class', 'unknown_class'), null);
       const subjectId = ctx.subjects.get(String(f.subjectCode));
-      if (!subjectId) return issue('subject_code', 'unknown_subject'), null;
+      if (!subjectId) return (issue('subject_code', 'unknown_subject'), null);
       const teacherIds = splitCodes(f.teacherCodes).map((c) => ctx.staff.get(c));
-      if (teacherIds.some((t) => !t)) return issue('teachers', 'unknown_staff'), null;
-      return { key: `${f.classCode}/${f.subjectCode}`, classId, subjectId, medium: f.medium, teacherIds: (teacherIds as string[]).sort().join(';') };
+      if (teacherIds.some((t) => !t)) return (issue('teachers', 'unknown_staff'), null);
+      return {
+        key: `${f.classCode}/${f.subjectCode}`,
+        classId,
+        subjectId,
+        medium: f.medium,
+        teacherIds: (teacherIds as string[]).sort().join(';'),
+      };
     },
     async existing(ctx) {
-      const rows = await ctx.q.query<{ id: string; class_code: string; subject_code: string; class_id: string; subject_id: string; medium: string; teachers: string | null }>(
+      const rows = await ctx.q.query<{
+        id: string;
+        class_code: string;
+        subject_code: string;
+        class_id: string;
+        subject_id: string;
+        medium: string;
+        teachers: string | null;
+      }>(
         `SELECT cs.id, c.code AS class_code, s.code AS subject_code, cs.class_id, cs.subject_id, cs.medium,
                 (SELECT string_agg(staff_id::text, ';' ORDER BY staff_id::text) FROM class_subject_teachers t WHERE t.class_subject_id = cs.id) AS teachers
          FROM class_subjects cs JOIN classes c ON c.id = cs.class_id JOIN subjects s ON s.id = cs.subject_id WHERE c.year_id = $1`,
         [ctx.yearId],
       );
-      return new Map(rows.map((r) => [`${r.class_code}/${r.subject_code}`, { id: r.id, fields: { key: `${r.class_code}/${r.subject_code}`, classId: r.class_id, subjectId: r.subject_id, medium: r.medium, teacherIds: r.teachers ?? '' } }]));
+      return new Map(
+        rows.map((r) => [
+          `${r.class_code}/${r.subject_code}`,
+          {
+            id: r.id,
+            fields: {
+              key: `${r.class_code}/${r.subject_code}`,
+              classId: r.class_id,
+              subjectId: r.subject_id,
+              medium: r.medium,
+              teacherIds: r.teachers ?? '',
+            },
+          },
+        ]),
+      );
     },
     async apply(ctx, plans, schoolId) {
       for (const p of plans) {
@@ -282,27 +480,44 @@ const specs: Record<Kind, Spec> = {
         const f = p.fields;
         let id = p.existingId;
         if (p.action === 'create') {
-          const [cs] = await ctx.q.query<{ id: string }>('INSERT INTO class_subjects (school_id, class_id, subject_id, medium) VALUES ($1, $2, $3, $4) RETURNING id', [schoolId, f.classId, f.subjectId, f.medium]);
+          const [cs] = await ctx.q.query<{ id: string }>(
+            'INSERT INTO class_subjects (school_id, class_id, subject_id, medium) VALUES ($1, $2, $3, $4) RETURNING id',
+            [schoolId, f.classId, f.subjectId, f.medium],
+          );
           id = cs?.id;
         } else {
           await ctx.q.query('UPDATE class_subjects SET medium = $2 WHERE id = $1', [id, f.medium]);
           await ctx.q.query('DELETE FROM class_subject_teachers WHERE class_subject_id = $1', [id]);
         }
-        const teachers = String(f.teacherIds ?? '').split(';').filter(Boolean);
-        if (teachers.length) await ctx.q.query('INSERT INTO class_subject_teachers (school_id, class_subject_id, staff_id) SELECT $1, $2, t FROM unnest($3::uuid[]) AS t', [schoolId, id, teachers]);
+        const teachers = String(f.teacherIds ?? '')
+          .split(';')
+          .filter(Boolean);
+        if (teachers.length)
+          await ctx.q.query(
+            'INSERT INTO class_subject_teachers (school_id, class_subject_id, staff_id) SELECT $1, $2, t FROM unnest($3::uuid[]) AS t',
+            [schoolId, id, teachers],
+          );
       }
     },
   },
 };
 
 async function context(q: Queryable, today: string): Promise<Context> {
-  const [year] = await q.query<{ id: string; status: string; starts_on: string }>(`SELECT id, status, starts_on::text FROM school_years WHERE status = 'current'`);
+  const [year] = await q.query<{ id: string; status: string; starts_on: string }>(
+    `SELECT id, status, starts_on::text FROM school_years WHERE status = 'current'`,
+  );
   const classes = year ? await q.query<{ id: string; code: string }>('SELECT id, code FROM classes WHERE year_id = $1', [year.id]) : [];
   const staff = await q.query<{ id: string; staff_code: string }>('SELECT id, staff_code FROM staff');
   const subjects = await q.query<{ id: string; code: string }>('SELECT id, code FROM subjects');
   return {
-    q, today, yearId: year?.id ?? null, yearStatus: year?.status ?? null, yearStart: year?.starts_on ?? null,
-    classes: new Map(classes.map((c) => [c.code, c.id])), staff: new Map(staff.map((s) => [s.staff_code, s.id])), subjects: new Map(subjects.map((s) => [s.code, s.id])),
+    q,
+    today,
+    yearId: year?.id ?? null,
+    yearStatus: year?.status ?? null,
+    yearStart: year?.starts_on ?? null,
+    classes: new Map(classes.map((c) => [c.code, c.id])),
+    staff: new Map(staff.map((s) => [s.staff_code, s.id])),
+    subjects: new Map(subjects.map((s) => [s.code, s.id])),
   };
 }
 
@@ -316,7 +531,11 @@ export async function importFile(d: SchoolDeps, a: Actor, kind: Kind, fileName: 
   for (const r of spec.required) if (!sheet.headers.includes(r)) issues.push({ row: 1, column: r, value: '', code: 'missing_column' });
   if (sheet.rows.length > MAX_ROWS) issues.push({ row: 0, column: '', value: String(sheet.rows.length), code: 'too_many_rows' });
   const report = (counts: { create: number; update: number; unchanged: number }, committed: boolean) => ({
-    kind, rows: sheet.rows.length, ...counts, issues: issues.slice(0, 1000), committed,
+    kind,
+    rows: sheet.rows.length,
+    ...counts,
+    issues: issues.slice(0, 1000),
+    committed,
   });
   // A file with wrong headers is refused as a whole: no row is looked at.
   if (issues.length) return report({ create: 0, update: 0, unchanged: 0 }, false);
@@ -333,14 +552,29 @@ export async function importFile(d: SchoolDeps, a: Actor, kind: Kind, fileName: 
         if (v === undefined || v === '') continue;
         input[field] = field === 'classNumber' ? (Number.isNaN(Number(v)) ? v : Number(v)) : v;
       }
-      const { classCode, classNumber, teacherCodes, subjectCode, ...forSchema } = input as Fields & { classCode?: unknown; classNumber?: unknown; teacherCodes?: unknown; subjectCode?: unknown };
-      const toParse = kind === 'students' ? forSchema : kind === 'class_subjects' ? { ...forSchema, classCode, subjectCode, teacherCodes } : { ...forSchema, ...(teacherCodes !== undefined ? { teacherCodes } : {}) };
+      const { classCode, classNumber, teacherCodes, subjectCode, ...forSchema } = input as Fields & {
+        classCode?: unknown;
+        classNumber?: unknown;
+        teacherCodes?: unknown;
+        subjectCode?: unknown;
+      };
+      const toParse =
+        kind === 'students'
+          ? forSchema
+          : kind === 'class_subjects'
+            ? { ...forSchema, classCode, subjectCode, teacherCodes }
+            : { ...forSchema, ...(teacherCodes !== undefined ? { teacherCodes } : {}) };
       const parsed = spec.schema.safeParse(toParse);
       if (!parsed.success) {
         for (const iss of parsed.error.issues) {
           const field = String(iss.path[0] ?? '');
           const column = fieldToColumn[field] ?? field;
-          issues.push({ row: rowNo, column, value: raw[column] ?? '', code: raw[column] ? (iss.code === 'invalid_value' ? 'invalid_value' : 'invalid_format') : 'required' });
+          issues.push({
+            row: rowNo,
+            column,
+            value: raw[column] ?? '',
+            code: raw[column] ? (iss.code === 'invalid_value' ? 'invalid_value' : 'invalid_format') : 'required',
+          });
         }
         return;
       }
@@ -353,7 +587,10 @@ export async function importFile(d: SchoolDeps, a: Actor, kind: Kind, fileName: 
       const key = String(fields[spec.keyField]);
       const prev = existing.get(key);
       const compare = Object.keys(fields).filter((k) => k !== 'classId' && k !== 'classNumber');
-      const placementChanged = kind === 'students' && fields.classId !== undefined && (prev?.fields.classId !== fields.classId || prev?.fields.classNumber !== fields.classNumber);
+      const placementChanged =
+        kind === 'students' &&
+        fields.classId !== undefined &&
+        (prev?.fields.classId !== fields.classId || prev?.fields.classNumber !== fields.classNumber);
       const action = !prev ? 'create' : same(prev.fields, fields, compare) && !placementChanged ? 'unchanged' : 'update';
       plans.push(Object.assign({ row: rowNo, key, fields, action, existingId: prev?.id } as Planned, { placementChanged }));
     });
@@ -363,28 +600,48 @@ export async function importFile(d: SchoolDeps, a: Actor, kind: Kind, fileName: 
       seen.add(p.key);
     }
     await spec.crossCheck?.(plans, ctx, existing, (row, column, value, code) => issues.push({ row, column, value, code }));
-    if (spec.currentYear?.needed(plans) && ctx.yearStatus !== 'current') issues.push({ row: 0, column: spec.currentYear.column, value: '', code: 'no_current_year' });
-    const counts = { create: plans.filter((p) => p.action === 'create').length, update: plans.filter((p) => p.action === 'update').length, unchanged: plans.filter((p) => p.action === 'unchanged').length };
+    if (spec.currentYear?.needed(plans) && ctx.yearStatus !== 'current')
+      issues.push({ row: 0, column: spec.currentYear.column, value: '', code: 'no_current_year' });
+    const counts = {
+      create: plans.filter((p) => p.action === 'create').length,
+      update: plans.filter((p) => p.action === 'update').length,
+      unchanged: plans.filter((p) => p.action === 'unchanged').length,
+    };
     if (!commit || issues.length) return { counts, wrote: false };
     if (counts.create + counts.update === 0) return { counts, wrote: true };
     await spec.apply(ctx, plans, a.schoolId);
     await audit(q, d.clock, {
-      ...who(a), action: 'school.imported', target: `import:${kind}`,
-      details: { kind, fileName, sha256: sha256(file).toString('hex'), ...counts, keys: plans.filter((p) => p.action !== 'unchanged').map((p) => p.key).slice(0, 200) },
+      ...who(a),
+      action: 'school.imported',
+      target: `import:${kind}`,
+      details: {
+        kind,
+        fileName,
+        sha256: sha256(file).toString('hex'),
+        ...counts,
+        keys: plans
+          .filter((p) => p.action !== 'unchanged')
+          .map((p) => p.key)
+          .slice(0, 200),
+      },
     });
     return { counts, wrote: true };
   };
   try {
-    const r = commit ? await d.db.schoolTx(a.schoolId, async (q) => {
-      const out = await run(q);
-      if (issues.length) throw new ImportRefused();
-      return out;
-    }) : await d.db.school(a.schoolId, run);
+    const r = commit
+      ? await d.db.schoolTx(a.schoolId, async (q) => {
+          const out = await run(q);
+          if (issues.length) throw new ImportRefused();
+          return out;
+        })
+      : await d.db.school(a.schoolId, run);
     issues.sort((x, y) => x.row - y.row);
     // A bulk load changes the tables' shape: refresh the planner's statistics now (the embedded
     // database runs no autovacuum), or lists join placements the slow way until it is done.
     if (commit && r.wrote && r.counts.create + r.counts.update > 50) {
-      await d.db.system((q) => q.query('ANALYZE students, student_classes, staff, classes, class_teachers, class_subjects, class_subject_teachers'));
+      await d.db.system((q) =>
+        q.query('ANALYZE students, student_classes, staff, classes, class_teachers, class_subjects, class_subject_teachers'),
+      );
     }
     return report(r.counts, commit && r.wrote);
   } catch (err) {

@@ -63,7 +63,8 @@ async function placements(q: Queryable, yearId: string, refDate: string): Promis
 /** On roll on the day: entered by then and not yet left (a student marked left or graduated without a date counts as gone). */
 const onRoll = (p: Pick<Placed, 'entry_date' | 'leave_date' | 'status'>, refDate: string) =>
   p.entry_date <= refDate && (p.leave_date !== null ? p.leave_date >= refDate : p.status === 'on_roll');
-const byPlace = (a: Placed, b: Placed) => a.level.localeCompare(b.level) || a.class_code.localeCompare(b.class_code) || a.class_number - b.class_number;
+const byPlace = (a: Placed, b: Placed) =>
+  a.level.localeCompare(b.level) || a.class_code.localeCompare(b.class_code) || a.class_number - b.class_number;
 
 /**
  * Student headcount as on the reference date: S1–S4 students with STRN and name, marked when they
@@ -106,13 +107,31 @@ export async function headcountReturn(q: Queryable, refDate: string): Promise<Ge
  * Enrolment survey: every student on roll by level, and the change forms since the last return:
  * A left, B new with an STRN, C new without, D amendments to particulars against the last roll sent.
  */
-export async function enrolmentReturn(q: Queryable, refDate: string, since: string | null, previousRoll: Record<string, string>[] | null): Promise<Generated> {
+export async function enrolmentReturn(
+  q: Queryable,
+  refDate: string,
+  since: string | null,
+  previousRoll: Record<string, string>[] | null,
+): Promise<Generated> {
   const year = await yearFor(q, refDate);
   const from = since ?? year?.starts_on ?? refDate;
   const all = year ? await placements(q, year.id, refDate) : [];
   const roll = all.filter((p) => onRoll(p, refDate)).sort(byPlace);
-  const person = (p: Placed) => ({ strn: p.strn ?? '', regNo: p.reg_no, nameEn: p.name_en, nameZh: p.name_zh ?? '', sex: p.sex, dateOfBirth: p.date_of_birth });
-  const rollRows = roll.map((p) => ({ ...person(p), level: p.level, classCode: p.class_code, classNumber: String(p.class_number), entryDate: p.entry_date }));
+  const person = (p: Placed) => ({
+    strn: p.strn ?? '',
+    regNo: p.reg_no,
+    nameEn: p.name_en,
+    nameZh: p.name_zh ?? '',
+    sex: p.sex,
+    dateOfBirth: p.date_of_birth,
+  });
+  const rollRows = roll.map((p) => ({
+    ...person(p),
+    level: p.level,
+    classCode: p.class_code,
+    classNumber: String(p.class_number),
+    entryDate: p.entry_date,
+  }));
   // With a previous roll, changes are against it (who was on it and left; who is new to it); without, by date since `from`.
   const before = previousRoll ? new Set(previousRoll.map((r) => r.regNo ?? '')) : null;
   const onRollNow = new Set(roll.map((p) => p.reg_no));
@@ -123,13 +142,21 @@ export async function enrolmentReturn(q: Queryable, refDate: string, since: stri
         [[...before].filter((r) => !onRollNow.has(r))],
       )
     : all.filter((p) => !onRoll(p, refDate) && p.entry_date <= refDate && (p.leave_date ?? refDate) >= from).sort(byPlace);
-  const formA = gone.map((p) => ({ strn: p.strn ?? '', regNo: p.reg_no, nameEn: p.name_en, leaveDate: p.leave_date ?? '', leaveReason: p.leave_reason ?? '' }));
+  const formA = gone.map((p) => ({
+    strn: p.strn ?? '',
+    regNo: p.reg_no,
+    nameEn: p.name_en,
+    leaveDate: p.leave_date ?? '',
+    leaveReason: p.leave_reason ?? '',
+  }));
   const newcomers = roll.filter((p) => (before ? !before.has(p.reg_no) : p.entry_date > from));
   const formB = newcomers.filter((p) => p.strn).map((p) => ({ ...person(p), level: p.level, entryDate: p.entry_date }));
-  const formC = newcomers.filter((p) => !p.strn).map((p) => {
-    const { strn: _s, ...rest } = person(p);
-    return { ...rest, level: p.level, entryDate: p.entry_date };
-  });
+  const formC = newcomers
+    .filter((p) => !p.strn)
+    .map((p) => {
+      const { strn: _s, ...rest } = person(p);
+      return { ...rest, level: p.level, entryDate: p.entry_date };
+    });
   const formD: Record<string, string>[] = [];
   if (previousRoll) {
     const prev = new Map(previousRoll.map((r) => [r.regNo, r]));
@@ -141,10 +168,22 @@ export async function enrolmentReturn(q: Queryable, refDate: string, since: stri
       }
     }
   }
-  const summary: Record<string, number> = { total: roll.length, formA: formA.length, formB: formB.length, formC: formC.length, formD: formD.length };
+  const summary: Record<string, number> = {
+    total: roll.length,
+    formA: formA.length,
+    formB: formB.length,
+    formC: formC.length,
+    formD: formD.length,
+  };
   for (const p of roll) summary[p.level] = (summary[p.level] ?? 0) + 1;
   return {
-    files: [file('enrolment', 'roll', rollRows), file('enrolment', 'formA', formA), file('enrolment', 'formB', formB), file('enrolment', 'formC', formC), file('enrolment', 'formD', formD)],
+    files: [
+      file('enrolment', 'roll', rollRows),
+      file('enrolment', 'formA', formA),
+      file('enrolment', 'formB', formB),
+      file('enrolment', 'formC', formC),
+      file('enrolment', 'formD', formD),
+    ],
     summary,
   };
 }
@@ -152,8 +191,19 @@ export async function enrolmentReturn(q: Queryable, refDate: string, since: stri
 /** Class and subject data: classes with their teachers, class subjects with medium and teachers. */
 export async function classSubjectReturn(q: Queryable, refDate: string): Promise<Generated> {
   const year = await yearFor(q, refDate);
-  if (!year) return { files: [file('class_subject', 'classes', []), file('class_subject', 'classSubjects', [])], summary: { classes: 0, classSubjects: 0 } };
-  const classes = await q.query<{ code: string; level: string; name_en: string; name_zh: string; teachers: string | null; students: number }>(
+  if (!year)
+    return {
+      files: [file('class_subject', 'classes', []), file('class_subject', 'classSubjects', [])],
+      summary: { classes: 0, classSubjects: 0 },
+    };
+  const classes = await q.query<{
+    code: string;
+    level: string;
+    name_en: string;
+    name_zh: string;
+    teachers: string | null;
+    students: number;
+  }>(
     `SELECT c.code, c.level, c.name_en, c.name_zh,
             (SELECT string_agg(st.staff_code, ' ' ORDER BY st.staff_code) FROM class_teachers ct JOIN staff st ON st.id = ct.staff_id WHERE ct.class_id = c.id) AS teachers,
             (SELECT count(*)::int FROM student_classes sc JOIN students st ON st.id = sc.student_id
@@ -162,7 +212,14 @@ export async function classSubjectReturn(q: Queryable, refDate: string): Promise
      FROM classes c WHERE c.year_id = $1 ORDER BY c.level, c.code`,
     [year.id, refDate],
   );
-  const subjects = await q.query<{ class_code: string; code: string; edb_code: string | null; name_en: string; medium: string; teachers: string | null }>(
+  const subjects = await q.query<{
+    class_code: string;
+    code: string;
+    edb_code: string | null;
+    name_en: string;
+    medium: string;
+    teachers: string | null;
+  }>(
     `SELECT c.code AS class_code, su.code, su.edb_code, su.name_en, cs.medium,
             (SELECT string_agg(st.staff_code, ' ' ORDER BY st.staff_code) FROM class_subject_teachers t JOIN staff st ON st.id = t.staff_id WHERE t.class_subject_id = cs.id) AS teachers
      FROM class_subjects cs JOIN classes c ON c.id = cs.class_id JOIN subjects su ON su.id = cs.subject_id
@@ -171,12 +228,31 @@ export async function classSubjectReturn(q: Queryable, refDate: string): Promise
   );
   return {
     files: [
-      file('class_subject', 'classes', classes.map((c) => ({ classCode: c.code, level: c.level, nameEn: c.name_en, nameZh: c.name_zh, classTeachers: c.teachers ?? '', students: String(c.students) }))),
+      file(
+        'class_subject',
+        'classes',
+        classes.map((c) => ({
+          classCode: c.code,
+          level: c.level,
+          nameEn: c.name_en,
+          nameZh: c.name_zh,
+          classTeachers: c.teachers ?? '',
+          students: String(c.students),
+        })),
+      ),
       file(
         'class_subject',
         'classSubjects',
         // Periods per week are not kept in the records yet: left blank for the school to fill in.
-        subjects.map((s) => ({ classCode: s.class_code, subjectCode: s.code, edbCode: s.edb_code ?? '', subjectNameEn: s.name_en, medium: s.medium, periods: '', teachers: s.teachers ?? '' })),
+        subjects.map((s) => ({
+          classCode: s.class_code,
+          subjectCode: s.code,
+          edbCode: s.edb_code ?? '',
+          subjectNameEn: s.name_en,
+          medium: s.medium,
+          periods: '',
+          teachers: s.teachers ?? '',
+        })),
       ),
     ],
     summary: { classes: classes.length, classSubjects: subjects.length },

@@ -7,13 +7,32 @@ import { uniqueError } from './common.js';
 import type { SchoolDeps } from './years.js';
 
 interface StaffRow {
-  id: string; staff_code: string; name_zh: string | null; name_en: string; post: string | null; status: 'serving' | 'on_leave' | 'left';
-  join_date: string | null; leave_date: string | null; email: string | null; user_id: string | null; version: number; total?: number;
+  id: string;
+  staff_code: string;
+  name_zh: string | null;
+  name_en: string;
+  post: string | null;
+  status: 'serving' | 'on_leave' | 'left';
+  join_date: string | null;
+  leave_date: string | null;
+  email: string | null;
+  user_id: string | null;
+  version: number;
+  total?: number;
 }
 const COLS = 'id, staff_code, name_zh, name_en, post, status, join_date::text, leave_date::text, email, user_id, version';
 const view = (r: StaffRow) => ({
-  id: r.id, staffCode: r.staff_code, nameZh: r.name_zh, nameEn: r.name_en, post: r.post, status: r.status,
-  joinDate: r.join_date, leaveDate: r.leave_date, email: r.email, userId: r.user_id, version: r.version,
+  id: r.id,
+  staffCode: r.staff_code,
+  nameZh: r.name_zh,
+  nameEn: r.name_en,
+  post: r.post,
+  status: r.status,
+  joinDate: r.join_date,
+  leaveDate: r.leave_date,
+  email: r.email,
+  userId: r.user_id,
+  version: r.version,
 });
 
 export const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -50,7 +69,17 @@ export async function createStaff(d: SchoolDeps, a: Actor, b: z.infer<typeof Sta
       const [s] = await q.query<{ id: string }>(
         `INSERT INTO staff (school_id, staff_code, name_zh, name_en, post, status, join_date, leave_date, email)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [a.schoolId, b.staffCode, b.nameZh ?? null, b.nameEn, b.post ?? null, b.status, b.joinDate ?? null, b.leaveDate ?? null, b.email ?? null],
+        [
+          a.schoolId,
+          b.staffCode,
+          b.nameZh ?? null,
+          b.nameEn,
+          b.post ?? null,
+          b.status,
+          b.joinDate ?? null,
+          b.leaveDate ?? null,
+          b.email ?? null,
+        ],
       );
       if (!s) throw new Error('staff not created');
       await audit(q, d.clock, { ...who(a), action: 'staff.created', target: `staff:${s.id}`, details: { staffCode: b.staffCode } });
@@ -78,9 +107,31 @@ export async function updateStaff(d: SchoolDeps, a: Actor, id: string, b: z.infe
       await q.query(
         `UPDATE staff SET staff_code = $2, name_zh = $3, name_en = $4, post = $5, status = $6, join_date = $7, leave_date = $8, email = $9,
                 user_id = $10, version = version + 1 WHERE id = $1`,
-        [id, b.staffCode, b.nameZh ?? null, b.nameEn, b.post ?? null, b.status, b.joinDate ?? null, b.leaveDate ?? null, b.email ?? null, userId],
+        [
+          id,
+          b.staffCode,
+          b.nameZh ?? null,
+          b.nameEn,
+          b.post ?? null,
+          b.status,
+          b.joinDate ?? null,
+          b.leaveDate ?? null,
+          b.email ?? null,
+          userId,
+        ],
       );
-      const after = view({ ...before, staff_code: b.staffCode, name_zh: b.nameZh ?? null, name_en: b.nameEn, post: b.post ?? null, status: b.status, join_date: b.joinDate ?? null, leave_date: b.leaveDate ?? null, email: b.email ?? null, user_id: userId });
+      const after = view({
+        ...before,
+        staff_code: b.staffCode,
+        name_zh: b.nameZh ?? null,
+        name_en: b.nameEn,
+        post: b.post ?? null,
+        status: b.status,
+        join_date: b.joinDate ?? null,
+        leave_date: b.leaveDate ?? null,
+        email: b.email ?? null,
+        user_id: userId,
+      });
       await audit(q, d.clock, { ...who(a), action: 'staff.updated', target: `staff:${id}`, details: changes(view(before), after) });
     });
   } catch (err) {

@@ -17,15 +17,39 @@ const UNIQUE = {
 } as const;
 
 interface Row {
-  id: string; reg_no: string; strn: string | null; name_zh: string | null; name_en: string; sex: 'M' | 'F'; status: 'on_roll' | 'left' | 'graduated';
-  class_id: string | null; class_code: string | null; class_number: number | null; total?: number;
+  id: string;
+  reg_no: string;
+  strn: string | null;
+  name_zh: string | null;
+  name_en: string;
+  sex: 'M' | 'F';
+  status: 'on_roll' | 'left' | 'graduated';
+  class_id: string | null;
+  class_code: string | null;
+  class_number: number | null;
+  total?: number;
 }
 interface DetailRow extends Row {
-  date_of_birth: string; id_type: 'hkid' | 'passport' | 'other'; id_number: string; entry_date: string; leave_date: string | null; leave_reason: string | null; version: number;
+  date_of_birth: string;
+  id_type: 'hkid' | 'passport' | 'other';
+  id_number: string;
+  entry_date: string;
+  leave_date: string | null;
+  leave_reason: string | null;
+  version: number;
 }
 
 const listItem = (r: Row) => ({
-  id: r.id, regNo: r.reg_no, strn: r.strn, nameZh: r.name_zh, nameEn: r.name_en, sex: r.sex, classId: r.class_id, classCode: r.class_code, classNumber: r.class_number, status: r.status,
+  id: r.id,
+  regNo: r.reg_no,
+  strn: r.strn,
+  nameZh: r.name_zh,
+  nameEn: r.name_en,
+  sex: r.sex,
+  classId: r.class_id,
+  classCode: r.class_code,
+  classNumber: r.class_number,
+  status: r.status,
 });
 
 /**
@@ -41,14 +65,17 @@ function scopeCondition(a: Actor, permission: 'students.read' | 'students.manage
 const FROM = `FROM students st
   LEFT JOIN student_classes sc ON sc.student_id = st.id AND sc.to_date IS NULL AND sc.year_id = (SELECT id FROM school_years WHERE status = 'current')
   LEFT JOIN classes c ON c.id = sc.class_id`;
-const LIST_COLS = 'st.id, st.reg_no, st.strn, st.name_zh, st.name_en, st.sex, st.status, sc.class_id, c.code AS class_code, sc.class_number';
+const LIST_COLS =
+  'st.id, st.reg_no, st.strn, st.name_zh, st.name_en, st.sex, st.status, sc.class_id, c.code AS class_code, sc.class_number';
 
 export async function listStudents(d: SchoolDeps, a: Actor, f: z.infer<typeof StudentQuery>) {
   const params: unknown[] = [];
   const where = [scopeCondition(a, 'students.read', params)];
   if (f.q) {
     params.push(likePattern(f.q), f.q.toUpperCase().replace(/[()\s]/g, ''));
-    where.push(`(st.name_en ILIKE $${params.length - 1} OR st.name_zh LIKE $${params.length - 1} OR st.strn = $${params.length} OR st.reg_no = $${params.length})`);
+    where.push(
+      `(st.name_en ILIKE $${params.length - 1} OR st.name_zh LIKE $${params.length - 1} OR st.strn = $${params.length} OR st.reg_no = $${params.length})`,
+    );
   }
   if (f.classId) {
     params.push(f.classId);
@@ -70,7 +97,13 @@ export async function listStudents(d: SchoolDeps, a: Actor, f: z.infer<typeof St
 }
 
 /** One student within the person's scope; outside it the student does not exist for them. */
-async function loadStudent(q: Queryable, a: Actor, id: string, permission: 'students.read' | 'students.manage', lock = false): Promise<DetailRow> {
+async function loadStudent(
+  q: Queryable,
+  a: Actor,
+  id: string,
+  permission: 'students.read' | 'students.manage',
+  lock = false,
+): Promise<DetailRow> {
   const params: unknown[] = [id];
   const scope = scopeCondition(a, permission, params);
   const [r] = await q.query<DetailRow>(
@@ -85,22 +118,42 @@ async function loadStudent(q: Queryable, a: Actor, id: string, permission: 'stud
 export async function getStudent(d: SchoolDeps, a: Actor, id: string) {
   return d.db.school(a.schoolId, async (q) => {
     const r = await loadStudent(q, a, id, 'students.read');
-    const history = await q.query<{ year_code: string; class_code: string; class_number: number; from_date: string; to_date: string | null }>(
+    const history = await q.query<{
+      year_code: string;
+      class_code: string;
+      class_number: number;
+      from_date: string;
+      to_date: string | null;
+    }>(
       `SELECT y.code AS year_code, c.code AS class_code, sc.class_number, sc.from_date::text, sc.to_date::text
        FROM student_classes sc JOIN classes c ON c.id = sc.class_id JOIN school_years y ON y.id = sc.year_id
        WHERE sc.student_id = $1 ORDER BY sc.from_date DESC, sc.to_date DESC NULLS FIRST`,
       [id],
     );
     return {
-      ...listItem(r), dateOfBirth: r.date_of_birth, idType: r.id_type, idMasked: maskId(r.id_type, r.id_number), entryDate: r.entry_date,
-      leaveDate: r.leave_date, leaveReason: r.leave_reason, version: r.version,
-      history: history.map((h) => ({ yearCode: h.year_code, classCode: h.class_code, classNumber: h.class_number, fromDate: h.from_date, toDate: h.to_date })),
+      ...listItem(r),
+      dateOfBirth: r.date_of_birth,
+      idType: r.id_type,
+      idMasked: maskId(r.id_type, r.id_number),
+      entryDate: r.entry_date,
+      leaveDate: r.leave_date,
+      leaveReason: r.leave_reason,
+      version: r.version,
+      history: history.map((h) => ({
+        yearCode: h.year_code,
+        classCode: h.class_code,
+        classNumber: h.class_number,
+        fromDate: h.from_date,
+        toDate: h.to_date,
+      })),
     };
   });
 }
 
 /** Identity numbers and STRNs are checked and normalised; dates must be in order. */
-export function cleanStudent<T extends z.infer<typeof StudentCreateBody> | (z.infer<typeof StudentUpdateBody> & { idNumber: string })>(b: T): T {
+export function cleanStudent<T extends z.infer<typeof StudentCreateBody> | (z.infer<typeof StudentUpdateBody> & { idNumber: string })>(
+  b: T,
+): T {
   const out = { ...b };
   if (b.idType === 'hkid') {
     const id = normaliseHkid(b.idNumber);
@@ -116,7 +169,14 @@ export function cleanStudent<T extends z.infer<typeof StudentCreateBody> | (z.in
   return out;
 }
 
-async function place(q: Queryable, a: Actor, studentId: string, classId: string, classNumber: number, fromDate: string): Promise<{ yearId: string }> {
+async function place(
+  q: Queryable,
+  a: Actor,
+  studentId: string,
+  classId: string,
+  classNumber: number,
+  fromDate: string,
+): Promise<{ yearId: string }> {
   const [c] = await q.query<{ year_id: string }>('SELECT year_id FROM classes WHERE id = $1', [classId]);
   if (!c) throw new AppError('not_found');
   await assertYearOpen(q, c.year_id);
@@ -135,19 +195,39 @@ export async function createStudent(d: SchoolDeps, a: Actor, body: z.infer<typeo
   // Creating a student is a whole-school action: a scope limited to one's classes cannot add people.
   if (a.ownClassesOnly.has('students.manage')) throw new AppError('forbidden');
   const b = cleanStudent(body);
-  if ((b.classId === undefined) !== (b.classNumber === undefined)) throw new AppError('validation_failed', { errors: [{ path: '/classNumber', code: 'required_with_class' }] });
+  if ((b.classId === undefined) !== (b.classNumber === undefined))
+    throw new AppError('validation_failed', { errors: [{ path: '/classNumber', code: 'required_with_class' }] });
   try {
     return await d.db.schoolTx(a.schoolId, async (q) => {
       const [s] = await q.query<{ id: string }>(
         `INSERT INTO students (school_id, reg_no, strn, name_zh, name_en, sex, date_of_birth, id_type, id_number, entry_date, status, leave_date, leave_reason)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-        [a.schoolId, b.regNo, b.strn ?? null, b.nameZh ?? null, b.nameEn, b.sex, b.dateOfBirth, b.idType, b.idNumber, b.entryDate, b.status, b.leaveDate ?? null, b.leaveReason ?? null],
+        [
+          a.schoolId,
+          b.regNo,
+          b.strn ?? null,
+          b.nameZh ?? null,
+          b.nameEn,
+          b.sex,
+          b.dateOfBirth,
+          b.idType,
+          b.idNumber,
+          b.entryDate,
+          b.status,
+          b.leaveDate ?? null,
+          b.leaveReason ?? null,
+        ],
       );
       if (!s) throw new Error('student not created');
       if (b.classId && b.classNumber) {
         await place(q, a, s.id, b.classId, b.classNumber, b.entryDate);
       }
-      await audit(q, d.clock, { ...who(a), action: 'students.created', target: `student:${s.id}`, details: { regNo: b.regNo, classId: b.classId ?? null, classNumber: b.classNumber ?? null } });
+      await audit(q, d.clock, {
+        ...who(a),
+        action: 'students.created',
+        target: `student:${s.id}`,
+        details: { regNo: b.regNo, classId: b.classId ?? null, classNumber: b.classNumber ?? null },
+      });
       return s.id;
     });
   } catch (err) {
@@ -164,18 +244,70 @@ export async function updateStudent(d: SchoolDeps, a: Actor, id: string, body: z
       await q.query(
         `UPDATE students SET reg_no = $2, strn = $3, name_zh = $4, name_en = $5, sex = $6, date_of_birth = $7, id_type = $8, id_number = $9,
                 entry_date = $10, status = $11, leave_date = $12, leave_reason = $13, version = version + 1 WHERE id = $1`,
-        [id, b.regNo, b.strn ?? null, b.nameZh ?? null, b.nameEn, b.sex, b.dateOfBirth, b.idType, b.idNumber, b.entryDate, b.status, b.leaveDate ?? null, b.leaveReason ?? null],
+        [
+          id,
+          b.regNo,
+          b.strn ?? null,
+          b.nameZh ?? null,
+          b.nameEn,
+          b.sex,
+          b.dateOfBirth,
+          b.idType,
+          b.idNumber,
+          b.entryDate,
+          b.status,
+          b.leaveDate ?? null,
+          b.leaveReason ?? null,
+        ],
       );
-      const fields = (r: { reg_no: string; strn: string | null; name_zh: string | null; name_en: string; sex: string; date_of_birth: string; id_type: string; id_number: string; entry_date: string; status: string; leave_date: string | null; leave_reason: string | null }) => ({
-        regNo: r.reg_no, strn: r.strn, nameZh: r.name_zh, nameEn: r.name_en, sex: r.sex, dateOfBirth: r.date_of_birth, idType: r.id_type, idNumber: r.id_number,
-        entryDate: r.entry_date, status: r.status, leaveDate: r.leave_date, leaveReason: r.leave_reason,
+      const fields = (r: {
+        reg_no: string;
+        strn: string | null;
+        name_zh: string | null;
+        name_en: string;
+        sex: string;
+        date_of_birth: string;
+        id_type: string;
+        id_number: string;
+        entry_date: string;
+        status: string;
+        leave_date: string | null;
+        leave_reason: string | null;
+      }) => ({
+        regNo: r.reg_no,
+        strn: r.strn,
+        nameZh: r.name_zh,
+        nameEn: r.name_en,
+        sex: r.sex,
+        dateOfBirth: r.date_of_birth,
+        idType: r.id_type,
+        idNumber: r.id_number,
+        entryDate: r.entry_date,
+        status: r.status,
+        leaveDate: r.leave_date,
+        leaveReason: r.leave_reason,
       });
       const after = fields({
-        reg_no: b.regNo, strn: b.strn ?? null, name_zh: b.nameZh ?? null, name_en: b.nameEn, sex: b.sex, date_of_birth: b.dateOfBirth, id_type: b.idType, id_number: b.idNumber,
-        entry_date: b.entryDate, status: b.status, leave_date: b.leaveDate ?? null, leave_reason: b.leaveReason ?? null,
+        reg_no: b.regNo,
+        strn: b.strn ?? null,
+        name_zh: b.nameZh ?? null,
+        name_en: b.nameEn,
+        sex: b.sex,
+        date_of_birth: b.dateOfBirth,
+        id_type: b.idType,
+        id_number: b.idNumber,
+        entry_date: b.entryDate,
+        status: b.status,
+        leave_date: b.leaveDate ?? null,
+        leave_reason: b.leaveReason ?? null,
       });
       // The identity number is personal data: the audit says it changed, not what it is.
-      await audit(q, d.clock, { ...who(a), action: 'students.updated', target: `student:${id}`, details: changes(fields(before), after, ['idNumber']) });
+      await audit(q, d.clock, {
+        ...who(a),
+        action: 'students.updated',
+        target: `student:${id}`,
+        details: changes(fields(before), after, ['idNumber']),
+      });
     });
   } catch (err) {
     throw uniqueError(err, UNIQUE);
@@ -188,8 +320,15 @@ export async function moveStudent(d: SchoolDeps, a: Actor, id: string, b: z.infe
       const s = await loadStudent(q, a, id, 'students.manage', true);
       await place(q, a, id, b.classId, b.classNumber, b.fromDate);
       await audit(q, d.clock, {
-        ...who(a), action: 'students.moved', target: `student:${id}`,
-        details: { from: s.class_code ? `${s.class_code} ${s.class_number}` : null, toClass: b.classId, classNumber: b.classNumber, fromDate: b.fromDate },
+        ...who(a),
+        action: 'students.moved',
+        target: `student:${id}`,
+        details: {
+          from: s.class_code ? `${s.class_code} ${s.class_number}` : null,
+          toClass: b.classId,
+          classNumber: b.classNumber,
+          fromDate: b.fromDate,
+        },
       });
     });
   } catch (err) {

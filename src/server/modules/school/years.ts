@@ -51,13 +51,21 @@ export async function createYear(d: SchoolDeps, a: Actor, startYear: number): Pr
 /** The current year becomes finished (read-only from then on); the chosen one becomes current. */
 export async function makeCurrent(d: SchoolDeps, a: Actor, yearId: string): Promise<void> {
   await d.db.schoolTx(a.schoolId, async (q) => {
-    const [y] = await q.query<YearRow>('SELECT id, code, starts_on::text, ends_on::text, status FROM school_years WHERE id = $1 FOR UPDATE', [yearId]);
+    const [y] = await q.query<YearRow>(
+      'SELECT id, code, starts_on::text, ends_on::text, status FROM school_years WHERE id = $1 FOR UPDATE',
+      [yearId],
+    );
     if (!y) throw new AppError('not_found');
     if (y.status === 'current') return;
     if (y.status === 'finished') throw new AppError('year_finished');
     const prev = await q.query<{ code: string }>(`UPDATE school_years SET status = 'finished' WHERE status = 'current' RETURNING code`);
     await q.query(`UPDATE school_years SET status = 'current' WHERE id = $1`, [yearId]);
-    await audit(q, d.clock, { ...who(a), action: 'school.year_made_current', target: `year:${yearId}`, details: { code: y.code, finished: prev[0]?.code ?? null } });
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'school.year_made_current',
+      target: `year:${yearId}`,
+      details: { code: y.code, finished: prev[0]?.code ?? null },
+    });
   });
 }
 
@@ -78,7 +86,15 @@ export async function listClasses(d: SchoolDeps, schoolId: string, yearId?: stri
     const year = yearId ?? (await currentYearId(q));
     if (!year) return [];
     const rows = await q.query<{
-      id: string; year_id: string; code: string; level: 'P1'; name_zh: string; name_en: string; stream: string | null; teacher_ids: string[] | null; students: number;
+      id: string;
+      year_id: string;
+      code: string;
+      level: 'P1';
+      name_zh: string;
+      name_en: string;
+      stream: string | null;
+      teacher_ids: string[] | null;
+      students: number;
     }>(
       `SELECT c.id, c.year_id, c.code, c.level, c.name_zh, c.name_en, c.stream,
               (SELECT array_agg(staff_id) FROM class_teachers ct WHERE ct.class_id = c.id) AS teacher_ids,
@@ -87,7 +103,15 @@ export async function listClasses(d: SchoolDeps, schoolId: string, yearId?: stri
       [year],
     );
     return rows.map((r) => ({
-      id: r.id, yearId: r.year_id, code: r.code, level: r.level, nameZh: r.name_zh, nameEn: r.name_en, stream: r.stream, teacherIds: r.teacher_ids ?? [], studentCount: r.students,
+      id: r.id,
+      yearId: r.year_id,
+      code: r.code,
+      level: r.level,
+      nameZh: r.name_zh,
+      nameEn: r.name_en,
+      stream: r.stream,
+      teacherIds: r.teacher_ids ?? [],
+      studentCount: r.students,
     }));
   });
 }
@@ -102,8 +126,14 @@ export async function createClass(d: SchoolDeps, a: Actor, b: z.infer<typeof Cla
         [a.schoolId, b.yearId, b.code, b.level, b.nameZh, b.nameEn, b.stream ?? null],
       );
       if (!c) throw new Error('class not created');
-      for (const t of new Set(b.teacherIds)) await q.query('INSERT INTO class_teachers (school_id, class_id, staff_id) VALUES ($1, $2, $3)', [a.schoolId, c.id, t]);
-      await audit(q, d.clock, { ...who(a), action: 'school.class_created', target: `class:${c.id}`, details: { code: b.code, level: b.level, teachers: b.teacherIds } });
+      for (const t of new Set(b.teacherIds))
+        await q.query('INSERT INTO class_teachers (school_id, class_id, staff_id) VALUES ($1, $2, $3)', [a.schoolId, c.id, t]);
+      await audit(q, d.clock, {
+        ...who(a),
+        action: 'school.class_created',
+        target: `class:${c.id}`,
+        details: { code: b.code, level: b.level, teachers: b.teacherIds },
+      });
       return c.id;
     });
   } catch (err) {
@@ -113,7 +143,9 @@ export async function createClass(d: SchoolDeps, a: Actor, b: z.infer<typeof Cla
 
 export async function listSubjects(d: SchoolDeps, schoolId: string) {
   const rows = await d.db.school(schoolId, (q) =>
-    q.query<{ id: string; code: string; name_zh: string; name_en: string; edb_code: string | null }>('SELECT id, code, name_zh, name_en, edb_code FROM subjects ORDER BY code'),
+    q.query<{ id: string; code: string; name_zh: string; name_en: string; edb_code: string | null }>(
+      'SELECT id, code, name_zh, name_en, edb_code FROM subjects ORDER BY code',
+    ),
   );
   return rows.map((r) => ({ id: r.id, code: r.code, nameZh: r.name_zh, nameEn: r.name_en, edbCode: r.edb_code }));
 }
@@ -148,9 +180,18 @@ export async function createClassSubject(d: SchoolDeps, a: Actor, b: z.infer<typ
       );
       if (!cs) throw new Error('class subject not created');
       for (const t of new Set(b.teacherIds)) {
-        await q.query('INSERT INTO class_subject_teachers (school_id, class_subject_id, staff_id) VALUES ($1, $2, $3)', [a.schoolId, cs.id, t]);
+        await q.query('INSERT INTO class_subject_teachers (school_id, class_subject_id, staff_id) VALUES ($1, $2, $3)', [
+          a.schoolId,
+          cs.id,
+          t,
+        ]);
       }
-      await audit(q, d.clock, { ...who(a), action: 'school.class_subject_created', target: `class_subject:${cs.id}`, details: { class: b.classId, subject: b.subjectId, medium: b.medium } });
+      await audit(q, d.clock, {
+        ...who(a),
+        action: 'school.class_subject_created',
+        target: `class_subject:${cs.id}`,
+        details: { class: b.classId, subject: b.subjectId, medium: b.medium },
+      });
       return cs.id;
     });
   } catch (err) {

@@ -14,9 +14,17 @@ export function AccessPage() {
   const [params, setParams] = useSearchParams();
   const permission = params.get('permission') ?? '';
   const userId = params.get('userId') ?? '';
-  const catalogue = useQuery({ queryKey: ['admin-permissions'], queryFn: () => api.get<PermissionListView>('/api/admin/permissions'), staleTime: 5 * 60_000 });
+  const catalogue = useQuery({
+    queryKey: ['admin-permissions'],
+    queryFn: () => api.get<PermissionListView>('/api/admin/permissions'),
+    staleTime: 5 * 60_000,
+  });
   const roles = useQuery({ queryKey: ['admin-roles'], queryFn: () => api.get<RoleListView>('/api/admin/roles') });
-  const users = useQuery({ queryKey: ['admin-users'], queryFn: () => api.get<UserListView>('/api/admin/users'), enabled: hasPermission(me, 'users.read') });
+  const users = useQuery({
+    queryKey: ['admin-users'],
+    queryFn: () => api.get<UserListView>('/api/admin/users'),
+    enabled: hasPermission(me, 'users.read'),
+  });
   const filtered = permission !== '' || userId !== '';
   const matrix = useQuery({
     queryKey: ['admin-access', permission, userId],
@@ -106,7 +114,13 @@ export function AccessPage() {
                 </Table.Tr>
               )}
               {rows.map((row) => (
-                <Table.Tr key={`${row.userId}-${row.permission}`} data-testid="access-row" data-username={row.username} data-permission={row.permission} data-scope={row.scope}>
+                <Table.Tr
+                  key={`${row.userId}-${row.permission}`}
+                  data-testid="access-row"
+                  data-username={row.username}
+                  data-permission={row.permission}
+                  data-scope={row.scope}
+                >
                   <Table.Td>
                     <Text size="sm">{row.displayName}</Text>
                     <Text size="xs" c="dimmed">
@@ -119,7 +133,9 @@ export function AccessPage() {
                         {t('roles.scopes.own_classes')}
                       </Badge>
                     ) : (
-                      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{t('roles.scopes.school')}</Text>
+                      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                        {t('roles.scopes.school')}
+                      </Text>
                     )}
                   </Table.Td>
                   <Table.Td>

@@ -107,8 +107,7 @@ function MySessions() {
   const revoke = useMutation({
     mutationFn: (id: string) => api.del(`/api/account/sessions/${id}`),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['my-sessions'] }),
-    onError: (error) =>
-      notifications.show({ color: 'red', message: t(`errors.${error instanceof ApiError ? error.code : 'internal'}`) }),
+    onError: (error) => notifications.show({ color: 'red', message: t(`errors.${error instanceof ApiError ? error.code : 'internal'}`) }),
   });
   if (sessions.isPending) return <PageLoader />;
   if (sessions.isError) return <FormError error={sessions.error} />;
@@ -183,11 +182,7 @@ export function AccountPage() {
       <Title order={1} size="h2">
         {t('account.title')}
       </Title>
-      {me && (
-        <Text>
-          {t('account.signedInAs', { name: me.user.displayNameEn, username: me.user.username })}
-        </Text>
-      )}
+      {me && <Text>{t('account.signedInAs', { name: me.user.displayNameEn, username: me.user.username })}</Text>}
       <Card withBorder>
         <Title order={2} size="h4" mb="sm">
           {t('common.language')}

@@ -3,7 +3,15 @@ import { Alert, Anchor, Button, Checkbox, Group, Modal, Paper, Select, Stack, Ta
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, type Created, type HandoverItem, type HandoverPlan, type HandoverPlanListView, type HandoverPlanSummary, type UserListView } from '../../api.js';
+import {
+  api,
+  type Created,
+  type HandoverItem,
+  type HandoverPlan,
+  type HandoverPlanListView,
+  type HandoverPlanSummary,
+  type UserListView,
+} from '../../api.js';
 import { FormError } from '../../components/FormError.js';
 import { formatDate } from '../../components/format.js';
 import { showSuccess } from '../../components/notify.js';
@@ -12,7 +20,12 @@ import { StatusBadge } from '../../components/StatusBadge.js';
 import { userLabel } from './permissions.js';
 
 const PLANS_KEY = ['handover-plans'] as const;
-const STATUS_COLOUR: Record<HandoverPlanSummary['status'], string> = { draft: 'planned', approved: 'ok', applied: 'ok', cancelled: 'cancelled' };
+const STATUS_COLOUR: Record<HandoverPlanSummary['status'], string> = {
+  draft: 'planned',
+  approved: 'ok',
+  applied: 'ok',
+  cancelled: 'cancelled',
+};
 
 function HandoverStatus({ status }: { status: HandoverPlanSummary['status'] }) {
   return <StatusBadge status={STATUS_COLOUR[status]} labelKey={`handover.statuses.${status}`} />;
@@ -20,7 +33,9 @@ function HandoverStatus({ status }: { status: HandoverPlanSummary['status'] }) {
 
 /** Today in Hong Kong, as YYYY-MM-DD. */
 function hongKongToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Hong_Kong', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Hong_Kong', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(),
+  );
 }
 
 function useActiveUsers() {
@@ -38,7 +53,13 @@ function NewPlanModal({ onClose }: { onClose: () => void }) {
   const [effectiveOn, setEffectiveOn] = useState(hongKongToday);
   const [disableAccount, setDisableAccount] = useState(true);
   const create = useMutation({
-    mutationFn: () => api.post<Created>('/api/handover/plans', { userId, reason, effectiveOn, disableAccount: reason === 'leaving' ? disableAccount : false }),
+    mutationFn: () =>
+      api.post<Created>('/api/handover/plans', {
+        userId,
+        reason,
+        effectiveOn,
+        disableAccount: reason === 'leaving' ? disableAccount : false,
+      }),
     onSuccess: async (created) => {
       await queryClient.invalidateQueries({ queryKey: PLANS_KEY });
       showSuccess(t('handover.created'));
@@ -46,7 +67,9 @@ function NewPlanModal({ onClose }: { onClose: () => void }) {
       void navigate(`/admin/handover/${created.id}`);
     },
   });
-  const people = (users.data?.users ?? []).filter((u) => u.status === 'active' && u.id !== me?.user.id).map((u) => ({ value: u.id, label: userLabel(u) }));
+  const people = (users.data?.users ?? [])
+    .filter((u) => u.status === 'active' && u.id !== me?.user.id)
+    .map((u) => ({ value: u.id, label: userLabel(u) }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (userId) create.mutate();
@@ -55,7 +78,16 @@ function NewPlanModal({ onClose }: { onClose: () => void }) {
     <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened onClose={onClose} title={t('handover.newTitle')}>
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <Select label={t('handover.person')} required searchable data={people} value={userId} onChange={setUserId} comboboxProps={{ withinPortal: false }} data-testid="handover-form-user" />
+          <Select
+            label={t('handover.person')}
+            required
+            searchable
+            data={people}
+            value={userId}
+            onChange={setUserId}
+            comboboxProps={{ withinPortal: false }}
+            data-testid="handover-form-user"
+          />
           <Select
             label={t('handover.reason')}
             allowDeselect={false}
@@ -65,12 +97,29 @@ function NewPlanModal({ onClose }: { onClose: () => void }) {
             comboboxProps={{ withinPortal: false }}
             data-testid="handover-form-reason"
           />
-          <TextInput label={t('handover.effectiveOn')} type="date" required value={effectiveOn} onChange={(e) => setEffectiveOn(e.currentTarget.value)} data-testid="handover-form-date" />
+          <TextInput
+            label={t('handover.effectiveOn')}
+            type="date"
+            required
+            value={effectiveOn}
+            onChange={(e) => setEffectiveOn(e.currentTarget.value)}
+            data-testid="handover-form-date"
+          />
           {reason === 'leaving' && (
-            <Checkbox label={t('handover.disableAccount')} checked={disableAccount} onChange={(e) => setDisableAccount(e.currentTarget.checked)} data-testid="handover-form-disable" />
+            <Checkbox
+              label={t('handover.disableAccount')}
+              checked={disableAccount}
+              onChange={(e) => setDisableAccount(e.currentTarget.checked)}
+              data-testid="handover-form-disable"
+            />
           )}
           <FormError error={create.error ?? users.error} />
-          <Button type="submit" disabled={!userId || !/^\d{4}-\d{2}-\d{2}$/.test(effectiveOn)} loading={create.isPending} data-testid="handover-form-submit">
+          <Button
+            type="submit"
+            disabled={!userId || !/^\d{4}-\d{2}-\d{2}$/.test(effectiveOn)}
+            loading={create.isPending}
+            data-testid="handover-form-submit"
+          >
             {t('handover.submit')}
           </Button>
         </Stack>
@@ -117,7 +166,13 @@ export function HandoverPage() {
                 </Table.Tr>
               )}
               {plans.data.plans.map((plan) => (
-                <Table.Tr key={plan.id} data-testid="handover-row" data-status={plan.status} data-username={plan.username} data-plan-id={plan.id}>
+                <Table.Tr
+                  key={plan.id}
+                  data-testid="handover-row"
+                  data-status={plan.status}
+                  data-username={plan.username}
+                  data-plan-id={plan.id}
+                >
                   <Table.Td>
                     <Anchor component={Link} to={`/admin/handover/${plan.id}`} size="sm" fw={600} data-testid="handover-open">
                       {`${plan.displayName} (${plan.username})`}
@@ -150,8 +205,16 @@ export function HandoverDetailPage() {
   const { data: me } = useMe();
   const users = useActiveUsers();
   const [allSuccessor, setAllSuccessor] = useState<string | null>(null);
-  const detail = useQuery({ queryKey: ['handover-plan', id], queryFn: () => api.get<HandoverPlan>(`/api/handover/plans/${id}`), enabled: id !== '' });
-  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: ['handover-plan', id] }), queryClient.invalidateQueries({ queryKey: PLANS_KEY })]);
+  const detail = useQuery({
+    queryKey: ['handover-plan', id],
+    queryFn: () => api.get<HandoverPlan>(`/api/handover/plans/${id}`),
+    enabled: id !== '',
+  });
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: ['handover-plan', id] }),
+      queryClient.invalidateQueries({ queryKey: PLANS_KEY }),
+    ]);
   const assign = useMutation({
     mutationFn: async ({ itemIds, successorId }: { itemIds: string[]; successorId: string }) => {
       for (const itemId of itemIds) await api.put(`/api/handover/plans/${id}/items/${itemId}`, { successorId });
@@ -171,7 +234,9 @@ export function HandoverDetailPage() {
   if (!detail.data) return <FormError error={detail.error} />;
   const plan = detail.data;
   const isDraft = plan.status === 'draft';
-  const successors = (users.data?.users ?? []).filter((u) => u.status === 'active' && u.id !== plan.userId).map((u) => ({ value: u.id, label: userLabel(u) }));
+  const successors = (users.data?.users ?? [])
+    .filter((u) => u.status === 'active' && u.id !== plan.userId)
+    .map((u) => ({ value: u.id, label: userLabel(u) }));
   const assigned = plan.items.filter((i) => i.successorId !== null).length;
   const allAssigned = assigned === plan.items.length;
   // Nobody approves a plan about themselves or one they drew up (the server refuses it too).
@@ -288,12 +353,25 @@ export function HandoverDetailPage() {
           <Alert color="blue" variant="outline">
             <Text size="sm">{t('handover.approveExplain')}</Text>
           </Alert>
-          {isOwn && <Text size="sm" data-testid="handover-approve-own">{t('errors.own_handover')}</Text>}
-          {!isOwn && !canApprove && <Text size="sm" data-testid="handover-approve-permission">{t('handover.approveNoPermission')}</Text>}
+          {isOwn && (
+            <Text size="sm" data-testid="handover-approve-own">
+              {t('errors.own_handover')}
+            </Text>
+          )}
+          {!isOwn && !canApprove && (
+            <Text size="sm" data-testid="handover-approve-permission">
+              {t('handover.approveNoPermission')}
+            </Text>
+          )}
           {canApprove && !allAssigned && <Text size="sm">{t('handover.approveDisabled')}</Text>}
           <FormError error={approve.error} testId="handover-approve-error" />
           <Group>
-            <Button disabled={!canApprove || !allAssigned} loading={approve.isPending} onClick={() => approve.mutate()} data-testid="handover-approve">
+            <Button
+              disabled={!canApprove || !allAssigned}
+              loading={approve.isPending}
+              onClick={() => approve.mutate()}
+              data-testid="handover-approve"
+            >
               {t('handover.approve')}
             </Button>
           </Group>

@@ -1,5 +1,21 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, Checkbox, Group, Modal, Paper, Select, SimpleGrid, Stack, Switch, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Group,
+  Modal,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -28,8 +44,15 @@ function toMinutes(value: string, end: boolean): number | null {
 const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60) % 24).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
 function profileSummary(t: TFunction, profile: TimeProfile): string {
-  const days = [...profile.weekdays].sort().map((d) => t(`network.weekdays.${d}`)).join(' ');
-  const summary = t('network.profileSummary', { days, from: hhmm(profile.startMinute), to: profile.endMinute === 1440 ? '24:00' : hhmm(profile.endMinute) });
+  const days = [...profile.weekdays]
+    .sort()
+    .map((d) => t(`network.weekdays.${d}`))
+    .join(' ');
+  const summary = t('network.profileSummary', {
+    days,
+    from: hhmm(profile.startMinute),
+    to: profile.endMinute === 1440 ? '24:00' : hhmm(profile.endMinute),
+  });
   return profile.onHolidays === 'closed' ? `${summary}; ${t('network.holidayModes.closed')}` : summary;
 }
 
@@ -44,7 +67,10 @@ function ZoneModal({ onClose }: { onClose: () => void }) {
   const [nameZh, setNameZh] = useState('');
   const [nameEn, setNameEn] = useState('');
   const [cidrs, setCidrs] = useState('');
-  const lines = cidrs.split(/[\n,]+/).map((l) => l.trim()).filter(Boolean);
+  const lines = cidrs
+    .split(/[\n,]+/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const add = useMutation({
     mutationFn: () => api.post('/api/admin/network/zones', { nameZh: nameZh.trim(), nameEn: nameEn.trim(), cidrs: lines }),
     onSuccess: async () => {
@@ -61,8 +87,20 @@ function ZoneModal({ onClose }: { onClose: () => void }) {
     <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened onClose={onClose} title={t('network.zoneNewTitle')}>
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <TextInput label={t('network.nameZh')} required value={nameZh} onChange={(e) => setNameZh(e.currentTarget.value)} data-testid="zone-form-name-zh" />
-          <TextInput label={t('network.nameEn')} required value={nameEn} onChange={(e) => setNameEn(e.currentTarget.value)} data-testid="zone-form-name-en" />
+          <TextInput
+            label={t('network.nameZh')}
+            required
+            value={nameZh}
+            onChange={(e) => setNameZh(e.currentTarget.value)}
+            data-testid="zone-form-name-zh"
+          />
+          <TextInput
+            label={t('network.nameEn')}
+            required
+            value={nameEn}
+            onChange={(e) => setNameEn(e.currentTarget.value)}
+            data-testid="zone-form-name-en"
+          />
           <Textarea
             label={t('network.cidrsLabel')}
             description={t('network.cidrsHint')}
@@ -76,7 +114,12 @@ function ZoneModal({ onClose }: { onClose: () => void }) {
             data-testid="zone-form-cidrs"
           />
           <FormError error={add.error} />
-          <Button type="submit" disabled={!nameZh.trim() || !nameEn.trim() || lines.length === 0} loading={add.isPending} data-testid="zone-form-submit">
+          <Button
+            type="submit"
+            disabled={!nameZh.trim() || !nameEn.trim() || lines.length === 0}
+            loading={add.isPending}
+            data-testid="zone-form-submit"
+          >
             {t('network.zoneSubmit')}
           </Button>
         </Stack>
@@ -97,7 +140,15 @@ function ProfileModal({ onClose }: { onClose: () => void }) {
   const startMinute = toMinutes(from, false);
   const endMinute = toMinutes(to, true);
   const add = useMutation({
-    mutationFn: () => api.post('/api/admin/network/profiles', { nameZh: nameZh.trim(), nameEn: nameEn.trim(), weekdays: weekdays.map(Number).sort(), startMinute, endMinute, onHolidays }),
+    mutationFn: () =>
+      api.post('/api/admin/network/profiles', {
+        nameZh: nameZh.trim(),
+        nameEn: nameEn.trim(),
+        weekdays: weekdays.map(Number).sort(),
+        startMinute,
+        endMinute,
+        onHolidays,
+      }),
     onSuccess: async () => {
       await refresh();
       showSuccess(t('network.profileAdded'));
@@ -113,8 +164,20 @@ function ProfileModal({ onClose }: { onClose: () => void }) {
     <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened onClose={onClose} title={t('network.profileNewTitle')}>
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <TextInput label={t('network.nameZh')} required value={nameZh} onChange={(e) => setNameZh(e.currentTarget.value)} data-testid="profile-form-name-zh" />
-          <TextInput label={t('network.nameEn')} required value={nameEn} onChange={(e) => setNameEn(e.currentTarget.value)} data-testid="profile-form-name-en" />
+          <TextInput
+            label={t('network.nameZh')}
+            required
+            value={nameZh}
+            onChange={(e) => setNameZh(e.currentTarget.value)}
+            data-testid="profile-form-name-zh"
+          />
+          <TextInput
+            label={t('network.nameEn')}
+            required
+            value={nameEn}
+            onChange={(e) => setNameEn(e.currentTarget.value)}
+            data-testid="profile-form-name-en"
+          />
           <Checkbox.Group label={t('network.days')} required value={weekdays} onChange={setWeekdays}>
             <Group gap="sm" mt="xs">
               {WEEKDAYS.map((d) => (
@@ -123,8 +186,23 @@ function ProfileModal({ onClose }: { onClose: () => void }) {
             </Group>
           </Checkbox.Group>
           <SimpleGrid cols={2}>
-            <TextInput label={t('network.from')} type="time" required value={from} onChange={(e) => setFrom(e.currentTarget.value)} data-testid="profile-form-from" />
-            <TextInput label={t('network.to')} description={t('network.toHint')} type="time" required value={to} onChange={(e) => setTo(e.currentTarget.value)} data-testid="profile-form-to" />
+            <TextInput
+              label={t('network.from')}
+              type="time"
+              required
+              value={from}
+              onChange={(e) => setFrom(e.currentTarget.value)}
+              data-testid="profile-form-from"
+            />
+            <TextInput
+              label={t('network.to')}
+              description={t('network.toHint')}
+              type="time"
+              required
+              value={to}
+              onChange={(e) => setTo(e.currentTarget.value)}
+              data-testid="profile-form-to"
+            />
           </SimpleGrid>
           <Text size="xs">{t('network.hongKongTime')}</Text>
           <Select
@@ -163,7 +241,10 @@ function RulesGrid({ network, roles, onSaved }: { network: NetworkPolicyView; ro
   const { t, i18n } = useTranslation();
   const refresh = useRefresh();
   const [cells, setCells] = useState<Cells>(() => toCells(network.rules));
-  const columns: { id: string | null; label: string }[] = [...network.zones.map((z) => ({ id: z.id, label: named(z, i18n.language) })), { id: null, label: t('network.internet') }];
+  const columns: { id: string | null; label: string }[] = [
+    ...network.zones.map((z) => ({ id: z.id, label: named(z, i18n.language) })),
+    { id: null, label: t('network.internet') },
+  ];
   const save = useMutation({
     mutationFn: () =>
       api.put('/api/admin/network/rules', {
@@ -184,8 +265,12 @@ function RulesGrid({ network, roles, onSaved }: { network: NetworkPolicyView; ro
     else delete next[cellKey(roleId, zoneId)];
     setCells(next);
   };
-  const setProfile = (roleId: string, profileId: string | null) => setCells({ ...cells, [cellKey(roleId, null)]: { timeProfileId: profileId } });
-  const profileOptions = [{ value: '', label: t('network.anyTime') }, ...network.profiles.map((p) => ({ value: p.id, label: named(p, i18n.language) }))];
+  const setProfile = (roleId: string, profileId: string | null) =>
+    setCells({ ...cells, [cellKey(roleId, null)]: { timeProfileId: profileId } });
+  const profileOptions = [
+    { value: '', label: t('network.anyTime') },
+    ...network.profiles.map((p) => ({ value: p.id, label: named(p, i18n.language) })),
+  ];
 
   return (
     <Stack gap="sm">
@@ -268,7 +353,9 @@ function HolidaysEditor({ network }: { network: NetworkPolicyView }) {
   const save = useMutation({
     mutationFn: () =>
       api.put('/api/admin/network/holidays', {
-        holidays: rows.map((r) => ({ day: r.day, nameZh: r.nameZh.trim(), nameEn: r.nameEn.trim() })).sort((a, b) => a.day.localeCompare(b.day)),
+        holidays: rows
+          .map((r) => ({ day: r.day, nameZh: r.nameZh.trim(), nameEn: r.nameEn.trim() }))
+          .sort((a, b) => a.day.localeCompare(b.day)),
       }),
     onSuccess: async () => {
       await refresh();
@@ -311,13 +398,34 @@ function HolidaysEditor({ network }: { network: NetworkPolicyView }) {
             {rows.map((row, index) => (
               <Table.Tr key={row.key} data-testid="holiday-row" data-day={row.day}>
                 <Table.Td>
-                  <TextInput size="xs" type="date" aria-label={t('network.holidayDayFor', { n: index + 1 })} value={row.day} onChange={(e) => update(row.key, { day: e.currentTarget.value })} data-testid="holiday-day" />
+                  <TextInput
+                    size="xs"
+                    type="date"
+                    aria-label={t('network.holidayDayFor', { n: index + 1 })}
+                    value={row.day}
+                    onChange={(e) => update(row.key, { day: e.currentTarget.value })}
+                    data-testid="holiday-day"
+                  />
                 </Table.Td>
                 <Table.Td>
-                  <TextInput size="xs" aria-label={t('network.holidayNameZhFor', { n: index + 1 })} maxLength={60} value={row.nameZh} onChange={(e) => update(row.key, { nameZh: e.currentTarget.value })} data-testid="holiday-name-zh" />
+                  <TextInput
+                    size="xs"
+                    aria-label={t('network.holidayNameZhFor', { n: index + 1 })}
+                    maxLength={60}
+                    value={row.nameZh}
+                    onChange={(e) => update(row.key, { nameZh: e.currentTarget.value })}
+                    data-testid="holiday-name-zh"
+                  />
                 </Table.Td>
                 <Table.Td>
-                  <TextInput size="xs" aria-label={t('network.holidayNameEnFor', { n: index + 1 })} maxLength={60} value={row.nameEn} onChange={(e) => update(row.key, { nameEn: e.currentTarget.value })} data-testid="holiday-name-en" />
+                  <TextInput
+                    size="xs"
+                    aria-label={t('network.holidayNameEnFor', { n: index + 1 })}
+                    maxLength={60}
+                    value={row.nameEn}
+                    onChange={(e) => update(row.key, { nameEn: e.currentTarget.value })}
+                    data-testid="holiday-name-en"
+                  />
                 </Table.Td>
                 <Table.Td>
                   <Button
@@ -410,7 +518,9 @@ export function NetworkPage() {
               {t('network.reviewTitle')}
             </Text>
             <Text size="sm" data-testid="network-reviewed-at" data-reviewed-at={data.reviewedAt ?? ''}>
-              {data.reviewedAt ? t('network.reviewedAt', { date: formatDateTime(data.reviewedAt, i18n.language) }) : t('network.neverReviewed')}
+              {data.reviewedAt
+                ? t('network.reviewedAt', { date: formatDateTime(data.reviewedAt, i18n.language) })
+                : t('network.neverReviewed')}
             </Text>
             <Text size="xs">{t('network.reviewExplain')}</Text>
           </Stack>
@@ -520,7 +630,14 @@ export function NetworkPage() {
         </Alert>
       )}
       <FormError error={roles.error} />
-      {roles.data && <RulesGrid key={JSON.stringify([data.rules, data.zones.map((z) => z.id)])} network={data} roles={roles.data.roles} onSaved={() => settings.reset()} />}
+      {roles.data && (
+        <RulesGrid
+          key={JSON.stringify([data.rules, data.zones.map((z) => z.id)])}
+          network={data}
+          roles={roles.data.roles}
+          onSaved={() => settings.reset()}
+        />
+      )}
 
       {addingZone && <ZoneModal onClose={() => setAddingZone(false)} />}
       {addingProfile && <ProfileModal onClose={() => setAddingProfile(false)} />}

@@ -10,7 +10,15 @@ import { hasPermission, PageLoader, useMe } from '../../components/session.js';
 import { userLabel } from './permissions.js';
 
 const LIST_KEY = ['admin-notification-list'] as const;
-export const SECURITY_EVENTS: readonly SecurityEventKey[] = ['account_locked', 'network_refused', 'privileged_changed', 'backup_downloaded', 'school_key_changed', 'school_key_locked', 'check_failing'];
+export const SECURITY_EVENTS: readonly SecurityEventKey[] = [
+  'account_locked',
+  'network_refused',
+  'privileged_changed',
+  'backup_downloaded',
+  'school_key_changed',
+  'school_key_locked',
+  'check_failing',
+];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 interface Draft {
@@ -49,7 +57,9 @@ function ListEditor({ view }: { view: SecurityListView }) {
     setDirty(true);
   };
   const listed = new Set(drafts.map((d) => d.key));
-  const personOptions = (users.data?.users ?? []).filter((u) => u.status === 'active' && !listed.has(`u:${u.id}`)).map((u) => ({ value: u.id, label: userLabel(u) }));
+  const personOptions = (users.data?.users ?? [])
+    .filter((u) => u.status === 'active' && !listed.has(`u:${u.id}`))
+    .map((u) => ({ value: u.id, label: userLabel(u) }));
   const addPerson = () => {
     const user = users.data?.users.find((u) => u.id === personId);
     if (!user) return;
@@ -72,11 +82,20 @@ function ListEditor({ view }: { view: SecurityListView }) {
     setEmailError(null);
   };
   const toggle = (key: string, event: SecurityEventKey, on: boolean) =>
-    update(drafts.map((d) => (d.key !== key ? d : { ...d, events: on ? SECURITY_EVENTS.filter((e) => e === event || d.events.includes(e)) : d.events.filter((e) => e !== event) })));
+    update(
+      drafts.map((d) =>
+        d.key !== key
+          ? d
+          : { ...d, events: on ? SECURITY_EVENTS.filter((e) => e === event || d.events.includes(e)) : d.events.filter((e) => e !== event) },
+      ),
+    );
   const remove = (key: string) => update(drafts.filter((d) => d.key !== key));
 
   const save = useMutation({
-    mutationFn: () => api.put('/api/admin/notification-list', { entries: drafts.map((d) => ({ ...(d.userId ? { userId: d.userId } : { email: d.email }), events: d.events })) }),
+    mutationFn: () =>
+      api.put('/api/admin/notification-list', {
+        entries: drafts.map((d) => ({ ...(d.userId ? { userId: d.userId } : { email: d.email }), events: d.events })),
+      }),
     onSuccess: async () => {
       setDirty(false);
       await queryClient.invalidateQueries({ queryKey: LIST_KEY });
@@ -99,18 +118,31 @@ function ListEditor({ view }: { view: SecurityListView }) {
         <Group justify="space-between" align="center">
           <Stack gap={2}>
             <Text size="sm" data-testid="notify-list-reviewed" data-reviewed-at={view.reviewedAt ?? ''}>
-              {view.reviewedAt ? t('notificationList.reviewedBy', { date: formatDateTime(view.reviewedAt, i18n.language), name: view.reviewedBy ?? '' }) : t('notificationList.neverReviewed')}
+              {view.reviewedAt
+                ? t('notificationList.reviewedBy', { date: formatDateTime(view.reviewedAt, i18n.language), name: view.reviewedBy ?? '' })
+                : t('notificationList.neverReviewed')}
             </Text>
             <Text size="xs">{t('notificationList.signoffExplain')}</Text>
           </Stack>
-          <Button variant="default" disabled={dirty} loading={signoff.isPending} onClick={() => signoff.mutate()} data-testid="notify-list-signoff">
+          <Button
+            variant="default"
+            disabled={dirty}
+            loading={signoff.isPending}
+            onClick={() => signoff.mutate()}
+            data-testid="notify-list-signoff"
+          >
             {t('notificationList.signoff')}
           </Button>
         </Group>
         <FormError error={signoff.error} />
       </Paper>
 
-      <Table.ScrollContainer minWidth={260 + SECURITY_EVENTS.length * 120} type="native" tabIndex={0} aria-label={t('notificationList.title')}>
+      <Table.ScrollContainer
+        minWidth={260 + SECURITY_EVENTS.length * 120}
+        type="native"
+        tabIndex={0}
+        aria-label={t('notificationList.title')}
+      >
         <Table striped data-testid="notify-list-table">
           <Table.Thead>
             <Table.Tr>
@@ -146,7 +178,13 @@ function ListEditor({ view }: { view: SecurityListView }) {
                   </Table.Td>
                 ))}
                 <Table.Td>
-                  <Button size="compact-sm" variant="default" onClick={() => remove(d.key)} aria-label={t('notificationList.removeNamed', { name: d.label })} data-testid="notify-list-remove">
+                  <Button
+                    size="compact-sm"
+                    variant="default"
+                    onClick={() => remove(d.key)}
+                    aria-label={t('notificationList.removeNamed', { name: d.label })}
+                    data-testid="notify-list-remove"
+                  >
                     {t('notificationList.remove')}
                   </Button>
                 </Table.Td>
@@ -158,7 +196,11 @@ function ListEditor({ view }: { view: SecurityListView }) {
 
       {unlisted.length > 0 && (
         <Alert color="blue" variant="outline" data-testid="notify-list-fallback">
-          <Text size="sm">{t('notificationList.fallback', { events: unlisted.map((e) => t(`securityEvents.${e}`)).join(i18n.language === 'en' ? ', ' : '、') })}</Text>
+          <Text size="sm">
+            {t('notificationList.fallback', {
+              events: unlisted.map((e) => t(`securityEvents.${e}`)).join(i18n.language === 'en' ? ', ' : '、'),
+            })}
+          </Text>
         </Alert>
       )}
 

@@ -23,7 +23,14 @@ function Recommendation({ value }: { value: ReviewItem['recommendation'] }) {
   const { t } = useTranslation();
   if (!value) return <Text size="sm">{t('reviews.recommendations.none')}</Text>;
   return (
-    <Badge color={RECOMMENDATION_COLOUR[value]} variant="filled" autoContrast style={{ maxWidth: 'none' }} data-testid="item-recommendation" data-recommendation={value}>
+    <Badge
+      color={RECOMMENDATION_COLOUR[value]}
+      variant="filled"
+      autoContrast
+      style={{ maxWidth: 'none' }}
+      data-testid="item-recommendation"
+      data-recommendation={value}
+    >
       {t(`reviews.recommendations.${value}`)}
     </Badge>
   );
@@ -42,7 +49,17 @@ function DecisionText({ item }: { item: ReviewItem }) {
   );
 }
 
-function ReasonModal({ reviewId, item, decision, onClose }: { reviewId: string; item: ReviewItem; decision: Decision; onClose: () => void }) {
+function ReasonModal({
+  reviewId,
+  item,
+  decision,
+  onClose,
+}: {
+  reviewId: string;
+  item: ReviewItem;
+  decision: Decision;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   // Prefilled from the recommendation: removing someone inactive says so; keeping says why by default.
@@ -52,7 +69,10 @@ function ReasonModal({ reviewId, item, decision, onClose }: { reviewId: string; 
   const decide = useMutation({
     mutationFn: () => api.put(`/api/access-reviews/${reviewId}/items/${item.id}`, { decision, reason: reason.trim() }),
     onSuccess: async () => {
-      await Promise.all([queryClient.invalidateQueries({ queryKey: ['access-review', reviewId] }), queryClient.invalidateQueries({ queryKey: ['access-reviews'] })]);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['access-review', reviewId] }),
+        queryClient.invalidateQueries({ queryKey: ['access-reviews'] }),
+      ]);
       showSuccess(t('reviews.decided'));
       onClose();
     },
@@ -63,20 +83,41 @@ function ReasonModal({ reviewId, item, decision, onClose }: { reviewId: string; 
     if (!tooShort) decide.mutate();
   };
   return (
-    <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened onClose={onClose} title={t(decision === 'keep' ? 'reviews.reasonTitleKeep' : 'reviews.reasonTitleRemove')}>
+    <Modal
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+      opened
+      onClose={onClose}
+      title={t(decision === 'keep' ? 'reviews.reasonTitleKeep' : 'reviews.reasonTitleRemove')}
+    >
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <Text size="sm" fw={600}>
             {t('reviews.reasonAbout', { person: `${item.displayName} (${item.username})`, role: item.roleName })}
           </Text>
           {decision === 'remove' && <Text size="sm">{t('reviews.removeExplain')}</Text>}
-          <Textarea label={t('reviews.reason')} description={t('reviews.reasonHint')} required autosize minRows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.currentTarget.value)} data-testid="item-reason" />
+          <Textarea
+            label={t('reviews.reason')}
+            description={t('reviews.reasonHint')}
+            required
+            autosize
+            minRows={2}
+            maxLength={500}
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            data-testid="item-reason"
+          />
           <FormError error={decide.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}
             </Button>
-            <Button type="submit" color={decision === 'remove' ? 'red.9' : undefined} disabled={tooShort} loading={decide.isPending} data-testid="item-reason-submit">
+            <Button
+              type="submit"
+              color={decision === 'remove' ? 'red.9' : undefined}
+              disabled={tooShort}
+              loading={decide.isPending}
+              data-testid="item-reason-submit"
+            >
               {t(decision === 'keep' ? 'reviews.keepSubmit' : 'reviews.removeSubmit')}
             </Button>
           </Group>
@@ -131,7 +172,11 @@ export function ReviewDetailPage() {
   const [onlyMine, setOnlyMine] = useState(false);
   const [deciding, setDeciding] = useState<{ item: ReviewItem; decision: Decision } | null>(null);
   const [completing, setCompleting] = useState(false);
-  const detail = useQuery({ queryKey: ['access-review', id], queryFn: () => api.get<ReviewDetailView>(`/api/access-reviews/${id}`), enabled: id !== '' });
+  const detail = useQuery({
+    queryKey: ['access-review', id],
+    queryFn: () => api.get<ReviewDetailView>(`/api/access-reviews/${id}`),
+    enabled: id !== '',
+  });
 
   if (detail.isPending) return <PageLoader />;
   if (!detail.data) return <FormError error={detail.error} />;
@@ -163,12 +208,23 @@ export function ReviewDetailPage() {
             {t('reviews.counts', { decided: review.decided, total: review.total, removals })}
           </Text>
           <Text size="sm">{t('reviews.dueOn', { date: formatDate(review.dueOn, i18n.language) })}</Text>
-          {review.completedAt && <Text size="sm">{t('reviews.completedOn', { date: formatDateTime(review.completedAt, i18n.language) })}</Text>}
-          {isOpen && <Text size="sm" data-testid="review-waiting">{t('reviews.waitingForMe', { count: waitingForMe })}</Text>}
+          {review.completedAt && (
+            <Text size="sm">{t('reviews.completedOn', { date: formatDateTime(review.completedAt, i18n.language) })}</Text>
+          )}
+          {isOpen && (
+            <Text size="sm" data-testid="review-waiting">
+              {t('reviews.waitingForMe', { count: waitingForMe })}
+            </Text>
+          )}
         </Stack>
       </Paper>
       <Group justify="space-between" align="center">
-        <Switch label={t('reviews.onlyMine')} checked={onlyMine} onChange={(e) => setOnlyMine(e.currentTarget.checked)} data-testid="review-only-mine" />
+        <Switch
+          label={t('reviews.onlyMine')}
+          checked={onlyMine}
+          onChange={(e) => setOnlyMine(e.currentTarget.checked)}
+          data-testid="review-only-mine"
+        />
         <Group gap="xs">
           {review.status === 'completed' && (
             <Button component="a" href={`/api/access-reviews/${review.id}/report`} download variant="default" data-testid="review-report">
@@ -176,7 +232,13 @@ export function ReviewDetailPage() {
             </Button>
           )}
           {review.status === 'completed' && (
-            <Button component="a" href={`/api/access-reviews/${review.id}/report?format=pdf`} download variant="default" data-testid="review-report-pdf">
+            <Button
+              component="a"
+              href={`/api/access-reviews/${review.id}/report?format=pdf`}
+              download
+              variant="default"
+              data-testid="review-report-pdf"
+            >
               {t('reviews.reportPdf')}
             </Button>
           )}
@@ -213,7 +275,14 @@ export function ReviewDetailPage() {
               </Table.Tr>
             )}
             {items.map((item) => (
-              <Table.Tr key={item.id} data-testid="review-item" data-username={item.username} data-role={item.roleName} data-decision={item.decision ?? ''} data-mine={item.reviewerId === myId}>
+              <Table.Tr
+                key={item.id}
+                data-testid="review-item"
+                data-username={item.username}
+                data-role={item.roleName}
+                data-decision={item.decision ?? ''}
+                data-mine={item.reviewerId === myId}
+              >
                 <Table.Td>
                   <Text size="sm" fw={600}>
                     {item.displayName}
@@ -253,7 +322,8 @@ export function ReviewDetailPage() {
                       </Button>
                     </Group>
                   ) : (
-                    isOpen && !item.decision && <Text size="xs">{item.userId === myId ? t('reviews.aboutYou') : t('reviews.forOther')}</Text>
+                    isOpen &&
+                    !item.decision && <Text size="xs">{item.userId === myId ? t('reviews.aboutYou') : t('reviews.forOther')}</Text>
                   )}
                 </Table.Td>
               </Table.Tr>
@@ -261,7 +331,15 @@ export function ReviewDetailPage() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      {deciding && <ReasonModal key={`${deciding.item.id}-${deciding.decision}`} reviewId={review.id} item={deciding.item} decision={deciding.decision} onClose={() => setDeciding(null)} />}
+      {deciding && (
+        <ReasonModal
+          key={`${deciding.item.id}-${deciding.decision}`}
+          reviewId={review.id}
+          item={deciding.item}
+          decision={deciding.decision}
+          onClose={() => setDeciding(null)}
+        />
+      )}
       {canManage && isOpen && <CompleteModal review={review} opened={completing} onClose={() => setCompleting(false)} />}
     </Stack>
   );

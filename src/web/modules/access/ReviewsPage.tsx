@@ -31,8 +31,16 @@ function StartReviewModal({ opened, onClose }: { opened: boolean; onClose: () =>
   const { data: me } = useMe();
   const canListUsers = hasPermission(me, 'users.read');
   const canListRoles = hasPermission(me, 'roles.read');
-  const roles = useQuery({ queryKey: ['admin-roles'], queryFn: () => api.get<RoleListView>('/api/admin/roles'), enabled: opened && canListRoles });
-  const users = useQuery({ queryKey: ['admin-users'], queryFn: () => api.get<UserListView>('/api/admin/users'), enabled: opened && canListUsers });
+  const roles = useQuery({
+    queryKey: ['admin-roles'],
+    queryFn: () => api.get<RoleListView>('/api/admin/roles'),
+    enabled: opened && canListRoles,
+  });
+  const users = useQuery({
+    queryKey: ['admin-users'],
+    queryFn: () => api.get<UserListView>('/api/admin/users'),
+    enabled: opened && canListUsers,
+  });
   const [name, setName] = useState(() => t('reviews.nameDefault', { year: new Date().getFullYear() }));
   const [roleIds, setRoleIds] = useState<string[]>([]);
   const [dueOn, setDueOn] = useState(() => hongKongDate(30));
@@ -43,7 +51,9 @@ function StartReviewModal({ opened, onClose }: { opened: boolean; onClose: () =>
 
   // Only people whose roles let them review can be named.
   const reviewRoles = new Set((roles.data?.roles ?? []).filter((r) => r.permissions.includes('access_reviews.review')).map((r) => r.id));
-  const candidates = (users.data?.users ?? []).filter((u) => u.status === 'active' && (!roles.data || u.roleIds.some((id) => reviewRoles.has(id))));
+  const candidates = (users.data?.users ?? []).filter(
+    (u) => u.status === 'active' && (!roles.data || u.roleIds.some((id) => reviewRoles.has(id))),
+  );
   const mainId = reviewerId ?? me?.user.id ?? null;
   const reviewerOptions = candidates.map((u) => ({ value: u.id, label: userLabel(u) }));
   const secondOptions = reviewerOptions.filter((o) => o.value !== mainId);
@@ -78,7 +88,13 @@ function StartReviewModal({ opened, onClose }: { opened: boolean; onClose: () =>
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <Text size="sm">{t('reviews.newExplain')}</Text>
-          <TextInput label={t('reviews.name')} required value={name} onChange={(e) => setName(e.currentTarget.value)} data-testid="review-form-name" />
+          <TextInput
+            label={t('reviews.name')}
+            required
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            data-testid="review-form-name"
+          />
           {canListRoles && (
             <MultiSelect
               label={t('reviews.roles')}
@@ -93,7 +109,14 @@ function StartReviewModal({ opened, onClose }: { opened: boolean; onClose: () =>
               data-testid="review-form-roles"
             />
           )}
-          <TextInput label={t('reviews.due')} type="date" required value={dueOn} onChange={(e) => setDueOn(e.currentTarget.value)} data-testid="review-form-due" />
+          <TextInput
+            label={t('reviews.due')}
+            type="date"
+            required
+            value={dueOn}
+            onChange={(e) => setDueOn(e.currentTarget.value)}
+            data-testid="review-form-due"
+          />
           {canListUsers && (
             <Select
               label={t('reviews.reviewer')}
@@ -136,7 +159,16 @@ function StartReviewModal({ opened, onClose }: { opened: boolean; onClose: () =>
               </Group>
             )
           )}
-          <NumberInput label={t('reviews.recurrence')} description={t('reviews.recurrenceHint')} min={1} max={36} allowDecimal={false} value={recurrence} onChange={setRecurrence} data-testid="review-form-recurrence" />
+          <NumberInput
+            label={t('reviews.recurrence')}
+            description={t('reviews.recurrenceHint')}
+            min={1}
+            max={36}
+            allowDecimal={false}
+            value={recurrence}
+            onChange={setRecurrence}
+            data-testid="review-form-recurrence"
+          />
           {!ownReview && <FormError error={start.error ?? users.error ?? roles.error} />}
           <Button type="submit" loading={start.isPending} disabled={!name.trim() || !dueOn} data-testid="review-form-submit">
             {t('reviews.submit')}
@@ -198,7 +230,9 @@ export function ReviewsPage() {
                     <ReviewStatus status={review.status} />
                   </Table.Td>
                   <Table.Td>{formatDate(review.dueOn, i18n.language)}</Table.Td>
-                  <Table.Td data-testid="review-progress">{t('reviews.progressValue', { decided: review.decided, total: review.total })}</Table.Td>
+                  <Table.Td data-testid="review-progress">
+                    {t('reviews.progressValue', { decided: review.decided, total: review.total })}
+                  </Table.Td>
                   <Table.Td>{review.removals}</Table.Td>
                 </Table.Tr>
               ))}

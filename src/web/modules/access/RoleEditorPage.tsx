@@ -1,9 +1,34 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { Alert, Anchor, Badge, Button, Checkbox, Fieldset, Group, Modal, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Checkbox,
+  Fieldset,
+  Group,
+  Modal,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, type Created, type GrantScope, type Permission, type PermissionListView, type RoleDetailView, type UserListView } from '../../api.js';
+import {
+  api,
+  type Created,
+  type GrantScope,
+  type Permission,
+  type PermissionListView,
+  type RoleDetailView,
+  type UserListView,
+} from '../../api.js';
 import { FormError } from '../../components/FormError.js';
 import { formatDate } from '../../components/format.js';
 import { showSuccess } from '../../components/notify.js';
@@ -15,7 +40,19 @@ type Grants = Record<string, GrantScope>;
 
 const toGrants = (role: RoleDetailView | null): Grants => Object.fromEntries((role?.grants ?? []).map((g) => [g.key, g.scope]));
 
-function PermissionRow({ permission, scope, held, editable, onChange }: { permission: Permission; scope: GrantScope | undefined; held: boolean; editable: boolean; onChange: (scope: GrantScope | undefined) => void }) {
+function PermissionRow({
+  permission,
+  scope,
+  held,
+  editable,
+  onChange,
+}: {
+  permission: Permission;
+  scope: GrantScope | undefined;
+  held: boolean;
+  editable: boolean;
+  onChange: (scope: GrantScope | undefined) => void;
+}) {
   const { t } = useTranslation();
   const { key } = permission;
   const checked = scope !== undefined;
@@ -62,11 +99,25 @@ function PermissionRow({ permission, scope, held, editable, onChange }: { permis
   );
 }
 
-function PermissionGrid({ catalogue, grants, held, editable, onChange }: { catalogue: Permission[]; grants: Grants; held: (key: string) => boolean; editable: boolean; onChange: (grants: Grants) => void }) {
+function PermissionGrid({
+  catalogue,
+  grants,
+  held,
+  editable,
+  onChange,
+}: {
+  catalogue: Permission[];
+  grants: Grants;
+  held: (key: string) => boolean;
+  editable: boolean;
+  onChange: (grants: Grants) => void;
+}) {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
   const needle = search.trim().toLowerCase();
-  const visible = needle ? catalogue.filter((p) => p.key.toLowerCase().includes(needle) || permissionLabel(t, p.key).toLowerCase().includes(needle)) : catalogue;
+  const visible = needle
+    ? catalogue.filter((p) => p.key.toLowerCase().includes(needle) || permissionLabel(t, p.key).toLowerCase().includes(needle))
+    : catalogue;
   const set = (key: string, scope: GrantScope | undefined) => {
     const next = { ...grants };
     if (scope) next[key] = scope;
@@ -81,13 +132,27 @@ function PermissionGrid({ catalogue, grants, held, editable, onChange }: { catal
       <Text size="sm" data-testid="role-grant-count">
         {t('roles.chosen', { count: Object.keys(grants).length })}
       </Text>
-      <TextInput type="search" label={t('roles.search')} description={t('roles.searchHint')} value={search} onChange={(e) => setSearch(e.currentTarget.value)} data-testid="role-permission-search" />
+      <TextInput
+        type="search"
+        label={t('roles.search')}
+        description={t('roles.searchHint')}
+        value={search}
+        onChange={(e) => setSearch(e.currentTarget.value)}
+        data-testid="role-permission-search"
+      />
       {visible.length === 0 && <Text size="sm">{t('roles.noMatch')}</Text>}
       {groupByModule(visible).map((group) => (
         <Fieldset key={group.module} legend={moduleLabel(t, group.module)} data-testid="permission-group" data-module={group.module} p="sm">
           <Stack gap="sm">
             {group.permissions.map((permission) => (
-              <PermissionRow key={permission.key} permission={permission} scope={grants[permission.key]} held={held(permission.key)} editable={editable} onChange={(scope) => set(permission.key, scope)} />
+              <PermissionRow
+                key={permission.key}
+                permission={permission}
+                scope={grants[permission.key]}
+                held={held(permission.key)}
+                editable={editable}
+                onChange={(scope) => set(permission.key, scope)}
+              />
             ))}
           </Stack>
         </Fieldset>
@@ -120,8 +185,20 @@ function CopyModal({ role, opened, onClose }: { role: RoleDetailView; opened: bo
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <Text size="sm">{t('roles.copyExplain')}</Text>
-          <TextInput label={t('roles.nameZh')} required value={nameZh} onChange={(e) => setNameZh(e.currentTarget.value)} data-testid="role-copy-name-zh" />
-          <TextInput label={t('roles.nameEn')} required value={nameEn} onChange={(e) => setNameEn(e.currentTarget.value)} data-testid="role-copy-name-en" />
+          <TextInput
+            label={t('roles.nameZh')}
+            required
+            value={nameZh}
+            onChange={(e) => setNameZh(e.currentTarget.value)}
+            data-testid="role-copy-name-zh"
+          />
+          <TextInput
+            label={t('roles.nameEn')}
+            required
+            value={nameEn}
+            onChange={(e) => setNameEn(e.currentTarget.value)}
+            data-testid="role-copy-name-en"
+          />
           <FormError error={copy.error} />
           <Button type="submit" loading={copy.isPending} data-testid="role-copy-submit">
             {t('roles.copySubmit')}
@@ -172,9 +249,12 @@ function AddMemberModal({ role, opened, onClose }: { role: RoleDetailView; opene
   const [startsOn, setStartsOn] = useState('');
   const [endsOn, setEndsOn] = useState('');
   const current = new Set(role.members.filter((m) => !m.planned).map((m) => m.userId));
-  const options = (users.data?.users ?? []).filter((u) => u.status === 'active' && !current.has(u.id)).map((u) => ({ value: u.id, label: userLabel(u) }));
+  const options = (users.data?.users ?? [])
+    .filter((u) => u.status === 'active' && !current.has(u.id))
+    .map((u) => ({ value: u.id, label: userLabel(u) }));
   const add = useMutation({
-    mutationFn: () => api.post(`/api/admin/roles/${role.id}/members`, { userId, ...(startsOn ? { startsOn } : {}), ...(endsOn ? { endsOn } : {}) }),
+    mutationFn: () =>
+      api.post(`/api/admin/roles/${role.id}/members`, { userId, ...(startsOn ? { startsOn } : {}), ...(endsOn ? { endsOn } : {}) }),
     onSuccess: async () => {
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: ['admin-role', role.id] }),
@@ -213,8 +293,22 @@ function AddMemberModal({ role, opened, onClose }: { role: RoleDetailView; opene
             comboboxProps={{ withinPortal: false }}
             data-testid="member-user"
           />
-          <TextInput label={t('roles.startsOptional')} description={t('roles.startsHint')} type="date" value={startsOn} onChange={(e) => setStartsOn(e.currentTarget.value)} data-testid="member-starts" />
-          <TextInput label={t('roles.endsOptional')} description={t('roles.endsHint')} type="date" value={endsOn} onChange={(e) => setEndsOn(e.currentTarget.value)} data-testid="member-ends" />
+          <TextInput
+            label={t('roles.startsOptional')}
+            description={t('roles.startsHint')}
+            type="date"
+            value={startsOn}
+            onChange={(e) => setStartsOn(e.currentTarget.value)}
+            data-testid="member-starts"
+          />
+          <TextInput
+            label={t('roles.endsOptional')}
+            description={t('roles.endsHint')}
+            type="date"
+            value={endsOn}
+            onChange={(e) => setEndsOn(e.currentTarget.value)}
+            data-testid="member-ends"
+          />
           <FormError error={users.error ?? add.error} />
           <Button type="submit" disabled={!userId} loading={add.isPending} data-testid="member-submit">
             {t('roles.addSubmit')}
@@ -274,13 +368,22 @@ function Members({ role, canAssign }: { role: RoleDetailView; canAssign: boolean
             </Table.Thead>
             <Table.Tbody>
               {role.members.map((member) => (
-                <Table.Tr key={`${member.userId}-${member.startsOn ?? ''}`} data-testid="role-member" data-username={member.username} data-planned={member.planned} data-ends-on={member.endsOn ?? ''}>
+                <Table.Tr
+                  key={`${member.userId}-${member.startsOn ?? ''}`}
+                  data-testid="role-member"
+                  data-username={member.username}
+                  data-planned={member.planned}
+                  data-ends-on={member.endsOn ?? ''}
+                >
                   <Table.Td>{member.username}</Table.Td>
                   <Table.Td>{member.displayName}</Table.Td>
                   <Table.Td>{member.startsOn ? formatDate(member.startsOn, i18n.language) : t('roles.now')}</Table.Td>
                   <Table.Td>{member.endsOn ? formatDate(member.endsOn, i18n.language) : t('roles.noEnd')}</Table.Td>
                   <Table.Td>
-                    <StatusBadge status={member.planned ? 'planned' : 'current'} labelKey={member.planned ? 'roles.planned' : 'roles.inForce'} />
+                    <StatusBadge
+                      status={member.planned ? 'planned' : 'current'}
+                      labelKey={member.planned ? 'roles.planned' : 'roles.inForce'}
+                    />
                   </Table.Td>
                   {canAssign && (
                     <Table.Td>
@@ -319,7 +422,11 @@ function RoleForm({ role, catalogue }: { role: RoleDetailView | null; catalogue:
   const [grants, setGrants] = useState<Grants>(() => toGrants(role));
   const [copying, setCopying] = useState(false);
   const [deleting, setDeleting] = useState(false);
-  const body = () => ({ nameZh: nameZh.trim(), nameEn: nameEn.trim(), grants: Object.entries(grants).map(([key, scope]) => ({ key, scope })) });
+  const body = () => ({
+    nameZh: nameZh.trim(),
+    nameEn: nameEn.trim(),
+    grants: Object.entries(grants).map(([key, scope]) => ({ key, scope })),
+  });
   const save = useMutation({
     mutationFn: async () => {
       if (role) {
@@ -377,8 +484,22 @@ function RoleForm({ role, catalogue }: { role: RoleDetailView | null; catalogue:
         <Stack gap="md">
           <Paper withBorder p="sm">
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TextInput label={t('roles.nameZh')} required disabled={!canManage} value={nameZh} onChange={(e) => setNameZh(e.currentTarget.value)} data-testid="role-name-zh" />
-              <TextInput label={t('roles.nameEn')} required disabled={!canManage} value={nameEn} onChange={(e) => setNameEn(e.currentTarget.value)} data-testid="role-name-en" />
+              <TextInput
+                label={t('roles.nameZh')}
+                required
+                disabled={!canManage}
+                value={nameZh}
+                onChange={(e) => setNameZh(e.currentTarget.value)}
+                data-testid="role-name-zh"
+              />
+              <TextInput
+                label={t('roles.nameEn')}
+                required
+                disabled={!canManage}
+                value={nameEn}
+                onChange={(e) => setNameEn(e.currentTarget.value)}
+                data-testid="role-name-en"
+              />
             </SimpleGrid>
           </Paper>
           <PermissionGrid catalogue={catalogue} grants={grants} held={held} editable={canManage} onChange={setGrants} />
@@ -407,8 +528,16 @@ function RoleForm({ role, catalogue }: { role: RoleDetailView | null; catalogue:
 export function RoleEditorPage() {
   const { id = '' } = useParams();
   const isNew = id === 'new';
-  const catalogue = useQuery({ queryKey: ['admin-permissions'], queryFn: () => api.get<PermissionListView>('/api/admin/permissions'), staleTime: 5 * 60_000 });
-  const detail = useQuery({ queryKey: ['admin-role', id], queryFn: () => api.get<RoleDetailView>(`/api/admin/roles/${id}`), enabled: !isNew && id !== '' });
+  const catalogue = useQuery({
+    queryKey: ['admin-permissions'],
+    queryFn: () => api.get<PermissionListView>('/api/admin/permissions'),
+    staleTime: 5 * 60_000,
+  });
+  const detail = useQuery({
+    queryKey: ['admin-role', id],
+    queryFn: () => api.get<RoleDetailView>(`/api/admin/roles/${id}`),
+    enabled: !isNew && id !== '',
+  });
   const permissions = useMemo(() => catalogue.data?.permissions ?? [], [catalogue.data]);
 
   if (catalogue.isPending || (!isNew && detail.isPending)) return <PageLoader />;

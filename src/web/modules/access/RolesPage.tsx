@@ -73,7 +73,14 @@ export function RolesPage() {
                     )}
                   </Table.Td>
                   <Table.Td>
-                    <Button component={Link} to={`/admin/roles/${role.id}`} size="compact-sm" variant="default" data-testid="role-open" aria-label={t('roles.openNamed', { name: roleName(role, i18n.language) })}>
+                    <Button
+                      component={Link}
+                      to={`/admin/roles/${role.id}`}
+                      size="compact-sm"
+                      variant="default"
+                      data-testid="role-open"
+                      aria-label={t('roles.openNamed', { name: roleName(role, i18n.language) })}
+                    >
                       {t('roles.open')}
                     </Button>
                   </Table.Td>

@@ -1,5 +1,18 @@
 import { useState, type ChangeEvent, type FormEvent } from 'react';
-import { Alert, Button, Checkbox, Code, Container, Fieldset, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Code,
+  Container,
+  Fieldset,
+  PasswordInput,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
@@ -51,7 +64,13 @@ function SchoolKeyWords({ result, authority }: { result: SetupResultView; author
       <Alert color="red" variant="outline" role="alert">
         <Text size="sm">{t(authority ? 'setup.authorityKeyWarning' : 'setup.keyWarning')}</Text>
       </Alert>
-      <SimpleGrid cols={{ base: 2, xs: 3, sm: 4 }} spacing="xs" component="ol" data-testid="school-key-words" style={{ paddingInlineStart: '1.75rem' }}>
+      <SimpleGrid
+        cols={{ base: 2, xs: 3, sm: 4 }}
+        spacing="xs"
+        component="ol"
+        data-testid="school-key-words"
+        style={{ paddingInlineStart: '1.75rem' }}
+      >
         {result.schoolKeyWords.map((word, index) => (
           <li key={`${index}-${word}`}>
             <Code fz="md" data-testid="school-key-word">
@@ -153,12 +172,18 @@ export function SetupPage() {
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
           <Title order={1} size="h2">
-            {authority ? t('setup.authorityTitle', { name: i18n.language === 'en' ? authority.nameEn : authority.nameZh }) : t('setup.title')}
+            {authority
+              ? t('setup.authorityTitle', { name: i18n.language === 'en' ? authority.nameEn : authority.nameZh })
+              : t('setup.title')}
           </Title>
           <Text data-testid={authority ? 'setup-authority' : undefined} data-authority={authority?.code}>
-            {authority ? t('setup.authorityIntro', { name: i18n.language === 'en' ? authority.nameEn : authority.nameZh }) : t('setup.intro')}
+            {authority
+              ? t('setup.authorityIntro', { name: i18n.language === 'en' ? authority.nameEn : authority.nameZh })
+              : t('setup.intro')}
           </Text>
-          {status.data.expiresAt && <Text size="sm">{t('setup.expires', { time: formatDateTime(status.data.expiresAt, i18n.language) })}</Text>}
+          {status.data.expiresAt && (
+            <Text size="sm">{t('setup.expires', { time: formatDateTime(status.data.expiresAt, i18n.language) })}</Text>
+          )}
           {!authority && (
             <Fieldset legend={t('setup.schoolSection')}>
               <Stack gap="sm">
@@ -176,9 +201,22 @@ export function SetupPage() {
           )}
           <Fieldset legend={t('setup.adminSection')}>
             <Stack gap="sm">
-              <TextInput label={t('users.nameEn')} required autoComplete="name" {...field('adminNameEn')} data-testid="setup-admin-name-en" />
+              <TextInput
+                label={t('users.nameEn')}
+                required
+                autoComplete="name"
+                {...field('adminNameEn')}
+                data-testid="setup-admin-name-en"
+              />
               <TextInput label={t('users.nameZhOptional')} {...field('adminNameZh')} data-testid="setup-admin-name-zh" />
-              <TextInput label={t('users.email')} type="email" required autoComplete="email" {...field('adminEmail')} data-testid="setup-admin-email" />
+              <TextInput
+                label={t('users.email')}
+                type="email"
+                required
+                autoComplete="email"
+                {...field('adminEmail')}
+                data-testid="setup-admin-email"
+              />
               <TextInput
                 label={t('auth.username')}
                 description={t('users.usernameHint')}
@@ -189,7 +227,13 @@ export function SetupPage() {
                 data-testid="setup-admin-username"
               />
               <PasswordRules />
-              <PasswordInput label={t('auth.password')} required autoComplete="new-password" {...field('adminPassword')} data-testid="setup-admin-password" />
+              <PasswordInput
+                label={t('auth.password')}
+                required
+                autoComplete="new-password"
+                {...field('adminPassword')}
+                data-testid="setup-admin-password"
+              />
               <PasswordInput
                 label={t('password.confirm')}
                 required

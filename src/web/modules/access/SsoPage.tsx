@@ -20,7 +20,13 @@ function SsoForm({ config }: { config: SsoConfig }) {
   const [emailLink, setEmailLink] = useState(config.emailLink);
   const save = useMutation({
     mutationFn: () =>
-      api.put('/api/admin/sso', { enabled, issuer: issuer.trim(), clientId: clientId.trim(), ...(clientSecret ? { clientSecret } : {}), emailLink }),
+      api.put('/api/admin/sso', {
+        enabled,
+        issuer: issuer.trim(),
+        clientId: clientId.trim(),
+        ...(clientSecret ? { clientSecret } : {}),
+        emailLink,
+      }),
     onSuccess: async () => {
       setClientSecret('');
       await queryClient.invalidateQueries({ queryKey: SSO_KEY });
@@ -34,9 +40,32 @@ function SsoForm({ config }: { config: SsoConfig }) {
   return (
     <form onSubmit={submit} noValidate>
       <Stack gap="sm" maw={560}>
-        <Switch label={t('sso.enabled')} checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} data-testid="sso-enabled" />
-        <TextInput label={t('sso.issuer')} description={t('sso.issuerHint')} type="url" required autoCapitalize="none" spellCheck={false} value={issuer} onChange={(e) => setIssuer(e.currentTarget.value)} data-testid="sso-issuer" />
-        <TextInput label={t('sso.clientId')} required autoCapitalize="none" spellCheck={false} value={clientId} onChange={(e) => setClientId(e.currentTarget.value)} data-testid="sso-client-id" />
+        <Switch
+          label={t('sso.enabled')}
+          checked={enabled}
+          onChange={(e) => setEnabled(e.currentTarget.checked)}
+          data-testid="sso-enabled"
+        />
+        <TextInput
+          label={t('sso.issuer')}
+          description={t('sso.issuerHint')}
+          type="url"
+          required
+          autoCapitalize="none"
+          spellCheck={false}
+          value={issuer}
+          onChange={(e) => setIssuer(e.currentTarget.value)}
+          data-testid="sso-issuer"
+        />
+        <TextInput
+          label={t('sso.clientId')}
+          required
+          autoCapitalize="none"
+          spellCheck={false}
+          value={clientId}
+          onChange={(e) => setClientId(e.currentTarget.value)}
+          data-testid="sso-client-id"
+        />
         <PasswordInput
           label={t('sso.clientSecret')}
           description={config.hasSecret ? t('sso.secretHint') : undefined}
@@ -47,7 +76,13 @@ function SsoForm({ config }: { config: SsoConfig }) {
           onChange={(e) => setClientSecret(e.currentTarget.value)}
           data-testid="sso-client-secret"
         />
-        <Switch label={t('sso.emailLink')} description={t('sso.emailLinkHint')} checked={emailLink} onChange={(e) => setEmailLink(e.currentTarget.checked)} data-testid="sso-email-link" />
+        <Switch
+          label={t('sso.emailLink')}
+          description={t('sso.emailLinkHint')}
+          checked={emailLink}
+          onChange={(e) => setEmailLink(e.currentTarget.checked)}
+          data-testid="sso-email-link"
+        />
         <FormError error={save.error} />
         <Group>
           <Button type="submit" loading={save.isPending} disabled={!issuer.trim() || !clientId.trim()} data-testid="sso-save">

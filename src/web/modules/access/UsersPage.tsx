@@ -63,12 +63,45 @@ function CreateUserModal({ opened, onClose, roles }: { opened: boolean; onClose:
     <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={opened} onClose={onClose} title={t('users.create')}>
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <TextInput label={t('auth.username')} description={t('users.usernameHint')} required autoCapitalize="none" value={username} onChange={(e) => setUsername(e.currentTarget.value)} data-testid="user-create-username" />
-          <TextInput label={t('users.nameEn')} required value={displayNameEn} onChange={(e) => setNameEn(e.currentTarget.value)} data-testid="user-create-name-en" />
-          <TextInput label={t('users.nameZhOptional')} value={displayNameZh} onChange={(e) => setNameZh(e.currentTarget.value)} data-testid="user-create-name-zh" />
-          <TextInput label={t('users.emailOptional')} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} data-testid="user-create-email" />
+          <TextInput
+            label={t('auth.username')}
+            description={t('users.usernameHint')}
+            required
+            autoCapitalize="none"
+            value={username}
+            onChange={(e) => setUsername(e.currentTarget.value)}
+            data-testid="user-create-username"
+          />
+          <TextInput
+            label={t('users.nameEn')}
+            required
+            value={displayNameEn}
+            onChange={(e) => setNameEn(e.currentTarget.value)}
+            data-testid="user-create-name-en"
+          />
+          <TextInput
+            label={t('users.nameZhOptional')}
+            value={displayNameZh}
+            onChange={(e) => setNameZh(e.currentTarget.value)}
+            data-testid="user-create-name-zh"
+          />
+          <TextInput
+            label={t('users.emailOptional')}
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            data-testid="user-create-email"
+          />
           <PasswordRules />
-          <PasswordInput label={t('users.initialPassword')} description={t('users.mustChangeExplain')} required autoComplete="new-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} data-testid="user-create-password" />
+          <PasswordInput
+            label={t('users.initialPassword')}
+            description={t('users.mustChangeExplain')}
+            required
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            data-testid="user-create-password"
+          />
           {roles.length > 0 && <RoleCheckboxes roles={roles} selected={roleIds} onChange={setRoleIds} />}
           <FormError error={create.error} />
           <Button type="submit" loading={create.isPending} data-testid="user-create-submit">
@@ -98,12 +131,24 @@ function ResetPasswordModal({ user, onClose }: { user: User | null; onClose: () 
     if (user) reset.mutate(user.id);
   };
   return (
-    <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={user !== null} onClose={onClose} title={t('users.resetPasswordFor', { username: user?.username ?? '' })}>
+    <Modal
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+      opened={user !== null}
+      onClose={onClose}
+      title={t('users.resetPasswordFor', { username: user?.username ?? '' })}
+    >
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <Text size="sm">{t('users.mustChangeExplain')}</Text>
           <PasswordRules />
-          <PasswordInput label={t('password.new')} required autoComplete="new-password" value={newPassword} onChange={(e) => setNewPassword(e.currentTarget.value)} data-testid="reset-password-input" />
+          <PasswordInput
+            label={t('password.new')}
+            required
+            autoComplete="new-password"
+            value={newPassword}
+            onChange={(e) => setNewPassword(e.currentTarget.value)}
+            data-testid="reset-password-input"
+          />
           <FormError error={reset.error} />
           <Button type="submit" loading={reset.isPending} data-testid="reset-password-submit">
             {t('users.resetPassword')}
@@ -142,7 +187,12 @@ function EditRolesModal({ user, roles, onClose }: { user: User | null; roles: Ro
     if (user) save.mutate(user.id);
   };
   return (
-    <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={user !== null} onClose={close} title={t('users.editRolesFor', { username: user?.username ?? '' })}>
+    <Modal
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+      opened={user !== null}
+      onClose={close}
+      title={t('users.editRolesFor', { username: user?.username ?? '' })}
+    >
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <RoleCheckboxes roles={roles} selected={roleIds} onChange={setRoleIds} />
@@ -266,7 +316,9 @@ export function UsersPage() {
                   </Table.Td>
                   <Table.Td>{user.roleIds.map(roleLabel).join('、')}</Table.Td>
                   <Table.Td>{user.mfaEnrolled ? t('common.yes') : t('common.no')}</Table.Td>
-                  <Table.Td>{isLocked(user) ? t('users.lockedUntil', { time: formatDateTime(user.lockedUntil, i18n.language) }) : t('common.no')}</Table.Td>
+                  <Table.Td>
+                    {isLocked(user) ? t('users.lockedUntil', { time: formatDateTime(user.lockedUntil, i18n.language) }) : t('common.no')}
+                  </Table.Td>
                   <Table.Td>{user.lastLoginAt ? formatDateTime(user.lastLoginAt, i18n.language) : t('users.never')}</Table.Td>
                   {can('users.manage') && (
                     <Table.Td>
@@ -276,7 +328,13 @@ export function UsersPage() {
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap">
                       {can('users.unlock') && isLocked(user) && (
-                        <Button size="compact-sm" variant="default" loading={unlock.isPending && unlock.variables === user.id} onClick={() => unlock.mutate(user.id)} data-testid="user-unlock">
+                        <Button
+                          size="compact-sm"
+                          variant="default"
+                          loading={unlock.isPending && unlock.variables === user.id}
+                          onClick={() => unlock.mutate(user.id)}
+                          data-testid="user-unlock"
+                        >
                           {t('users.unlock')}
                         </Button>
                       )}

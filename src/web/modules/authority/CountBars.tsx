@@ -3,14 +3,26 @@ import { useTranslation } from 'react-i18next';
 import type { MessageSummaryView } from '../../api.js';
 
 const STEPS = ['opened', 'preparing', 'submitted', 'received'] as const;
-const COLOURS: Record<(typeof STEPS)[number], string> = { opened: 'blue.8', preparing: 'cyan.9', submitted: 'violet.8', received: '#1e6b30' };
+const COLOURS: Record<(typeof STEPS)[number], string> = {
+  opened: 'blue.8',
+  preparing: 'cyan.9',
+  submitted: 'violet.8',
+  received: '#1e6b30',
+};
 
 /** How far the schools have got with one message, a bar for each step out of all recipients. */
 export function CountBars({ counts, compact = false }: { counts: MessageSummaryView['counts']; compact?: boolean }) {
   const { t } = useTranslation();
   const total = Math.max(1, counts.recipients);
   return (
-    <Stack gap={compact ? 2 : 6} data-testid="count-bars" data-recipients={counts.recipients} data-received={counts.received} data-late={counts.late} style={{ minWidth: 180 }}>
+    <Stack
+      gap={compact ? 2 : 6}
+      data-testid="count-bars"
+      data-recipients={counts.recipients}
+      data-received={counts.received}
+      data-late={counts.late}
+      style={{ minWidth: 180 }}
+    >
       {STEPS.map((step) => {
         const label = t(`authority.counts.${step}`);
         const value = counts[step];

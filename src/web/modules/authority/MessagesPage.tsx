@@ -50,7 +50,13 @@ export function MessagesPage() {
               {list.data.messages.map((message) => (
                 <Table.Tr key={message.id} data-testid="authority-message" data-ref-no={message.refNo}>
                   <Table.Td style={{ whiteSpace: 'nowrap', verticalAlign: 'top' }}>
-                    <Anchor component={Link} to={`/authority/messages/${message.id}`} size="sm" fw={600} data-testid="authority-message-open">
+                    <Anchor
+                      component={Link}
+                      to={`/authority/messages/${message.id}`}
+                      size="sm"
+                      fw={600}
+                      data-testid="authority-message-open"
+                    >
                       {message.refNo}
                     </Anchor>
                     <Text size="xs">{t('authority.messages.published', { time: formatDateTime(message.publishedAt, i18n.language) })}</Text>
@@ -66,7 +72,9 @@ export function MessagesPage() {
                     </Group>
                   </Table.Td>
                   <Table.Td style={{ verticalAlign: 'top' }}>{t(`exchange.categories.${message.category}`)}</Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap', verticalAlign: 'top' }}>{formatDateTime(message.deadline, i18n.language)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap', verticalAlign: 'top' }}>
+                    {formatDateTime(message.deadline, i18n.language)}
+                  </Table.Td>
                   <Table.Td>
                     <Text size="xs" fw={700}>
                       {t('authority.counts.recipients', { count: message.counts.recipients })}

@@ -1,5 +1,25 @@
 import { useState, type FormEvent, type InputHTMLAttributes } from 'react';
-import { Alert, Anchor, Button, Checkbox, Code, Fieldset, FileInput, Group, List, MultiSelect, Select, SimpleGrid, Stack, Switch, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Checkbox,
+  Code,
+  Fieldset,
+  FileInput,
+  Group,
+  List,
+  MultiSelect,
+  Select,
+  SimpleGrid,
+  Stack,
+  Switch,
+  TagsInput,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -93,11 +113,15 @@ export function NewMessagePage() {
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<Draft>(() => ({ ...EMPTY, deadlineDate: defaultDeadline() }));
   const [files, setFiles] = useState<File[]>([]);
-  const schools = useQuery({ queryKey: ['authority', 'schools'], queryFn: () => api.get<AuthoritySchoolListView>('/api/authority/schools') });
+  const schools = useQuery({
+    queryKey: ['authority', 'schools'],
+    queryFn: () => api.get<AuthoritySchoolListView>('/api/authority/schools'),
+  });
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((previous) => ({ ...previous, [key]: value }));
   const text = (key: keyof Draft, upper = false) => ({
     value: String(draft[key]),
-    onChange: (e: { currentTarget: { value: string } }) => set(key, (upper ? e.currentTarget.value.toUpperCase() : e.currentTarget.value) as never),
+    onChange: (e: { currentTarget: { value: string } }) =>
+      set(key, (upper ? e.currentTarget.value.toUpperCase() : e.currentTarget.value) as never),
   });
   const { rules, lines } = rulesOf(draft.rules);
   const tooLarge = files.filter((f) => f.size > MAX_ATTACHMENT_BYTES);
@@ -117,7 +141,9 @@ export function NewMessagePage() {
         deadline: hongKongIso(draft.deadlineDate, draft.deadlineTime),
         audience: { levels: draft.levels, schoolIds: draft.schoolIds },
         attachments: await Promise.all(files.map(async (file) => ({ name: file.name, contentBase64: await fileToBase64(file) }))),
-        ...(draft.asksReturn ? { template: { kind: draft.kind, ...(draft.kind === 'manual' ? { columns: draft.columns } : {}), rules } } : {}),
+        ...(draft.asksReturn
+          ? { template: { kind: draft.kind, ...(draft.kind === 'manual' ? { columns: draft.columns } : {}), rules } }
+          : {}),
       }),
     onSuccess: async (result) => {
       await queryClient.invalidateQueries({ queryKey: ['authority'] });
@@ -129,7 +155,7 @@ export function NewMessagePage() {
   const problem = publish.error instanceof ApiError ? publish.error : null;
   const ruleErrors = (problem?.code === 'template_invalid' ? problem.errors : [])
     .map((e) => ({ match: /^template\.rules\.(\d+)$/.exec(e.path), path: e.path, code: e.code }))
-    .map((e) => ({ line: e.match ? lines[Number(e.match[1])] ?? Number(e.match[1]) + 1 : null, path: e.path, code: e.code }));
+    .map((e) => ({ line: e.match ? (lines[Number(e.match[1])] ?? Number(e.match[1]) + 1) : null, path: e.path, code: e.code }));
   const columnsError = ruleErrors.some((e) => e.path === 'template.columns');
   const deadlineError = problem?.code === 'deadline_past' || problem?.errors.some((e) => e.path === 'deadline');
 
@@ -137,7 +163,14 @@ export function NewMessagePage() {
   const audience = schoolList.filter((s) => draft.schoolIds.includes(s.id) || s.levels.some((l) => draft.levels.includes(l)));
   const kindFiles = draft.kind === 'manual' ? { data: draft.columns } : RETURN_FILES[draft.kind];
   const ready =
-    draft.subjectCode.trim() && draft.typeCode.trim() && draft.titleZh.trim() && draft.titleEn.trim() && draft.bodyZh.trim() && draft.bodyEn.trim() && draft.deadlineDate && tooLarge.length === 0;
+    draft.subjectCode.trim() &&
+    draft.typeCode.trim() &&
+    draft.titleZh.trim() &&
+    draft.titleEn.trim() &&
+    draft.bodyZh.trim() &&
+    draft.bodyEn.trim() &&
+    draft.deadlineDate &&
+    tooLarge.length === 0;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -168,8 +201,22 @@ export function NewMessagePage() {
                 comboboxProps={{ withinPortal: false }}
                 data-testid="new-category"
               />
-              <TextInput label={t('authority.new.subjectCode')} description={t('authority.new.codeHint')} required maxLength={20} {...text('subjectCode', true)} data-testid="new-subject-code" />
-              <TextInput label={t('authority.new.typeCode')} description={t('authority.new.codeHint')} required maxLength={20} {...text('typeCode', true)} data-testid="new-type-code" />
+              <TextInput
+                label={t('authority.new.subjectCode')}
+                description={t('authority.new.codeHint')}
+                required
+                maxLength={20}
+                {...text('subjectCode', true)}
+                data-testid="new-subject-code"
+              />
+              <TextInput
+                label={t('authority.new.typeCode')}
+                description={t('authority.new.codeHint')}
+                required
+                maxLength={20}
+                {...text('typeCode', true)}
+                data-testid="new-type-code"
+              />
               <Select
                 label={t('exchange.priorityLabel')}
                 allowDeselect={false}
@@ -184,10 +231,42 @@ export function NewMessagePage() {
           <Fieldset legend={t('authority.new.content')}>
             <Stack gap="sm">
               <SimpleGrid cols={{ base: 1, md: 2 }}>
-                <TextInput label={t('authority.new.titleZh')} required maxLength={200} lang="zh-HK" {...text('titleZh')} data-testid="new-title-zh" />
-                <TextInput label={t('authority.new.titleEn')} required maxLength={200} lang="en" {...text('titleEn')} data-testid="new-title-en" />
-                <Textarea label={t('authority.new.bodyZh')} required autosize minRows={4} maxLength={20000} lang="zh-HK" {...text('bodyZh')} data-testid="new-body-zh" />
-                <Textarea label={t('authority.new.bodyEn')} required autosize minRows={4} maxLength={20000} lang="en" {...text('bodyEn')} data-testid="new-body-en" />
+                <TextInput
+                  label={t('authority.new.titleZh')}
+                  required
+                  maxLength={200}
+                  lang="zh-HK"
+                  {...text('titleZh')}
+                  data-testid="new-title-zh"
+                />
+                <TextInput
+                  label={t('authority.new.titleEn')}
+                  required
+                  maxLength={200}
+                  lang="en"
+                  {...text('titleEn')}
+                  data-testid="new-title-en"
+                />
+                <Textarea
+                  label={t('authority.new.bodyZh')}
+                  required
+                  autosize
+                  minRows={4}
+                  maxLength={20000}
+                  lang="zh-HK"
+                  {...text('bodyZh')}
+                  data-testid="new-body-zh"
+                />
+                <Textarea
+                  label={t('authority.new.bodyEn')}
+                  required
+                  autosize
+                  minRows={4}
+                  maxLength={20000}
+                  lang="en"
+                  {...text('bodyEn')}
+                  data-testid="new-body-en"
+                />
               </SimpleGrid>
               <FileInput
                 label={t('authority.new.attachments')}
@@ -216,7 +295,13 @@ export function NewMessagePage() {
           </Fieldset>
           <Fieldset legend={t('authority.new.dates')}>
             <SimpleGrid cols={{ base: 1, sm: 3 }}>
-              <TextInput label={t('exchange.referenceDate')} description={t('authority.new.referenceHint')} type="date" {...text('referenceDate')} data-testid="new-reference-date" />
+              <TextInput
+                label={t('exchange.referenceDate')}
+                description={t('authority.new.referenceHint')}
+                type="date"
+                {...text('referenceDate')}
+                data-testid="new-reference-date"
+              />
               <TextInput
                 label={t('authority.new.deadlineDate')}
                 type="date"
@@ -225,12 +310,28 @@ export function NewMessagePage() {
                 error={deadlineError ? t('errors.deadline_past') : undefined}
                 data-testid="new-deadline-date"
               />
-              <TextInput label={t('authority.new.deadlineTime')} description={t('authority.new.timeHint')} type="time" required {...text('deadlineTime')} data-testid="new-deadline-time" />
+              <TextInput
+                label={t('authority.new.deadlineTime')}
+                description={t('authority.new.timeHint')}
+                type="time"
+                required
+                {...text('deadlineTime')}
+                data-testid="new-deadline-time"
+              />
             </SimpleGrid>
           </Fieldset>
           <Fieldset legend={t('authority.new.audience')}>
             <Stack gap="sm">
-              <Checkbox.Group label={t('authority.new.levels')} value={draft.levels} onChange={(value) => set('levels', value.filter((v): v is Level => v === 'primary' || v === 'secondary'))}>
+              <Checkbox.Group
+                label={t('authority.new.levels')}
+                value={draft.levels}
+                onChange={(value) =>
+                  set(
+                    'levels',
+                    value.filter((v): v is Level => v === 'primary' || v === 'secondary'),
+                  )
+                }
+              >
                 <Group mt={4}>
                   <Checkbox value="primary" label={t('authority.levels.primary')} data-testid="new-level-primary" />
                   <Checkbox value="secondary" label={t('authority.levels.secondary')} data-testid="new-level-secondary" />
@@ -256,7 +357,12 @@ export function NewMessagePage() {
           </Fieldset>
           <Fieldset legend={t('authority.new.return')}>
             <Stack gap="sm">
-              <Switch label={t('authority.new.asksReturn')} checked={draft.asksReturn} onChange={(e) => set('asksReturn', e.currentTarget.checked)} data-testid="new-asks-return" />
+              <Switch
+                label={t('authority.new.asksReturn')}
+                checked={draft.asksReturn}
+                onChange={(e) => set('asksReturn', e.currentTarget.checked)}
+                data-testid="new-asks-return"
+              />
               {draft.asksReturn && (
                 <>
                   <Select
@@ -304,7 +410,11 @@ export function NewMessagePage() {
                         {ruleErrors.map((e, index) => (
                           <List.Item key={`${e.path}-${index}`} data-testid="new-rule-error" data-line={e.line ?? ''} data-code={e.code}>
                             {e.line !== null
-                              ? t('authority.new.ruleError', { line: e.line, rule: draft.rules.split('\n')[e.line - 1]?.trim() ?? '', problem: t(`authority.ruleErrors.${e.code}`, { defaultValue: e.code }) })
+                              ? t('authority.new.ruleError', {
+                                  line: e.line,
+                                  rule: draft.rules.split('\n')[e.line - 1]?.trim() ?? '',
+                                  problem: t(`authority.ruleErrors.${e.code}`, { defaultValue: e.code }),
+                                })
                               : t(`authority.ruleErrors.${e.code}`, { defaultValue: e.code })}
                           </List.Item>
                         ))}

@@ -1,5 +1,25 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Anchor, Badge, Button, Card, Code, Group, List, Modal, Paper, Select, SimpleGrid, Spoiler, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Code,
+  Group,
+  List,
+  Modal,
+  Paper,
+  Select,
+  SimpleGrid,
+  Spoiler,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -15,12 +35,25 @@ import { columnLabel, ReturnTable } from '../exchange/ReturnTable.js';
 import { CountBars } from './CountBars.js';
 
 const PAGE_SIZE = 100;
-const STATE_COLOUR: Record<SchoolProgressView['state'], string> = { delivered: 'gray.7', opened: 'blue.8', preparing: 'cyan.9', submitted: 'violet.8', received: '#1e6b30' };
+const STATE_COLOUR: Record<SchoolProgressView['state'], string> = {
+  delivered: 'gray.7',
+  opened: 'blue.8',
+  preparing: 'cyan.9',
+  submitted: 'violet.8',
+  received: '#1e6b30',
+};
 
 function StateBadge({ state }: { state: SchoolProgressView['state'] }) {
   const { t } = useTranslation();
   return (
-    <Badge color={STATE_COLOUR[state]} variant="filled" autoContrast style={{ maxWidth: 'none' }} data-testid="school-state" data-value={state}>
+    <Badge
+      color={STATE_COLOUR[state]}
+      variant="filled"
+      autoContrast
+      style={{ maxWidth: 'none' }}
+      data-testid="school-state"
+      data-value={state}
+    >
       {t(`authority.states.${state}`)}
     </Badge>
   );
@@ -67,7 +100,15 @@ function OpenedFiles({ opened }: { opened: OpenedPackageView }) {
           </Tabs.Panel>
         ))}
       </Tabs>
-      <Text size="xs">{t('authority.open.columns', { columns: opened.files.flatMap((f) => f.columns).map((c) => columnLabel(t, c)).filter((c, i, all) => all.indexOf(c) === i).join(', ') })}</Text>
+      <Text size="xs">
+        {t('authority.open.columns', {
+          columns: opened.files
+            .flatMap((f) => f.columns)
+            .map((c) => columnLabel(t, c))
+            .filter((c, i, all) => all.indexOf(c) === i)
+            .join(', '),
+        })}
+      </Text>
     </Stack>
   );
 }
@@ -88,7 +129,13 @@ function OpenModal({ school, onClose }: { school: SchoolProgressView; onClose: (
     if (list.length === KEY_WORD_COUNT) open.mutate(list);
   };
   return (
-    <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened onClose={onClose} title={t('authority.open.title', { school: `${school.schoolNumber} ${nameOf(school, i18n.language)}` })} size="xl">
+    <Modal
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+      opened
+      onClose={onClose}
+      title={t('authority.open.title', { school: `${school.schoolNumber} ${nameOf(school, i18n.language)}` })}
+      size="xl"
+    >
       {open.data ? (
         <OpenedFiles opened={open.data} />
       ) : (
@@ -198,7 +245,9 @@ export function ProgressPage() {
             </Text>
           )}
           <Text size="sm">{t('authority.messages.published', { time: formatDateTime(message.publishedAt, i18n.language) })}</Text>
-          <Text size="sm">{message.template ? t('exchange.templateKinds.' + message.template.kind) : t('authority.progress.noReturn')}</Text>
+          <Text size="sm">
+            {message.template ? t('exchange.templateKinds.' + message.template.kind) : t('authority.progress.noReturn')}
+          </Text>
         </SimpleGrid>
       </Paper>
       <Card withBorder>
@@ -242,7 +291,13 @@ export function ProgressPage() {
       </Spoiler>
       {hasPermission(me, 'authority.publish') && (
         <Group>
-          <Button variant="default" disabled={notSubmitted === 0} loading={remind.isPending} onClick={() => remind.mutate()} data-testid="progress-remind">
+          <Button
+            variant="default"
+            disabled={notSubmitted === 0}
+            loading={remind.isPending}
+            onClick={() => remind.mutate()}
+            data-testid="progress-remind"
+          >
             {t('authority.progress.remind', { count: notSubmitted })}
           </Button>
           <FormError error={remind.error} testId="remind-error" />
@@ -254,7 +309,14 @@ export function ProgressPage() {
       )}
       <form onSubmit={search} noValidate role="search">
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
-          <TextInput label={t('common.search')} description={t('authority.progress.searchHint')} type="search" value={draftQ} onChange={(e) => setDraftQ(e.currentTarget.value)} data-testid="progress-search" />
+          <TextInput
+            label={t('common.search')}
+            description={t('authority.progress.searchHint')}
+            type="search"
+            value={draftQ}
+            onChange={(e) => setDraftQ(e.currentTarget.value)}
+            data-testid="progress-search"
+          />
           <Select
             label={t('authority.progress.state')}
             placeholder={t('exchange.all')}
@@ -302,7 +364,13 @@ export function ProgressPage() {
               </Table.Tr>
             )}
             {schools.map((school) => (
-              <Table.Tr key={school.deliveryId} data-testid="progress-school" data-school-number={school.schoolNumber} data-state={school.state} data-late={school.late}>
+              <Table.Tr
+                key={school.deliveryId}
+                data-testid="progress-school"
+                data-school-number={school.schoolNumber}
+                data-state={school.state}
+                data-late={school.late}
+              >
                 <Table.Td>
                   <Text size="sm" fw={600}>
                     {school.schoolNumber}
@@ -318,7 +386,13 @@ export function ProgressPage() {
                       </Badge>
                     )}
                     {(school.incomingState === 'decrypt_failed' || school.incomingState === 'import_failed') && (
-                      <Badge color="orange.9" variant="filled" style={{ maxWidth: 'none' }} data-testid="school-unreadable" title={school.failure ?? undefined}>
+                      <Badge
+                        color="orange.9"
+                        variant="filled"
+                        style={{ maxWidth: 'none' }}
+                        data-testid="school-unreadable"
+                        title={school.failure ?? undefined}
+                      >
                         {t('authority.progress.unreadable')}
                       </Badge>
                     )}
@@ -357,7 +431,12 @@ export function ProgressPage() {
                         {t('authority.progress.download')}
                       </Button>
                       {canUnlock && school.state === 'received' && (
-                        <Button size="compact-sm" onClick={() => setOpening(school)} aria-label={t('authority.open.openFor', { school: school.schoolNumber })} data-testid="school-open">
+                        <Button
+                          size="compact-sm"
+                          onClick={() => setOpening(school)}
+                          aria-label={t('authority.open.openFor', { school: school.schoolNumber })}
+                          data-testid="school-open"
+                        >
                           {t('authority.open.button')}
                         </Button>
                       )}

@@ -34,7 +34,8 @@ export function VerifyCard() {
     }
     verify.mutate(pkg);
   };
-  const refused = verify.error instanceof ApiError && (verify.error.code === 'package_tampered' || verify.error.code === 'package_wrong_key');
+  const refused =
+    verify.error instanceof ApiError && (verify.error.code === 'package_tampered' || verify.error.code === 'package_wrong_key');
   return (
     <Card withBorder data-testid="verify-card">
       <Stack gap="sm">
@@ -72,7 +73,14 @@ export function VerifyCard() {
           </Alert>
         )}
         {refused && (
-          <Alert color="red.9" variant="filled" role="alert" data-testid="verify-result" data-valid="false" data-code={verify.error instanceof ApiError ? verify.error.code : ''}>
+          <Alert
+            color="red.9"
+            variant="filled"
+            role="alert"
+            data-testid="verify-result"
+            data-valid="false"
+            data-code={verify.error instanceof ApiError ? verify.error.code : ''}
+          >
             <Text size="sm" fw={700}>
               {t('authority.verify.invalid')}
             </Text>

@@ -8,7 +8,10 @@ import { showSuccess } from '../../components/notify.js';
 import { PageLoader } from '../../components/session.js';
 import { hongKongParts } from './shared.js';
 
-export const proceduresQuery = { queryKey: ['exchange', 'procedures'] as const, queryFn: () => api.get<ProcedureListView>('/api/exchange/procedures') };
+export const proceduresQuery = {
+  queryKey: ['exchange', 'procedures'] as const,
+  queryFn: () => api.get<ProcedureListView>('/api/exchange/procedures'),
+};
 
 /** Who prepares, who stands in and who checks one message, and by when inside the school. */
 export function AssignForm({ item }: { item: InboxDetailView }) {
@@ -25,8 +28,8 @@ function AssignFields({ item, procedures }: { item: InboxDetailView; procedures:
   // An unassigned message starts from its category's procedure; an assigned one from its task.
   const fromProcedure = !item.owner && Boolean(procedure?.owner);
   const [owner, setOwner] = useState<string | null>(item.owner?.id ?? procedure?.owner?.id ?? null);
-  const [backup, setBackup] = useState<string | null>(item.owner ? item.backup?.id ?? null : procedure?.backup?.id ?? null);
-  const [checker, setChecker] = useState<string | null>(item.owner ? item.checker?.id ?? null : procedure?.checker?.id ?? null);
+  const [backup, setBackup] = useState<string | null>(item.owner ? (item.backup?.id ?? null) : (procedure?.backup?.id ?? null));
+  const [checker, setChecker] = useState<string | null>(item.owner ? (item.checker?.id ?? null) : (procedure?.checker?.id ?? null));
   const due = hongKongParts(item.internalDue);
   const [internalDue, setInternalDue] = useState(`${due.date}T${due.time}`);
   const people = procedures.people;

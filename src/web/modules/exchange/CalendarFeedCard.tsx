@@ -41,7 +41,9 @@ export function CalendarFeedCard() {
           {t('exchange.feed.title')}
         </Title>
         <Text size="sm">{t('exchange.feed.explain')}</Text>
-        {feed.data?.createdAt && <Text size="sm">{t('exchange.feed.since', { time: formatDateTime(feed.data.createdAt, i18n.language) })}</Text>}
+        {feed.data?.createdAt && (
+          <Text size="sm">{t('exchange.feed.since', { time: formatDateTime(feed.data.createdAt, i18n.language) })}</Text>
+        )}
         {shownUrl && (
           <Alert color="blue" variant="outline" data-testid="calendar-feed-url-box">
             <Stack gap="xs">
@@ -65,11 +67,22 @@ export function CalendarFeedCard() {
         )}
         <FormError error={feed.error ?? create.error ?? revoke.error} testId="calendar-feed-error" />
         <Group>
-          <Button variant={active ? 'default' : 'filled'} loading={create.isPending} onClick={() => create.mutate()} data-testid="calendar-feed-create">
+          <Button
+            variant={active ? 'default' : 'filled'}
+            loading={create.isPending}
+            onClick={() => create.mutate()}
+            data-testid="calendar-feed-create"
+          >
             {active ? t('exchange.feed.replace') : t('exchange.feed.create')}
           </Button>
           {active && (
-            <Button variant="outline" color="red.9" loading={revoke.isPending} onClick={() => revoke.mutate()} data-testid="calendar-feed-revoke">
+            <Button
+              variant="outline"
+              color="red.9"
+              loading={revoke.isPending}
+              onClick={() => revoke.mutate()}
+              data-testid="calendar-feed-revoke"
+            >
               {t('exchange.feed.revoke')}
             </Button>
           )}

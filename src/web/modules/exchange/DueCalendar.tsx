@@ -42,7 +42,9 @@ export function DueCalendar({ items }: { items: InboxItemView[] }) {
   }
   const monthDays = [...byDay.keys()].filter((day) => day.startsWith(month)).sort();
   const [y = 2000, m = 1] = month.split('-').map(Number);
-  const monthName = new Intl.DateTimeFormat(intlLocale(i18n.language), { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
+  const monthName = new Intl.DateTimeFormat(intlLocale(i18n.language), { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(y, m - 1, 1)),
+  );
   const weekdays = Array.from({ length: 7 }, (_, i) =>
     new Intl.DateTimeFormat(intlLocale(i18n.language), { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, 1 + i))),
   );
@@ -75,7 +77,10 @@ export function DueCalendar({ items }: { items: InboxItemView[] }) {
             {weeksOf(month).map((week, index) => (
               <Table.Tr key={index}>
                 {week.map((day, column) => (
-                  <Table.Td key={day ?? `empty-${column}`} style={{ verticalAlign: 'top', height: 84, background: day === today ? 'var(--mantine-color-blue-0)' : undefined }}>
+                  <Table.Td
+                    key={day ?? `empty-${column}`}
+                    style={{ verticalAlign: 'top', height: 84, background: day === today ? 'var(--mantine-color-blue-0)' : undefined }}
+                  >
                     {day && (
                       <Stack gap={2}>
                         <Text size="xs" fw={day === today ? 700 : 400}>

@@ -1,5 +1,20 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Anchor, Button, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  Paper,
+  SegmentedControl,
+  Select,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -45,7 +60,14 @@ function InboxTable({ items }: { items: InboxItemView[] }) {
           {items.map((item) => {
             const locked = item.state !== 'imported';
             return (
-              <Table.Tr key={item.id} data-testid="inbox-row" data-ref-no={item.refNo} data-status={item.status} data-due-state={item.dueState} data-state={item.state}>
+              <Table.Tr
+                key={item.id}
+                data-testid="inbox-row"
+                data-ref-no={item.refNo}
+                data-status={item.status}
+                data-due-state={item.dueState}
+                data-state={item.state}
+              >
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <Anchor component={Link} to={`/exchange/inbox/${item.id}`} size="sm" fw={600} data-testid="inbox-open">
                     {item.refNo}
@@ -95,7 +117,16 @@ function InboxCards({ items }: { items: InboxItemView[] }) {
   return (
     <Stack gap="xs" data-testid="inbox-cards">
       {items.map((item) => (
-        <Paper key={item.id} withBorder p="sm" data-testid="inbox-row" data-ref-no={item.refNo} data-status={item.status} data-due-state={item.dueState} data-state={item.state}>
+        <Paper
+          key={item.id}
+          withBorder
+          p="sm"
+          data-testid="inbox-row"
+          data-ref-no={item.refNo}
+          data-status={item.status}
+          data-due-state={item.dueState}
+          data-state={item.state}
+        >
           <Stack gap={4}>
             <Group justify="space-between" wrap="nowrap" align="flex-start">
               <Anchor component={Link} to={`/exchange/inbox/${item.id}`} fw={600} data-testid="inbox-open">
@@ -118,7 +149,8 @@ function InboxCards({ items }: { items: InboxItemView[] }) {
               {item.returnState && <ReturnStateBadge state={item.returnState} />}
             </Group>
             <Text size="xs">
-              {t('exchange.internalDue')}: {formatDate(item.internalDue, i18n.language)} · {t('exchange.deadline')}: {formatDateTime(item.deadline, i18n.language)}
+              {t('exchange.internalDue')}: {formatDate(item.internalDue, i18n.language)} · {t('exchange.deadline')}:{' '}
+              {formatDateTime(item.deadline, i18n.language)}
             </Text>
             <Text size="xs">
               {t('exchange.owner')}: {item.owner?.name ?? t('exchange.nobody')}
@@ -194,7 +226,14 @@ export function InboxPage() {
       )}
       <form onSubmit={search} noValidate role="search">
         <SimpleGrid cols={{ base: 1, xs: 2, md: 5 }}>
-          <TextInput label={t('common.search')} description={t('exchange.inbox.searchHint')} type="search" value={draftQ} onChange={(e) => setDraftQ(e.currentTarget.value)} data-testid="inbox-search" />
+          <TextInput
+            label={t('common.search')}
+            description={t('exchange.inbox.searchHint')}
+            type="search"
+            value={draftQ}
+            onChange={(e) => setDraftQ(e.currentTarget.value)}
+            data-testid="inbox-search"
+          />
           <Select
             label={t('exchange.statusLabel')}
             placeholder={t('exchange.all')}
@@ -230,7 +269,12 @@ export function InboxPage() {
         </SimpleGrid>
       </form>
       <Group justify="space-between" align="center">
-        <Switch label={t('exchange.inbox.mine')} checked={filters.mine} onChange={(e) => setFilter({ mine: e.currentTarget.checked })} data-testid="inbox-mine" />
+        <Switch
+          label={t('exchange.inbox.mine')}
+          checked={filters.mine}
+          onChange={(e) => setFilter({ mine: e.currentTarget.checked })}
+          data-testid="inbox-mine"
+        />
         <SegmentedControl
           aria-label={t('exchange.inbox.view')}
           value={view}
@@ -257,7 +301,14 @@ export function InboxPage() {
           ) : (
             <InboxCards items={inbox.data.items} />
           )}
-          <Pager offset={offset} shown={inbox.data.items.length} total={inbox.data.total} pageSize={PAGE_SIZE} onChange={setOffset} testIdPrefix="inbox" />
+          <Pager
+            offset={offset}
+            shown={inbox.data.items.length}
+            total={inbox.data.total}
+            pageSize={PAGE_SIZE}
+            onChange={setOffset}
+            testIdPrefix="inbox"
+          />
         </>
       )}
       <CalendarFeedCard />

@@ -29,10 +29,19 @@ export function ExchangeLogPage({ side }: { side: 'exchange' | 'authority' }) {
       </Title>
       <Text size="sm">{t(side === 'exchange' ? 'exchange.log.explain' : 'exchange.log.explainAuthority')}</Text>
       <Group>
-        <TextInput label={t('exchange.log.date')} type="date" required value={date} onChange={(e) => setDate(e.currentTarget.value)} data-testid="log-date" />
+        <TextInput
+          label={t('exchange.log.date')}
+          type="date"
+          required
+          value={date}
+          onChange={(e) => setDate(e.currentTarget.value)}
+          data-testid="log-date"
+        />
       </Group>
       {log.isPending ? (
-        valid ? <PageLoader /> : null
+        valid ? (
+          <PageLoader />
+        ) : null
       ) : log.isError ? (
         <FormError error={log.error} />
       ) : (

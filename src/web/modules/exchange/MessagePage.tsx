@@ -41,7 +41,10 @@ function MessageHeader({ item }: { item: InboxDetailView }) {
         <Fact label={t('exchange.category')} value={t(`exchange.categories.${item.category}`)} />
         <Fact label={t('exchange.codes')} value={`${item.subjectCode} / ${item.typeCode}`} />
         <Fact label={t('exchange.priorityLabel')} value={<PriorityBadge priority={item.priority} />} />
-        <Fact label={t('exchange.referenceDate')} value={item.referenceDate ? formatDate(item.referenceDate, i18n.language) : t('exchange.none')} />
+        <Fact
+          label={t('exchange.referenceDate')}
+          value={item.referenceDate ? formatDate(item.referenceDate, i18n.language) : t('exchange.none')}
+        />
         <Fact label={t('exchange.deadline')} value={formatDateTime(item.deadline, i18n.language)} testId="message-deadline" />
         <Fact
           label={t('exchange.internalDue')}
@@ -89,7 +92,11 @@ function MessageContent({ item }: { item: InboxDetailView }) {
             <List size="sm">
               {content.attachments.map((file, index) => (
                 <List.Item key={`${index}-${file.name}`}>
-                  <Anchor href={`/api/exchange/inbox/${item.id}/attachments/${index}`} download={file.name} data-testid="message-attachment">
+                  <Anchor
+                    href={`/api/exchange/inbox/${item.id}/attachments/${index}`}
+                    download={file.name}
+                    data-testid="message-attachment"
+                  >
                     {file.name}
                   </Anchor>{' '}
                   ({formatBytes(file.size)})
@@ -236,7 +243,12 @@ export function MessagePage() {
       </Title>
       <MessageHeader item={item} />
       {!imported && (
-        <Alert color={item.state === 'encrypted' ? 'yellow.4' : 'red'} variant="outline" role={item.state === 'encrypted' ? undefined : 'alert'} data-testid="message-locked">
+        <Alert
+          color={item.state === 'encrypted' ? 'yellow.4' : 'red'}
+          variant="outline"
+          role={item.state === 'encrypted' ? undefined : 'alert'}
+          data-testid="message-locked"
+        >
           <Stack gap="xs">
             <Text size="sm">{t(`exchange.message.locked.${item.state}`, { reason: item.failure ?? '' })}</Text>
             {item.state !== 'encrypted' && !closed && hasPermission(me, 'exchange.manage') && (
@@ -249,7 +261,13 @@ export function MessagePage() {
                   style={{ flex: 1 }}
                   data-testid="message-close-reason"
                 />
-                <Button variant="default" disabled={closeReason.trim() === ''} loading={close.isPending} onClick={() => close.mutate()} data-testid="message-close">
+                <Button
+                  variant="default"
+                  disabled={closeReason.trim() === ''}
+                  loading={close.isPending}
+                  onClick={() => close.mutate()}
+                  data-testid="message-close"
+                >
                   {t('exchange.message.close')}
                 </Button>
               </Group>
@@ -291,7 +309,9 @@ export function MessagePage() {
               </Button>
             )}
           </Group>
-          {latest && ['draft', 'rejected', 'send_failed'].includes(latest.state) && canGenerate && <Text size="xs">{t('exchange.message.regenerateHint')}</Text>}
+          {latest && ['draft', 'rejected', 'send_failed'].includes(latest.state) && canGenerate && (
+            <Text size="xs">{t('exchange.message.regenerateHint')}</Text>
+          )}
           <FormError error={generate.error ?? amend.error ?? done.error} testId="message-error" />
         </Stack>
       </Card>

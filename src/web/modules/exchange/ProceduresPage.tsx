@@ -12,7 +12,14 @@ import { proceduresQuery } from './AssignForm.js';
 function CompleteBadge({ complete }: { complete: boolean }) {
   const { t } = useTranslation();
   return (
-    <Badge color={complete ? '#1e6b30' : 'yellow.4'} variant="filled" autoContrast style={{ maxWidth: 'none', flexShrink: 0 }} data-testid="procedure-complete" data-complete={complete}>
+    <Badge
+      color={complete ? '#1e6b30' : 'yellow.4'}
+      variant="filled"
+      autoContrast
+      style={{ maxWidth: 'none', flexShrink: 0 }}
+      data-testid="procedure-complete"
+      data-complete={complete}
+    >
       {complete ? t('exchange.procedures.complete') : t('exchange.procedures.incomplete')}
     </Badge>
   );
@@ -47,7 +54,13 @@ function ProcedureCard({ procedure, people, canManage }: { procedure: ProcedureI
     event.preventDefault();
     save.mutate();
   };
-  const select = (name: string) => ({ searchable: true, clearable: true, disabled: !canManage, comboboxProps: { withinPortal: false }, 'data-testid': `procedure-${name}` });
+  const select = (name: string) => ({
+    searchable: true,
+    clearable: true,
+    disabled: !canManage,
+    comboboxProps: { withinPortal: false },
+    'data-testid': `procedure-${name}`,
+  });
   return (
     <Card withBorder data-testid="procedure" data-category={procedure.category} data-complete={procedure.complete}>
       <form onSubmit={submit} noValidate>
@@ -59,7 +72,13 @@ function ProcedureCard({ procedure, people, canManage }: { procedure: ProcedureI
             <CompleteBadge complete={procedure.complete} />
           </Group>
           <Select label={t('exchange.owner')} data={preparers} value={ownerId} onChange={setOwnerId} {...select('owner')} />
-          <Select label={t('exchange.backup')} data={preparers.filter((p) => p.value !== ownerId)} value={backupId} onChange={setBackupId} {...select('backup')} />
+          <Select
+            label={t('exchange.backup')}
+            data={preparers.filter((p) => p.value !== ownerId)}
+            value={backupId}
+            onChange={setBackupId}
+            {...select('backup')}
+          />
           <Select
             label={t('exchange.checker')}
             description={t('exchange.assign.checkerHint')}
@@ -79,7 +98,16 @@ function ProcedureCard({ procedure, people, canManage }: { procedure: ProcedureI
             disabled={!canManage}
             data-testid="procedure-lead-days"
           />
-          <Textarea label={t('exchange.procedures.notes')} autosize minRows={2} maxLength={2000} value={notes} onChange={(e) => setNotes(e.currentTarget.value)} disabled={!canManage} data-testid="procedure-notes" />
+          <Textarea
+            label={t('exchange.procedures.notes')}
+            autosize
+            minRows={2}
+            maxLength={2000}
+            value={notes}
+            onChange={(e) => setNotes(e.currentTarget.value)}
+            disabled={!canManage}
+            data-testid="procedure-notes"
+          />
           <FormError error={save.error} testId="procedure-error" />
           {canManage && (
             <Group>
@@ -147,12 +175,20 @@ export function ProceduresPage() {
         )}
       </Group>
       <Text size="sm">{t('exchange.procedures.explain')}</Text>
-      <Alert color={list.data.reviewedAt ? 'blue' : 'yellow.4'} variant="outline" data-testid="procedures-reviewed" data-reviewed={Boolean(list.data.reviewedAt)}>
+      <Alert
+        color={list.data.reviewedAt ? 'blue' : 'yellow.4'}
+        variant="outline"
+        data-testid="procedures-reviewed"
+        data-reviewed={Boolean(list.data.reviewedAt)}
+      >
         <Stack gap={2}>
           <Text size="sm">{t('exchange.procedures.completeCount', { complete, total: list.data.procedures.length })}</Text>
           <Text size="sm">
             {list.data.reviewedAt
-              ? t('exchange.procedures.lastReviewed', { time: formatDateTime(list.data.reviewedAt, i18n.language), name: list.data.reviewedBy ?? '' })
+              ? t('exchange.procedures.lastReviewed', {
+                  time: formatDateTime(list.data.reviewedAt, i18n.language),
+                  name: list.data.reviewedBy ?? '',
+                })
               : t('exchange.procedures.neverReviewed')}
           </Text>
         </Stack>

@@ -1,5 +1,23 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Anchor, Button, Card, Code, Group, List, Modal, Paper, SimpleGrid, Stack, Stepper, Table, Tabs, Text, Textarea, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Card,
+  Code,
+  Group,
+  List,
+  Modal,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Stepper,
+  Table,
+  Tabs,
+  Text,
+  Textarea,
+  Title,
+} from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -13,8 +31,20 @@ import { cellKey, columnLabel, ReturnTable, ROWS_PER_PAGE, type CellRef } from '
 import { EventTimeline, KEY_WORD_COUNT, KeyWordsInput, ReturnStateBadge, splitWords, titleOf } from './shared.js';
 
 const STEPS = ['draft', 'ready', 'processing', 'sent', 'received'] as const;
-const STEP_OF: Record<ReturnViewData['state'], number> = { draft: 0, rejected: 0, ready: 1, processing: 2, sent: 3, send_failed: 3, received: STEPS.length };
-const returnQuery = (id: string) => ({ queryKey: ['exchange', 'return', id] as const, queryFn: () => api.get<ReturnViewData>(`/api/exchange/returns/${id}`), enabled: id !== '' });
+const STEP_OF: Record<ReturnViewData['state'], number> = {
+  draft: 0,
+  rejected: 0,
+  ready: 1,
+  processing: 2,
+  sent: 3,
+  send_failed: 3,
+  received: STEPS.length,
+};
+const returnQuery = (id: string) => ({
+  queryKey: ['exchange', 'return', id] as const,
+  queryFn: () => api.get<ReturnViewData>(`/api/exchange/returns/${id}`),
+  enabled: id !== '',
+});
 const VERSION_MESSAGES = { version_conflict: 'exchange.return.versionConflict' } as const;
 
 function ReturnStepper({ state }: { state: ReturnViewData['state'] }) {
@@ -36,7 +66,9 @@ function ReturnStepper({ state }: { state: ReturnViewData['state'] }) {
           key={step}
           label={t(`exchange.returnState.${step}`)}
           description={
-            (state === 'rejected' && step === 'draft') || (state === 'send_failed' && step === 'sent') ? t(`exchange.returnState.${state}`) : undefined
+            (state === 'rejected' && step === 'draft') || (state === 'send_failed' && step === 'sent')
+              ? t(`exchange.returnState.${state}`)
+              : undefined
           }
         />
       ))}
@@ -86,7 +118,13 @@ function ProblemsList({ problems, onShow }: { problems: ReturnProblem[]; onShow:
             </Table.Thead>
             <Table.Tbody>
               {problems.slice(0, 200).map((problem, index) => (
-                <Table.Tr key={`${cellKey(problem)}-${index}`} data-testid="return-problem" data-file={problem.file} data-row={problem.row} data-column={problem.column}>
+                <Table.Tr
+                  key={`${cellKey(problem)}-${index}`}
+                  data-testid="return-problem"
+                  data-file={problem.file}
+                  data-row={problem.row}
+                  data-column={problem.column}
+                >
                   <Table.Td>{problem.file}</Table.Td>
                   <Table.Td>{problem.row}</Table.Td>
                   <Table.Td>{columnLabel(t, problem.column)}</Table.Td>
@@ -113,7 +151,8 @@ function ProblemsList({ problems, onShow }: { problems: ReturnProblem[]; onShow:
 /** The server's refusal to send a return for approval lists the failing cells as `file:row:column`. */
 function RefusedCells({ error }: { error: unknown }) {
   const { t } = useTranslation();
-  if (!(error instanceof ApiError) || error.code !== 'return_invalid') return <FormError error={error} testId="return-error" messages={VERSION_MESSAGES} />;
+  if (!(error instanceof ApiError) || error.code !== 'return_invalid')
+    return <FormError error={error} testId="return-error" messages={VERSION_MESSAGES} />;
   return (
     <Alert color="red" variant="outline" role="alert" data-testid="return-error" data-code={error.code}>
       <Text size="sm">{t('errors.return_invalid')}</Text>
@@ -151,7 +190,16 @@ function RejectModal({ ret, onClose }: { ret: ReturnViewData; onClose: () => voi
     <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened onClose={onClose} title={t('exchange.return.rejectTitle')}>
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <Textarea label={t('exchange.return.rejectReason')} required autosize minRows={3} maxLength={1000} value={reason} onChange={(e) => setReason(e.currentTarget.value)} data-testid="reject-reason" />
+          <Textarea
+            label={t('exchange.return.rejectReason')}
+            required
+            autosize
+            minRows={3}
+            maxLength={1000}
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            data-testid="reject-reason"
+          />
           <FormError error={reject.error} testId="reject-error" />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
@@ -173,7 +221,8 @@ function ApproveModal({ ret, onClose }: { ret: ReturnViewData; onClose: () => vo
   const [words, setWords] = useState('');
   const [tried, setTried] = useState(false);
   const approve = useMutation({
-    mutationFn: (list: string[]) => api.post<ReturnViewData>(`/api/exchange/returns/${ret.id}/approve`, { words: list, version: ret.version }),
+    mutationFn: (list: string[]) =>
+      api.post<ReturnViewData>(`/api/exchange/returns/${ret.id}/approve`, { words: list, version: ret.version }),
     onSuccess: async (result) => {
       setWords('');
       queryClient.setQueryData(['exchange', 'return', ret.id], result);
@@ -189,7 +238,13 @@ function ApproveModal({ ret, onClose }: { ret: ReturnViewData; onClose: () => vo
     if (list.length === KEY_WORD_COUNT) approve.mutate(list);
   };
   return (
-    <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened onClose={onClose} title={t('exchange.return.approveTitle')} size="lg">
+    <Modal
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+      opened
+      onClose={onClose}
+      title={t('exchange.return.approveTitle')}
+      size="lg"
+    >
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <Text size="sm">{t('exchange.return.approveExplain')}</Text>
@@ -240,7 +295,10 @@ export function ReturnPage() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['exchange'] });
   const save = useMutation({
     mutationFn: (data: ReturnViewData) =>
-      api.put(`/api/exchange/returns/${data.id}/rows`, { files: Object.entries(draft.rows).map(([name, rows]) => ({ name, rows })), version: data.version }),
+      api.put(`/api/exchange/returns/${data.id}/rows`, {
+        files: Object.entries(draft.rows).map(([name, rows]) => ({ name, rows })),
+        version: data.version,
+      }),
     onSuccess: async () => {
       setDraft(NO_DRAFT);
       await refresh();
@@ -281,7 +339,9 @@ export function ReturnPage() {
     setDraft((previous) => {
       const original = data.files.find((f) => f.name === cell.file);
       if (!original) return previous;
-      const rows = (previous.rows[cell.file] ?? original.rows).map((row, index) => (index === cell.row - 1 ? { ...row, [cell.column]: value } : row));
+      const rows = (previous.rows[cell.file] ?? original.rows).map((row, index) =>
+        index === cell.row - 1 ? { ...row, [cell.column]: value } : row,
+      );
       const cells = new Set(previous.cells);
       const key = cellKey(cell);
       if ((original.rows[cell.row - 1]?.[cell.column] ?? '') === value) cells.delete(key);
@@ -299,13 +359,21 @@ export function ReturnPage() {
     setOffsets((previous) => ({ ...previous, [name]: Math.floor((rows.length - 1) / ROWS_PER_PAGE) * ROWS_PER_PAGE }));
   };
   const removeRow = (name: string, row: number) =>
-    setDraft((previous) => ({ rows: { ...previous.rows, [name]: rowsOf(previous, name).filter((_, index) => index !== row - 1) }, cells: new Set(), reshaped: previous.reshaped + 1 }));
+    setDraft((previous) => ({
+      rows: { ...previous.rows, [name]: rowsOf(previous, name).filter((_, index) => index !== row - 1) },
+      cells: new Set(),
+      reshaped: previous.reshaped + 1,
+    }));
   const show = (problem: ReturnProblem) => {
     setTab(problem.file);
     setOffsets((previous) => ({ ...previous, [problem.file]: Math.floor((problem.row - 1) / ROWS_PER_PAGE) * ROWS_PER_PAGE }));
     setFocus(problem);
     // After the page has drawn the cell, bring it into view.
-    requestAnimationFrame(() => document.querySelector(`[data-testid="cell-${problem.file}-${problem.row}-${problem.column}"]`)?.scrollIntoView({ block: 'center', inline: 'center' }));
+    requestAnimationFrame(() =>
+      document
+        .querySelector(`[data-testid="cell-${problem.file}-${problem.row}-${problem.column}"]`)
+        ?.scrollIntoView({ block: 'center', inline: 'center' }),
+    );
   };
 
   return (
@@ -335,7 +403,9 @@ export function ReturnPage() {
       )}
       {data.state === 'send_failed' && (
         <Alert color="red" variant="outline" role="alert" data-testid="return-send-failed">
-          <Text size="sm">{t('exchange.return.sendFailed', { reason: data.failure ? t(`errors.${data.failure}`, { defaultValue: data.failure }) : '' })}</Text>
+          <Text size="sm">
+            {t('exchange.return.sendFailed', { reason: data.failure ? t(`errors.${data.failure}`, { defaultValue: data.failure }) : '' })}
+          </Text>
         </Alert>
       )}
       {data.state === 'received' && data.receiptHash && (
@@ -355,7 +425,9 @@ export function ReturnPage() {
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="xs">
           <Text size="sm">{t('exchange.return.kind', { kind: t(`exchange.templateKinds.${data.kind}`) })}</Text>
           <Text size="sm">{t('exchange.return.preparedBy', { name: data.preparedBy ?? t('exchange.nobody') })}</Text>
-          <Text size="sm" data-testid="return-checker">{t('exchange.return.checkerIs', { name: data.checker?.name ?? t('exchange.nobody') })}</Text>
+          <Text size="sm" data-testid="return-checker">
+            {t('exchange.return.checkerIs', { name: data.checker?.name ?? t('exchange.nobody') })}
+          </Text>
           {data.approvedBy && <Text size="sm">{t('exchange.return.approvedBy', { name: data.approvedBy })}</Text>}
         </SimpleGrid>
         {data.packageHash && (
@@ -400,7 +472,9 @@ export function ReturnPage() {
         )}
       </Group>
       {editable && unsaved > 0 && <Text size="sm">{t('exchange.return.saveFirst')}</Text>}
-      {data.state === 'ready' && !checker && <Text size="sm">{t('exchange.return.waitingForChecker', { name: data.checker?.name ?? t('exchange.nobody') })}</Text>}
+      {data.state === 'ready' && !checker && (
+        <Text size="sm">{t('exchange.return.waitingForChecker', { name: data.checker?.name ?? t('exchange.nobody') })}</Text>
+      )}
       <RefusedCells error={ready.error ?? amend.error} />
       {editable && (
         <Paper withBorder p="sm" data-testid="return-edit-bar" data-unsaved={unsaved} style={{ position: 'sticky', top: 64, zIndex: 2 }}>

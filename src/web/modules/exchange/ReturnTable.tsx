@@ -86,7 +86,12 @@ export function ReturnTable({
   const rows = file.rows.slice(offset, offset + ROWS_PER_PAGE);
   return (
     <Stack gap="xs">
-      <Table.ScrollContainer minWidth={Math.max(560, file.columns.length * 120)} type="native" tabIndex={0} aria-label={t('exchange.return.fileLabel', { file: file.name })}>
+      <Table.ScrollContainer
+        minWidth={Math.max(560, file.columns.length * 120)}
+        type="native"
+        tabIndex={0}
+        aria-label={t('exchange.return.fileLabel', { file: file.name })}
+      >
         <Table striped withColumnBorders data-testid="return-file" data-file={file.name} data-rows={file.rows.length}>
           <Table.Thead>
             <Table.Tr>
@@ -145,11 +150,25 @@ export function ReturnTable({
                             data-testid="cell-edit"
                             style={{ display: 'block', width: '100%', minHeight: 22, fontSize: 'var(--mantine-font-size-sm)' }}
                           >
-                            {value || (bad ? <Text span size="xs" fw={700} c="red.9">{t('exchange.return.missing')}</Text> : '')}
+                            {value ||
+                              (bad ? (
+                                <Text span size="xs" fw={700} c="red.9">
+                                  {t('exchange.return.missing')}
+                                </Text>
+                              ) : (
+                                ''
+                              ))}
                           </UnstyledButton>
                         ) : (
                           <Text span size="sm">
-                            {value || (bad ? <Text span size="xs" fw={700} c="red.9">{t('exchange.return.missing')}</Text> : '')}
+                            {value ||
+                              (bad ? (
+                                <Text span size="xs" fw={700} c="red.9">
+                                  {t('exchange.return.missing')}
+                                </Text>
+                              ) : (
+                                ''
+                              ))}
                           </Text>
                         )}
                       </Table.Td>
@@ -176,7 +195,14 @@ export function ReturnTable({
         </Table>
       </Table.ScrollContainer>
       {file.rows.length > ROWS_PER_PAGE && (
-        <Pager offset={offset} shown={rows.length} total={file.rows.length} pageSize={ROWS_PER_PAGE} onChange={onOffset} testIdPrefix={`return-${file.name}`} />
+        <Pager
+          offset={offset}
+          shown={rows.length}
+          total={file.rows.length}
+          pageSize={ROWS_PER_PAGE}
+          onChange={onOffset}
+          testIdPrefix={`return-${file.name}`}
+        />
       )}
     </Stack>
   );

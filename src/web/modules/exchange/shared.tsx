@@ -14,7 +14,12 @@ const STATUS_COLOUR: Record<InboxItemView['status'], string> = {
   submitted: '#1e6b30',
   done: '#1e6b30',
 };
-const DUE_COLOUR: Record<InboxItemView['dueState'], string> = { on_track: '#1e6b30', due_soon: 'yellow.4', overdue: 'red.9', done: 'gray.7' };
+const DUE_COLOUR: Record<InboxItemView['dueState'], string> = {
+  on_track: '#1e6b30',
+  due_soon: 'yellow.4',
+  overdue: 'red.9',
+  done: 'gray.7',
+};
 const RETURN_COLOUR: Record<ReturnViewData['state'], string> = {
   draft: 'gray.7',
   ready: 'yellow.4',
@@ -59,8 +64,10 @@ export function PriorityBadge({ priority }: { priority: InboxItemView['priority'
 export const dueColour = (state: InboxItemView['dueState']): string => DUE_COLOUR[state];
 
 /** A message's title in the reader's language. */
-export const titleOf = (item: { titleZh: string; titleEn: string }, language: string): string => (language === 'en' ? item.titleEn : item.titleZh);
-export const nameOf = (item: { nameZh: string; nameEn: string }, language: string): string => (language === 'en' ? item.nameEn : item.nameZh);
+export const titleOf = (item: { titleZh: string; titleEn: string }, language: string): string =>
+  language === 'en' ? item.titleEn : item.titleZh;
+export const nameOf = (item: { nameZh: string; nameEn: string }, language: string): string =>
+  language === 'en' ? item.nameEn : item.nameZh;
 
 /** The words typed or pasted, split on any white space, in lower case as the word list has them. */
 export function splitWords(text: string): string[] {
@@ -75,7 +82,19 @@ export function splitWords(text: string): string[] {
  * The 24 words of a key, typed or pasted into one box (spaces or new lines between them). Counts as
  * the person types and says when the count is wrong; the words are never kept anywhere else.
  */
-export function KeyWordsInput({ value, onChange, showError, testId = 'key-words', label }: { value: string; onChange: (value: string) => void; showError: boolean; testId?: string; label?: string }) {
+export function KeyWordsInput({
+  value,
+  onChange,
+  showError,
+  testId = 'key-words',
+  label,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  showError: boolean;
+  testId?: string;
+  label?: string;
+}) {
   const { t } = useTranslation();
   const count = splitWords(value).length;
   return (
@@ -121,7 +140,10 @@ export function detailsText(details: Record<string, unknown>, t: Translate, lang
       return value;
     }
     if (Array.isArray(value)) return value.map((v) => show(key, v)).join(', ');
-    if (value !== null && typeof value === 'object') return Object.entries(value).map(([k, v]) => `${t(`exchange.files.${k}`, { defaultValue: k })} ${show(k, v)}`).join(', ');
+    if (value !== null && typeof value === 'object')
+      return Object.entries(value)
+        .map(([k, v]) => `${t(`exchange.files.${k}`, { defaultValue: k })} ${show(k, v)}`)
+        .join(', ');
     return String(value);
   };
   return Object.entries(details)
@@ -135,7 +157,15 @@ export function eventLabel(t: (key: string, options?: Record<string, unknown>) =
 }
 
 /** What happened to a message or return, oldest first. */
-export function EventTimeline({ events, names, testId = 'event-timeline' }: { events: ExchangeEventView[]; names?: Record<string, string>; testId?: string }) {
+export function EventTimeline({
+  events,
+  names,
+  testId = 'event-timeline',
+}: {
+  events: ExchangeEventView[];
+  names?: Record<string, string>;
+  testId?: string;
+}) {
   const { t, i18n } = useTranslation();
   if (events.length === 0) return <Text size="sm">{t('exchange.noEvents')}</Text>;
   return (
@@ -159,7 +189,9 @@ export function EventTimeline({ events, names, testId = 'event-timeline' }: { ev
 
 /** Today in Hong Kong as YYYY-MM-DD. */
 export function hongKongToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Hong_Kong', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Hong_Kong', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(),
+  );
 }
 
 /** A date-time as the YYYY-MM-DD and HH:MM Hong Kong parts a date and a time input take. */

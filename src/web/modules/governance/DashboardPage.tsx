@@ -81,7 +81,7 @@ function Dashboard() {
 function Welcome() {
   const { t, i18n } = useTranslation();
   const { data: me } = useMe();
-  const name = me ? (i18n.language === 'en' ? me.user.displayNameEn : me.user.displayNameZh ?? me.user.displayNameEn) : '';
+  const name = me ? (i18n.language === 'en' ? me.user.displayNameEn : (me.user.displayNameZh ?? me.user.displayNameEn)) : '';
   return (
     <Stack gap="md" data-testid="welcome">
       <Title order={1} size="h2">

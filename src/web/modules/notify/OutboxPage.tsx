@@ -41,9 +41,7 @@ export function OutboxPage() {
                 <Text component="pre" size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }} data-testid="outbox-body">
                   {mail.body}
                 </Text>
-                {mail.sentAt && (
-                  <Text size="sm">{t('outbox.sentAt', { time: formatDateTime(mail.sentAt, i18n.language) })}</Text>
-                )}
+                {mail.sentAt && <Text size="sm">{t('outbox.sentAt', { time: formatDateTime(mail.sentAt, i18n.language) })}</Text>}
               </Accordion.Panel>
             </Accordion.Item>
           ))}

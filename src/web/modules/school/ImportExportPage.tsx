@@ -1,11 +1,35 @@
 import { useEffect, useMemo, useState, type InputHTMLAttributes } from 'react';
-import { Alert, Anchor, Badge, Button, Code, FileInput, Group, Paper, Progress, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  FileInput,
+  Group,
+  Paper,
+  Progress,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { postWithProgress, queryString, type ImportReportView, type UploadProgress } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
 import { hasPermission, useMe } from '../../components/session.js';
-import { IMPORT_COLUMNS, IMPORT_KINDS, IMPORT_PERMISSION, MAX_IMPORT_BYTES, templateCsv, toBase64, type ImportKindName } from './importColumns.js';
+import {
+  IMPORT_COLUMNS,
+  IMPORT_KINDS,
+  IMPORT_PERMISSION,
+  MAX_IMPORT_BYTES,
+  templateCsv,
+  toBase64,
+  type ImportKindName,
+} from './importColumns.js';
 import { classesQuery, classOptions } from './shared.js';
 
 /** At most this many issues are listed; the summary gives the total. */
@@ -29,7 +53,15 @@ function ImportSummary({ report, testId }: { report: ImportReportView; testId: s
     ['unchanged', report.unchanged],
   ] as const;
   return (
-    <SimpleGrid cols={{ base: 2, sm: 4 }} data-testid={testId} data-rows={report.rows} data-create={report.create} data-update={report.update} data-unchanged={report.unchanged} data-issues={report.issues.length}>
+    <SimpleGrid
+      cols={{ base: 2, sm: 4 }}
+      data-testid={testId}
+      data-rows={report.rows}
+      data-create={report.create}
+      data-update={report.update}
+      data-unchanged={report.unchanged}
+      data-issues={report.issues.length}
+    >
       {items.map(([key, count]) => (
         <Paper key={key} withBorder p="xs">
           <Text size="xs">{t(`importPage.summary.${key}`)}</Text>
@@ -62,19 +94,29 @@ function IssuesTable({ report }: { report: ImportReportView }) {
           </Table.Thead>
           <Table.Tbody>
             {shown.map((issue, index) => (
-              <Table.Tr key={`${issue.row}-${issue.column}-${index}`} data-testid="import-issue" data-row={issue.row} data-code={issue.code} data-column={issue.column}>
+              <Table.Tr
+                key={`${issue.row}-${issue.column}-${index}`}
+                data-testid="import-issue"
+                data-row={issue.row}
+                data-code={issue.code}
+                data-column={issue.column}
+              >
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>{issue.row === 0 ? t('importPage.wholeFile') : issue.row}</Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <Code>{issue.column || '—'}</Code>
                 </Table.Td>
-                <Table.Td style={{ maxWidth: 200, overflowWrap: 'anywhere' }}>{issue.value.length > 80 ? `${issue.value.slice(0, 80)}…` : issue.value}</Table.Td>
+                <Table.Td style={{ maxWidth: 200, overflowWrap: 'anywhere' }}>
+                  {issue.value.length > 80 ? `${issue.value.slice(0, 80)}…` : issue.value}
+                </Table.Td>
                 <Table.Td>{t(`importIssues.${issue.code}`, { defaultValue: issue.code })}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      {report.issues.length > shown.length && <Text size="sm">{t('importPage.moreIssues', { count: report.issues.length - shown.length })}</Text>}
+      {report.issues.length > shown.length && (
+        <Text size="sm">{t('importPage.moreIssues', { count: report.issues.length - shown.length })}</Text>
+      )}
     </Stack>
   );
 }
@@ -103,7 +145,9 @@ function ImportSection({ kinds }: { kinds: ImportKindName[] }) {
       if (step === 'commit' && report.committed) {
         setChecked(null);
         setDone(report);
-        await Promise.all(['students', 'staff', 'school-classes', 'school-class-subjects'].map((key) => queryClient.invalidateQueries({ queryKey: [key] })));
+        await Promise.all(
+          ['students', 'staff', 'school-classes', 'school-class-subjects'].map((key) => queryClient.invalidateQueries({ queryKey: [key] })),
+        );
       } else {
         // A commit that found issues (the data changed since the check) shows them like a check does.
         setChecked({ kind: forKind, file: chosen, report });
@@ -203,10 +247,21 @@ function ImportSection({ kinds }: { kinds: ImportKindName[] }) {
         fileInputProps={{ 'data-testid': 'import-file' } as InputHTMLAttributes<HTMLInputElement>}
       />
       <Group>
-        <Button variant="default" disabled={!file || tooLarge} loading={send.isPending && send.variables.step === 'preview'} onClick={() => run('preview')} data-testid="import-preview">
+        <Button
+          variant="default"
+          disabled={!file || tooLarge}
+          loading={send.isPending && send.variables.step === 'preview'}
+          onClick={() => run('preview')}
+          data-testid="import-preview"
+        >
           {t('importPage.check')}
         </Button>
-        <Button disabled={!canCommit || !file || tooLarge} loading={send.isPending && send.variables.step === 'commit'} onClick={() => run('commit')} data-testid="import-commit">
+        <Button
+          disabled={!canCommit || !file || tooLarge}
+          loading={send.isPending && send.variables.step === 'commit'}
+          onClick={() => run('commit')}
+          data-testid="import-commit"
+        >
           {t('importPage.commit')}
         </Button>
       </Group>
@@ -242,8 +297,18 @@ function ImportSection({ kinds }: { kinds: ImportKindName[] }) {
         </Stack>
       )}
       {done && (
-        <Alert color="green" variant="outline" role="status" data-testid="import-done" data-create={done.create} data-update={done.update} data-unchanged={done.unchanged}>
-          <Text size="sm">{t('importPage.done', { rows: done.rows, create: done.create, update: done.update, unchanged: done.unchanged })}</Text>
+        <Alert
+          color="green"
+          variant="outline"
+          role="status"
+          data-testid="import-done"
+          data-create={done.create}
+          data-update={done.update}
+          data-unchanged={done.unchanged}
+        >
+          <Text size="sm">
+            {t('importPage.done', { rows: done.rows, create: done.create, update: done.update, unchanged: done.unchanged })}
+          </Text>
         </Alert>
       )}
     </Stack>
@@ -321,7 +386,9 @@ export function ImportExportPage() {
         {t('importPage.title')}
       </Title>
       {kinds.length > 0 && <ImportSection kinds={kinds} />}
-      {(exportStudents || exportStaff) && <ExportSection students={exportStudents} staff={exportStaff} classesVisible={hasPermission(me, 'classes.read')} />}
+      {(exportStudents || exportStaff) && (
+        <ExportSection students={exportStudents} staff={exportStaff} classesVisible={hasPermission(me, 'classes.read')} />
+      )}
     </Stack>
   );
 }

@@ -76,7 +76,17 @@ interface ClassDraft {
 }
 const EMPTY_CLASS: ClassDraft = { code: '', level: null, nameZh: '', nameEn: '', stream: '', teacherIds: [] };
 
-function CreateClassModal({ opened, onClose, yearId, staff }: { opened: boolean; onClose: () => void; yearId: string; staff: StaffMember[] }) {
+function CreateClassModal({
+  opened,
+  onClose,
+  yearId,
+  staff,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  yearId: string;
+  staff: StaffMember[];
+}) {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<ClassDraft>(EMPTY_CLASS);
@@ -107,13 +117,23 @@ function CreateClassModal({ opened, onClose, yearId, staff }: { opened: boolean;
     event.preventDefault();
     create.mutate();
   };
-  const teacherOptions = staff.filter((member) => member.status !== 'left').map((member) => ({ value: member.id, label: `${staffName(member, i18n.language)} (${member.staffCode})` }));
+  const teacherOptions = staff
+    .filter((member) => member.status !== 'left')
+    .map((member) => ({ value: member.id, label: `${staffName(member, i18n.language)} (${member.staffCode})` }));
   return (
     <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={opened} onClose={close} title={t('school.newClass')} size="lg">
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, xs: 2 }}>
-            <TextInput label={t('school.classCode')} description={t('school.classCodeHint')} required autoCapitalize="characters" value={draft.code} onChange={(e) => set({ code: e.currentTarget.value })} data-testid="class-form-code" />
+            <TextInput
+              label={t('school.classCode')}
+              description={t('school.classCodeHint')}
+              required
+              autoCapitalize="characters"
+              value={draft.code}
+              onChange={(e) => set({ code: e.currentTarget.value })}
+              data-testid="class-form-code"
+            />
             <Select
               label={t('school.level')}
               required
@@ -123,9 +143,26 @@ function CreateClassModal({ opened, onClose, yearId, staff }: { opened: boolean;
               onChange={(value) => set({ level: LEVELS.find((level) => level === value) ?? null })}
               data-testid="class-form-level"
             />
-            <TextInput label={t('school.nameZh')} required value={draft.nameZh} onChange={(e) => set({ nameZh: e.currentTarget.value })} data-testid="class-form-nameZh" />
-            <TextInput label={t('school.nameEn')} required value={draft.nameEn} onChange={(e) => set({ nameEn: e.currentTarget.value })} data-testid="class-form-nameEn" />
-            <TextInput label={t('school.streamOptional')} value={draft.stream} onChange={(e) => set({ stream: e.currentTarget.value })} data-testid="class-form-stream" />
+            <TextInput
+              label={t('school.nameZh')}
+              required
+              value={draft.nameZh}
+              onChange={(e) => set({ nameZh: e.currentTarget.value })}
+              data-testid="class-form-nameZh"
+            />
+            <TextInput
+              label={t('school.nameEn')}
+              required
+              value={draft.nameEn}
+              onChange={(e) => set({ nameEn: e.currentTarget.value })}
+              data-testid="class-form-nameEn"
+            />
+            <TextInput
+              label={t('school.streamOptional')}
+              value={draft.stream}
+              onChange={(e) => set({ stream: e.currentTarget.value })}
+              data-testid="class-form-stream"
+            />
           </SimpleGrid>
           <MultiSelect
             label={t('school.classTeachers')}
@@ -162,7 +199,12 @@ function CreateSubjectModal({ opened, onClose }: { opened: boolean; onClose: () 
   const set = (change: Partial<SubjectDraft>) => setDraft((previous) => ({ ...previous, ...change }));
   const create = useMutation({
     mutationFn: () =>
-      api.post<Created>('/api/school/subjects', { code: draft.code.trim(), nameZh: draft.nameZh.trim(), nameEn: draft.nameEn.trim(), edbCode: optional(draft.edbCode) }),
+      api.post<Created>('/api/school/subjects', {
+        code: draft.code.trim(),
+        nameZh: draft.nameZh.trim(),
+        nameEn: draft.nameEn.trim(),
+        edbCode: optional(draft.edbCode),
+      }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['school-subjects'] });
       showSuccess(t('school.subjectCreated'));
@@ -182,10 +224,35 @@ function CreateSubjectModal({ opened, onClose }: { opened: boolean; onClose: () 
     <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={opened} onClose={close} title={t('school.newSubject')}>
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <TextInput label={t('school.subjectCode')} required autoCapitalize="characters" value={draft.code} onChange={(e) => set({ code: e.currentTarget.value })} data-testid="subject-form-code" />
-          <TextInput label={t('school.nameZh')} required value={draft.nameZh} onChange={(e) => set({ nameZh: e.currentTarget.value })} data-testid="subject-form-nameZh" />
-          <TextInput label={t('school.nameEn')} required value={draft.nameEn} onChange={(e) => set({ nameEn: e.currentTarget.value })} data-testid="subject-form-nameEn" />
-          <TextInput label={t('school.edbCodeOptional')} autoCapitalize="characters" value={draft.edbCode} onChange={(e) => set({ edbCode: e.currentTarget.value })} data-testid="subject-form-edbCode" />
+          <TextInput
+            label={t('school.subjectCode')}
+            required
+            autoCapitalize="characters"
+            value={draft.code}
+            onChange={(e) => set({ code: e.currentTarget.value })}
+            data-testid="subject-form-code"
+          />
+          <TextInput
+            label={t('school.nameZh')}
+            required
+            value={draft.nameZh}
+            onChange={(e) => set({ nameZh: e.currentTarget.value })}
+            data-testid="subject-form-nameZh"
+          />
+          <TextInput
+            label={t('school.nameEn')}
+            required
+            value={draft.nameEn}
+            onChange={(e) => set({ nameEn: e.currentTarget.value })}
+            data-testid="subject-form-nameEn"
+          />
+          <TextInput
+            label={t('school.edbCodeOptional')}
+            autoCapitalize="characters"
+            value={draft.edbCode}
+            onChange={(e) => set({ edbCode: e.currentTarget.value })}
+            data-testid="subject-form-edbCode"
+          />
           <FormError error={create.error} />
           <Button type="submit" loading={create.isPending} data-testid="subject-form-submit">
             {t('school.newSubject')}
@@ -198,21 +265,37 @@ function CreateSubjectModal({ opened, onClose }: { opened: boolean; onClose: () 
 
 /** The subjects a class takes this year, with teachers and medium of instruction; adding one while the year is open. */
 function ClassSubjectsModal({
-  schoolClass, onClose, canManage, yearOpen, staff, subjects,
-}: { schoolClass: { id: string; code: string } | null; onClose: () => void; canManage: boolean; yearOpen: boolean; staff: StaffMember[]; subjects: { id: string; code: string; nameZh: string; nameEn: string }[] }) {
+  schoolClass,
+  onClose,
+  canManage,
+  yearOpen,
+  staff,
+  subjects,
+}: {
+  schoolClass: { id: string; code: string } | null;
+  onClose: () => void;
+  canManage: boolean;
+  yearOpen: boolean;
+  staff: StaffMember[];
+  subjects: { id: string; code: string; nameZh: string; nameEn: string }[];
+}) {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
   const classId = schoolClass?.id ?? '';
   const list = useQuery({
     queryKey: ['class-subjects', classId],
-    queryFn: () => api.get<{ classSubjects: { id: string; subjectId: string; medium: 'chinese' | 'english' | 'mixed'; teacherIds: string[] }[] }>(`/api/school/classes/${classId}/subjects`),
+    queryFn: () =>
+      api.get<{ classSubjects: { id: string; subjectId: string; medium: 'chinese' | 'english' | 'mixed'; teacherIds: string[] }[] }>(
+        `/api/school/classes/${classId}/subjects`,
+      ),
     enabled: classId !== '',
   });
   const [subjectId, setSubjectId] = useState<string | null>(null);
   const [medium, setMedium] = useState<string | null>(null);
   const [teacherIds, setTeacherIds] = useState<string[]>([]);
   const add = useMutation({
-    mutationFn: () => api.post<Created>('/api/school/class-subjects', { classId, subjectId: subjectId ?? '', medium: medium ?? '', teacherIds }),
+    mutationFn: () =>
+      api.post<Created>('/api/school/class-subjects', { classId, subjectId: subjectId ?? '', medium: medium ?? '', teacherIds }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['class-subjects', classId] });
       showSuccess(t('school.classSubjectAdded'));
@@ -225,7 +308,12 @@ function ClassSubjectsModal({
     const subject = subjects.find((x) => x.id === id);
     return subject ? `${subject.code} ${i18n.language === 'en' ? subject.nameEn : subject.nameZh}` : '';
   };
-  const names = (ids: string[]) => ids.map((id) => staff.find((m) => m.id === id)).filter((m): m is StaffMember => !!m).map((m) => staffName(m, i18n.language)).join('、');
+  const names = (ids: string[]) =>
+    ids
+      .map((id) => staff.find((m) => m.id === id))
+      .filter((m): m is StaffMember => !!m)
+      .map((m) => staffName(m, i18n.language))
+      .join('、');
   const close = () => {
     add.reset();
     onClose();
@@ -235,7 +323,13 @@ function ClassSubjectsModal({
     add.mutate();
   };
   return (
-    <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={schoolClass !== null} onClose={close} title={`${schoolClass?.code ?? ''} · ${t('school.classSubjects')}`} size="lg">
+    <Modal
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+      opened={schoolClass !== null}
+      onClose={close}
+      title={`${schoolClass?.code ?? ''} · ${t('school.classSubjects')}`}
+      size="lg"
+    >
       <Stack gap="sm">
         <FormError error={list.error} />
         <Table.ScrollContainer minWidth={420} type="native" tabIndex={0}>
@@ -263,7 +357,15 @@ function ClassSubjectsModal({
           <form onSubmit={submit} noValidate>
             <Stack gap="sm">
               <SimpleGrid cols={{ base: 1, xs: 2 }}>
-                <Select label={t('school.subjects')} required searchable data={subjects.map((x) => ({ value: x.id, label: subjectName(x.id) }))} value={subjectId} onChange={setSubjectId} data-testid="class-subject-subject" />
+                <Select
+                  label={t('school.subjects')}
+                  required
+                  searchable
+                  data={subjects.map((x) => ({ value: x.id, label: subjectName(x.id) }))}
+                  value={subjectId}
+                  onChange={setSubjectId}
+                  data-testid="class-subject-subject"
+                />
                 <Select
                   label={t('school.medium')}
                   required
@@ -277,7 +379,9 @@ function ClassSubjectsModal({
                 label={t('school.subjectTeachers')}
                 searchable
                 maxValues={5}
-                data={staff.filter((m) => m.status !== 'left').map((m) => ({ value: m.id, label: `${staffName(m, i18n.language)} (${m.staffCode})` }))}
+                data={staff
+                  .filter((m) => m.status !== 'left')
+                  .map((m) => ({ value: m.id, label: `${staffName(m, i18n.language)} (${m.staffCode})` }))}
                 value={teacherIds}
                 onChange={setTeacherIds}
                 data-testid="class-subject-teachers"
@@ -304,7 +408,11 @@ export function SchoolSetupPage() {
   const yearList = years.data?.years ?? [];
   const [chosenYearId, setChosenYearId] = useState<string | null>(null);
   // Until someone picks a year, show the current one (or the latest, before any is current).
-  const selectedYear = yearList.find((year) => year.id === chosenYearId) ?? yearList.find((year) => year.status === 'current') ?? yearList[yearList.length - 1] ?? null;
+  const selectedYear =
+    yearList.find((year) => year.id === chosenYearId) ??
+    yearList.find((year) => year.status === 'current') ??
+    yearList[yearList.length - 1] ??
+    null;
   const classes = useQuery({ ...classesQuery(selectedYear?.id), enabled: selectedYear !== null });
   const subjects = useQuery(subjectsQuery);
   const staff = useQuery({ ...allStaffQuery, enabled: hasPermission(me, 'staff.read') });
@@ -387,12 +495,7 @@ export function SchoolSetupPage() {
                       {t('school.showClasses')}
                     </Button>
                     {canManage && year.status === 'planned' && (
-                      <Button
-                        size="compact-sm"
-                        variant="default"
-                        onClick={() => setConfirmingYear(year)}
-                        data-testid="year-make-current"
-                      >
+                      <Button size="compact-sm" variant="default" onClick={() => setConfirmingYear(year)} data-testid="year-make-current">
                         {t('school.makeCurrent')}
                       </Button>
                     )}
@@ -442,7 +545,12 @@ export function SchoolSetupPage() {
                   <Table.Td>{teacherNames(schoolClass.teacherIds)}</Table.Td>
                   <Table.Td>{schoolClass.studentCount}</Table.Td>
                   <Table.Td>
-                    <Button size="compact-sm" variant="light" onClick={() => setSubjectsOf({ id: schoolClass.id, code: schoolClass.code })} data-testid="class-subjects-open">
+                    <Button
+                      size="compact-sm"
+                      variant="light"
+                      onClick={() => setSubjectsOf({ id: schoolClass.id, code: schoolClass.code })}
+                      data-testid="class-subjects-open"
+                    >
                       {t('school.classSubjects')}
                     </Button>
                   </Table.Td>
@@ -488,12 +596,21 @@ export function SchoolSetupPage() {
       </Table.ScrollContainer>
       {subjects.data?.subjects.length === 0 && <Text>{t('school.noSubjects')}</Text>}
 
-      <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={confirmingYear !== null} onClose={closeConfirm} title={t('school.makeCurrent')}>
+      <Modal
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+        opened={confirmingYear !== null}
+        onClose={closeConfirm}
+        title={t('school.makeCurrent')}
+      >
         <Stack gap="sm">
           <Text size="sm">{t('school.makeCurrentConfirm', { year: confirmingYear?.code ?? '' })}</Text>
           <FormError error={makeCurrent.error} />
           <Group>
-            <Button loading={makeCurrent.isPending} onClick={() => confirmingYear && makeCurrent.mutate(confirmingYear.id)} data-testid="year-make-current-confirm">
+            <Button
+              loading={makeCurrent.isPending}
+              onClick={() => confirmingYear && makeCurrent.mutate(confirmingYear.id)}
+              data-testid="year-make-current-confirm"
+            >
               {t('school.makeCurrent')}
             </Button>
             <Button variant="default" onClick={closeConfirm}>
@@ -503,7 +620,9 @@ export function SchoolSetupPage() {
         </Stack>
       </Modal>
       <CreateYearModal opened={creatingYear} onClose={() => setCreatingYear(false)} years={yearList} />
-      {selectedYear && <CreateClassModal opened={creatingClass} onClose={() => setCreatingClass(false)} yearId={selectedYear.id} staff={staffList} />}
+      {selectedYear && (
+        <CreateClassModal opened={creatingClass} onClose={() => setCreatingClass(false)} yearId={selectedYear.id} staff={staffList} />
+      )}
       <CreateSubjectModal opened={creatingSubject} onClose={() => setCreatingSubject(false)} />
       <ClassSubjectsModal
         schoolClass={subjectsOf}

@@ -55,7 +55,13 @@ export function SettingsPage() {
         {t('settings.title')}
       </Title>
       <Text size="sm">{t('settings.explain')}</Text>
-      {settings.isPending ? <PageLoader /> : settings.isError ? <FormError error={settings.error} /> : <SettingsForm initial={settings.data} />}
+      {settings.isPending ? (
+        <PageLoader />
+      ) : settings.isError ? (
+        <FormError error={settings.error} />
+      ) : (
+        <SettingsForm initial={settings.data} />
+      )}
     </Stack>
   );
 }

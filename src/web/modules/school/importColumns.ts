@@ -12,7 +12,13 @@ export const IMPORT_PERMISSION: Record<ImportKindName, string> = {
 };
 
 /** Any one of these opens the import and export page. */
-export const IMPORT_EXPORT_PERMISSIONS: readonly string[] = ['students.manage', 'staff.manage', 'school.setup.manage', 'students.read', 'staff.read'];
+export const IMPORT_EXPORT_PERMISSIONS: readonly string[] = [
+  'students.manage',
+  'staff.manage',
+  'school.setup.manage',
+  'students.read',
+  'staff.read',
+];
 
 export interface ImportColumn {
   name: string;
@@ -39,7 +45,16 @@ export const IMPORT_COLUMNS: Record<ImportKindName, readonly ImportColumn[]> = {
     col('class'),
     col('class_number'),
   ],
-  staff: [col('staff_code', true), col('name_zh'), col('name_en', true), col('post'), col('status'), col('join_date'), col('leave_date'), col('email')],
+  staff: [
+    col('staff_code', true),
+    col('name_zh'),
+    col('name_en', true),
+    col('post'),
+    col('status'),
+    col('join_date'),
+    col('leave_date'),
+    col('email'),
+  ],
   classes: [col('code', true), col('level', true), col('name_zh', true), col('name_en', true), col('stream'), col('class_teachers')],
   class_subjects: [col('class', true), col('subject_code', true), col('medium', true), col('teachers')],
 };

@@ -1,6 +1,15 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
-import { api, queryString, type ClassListView, type SchoolClass, type StaffListView, type StaffMember, type SubjectListView, type YearListView } from '../../api.js';
+import {
+  api,
+  queryString,
+  type ClassListView,
+  type SchoolClass,
+  type StaffListView,
+  type StaffMember,
+  type SubjectListView,
+  type YearListView,
+} from '../../api.js';
 
 export const yearsQuery = queryOptions({
   queryKey: ['school-years'],
@@ -28,9 +37,10 @@ export const allStaffQuery = queryOptions({
 /** Trimmed text, or undefined so that an empty optional field is left out of the body. */
 export const optional = (text: string): string | undefined => (text.trim() ? text.trim() : undefined);
 
-export const byLanguage = (language: string, zh: string | null, en: string): string => (language === 'en' ? en : zh ?? en);
+export const byLanguage = (language: string, zh: string | null, en: string): string => (language === 'en' ? en : (zh ?? en));
 
-export const className = (schoolClass: SchoolClass, language: string): string => byLanguage(language, schoolClass.nameZh, schoolClass.nameEn);
+export const className = (schoolClass: SchoolClass, language: string): string =>
+  byLanguage(language, schoolClass.nameZh, schoolClass.nameEn);
 
 export const staffName = (staff: StaffMember, language: string): string => byLanguage(language, staff.nameZh, staff.nameEn);
 

@@ -57,7 +57,13 @@ export function AuditPage() {
       <form onSubmit={apply} noValidate>
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
-            <TextInput label={t('audit.actor')} value={draft.actor} onChange={set('actor')} autoCapitalize="none" data-testid="audit-filter-actor" />
+            <TextInput
+              label={t('audit.actor')}
+              value={draft.actor}
+              onChange={set('actor')}
+              autoCapitalize="none"
+              data-testid="audit-filter-actor"
+            />
             <TextInput
               label={t('audit.action')}
               description={t('audit.actionHint')}
@@ -99,7 +105,9 @@ export function AuditPage() {
                   <Table.Tr key={entry.seq} data-testid="audit-row" data-action={entry.action}>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(entry.occurredAt, i18n.language, true)}</Table.Td>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>{entry.actorName ?? t('audit.system')}</Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{t(`auditActions.${entry.action.replaceAll('.', '_')}`, { defaultValue: entry.action })}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      {t(`auditActions.${entry.action.replaceAll('.', '_')}`, { defaultValue: entry.action })}
+                    </Table.Td>
                     <Table.Td style={{ whiteSpace: 'nowrap' }} title={entry.target ?? ''}>
                       {shortTarget(entry.target)}
                     </Table.Td>

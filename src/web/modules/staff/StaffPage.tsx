@@ -26,7 +26,16 @@ interface StaffDraft {
   email: string;
 }
 
-const EMPTY_STAFF: StaffDraft = { staffCode: '', nameZh: '', nameEn: '', post: '', status: 'serving', joinDate: '', leaveDate: '', email: '' };
+const EMPTY_STAFF: StaffDraft = {
+  staffCode: '',
+  nameZh: '',
+  nameEn: '',
+  post: '',
+  status: 'serving',
+  joinDate: '',
+  leaveDate: '',
+  email: '',
+};
 
 const draftFromStaff = (staff: StaffMember): StaffDraft => ({
   staffCode: staff.staffCode,
@@ -79,7 +88,14 @@ function StaffForm({
     <form onSubmit={submit} noValidate>
       <Stack gap="sm">
         <SimpleGrid cols={{ base: 1, xs: 2 }}>
-          <TextInput label={t('staff.staffCode')} required autoCapitalize="characters" value={draft.staffCode} onChange={text('staffCode')} data-testid="staff-form-staffCode" />
+          <TextInput
+            label={t('staff.staffCode')}
+            required
+            autoCapitalize="characters"
+            value={draft.staffCode}
+            onChange={text('staffCode')}
+            data-testid="staff-form-staffCode"
+          />
           <TextInput label={t('staff.nameZhOptional')} value={draft.nameZh} onChange={text('nameZh')} data-testid="staff-form-nameZh" />
           <TextInput label={t('staff.nameEn')} required value={draft.nameEn} onChange={text('nameEn')} data-testid="staff-form-nameEn" />
           <TextInput label={t('staff.postOptional')} value={draft.post} onChange={text('post')} data-testid="staff-form-post" />
@@ -89,12 +105,32 @@ function StaffForm({
             allowDeselect={false}
             data={STAFF_STATUSES.map((status) => ({ value: status, label: t(`staff.statuses.${status}`) }))}
             value={draft.status}
-            onChange={(value) => setDraft((previous) => ({ ...previous, status: STAFF_STATUSES.find((status) => status === value) ?? previous.status }))}
+            onChange={(value) =>
+              setDraft((previous) => ({ ...previous, status: STAFF_STATUSES.find((status) => status === value) ?? previous.status }))
+            }
             data-testid="staff-form-status"
           />
-          <TextInput label={t('staff.emailOptional')} type="email" value={draft.email} onChange={text('email')} data-testid="staff-form-email" />
-          <TextInput label={t('staff.joinDateOptional')} type="date" value={draft.joinDate} onChange={text('joinDate')} data-testid="staff-form-joinDate" />
-          <TextInput label={t('staff.leaveDateOptional')} type="date" value={draft.leaveDate} onChange={text('leaveDate')} data-testid="staff-form-leaveDate" />
+          <TextInput
+            label={t('staff.emailOptional')}
+            type="email"
+            value={draft.email}
+            onChange={text('email')}
+            data-testid="staff-form-email"
+          />
+          <TextInput
+            label={t('staff.joinDateOptional')}
+            type="date"
+            value={draft.joinDate}
+            onChange={text('joinDate')}
+            data-testid="staff-form-joinDate"
+          />
+          <TextInput
+            label={t('staff.leaveDateOptional')}
+            type="date"
+            value={draft.leaveDate}
+            onChange={text('leaveDate')}
+            data-testid="staff-form-leaveDate"
+          />
         </SimpleGrid>
         <FormError error={error} messages={{ version_conflict: 'staff.versionConflict' }} />
         {footer}
@@ -125,16 +161,32 @@ function CreateStaffModal({ opened, onClose }: { opened: boolean; onClose: () =>
   };
   return (
     <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={opened} onClose={close} title={t('staff.create')} size="lg">
-      <StaffForm key={formKey} initial={EMPTY_STAFF} pending={create.isPending} error={create.error} submitLabel={t('staff.create')} onSubmit={(draft) => create.mutate(draft)} />
+      <StaffForm
+        key={formKey}
+        initial={EMPTY_STAFF}
+        pending={create.isPending}
+        error={create.error}
+        submitLabel={t('staff.create')}
+        onSubmit={(draft) => create.mutate(draft)}
+      />
     </Modal>
   );
 }
 
-function EditStaffModal({ staff, onClose, onReload }: { staff: StaffMember | null; onClose: () => void; onReload: () => Promise<unknown> }) {
+function EditStaffModal({
+  staff,
+  onClose,
+  onReload,
+}: {
+  staff: StaffMember | null;
+  onClose: () => void;
+  onReload: () => Promise<unknown>;
+}) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const save = useMutation({
-    mutationFn: ({ id, version, draft }: { id: string; version: number; draft: StaffDraft }) => api.put(`/api/staff/${id}`, { ...staffBody(draft), version }),
+    mutationFn: ({ id, version, draft }: { id: string; version: number; draft: StaffDraft }) =>
+      api.put(`/api/staff/${id}`, { ...staffBody(draft), version }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['staff'] });
       showSuccess(t('common.saved'));
@@ -187,7 +239,8 @@ export function StaffPage() {
 
   const page = useQuery({
     queryKey: ['staff', 'page', q, status, offset],
-    queryFn: () => api.get<StaffListView>(`/api/staff${queryString({ q: q.trim(), status: status ?? undefined, limit: PAGE_SIZE, offset })}`),
+    queryFn: () =>
+      api.get<StaffListView>(`/api/staff${queryString({ q: q.trim(), status: status ?? undefined, limit: PAGE_SIZE, offset })}`),
     placeholderData: keepPreviousData,
   });
   // Looked up by id so that a reload after a version conflict shows the fresh record.
@@ -213,7 +266,13 @@ export function StaffPage() {
       </Group>
       <form onSubmit={search} noValidate role="search">
         <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }}>
-          <TextInput label={t('staff.search')} type="search" value={draftQ} onChange={(e) => setDraftQ(e.currentTarget.value)} data-testid="staff-search" />
+          <TextInput
+            label={t('staff.search')}
+            type="search"
+            value={draftQ}
+            onChange={(e) => setDraftQ(e.currentTarget.value)}
+            data-testid="staff-search"
+          />
           <Select
             label={t('staff.status')}
             placeholder={t('staff.allStatuses')}
@@ -278,7 +337,14 @@ export function StaffPage() {
             </Table>
           </Table.ScrollContainer>
           {page.data.staff.length === 0 && <Text>{t('staff.none')}</Text>}
-          <Pager offset={offset} shown={page.data.staff.length} total={page.data.total} pageSize={PAGE_SIZE} onChange={setOffset} testIdPrefix="staff" />
+          <Pager
+            offset={offset}
+            shown={page.data.staff.length}
+            total={page.data.total}
+            pageSize={PAGE_SIZE}
+            onChange={setOffset}
+            testIdPrefix="staff"
+          />
         </>
       )}
       <CreateStaffModal opened={creating} onClose={() => setCreating(false)} />

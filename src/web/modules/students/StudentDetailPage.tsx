@@ -87,7 +87,17 @@ function RevealModal({ studentId, opened, onClose }: { studentId: string; opened
   );
 }
 
-function EditStudentModal({ student, opened, onClose, onReload }: { student: StudentDetailView; opened: boolean; onClose: () => void; onReload: () => Promise<unknown> }) {
+function EditStudentModal({
+  student,
+  opened,
+  onClose,
+  onReload,
+}: {
+  student: StudentDetailView;
+  opened: boolean;
+  onClose: () => void;
+  onReload: () => Promise<unknown>;
+}) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const save = useMutation({
@@ -131,7 +141,17 @@ function EditStudentModal({ student, opened, onClose, onReload }: { student: Stu
   );
 }
 
-function MoveStudentModal({ studentId, classes, opened, onClose }: { studentId: string; classes: SchoolClass[]; opened: boolean; onClose: () => void }) {
+function MoveStudentModal({
+  studentId,
+  classes,
+  opened,
+  onClose,
+}: {
+  studentId: string;
+  classes: SchoolClass[];
+  opened: boolean;
+  onClose: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
   const [classId, setClassId] = useState<string | null>(null);
@@ -161,7 +181,15 @@ function MoveStudentModal({ studentId, classes, opened, onClose }: { studentId: 
     <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={opened} onClose={close} title={t('students.move')}>
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <Select label={t('students.class')} required searchable data={classOptions(classes, i18n.language)} value={classId} onChange={setClassId} data-testid="move-class" />
+          <Select
+            label={t('students.class')}
+            required
+            searchable
+            data={classOptions(classes, i18n.language)}
+            value={classId}
+            onChange={setClassId}
+            data-testid="move-class"
+          />
           <TextInput
             label={t('students.classNumber')}
             required
@@ -173,7 +201,14 @@ function MoveStudentModal({ studentId, classes, opened, onClose }: { studentId: 
             onChange={(e) => setClassNumber(e.currentTarget.value)}
             data-testid="move-number"
           />
-          <TextInput label={t('students.fromDate')} required type="date" value={fromDate} onChange={(e) => setFromDate(e.currentTarget.value)} data-testid="move-date" />
+          <TextInput
+            label={t('students.fromDate')}
+            required
+            type="date"
+            value={fromDate}
+            onChange={(e) => setFromDate(e.currentTarget.value)}
+            data-testid="move-date"
+          />
           <FormError error={move.error} />
           <Button type="submit" loading={move.isPending} data-testid="move-submit">
             {t('students.move')}
@@ -287,7 +322,9 @@ export function StudentDetailPage() {
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>{placement.yearCode}</Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>{classAndNumber(placement.classCode, placement.classNumber)}</Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(placement.fromDate, language)}</Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{placement.toDate ? formatDate(placement.toDate, language) : t('students.now')}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  {placement.toDate ? formatDate(placement.toDate, language) : t('students.now')}
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

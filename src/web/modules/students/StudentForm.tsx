@@ -105,7 +105,10 @@ interface StudentFormProps {
 export function StudentForm({ mode, initial, classes, idMasked, pending, error, onSubmit, footer }: StudentFormProps) {
   const { t, i18n } = useTranslation();
   const [draft, setDraft] = useState<StudentDraft>(initial);
-  const text = (name: 'regNo' | 'strn' | 'nameZh' | 'nameEn' | 'dateOfBirth' | 'idNumber' | 'entryDate' | 'leaveDate' | 'leaveReason' | 'classNumber') =>
+  const text =
+    (
+      name: 'regNo' | 'strn' | 'nameZh' | 'nameEn' | 'dateOfBirth' | 'idNumber' | 'entryDate' | 'leaveDate' | 'leaveReason' | 'classNumber',
+    ) =>
     (e: ChangeEvent<HTMLInputElement>) => {
       const value = e.currentTarget.value;
       setDraft((previous) => ({ ...previous, [name]: value }));
@@ -118,10 +121,34 @@ export function StudentForm({ mode, initial, classes, idMasked, pending, error, 
     <form onSubmit={submit} noValidate>
       <Stack gap="sm">
         <SimpleGrid cols={{ base: 1, xs: 2 }}>
-          <TextInput label={t('students.regNo')} required autoCapitalize="characters" value={draft.regNo} onChange={text('regNo')} data-testid="student-form-regNo" />
-          <TextInput label={t('students.strnOptional')} autoCapitalize="characters" value={draft.strn} onChange={text('strn')} data-testid="student-form-strn" />
-          <TextInput label={t('students.nameZhOptional')} value={draft.nameZh} onChange={text('nameZh')} data-testid="student-form-nameZh" />
-          <TextInput label={t('students.nameEn')} required value={draft.nameEn} onChange={text('nameEn')} data-testid="student-form-nameEn" />
+          <TextInput
+            label={t('students.regNo')}
+            required
+            autoCapitalize="characters"
+            value={draft.regNo}
+            onChange={text('regNo')}
+            data-testid="student-form-regNo"
+          />
+          <TextInput
+            label={t('students.strnOptional')}
+            autoCapitalize="characters"
+            value={draft.strn}
+            onChange={text('strn')}
+            data-testid="student-form-strn"
+          />
+          <TextInput
+            label={t('students.nameZhOptional')}
+            value={draft.nameZh}
+            onChange={text('nameZh')}
+            data-testid="student-form-nameZh"
+          />
+          <TextInput
+            label={t('students.nameEn')}
+            required
+            value={draft.nameEn}
+            onChange={text('nameEn')}
+            data-testid="student-form-nameEn"
+          />
           <Select
             label={t('students.sex')}
             required
@@ -131,14 +158,23 @@ export function StudentForm({ mode, initial, classes, idMasked, pending, error, 
             onChange={(value) => setDraft((previous) => ({ ...previous, sex: SEXES.find((sex) => sex === value) ?? null }))}
             data-testid="student-form-sex"
           />
-          <TextInput label={t('students.dateOfBirth')} required type="date" value={draft.dateOfBirth} onChange={text('dateOfBirth')} data-testid="student-form-dateOfBirth" />
+          <TextInput
+            label={t('students.dateOfBirth')}
+            required
+            type="date"
+            value={draft.dateOfBirth}
+            onChange={text('dateOfBirth')}
+            data-testid="student-form-dateOfBirth"
+          />
           <Select
             label={t('students.idType')}
             required
             allowDeselect={false}
             data={ID_TYPES.map((idType) => ({ value: idType, label: t(`students.idTypes.${idType}`) }))}
             value={draft.idType}
-            onChange={(value) => setDraft((previous) => ({ ...previous, idType: ID_TYPES.find((idType) => idType === value) ?? previous.idType }))}
+            onChange={(value) =>
+              setDraft((previous) => ({ ...previous, idType: ID_TYPES.find((idType) => idType === value) ?? previous.idType }))
+            }
             data-testid="student-form-idType"
           />
           <TextInput
@@ -151,7 +187,14 @@ export function StudentForm({ mode, initial, classes, idMasked, pending, error, 
             onChange={text('idNumber')}
             data-testid="student-form-idNumber"
           />
-          <TextInput label={t('students.entryDate')} required type="date" value={draft.entryDate} onChange={text('entryDate')} data-testid="student-form-entryDate" />
+          <TextInput
+            label={t('students.entryDate')}
+            required
+            type="date"
+            value={draft.entryDate}
+            onChange={text('entryDate')}
+            data-testid="student-form-entryDate"
+          />
           {mode === 'create' ? (
             <>
               <Select
@@ -182,11 +225,24 @@ export function StudentForm({ mode, initial, classes, idMasked, pending, error, 
                 allowDeselect={false}
                 data={STUDENT_STATUSES.map((status) => ({ value: status, label: t(`students.statuses.${status}`) }))}
                 value={draft.status}
-                onChange={(value) => setDraft((previous) => ({ ...previous, status: STUDENT_STATUSES.find((status) => status === value) ?? previous.status }))}
+                onChange={(value) =>
+                  setDraft((previous) => ({ ...previous, status: STUDENT_STATUSES.find((status) => status === value) ?? previous.status }))
+                }
                 data-testid="student-form-status"
               />
-              <TextInput label={t('students.leaveDateOptional')} type="date" value={draft.leaveDate} onChange={text('leaveDate')} data-testid="student-form-leaveDate" />
-              <TextInput label={t('students.leaveReasonOptional')} value={draft.leaveReason} onChange={text('leaveReason')} data-testid="student-form-leaveReason" />
+              <TextInput
+                label={t('students.leaveDateOptional')}
+                type="date"
+                value={draft.leaveDate}
+                onChange={text('leaveDate')}
+                data-testid="student-form-leaveDate"
+              />
+              <TextInput
+                label={t('students.leaveReasonOptional')}
+                value={draft.leaveReason}
+                onChange={text('leaveReason')}
+                data-testid="student-form-leaveReason"
+              />
             </>
           )}
         </SimpleGrid>

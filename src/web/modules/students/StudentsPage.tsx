@@ -48,7 +48,15 @@ function CreateStudentModal({ opened, onClose, classes }: { opened: boolean; onC
   };
   return (
     <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={opened} onClose={close} title={t('students.create')} size="lg">
-      <StudentForm key={formKey} mode="create" initial={EMPTY_STUDENT} classes={classes} pending={create.isPending} error={create.error} onSubmit={(draft) => create.mutate(draft)} />
+      <StudentForm
+        key={formKey}
+        mode="create"
+        initial={EMPTY_STUDENT}
+        classes={classes}
+        pending={create.isPending}
+        error={create.error}
+        onSubmit={(draft) => create.mutate(draft)}
+      />
     </Modal>
   );
 }
@@ -183,7 +191,14 @@ export function StudentsPage() {
             </Table>
           </Table.ScrollContainer>
           {page.data.students.length === 0 && <Text>{t('students.none')}</Text>}
-          <Pager offset={offset} shown={page.data.students.length} total={page.data.total} pageSize={PAGE_SIZE} onChange={setOffset} testIdPrefix="students" />
+          <Pager
+            offset={offset}
+            shown={page.data.students.length}
+            total={page.data.total}
+            pageSize={PAGE_SIZE}
+            onChange={setOffset}
+            testIdPrefix="students"
+          />
         </>
       )}
       <CreateStudentModal opened={creating} onClose={() => setCreating(false)} classes={classList} />
