@@ -10,7 +10,6 @@ const ROWS = Number(process.env.AUDIT_ROWS ?? 1_000_000);
 async function one(kind: Kind) {
   const b = await benchSchool(kind);
   const { server, schoolId } = b;
-  const cookie = b.cookie();
 
   const t0 = performance.now();
   await server.deps.db.systemTx(async (q) => {

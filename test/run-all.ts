@@ -92,6 +92,8 @@ mkdirSync('test-results', { recursive: true });
 run('typecheck (server, tests, benchmarks)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 run('typecheck (web)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.web.json']);
 run('module boundaries (dependency-cruiser)', 'npx', ['depcruise', 'src', '--config', '.dependency-cruiser.cjs']);
+run('lint (typescript-eslint, type-aware)', 'npx', ['eslint', 'src', 'test', 'bench', 'scripts']);
+run('format (prettier --check)', 'npx', ['prettier', '--check', '--log-level', 'warn', 'src', 'test', 'bench', 'scripts']);
 await startSmoke();
 vitest('unit', 'unit');
 vitest('integration', 'integration on PGlite', { TEST_DB: 'pglite' });

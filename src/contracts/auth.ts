@@ -13,7 +13,7 @@ export const Name = (max: number) =>
     .trim()
     .min(1)
     .max(max)
-    .regex(/^[\p{L}\p{M}\p{N} .,'’()（）、·&\/-]+$/u);
+    .regex(/^[\p{L}\p{M}\p{N} .,'’()（）、·&/-]+$/u);
 
 /** Username: letters, digits, dot, dash, underscore; case-insensitive. */
 export const Username = z

@@ -13,7 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { existsSync } from 'node:fs';
 import { auditRoutes } from './core/audit/routes.js';
-import { type RouteInfo, installGuard } from './core/auth/guard.js';
+import { installGuard } from './core/auth/guard.js';
 import { authRoutes } from './core/auth/routes.js';
 import { ssoRoutes } from './core/auth/sso-routes.js';
 import { type AuthDeps, networkRefused, rotateForRights } from './core/auth/service.js';
@@ -161,5 +161,5 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
 
   if (existsSync(WEB_DIR)) await app.register(fastifyStatic, { root: WEB_DIR, wildcard: false, index: ['index.html'] });
 
-  return { app, routes: guard.routes as RouteInfo[] };
+  return { app, routes: guard.routes };
 }

@@ -183,7 +183,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = await response.json();
   } catch {

@@ -6,7 +6,7 @@ import { createTheme, MantineProvider, type CSSVariablesResolver } from '@mantin
 import { Notifications } from '@mantine/notifications';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter } from 'react-router';
-import { ApiError, setCsrfToken, type Me } from './api.js';
+import { ApiError, setCsrfToken } from './api.js';
 import { LocaleSync, meQuery } from './components/session.js';
 import { AppRoutes } from './routes.js';
 

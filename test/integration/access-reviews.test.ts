@@ -8,7 +8,6 @@ import {
   setupSchool,
   signInAgain,
   startTestServer,
-  totpNow,
 } from '../helpers/server.js';
 
 let s: TestServer;

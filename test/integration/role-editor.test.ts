@@ -82,7 +82,7 @@ describe('role editor', () => {
     ).body.id;
     const u = await createUser(s, c, 'limited1', []);
     await c.post(`/api/admin/roles/${limited}/members`, { userId: u.id });
-    let x = await signedIn('limited1', u.password, '10.6.0.1');
+    const x = await signedIn('limited1', u.password, '10.6.0.1');
     await x.post('/api/account/password', { currentPassword: u.password, newPassword: 'limited admin passphrase' });
     await x.refreshCsrf();
     const start = await x.post('/api/account/mfa/enrol/start');

@@ -21,6 +21,7 @@ export interface RouteAccess {
 }
 
 declare module 'fastify' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging needs the interface form
   interface FastifyContextConfig extends RouteAccess {}
   interface FastifyRequest {
     session: Session | null;

@@ -36,7 +36,7 @@ export function FormError({
           {problem.errors.map((entry, index) => (
             <List.Item key={`${entry.path}-${index}`}>
               {t('errors.fieldProblem', {
-                field: t(`fields.${entry.path.replace(/^\//, '').replace(/[.\/]/g, '_')}`, {
+                field: t(`fields.${entry.path.replace(/^\//, '').replace(/[./]/g, '_')}`, {
                   defaultValue: entry.path || t('fields.body'),
                 }),
                 problem: t(`zod.${entry.code}`, { defaultValue: entry.code }),

@@ -3,7 +3,7 @@ import { dictionary } from '@zxcvbn-ts/language-common';
 import type { ErrorCode } from '../../../contracts/errors.js';
 
 /** ~30,000 common passwords shipped with @zxcvbn-ts/language-common (MIT). */
-const COMMON: ReadonlySet<string> = new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
+const COMMON: ReadonlySet<string> = new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));
 export const COMMON_PASSWORD_COUNT = COMMON.size;
 
 export const PASSWORD_MIN = 12;

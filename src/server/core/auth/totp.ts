@@ -22,7 +22,7 @@ export async function checkTotp(secret: string, code: string, now: Date, lastSte
     epochTolerance: 30,
     ...(lastStep !== null ? { afterTimeStep: lastStep } : {}),
   });
-  return r.valid && 'timeStep' in r ? (r.timeStep as number) : null;
+  return r.valid && 'timeStep' in r ? r.timeStep : null;
 }
 
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';

@@ -38,7 +38,6 @@ import {
 import { endSession, listSessions } from '../../core/auth/routes.js';
 import type { AuthDeps } from '../../core/auth/service.js';
 import { type App, sessionOf } from '../../core/http.js';
-import type { FastifyRequest } from 'fastify';
 import * as access from './service.js';
 import { writeCsv } from '../../core/csv.js';
 import type { HoldingRegistry } from '../../core/handover/registry.js';

@@ -3,12 +3,10 @@ import { type Actor, who } from '../../core/auth/actor.js';
 import type { UserCreateBody } from '../../../contracts/admin.js';
 import { audit } from '../../core/audit/audit.js';
 import { checkPassword } from '../../core/auth/password.js';
-import { CATALOGUE, type OrgKind, PRIVILEGED_PERMISSIONS, heldBy } from '../../core/auth/permissions.js';
+import { CATALOGUE, type OrgKind, heldBy } from '../../core/auth/permissions.js';
 import { type AuthDeps, hashFor } from '../../core/auth/service.js';
-import type { Session } from '../../core/auth/sessions.js';
 import type { Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
-import { securityEvent } from '../../core/notify/notify.js';
 import { uniqueToAppError } from '../../core/setup/service.js';
 import { announcePrivilegeChange, assertAdminRemains, keysOf, lacks, permissionsOfRoles } from './rules.js';
 

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import { actorOf } from '../../core/auth/actor.js';
 import { z } from 'zod';
 import { EmptyBody, IdParam } from '../../../contracts/account.js';
@@ -34,7 +33,7 @@ import {
 } from '../../../contracts/exchange.js';
 import { hongKongDate } from '../../core/clock.js';
 import type { Deps } from '../../core/deps.js';
-import { type App, sessionOf } from '../../core/http.js';
+import type { App } from '../../core/http.js';
 import * as ex from './service.js';
 
 const NoContent = { 204: z.null() };

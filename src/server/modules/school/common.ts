@@ -1,4 +1,3 @@
-import type { Actor } from '../../core/auth/actor.js';
 import type { Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
 

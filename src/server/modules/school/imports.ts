@@ -137,7 +137,7 @@ const specs: Record<Kind, Spec> = {
     clean(f, ctx, issue) {
       let out: Fields;
       try {
-        out = cleanStudent(f as never) as Fields;
+        out = cleanStudent(f as never);
       } catch (err) {
         const code = err instanceof AppError ? err.code : 'invalid';
         issue(code === 'hkid_invalid' ? 'id_number' : code === 'strn_invalid' ? 'strn' : 'entry_date', code);

@@ -16,7 +16,7 @@ export interface Generated {
 }
 
 const file = (kind: keyof typeof RETURN_FILES, name: string, rows: Record<string, string>[]): GeneratedFile => {
-  const columns = (RETURN_FILES[kind] as Record<string, string[]>)[name];
+  const columns = RETURN_FILES[kind][name];
   if (!columns) throw new Error(`no file ${name} in ${kind}`);
   return { name, columns, rows };
 };

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import { actorOf } from '../../core/auth/actor.js';
 import { z } from 'zod';
 import { EmptyBody, IdParam } from '../../../contracts/account.js';

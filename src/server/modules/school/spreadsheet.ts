@@ -18,7 +18,9 @@ export async function readSheet(file: Buffer): Promise<Sheet> {
   if (text.includes('\u0000') || text.includes('\uFFFD') || !/[,\n]/.test(text)) throw new AppError('file_not_spreadsheet');
   let records: string[][];
   try {
-    records = parseCsv(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true }) as string[][];
+    const parsed: unknown = parseCsv(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true });
+    // Without `columns`, csv-parse yields one array of strings per record.
+    records = parsed as string[][];
   } catch {
     throw new AppError('file_not_spreadsheet');
   }

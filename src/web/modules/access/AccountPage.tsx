@@ -4,7 +4,6 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { Locale } from '../../../contracts/auth.js';
 import { api, ApiError, type RecoveryCodesView, type SessionListView } from '../../api.js';
 import { ChangePasswordForm } from '../../components/ChangePasswordForm.js';
 import { FormError } from '../../components/FormError.js';
@@ -30,7 +29,7 @@ function LanguageSection() {
         onChange={(value) => {
           if (value === 'zh-HK' || value === 'en') {
             setError(null);
-            setLocale(value as Locale).catch(setError);
+            setLocale(value).catch(setError);
           }
         }}
         data-testid="account-locale"

@@ -91,7 +91,7 @@ function PermissionRow({
           disabled={disabled || !checked}
           data={(['school', 'own_classes'] as const).map((s) => ({ value: s, label: t(`roles.scopes.${s}`) }))}
           value={scope ?? 'school'}
-          onChange={(value) => value && onChange(value as GrantScope)}
+          onChange={(value) => value && onChange(value)}
           data-testid={`scope-${key}`}
         />
       )}

@@ -370,7 +370,7 @@ export function NewMessagePage() {
                     allowDeselect={false}
                     data={TemplateKind.options.map((value) => ({ value, label: t(`exchange.templateKinds.${value}`) }))}
                     value={draft.kind}
-                    onChange={(value) => value && set('kind', value as Kind)}
+                    onChange={(value) => value && set('kind', value)}
                     comboboxProps={{ withinPortal: false }}
                     data-testid="new-kind"
                   />
