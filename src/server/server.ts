@@ -74,7 +74,7 @@ export async function createServer(o: StartOptions) {
   const timeouts = { idleMs: o.config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: o.config.SESSION_ABSOLUTE_HOURS * 3600_000 };
   const sessions = new SessionStore(db, clock, timeouts, (m, e) => log.warn({ err: e }, m));
   await sessions.start();
-  const checks = new CheckRegistry();
+  const checks = new CheckRegistry((m, e) => log.error({ err: e }, m));
   registerFoundationChecks(checks);
   registerReviewChecks(checks);
   registerNetworkChecks(checks);

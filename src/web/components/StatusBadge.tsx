@@ -5,6 +5,7 @@ const COLOURS: Record<string, string> = {
   ok: '#1e6b30',
   attention: 'yellow.4',
   overdue: 'red.9',
+  error: 'gray.7',
   success: '#1e6b30',
   failure: 'red.9',
   current: '#1e6b30',

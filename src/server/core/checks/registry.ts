@@ -1,7 +1,9 @@
+import type { PermissionKey } from '../../../contracts/permissions.js';
 import type { Clock } from '../clock.js';
-import type { Queryable } from '../db/types.js';
+import type { Database, Queryable } from '../db/types.js';
 
 export type MemoArea = 'user' | 'operation' | 'security' | 'learning' | 'cloud';
+/** `error`: the check itself failed and could not say; the others still show. */
 export type CheckStatus = 'ok' | 'attention' | 'overdue';
 
 const AREA_OF: Record<string, MemoArea> = { U: 'user', O: 'operation', S: 'security', L: 'learning', C: 'cloud' };
@@ -29,12 +31,32 @@ export interface CheckContext {
 export interface Check {
   key: string;
   memo: string;
+  /** Who must act when it is not ok: the people who hold this permission (DESIGN: every check names its owner). */
+  owner: PermissionKey;
   evaluate(ctx: CheckContext): Promise<CheckResult>;
 }
+
+export interface CheckOutcome {
+  key: string;
+  memo: string;
+  area: MemoArea;
+  status: CheckStatus | 'error';
+  summaryKey: string;
+  params: Record<string, string | number>;
+  evidence: string[];
+  link: string | null;
+  due: string | null;
+  owner: { permission: PermissionKey; people: string[] };
+}
+
+/** People named as a check's owner: the active holders of its permission, by name, at most this many. */
+const OWNER_NAMES = 5;
 
 /** Governance checks: modules register one per memo item they serve; the dashboard reads them all. */
 export class CheckRegistry {
   private checks = new Map<string, Check>();
+
+  constructor(private readonly log: (msg: string, err: unknown) => void = () => undefined) {}
 
   register(c: Check): void {
     if (!/^memo\.[UOSLC]\d\.[a-z0-9-]+$/.test(c.key)) throw new Error(`check key ${c.key} must look like memo.U1.some-name`);
@@ -47,23 +69,50 @@ export class CheckRegistry {
     return [...this.checks.values()].sort((a, b) => a.key.localeCompare(b.key));
   }
 
-  async evaluateAll(q: Queryable, schoolId: string, clock: Clock) {
+  /**
+   * Every check for one school, each on its own connection turn: a check that throws shows as
+   * `error` ("could not be evaluated") and the others still show.
+   */
+  async evaluateAll(db: Database, schoolId: string, clock: Clock): Promise<CheckOutcome[]> {
     const now = clock.now();
-    const out = [];
+    const owners = new Map<PermissionKey, string[]>();
+    const out: CheckOutcome[] = [];
     for (const c of this.list()) {
-      const r = await c.evaluate({ q, schoolId, now });
-      out.push({
-        key: c.key,
-        memo: c.memo,
-        area: areaOf(c.memo),
-        status: r.status,
-        summaryKey: r.summaryKey,
-        params: r.params ?? {},
-        evidence: r.evidence ?? [],
-        link: r.link ?? null,
-        due: r.due?.toISOString() ?? null,
-      });
+      const base = { key: c.key, memo: c.memo, area: areaOf(c.memo) };
+      let people = owners.get(c.owner);
+      if (!people) {
+        people = await db.school(schoolId, (q) => ownerNames(q, c.owner));
+        owners.set(c.owner, people);
+      }
+      const owner = { permission: c.owner, people };
+      try {
+        const r = await db.school(schoolId, (q) => c.evaluate({ q, schoolId, now }));
+        out.push({
+          ...base,
+          status: r.status,
+          summaryKey: r.summaryKey,
+          params: r.params ?? {},
+          evidence: r.evidence ?? [],
+          link: r.link ?? null,
+          due: r.due?.toISOString() ?? null,
+          owner,
+        });
+      } catch (err) {
+        this.log(`check ${c.key} could not be evaluated`, err);
+        out.push({ ...base, status: 'error', summaryKey: 'checks.error', params: {}, evidence: [], link: null, due: null, owner });
+      }
     }
     return out;
   }
+}
+
+async function ownerNames(q: Queryable, permission: PermissionKey): Promise<string[]> {
+  const rows = await q.query<{ name: string }>(
+    `SELECT DISTINCT coalesce(u.display_name_zh || ' ' || u.display_name_en, u.display_name_en) AS name
+       FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN role_permissions rp ON rp.role_id = ur.role_id
+      WHERE rp.permission = $1 AND u.status = 'active'
+      ORDER BY 1 LIMIT ${OWNER_NAMES}`,
+    [permission],
+  );
+  return rows.map((r) => r.name);
 }

@@ -78,8 +78,8 @@ export function checksDigestJob(checks: CheckRegistry, clock: Clock, smtpConfigu
       // The memo's checks are a school's duties; an authority on the platform has none of them.
       const schools = await db.system((q) => q.query<{ id: string }>(`SELECT id FROM schools WHERE kind = 'school'`));
       for (const { id } of schools) {
+        const results = await checks.evaluateAll(db, id, clock);
         await db.schoolTx(id, async (q) => {
-          const results = await checks.evaluateAll(q, id, clock);
           for (const c of results.filter((r) => r.status !== 'ok')) {
             await securityEvent(q, clock, smtpConfigured, {
               schoolId: id,

@@ -293,6 +293,7 @@ export function registerHandoverChecks(registry: CheckRegistry): void {
   registry.register({
     key: 'memo.U3.handover',
     memo: 'U3',
+    owner: 'handover.manage',
     async evaluate({ q, now }): Promise<CheckResult> {
       const today = hongKongDate(now);
       const horizon = hongKongDate(new Date(now.getTime() + 60 * 86_400_000));

@@ -349,6 +349,7 @@ export function registerNetworkChecks(registry: CheckRegistry): void {
   registry.register({
     key: 'memo.U2.network-policy',
     memo: 'U2',
+    owner: 'network.manage',
     async evaluate({ q, schoolId, now }): Promise<CheckResult> {
       const [s] = await q.query<{ enabled: boolean; reviewed: Date | null; zones: number }>(
         'SELECT network_policy_enabled AS enabled, network_policy_reviewed_at AS reviewed, (SELECT count(*) FROM network_zones) AS zones FROM schools WHERE id = $1',

@@ -71,6 +71,7 @@ export function registerNotificationListChecks(registry: CheckRegistry): void {
   registry.register({
     key: 'memo.U1.notification-list',
     memo: 'U1',
+    owner: 'notify.list.manage',
     async evaluate({ q, schoolId, now }): Promise<CheckResult> {
       const [s] = await q.query<{ at: Date | null; entries: number }>(
         'SELECT notification_list_reviewed_at AS at, (SELECT count(*) FROM security_recipients) AS entries FROM schools WHERE id = $1',

@@ -348,6 +348,7 @@ export function registerReviewChecks(registry: CheckRegistry): void {
   registry.register({
     key: 'memo.U1.access-review',
     memo: 'U1',
+    owner: 'access_reviews.manage',
     async evaluate({ q, now }): Promise<CheckResult> {
       const [last] = await q.query<{ completed_at: Date | null; open: number }>(
         `SELECT (SELECT max(completed_at) FROM access_reviews WHERE status = 'completed') AS completed_at,

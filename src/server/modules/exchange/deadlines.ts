@@ -233,6 +233,7 @@ export function registerExchangeChecks(registry: CheckRegistry): void {
   registry.register({
     key: 'memo.O1.procedures',
     memo: 'O1',
+    owner: 'exchange.manage',
     async evaluate({ q, schoolId, now }): Promise<CheckResult> {
       const [s] = await q.query<{ at: Date | null; complete: number }>(
         `SELECT procedures_reviewed_at AS at,
@@ -253,6 +254,7 @@ export function registerExchangeChecks(registry: CheckRegistry): void {
   registry.register({
     key: 'memo.O2.deadlines',
     memo: 'O2',
+    owner: 'exchange.manage',
     async evaluate({ q, now }): Promise<CheckResult> {
       const [c] = await q.query<{ overdue: number; unassigned: number; open: number; next: Date | null }>(
         `SELECT count(*) FILTER (WHERE internal_due < $1)::int AS overdue, count(*) FILTER (WHERE status = 'unassigned')::int AS unassigned,

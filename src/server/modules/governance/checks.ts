@@ -6,6 +6,7 @@ export function registerFoundationChecks(registry: CheckRegistry): void {
   registry.register({
     key: 'memo.S1.admin-mfa',
     memo: 'S1',
+    owner: 'users.manage',
     async evaluate({ q }): Promise<CheckResult> {
       const rows = await q.query<{ username: string; enrolled: boolean }>(
         `SELECT DISTINCT u.username, u.mfa_enrolled_at IS NOT NULL AS enrolled FROM users u
@@ -35,6 +36,7 @@ export function registerFoundationChecks(registry: CheckRegistry): void {
   registry.register({
     key: 'memo.U1.privileged-count',
     memo: 'U1',
+    owner: 'roles.assign',
     async evaluate({ q, schoolId }) {
       const rows = await q.query<{ username: string }>(
         `SELECT DISTINCT u.username FROM users u JOIN user_roles ur ON ur.user_id = u.id
@@ -58,6 +60,7 @@ export function registerFoundationChecks(registry: CheckRegistry): void {
   registry.register({
     key: 'memo.U2.sso-policy',
     memo: 'U2',
+    owner: 'sso.manage',
     async evaluate({ q, schoolId, now }): Promise<CheckResult> {
       const [s] = await q.query<{ enabled: boolean; reviewed: Date | null; required: number; allowed: number }>(
         `SELECT sso_enabled AS enabled, sso_reviewed_at AS reviewed,

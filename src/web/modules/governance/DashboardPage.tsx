@@ -34,6 +34,13 @@ function CheckCard({ check }: { check: Check }) {
           </List>
         )}
         {check.due && <Text size="sm">{t('dashboard.due', { date: formatDate(check.due, i18n.language) })}</Text>}
+        {check.status !== 'ok' && (
+          <Text size="sm" data-testid="check-owner">
+            {check.owner.people.length > 0
+              ? t('dashboard.owner', { people: check.owner.people.join('、') })
+              : t('dashboard.ownerNobody', { right: t(`permissionLabels.${check.owner.permission.replaceAll('.', '_')}`) })}
+          </Text>
+        )}
         {check.link && (
           <Anchor component={Link} to={check.link} size="sm" fw={700}>
             {t('dashboard.act')}
