@@ -68,6 +68,8 @@ export const ERROR_CODES = [
   'already_received',
   'package_tampered',
   'package_wrong_key',
+  'same_person_twice',
+  'person_lacks_right',
   'authority_only',
   'internal',
 ] as const;

@@ -153,7 +153,7 @@ describe('procedures (memo O1)', () => {
       leadDays: 5,
       notes: null,
     });
-    expect(wrong.body.code).toBe('grant_not_held');
+    expect(wrong.body.code).toBe('person_lacks_right');
     // Owner, backup and checker are three people: the backup may not also be the checker.
     const twice = await school.client.put('/api/exchange/procedures/headcount', {
       ownerId: ids.office,
@@ -162,7 +162,7 @@ describe('procedures (memo O1)', () => {
       leadDays: 5,
       notes: null,
     });
-    expect(twice.body.code).toBe('grant_not_held'); // the principal cannot prepare
+    expect(twice.body.code).toBe('person_lacks_right'); // the principal cannot prepare
     const same = await school.client.put('/api/exchange/procedures/headcount', {
       ownerId: school.adminId,
       backupId: ids.office,
@@ -170,7 +170,7 @@ describe('procedures (memo O1)', () => {
       leadDays: 5,
       notes: null,
     });
-    expect(same.body.code).toBe('own_review');
+    expect(same.body.code).toBe('same_person_twice');
     for (const cat of ['headcount', 'enrolment', 'class_subject', 'place_allocation', 'exam_registration', 'general']) {
       const r = await school.client.put(`/api/exchange/procedures/${cat}`, {
         ownerId: school.adminId,
@@ -298,7 +298,7 @@ describe('a headcount survey, end to end', () => {
       backupId: ids.office,
       checkerId: school.adminId,
     });
-    expect(self.body.code).toBe('own_review');
+    expect(self.body.code).toBe('same_person_twice');
     expect((await checker.post(`/api/exchange/returns/${ids.return}/reject`, { reason: 'Check 1A-4 with the class teacher' })).status).toBe(
       204,
     );

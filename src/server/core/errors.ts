@@ -69,6 +69,8 @@ const STATUS: Record<ErrorCode, number> = {
   already_received: 409,
   package_tampered: 422,
   package_wrong_key: 422,
+  same_person_twice: 400,
+  person_lacks_right: 400,
   authority_only: 403,
   internal: 500,
 };

@@ -115,7 +115,8 @@ export async function unlockKey(d: ExchangeDeps, a: Actor, words: string[]): Pro
 /** Owner, backup and checker are different people (where named): nobody checks their own work. */
 export function assertDistinct(people: { ownerId: string | null; backupId: string | null; checkerId: string | null }): void {
   const named = [people.ownerId, people.backupId, people.checkerId].filter((x): x is string => !!x);
-  if (new Set(named).size !== named.length) throw new AppError('own_review', { errors: [{ path: 'checkerId', code: 'same_person' }] });
+  if (new Set(named).size !== named.length)
+    throw new AppError('same_person_twice', { errors: [{ path: 'checkerId', code: 'same_person' }] });
 }
 
 /** Only active people of the organisation holding `permission` may be named for it. */
@@ -127,5 +128,5 @@ export async function assertHolders(q: Queryable, ids: (string | null | undefine
      WHERE u.id = ANY($1) AND u.status = 'active' AND rp.permission = $2`,
     [want, permission],
   );
-  if ((n?.n ?? 0) !== want.length) throw new AppError('grant_not_held');
+  if ((n?.n ?? 0) !== want.length) throw new AppError('person_lacks_right');
 }
