@@ -5,9 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { audit, verifyAudit } from '../../src/server/core/audit/audit.js';
-import { migrate } from '../../src/server/core/db/migrate.js';
 import { openPglite } from '../../src/server/core/db/pglite.js';
-import { TEST_DB } from '../helpers/db.js';
+import { TEST_DB, migratedDump } from '../helpers/db.js';
 import { type SetupSchool, type TestServer, setupSchool, startTestServer } from '../helpers/server.js';
 
 let s: TestServer;
@@ -61,8 +60,8 @@ describe('audit chain', () => {
     } else {
       // The test database lives in memory; give the command a data directory with a tampered chain.
       const dir = mkdtempSync(join(tmpdir(), 'sams-cli-'));
-      const db = await openPglite(dir);
-      await migrate(db);
+      // Opened from the run's migrated dump: no initdb, no migrations (they cost seconds under load).
+      const db = await openPglite(dir, { loadDataDir: await migratedDump() });
       for (let i = 0; i < 3; i++) await db.systemTx((q) => audit(q, s.clock, { schoolId: null, action: 'test.event', details: { i } }));
       await db.systemTx(async (q) => {
         await q.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update');
