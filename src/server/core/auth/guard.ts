@@ -1,6 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import type { SessionStage } from '../../../contracts/auth.js';
-import type { ErrorCode } from '../../../contracts/errors.js';
 import type { Config } from '../../config.js';
 import { AppError } from '../errors.js';
 import { type App, type RouteAccess, SESSION_COOKIE, clearSessionCookie, setSessionCookie } from '../http.js';
@@ -8,6 +6,7 @@ import { csrfTokenFor, csrfValid } from './csrf.js';
 import type { Clock } from '../clock.js';
 import type { NetworkGate } from './network-gate.js';
 import { isKnownPermission } from './permissions.js';
+import { stageRefusal } from './policy.js';
 import type { Session, SessionStore } from './sessions.js';
 
 export interface RouteInfo extends RouteAccess {
@@ -28,12 +27,6 @@ export function accessError(a: RouteAccess | undefined): string | null {
   if (a?.partial && !a.self) return 'partial is only for self routes';
   return null;
 }
-
-const STAGE_ERROR: Record<Exclude<SessionStage, 'done'>, ErrorCode> = {
-  mfa: 'mfa_required',
-  enrol: 'mfa_enrolment_required',
-  password: 'password_change_required',
-};
 
 export interface GuardDeps {
   sessions: SessionStore;
@@ -114,8 +107,8 @@ export function installGuard(app: App, deps: GuardDeps, publicPrefixes: string[]
       }
     }
     req.session = s;
-    if (s.stage !== 'done' && !(cfg.self && (cfg.partial === true || cfg.partial?.includes(s.stage))))
-      throw new AppError(STAGE_ERROR[s.stage]);
+    const refused = stageRefusal(s.stage, cfg);
+    if (refused) throw new AppError(refused);
     if (cfg.permission && !s.permissions.has(cfg.permission)) throw new AppError('forbidden');
   });
 

@@ -12,3 +12,8 @@ export function lockoutDuration(failures: number): number {
   if (failures < LOCKOUT_THRESHOLD) return 0;
   return Math.min(BASE_MS * 2 ** (failures - LOCKOUT_THRESHOLD), MAX_MS);
 }
+
+/** Whole seconds an account locked until `lockedUntil` stays locked at `now` (rounded up); 0 when it is not locked. */
+export function lockedSeconds(lockedUntil: Date | null, now: Date): number {
+  return lockedUntil && lockedUntil > now ? Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000) : 0;
+}

@@ -3,6 +3,16 @@ import type { Clock } from '../clock.js';
 import { randomToken, sha256 } from '../crypto/secrets.js';
 import type { Database, Queryable } from '../db/types.js';
 import { AppError } from '../errors.js';
+import {
+  type SessionRow,
+  deleteSession,
+  deleteSessions,
+  findSession,
+  insertSession,
+  markSessionsForRotation,
+  sessionHashesOfUser,
+  touchSession,
+} from './queries/sessions.js';
 
 export interface Session {
   id: string;
@@ -26,22 +36,6 @@ export interface Session {
 export interface SessionTimeouts {
   idleMs: number;
   absoluteMs: number;
-}
-
-interface Row {
-  id: string;
-  token_hash: Buffer;
-  school_id: string;
-  user_id: string;
-  username: string;
-  display_name_en: string;
-  stage: SessionStage;
-  created_at: Date;
-  last_seen_at: Date;
-  rotate: boolean;
-  status: string;
-  permissions: string[] | null;
-  role_ids: string[] | null;
 }
 
 const CHANNEL = 'session_revoked';
@@ -107,13 +101,18 @@ export class SessionStore {
   ): Promise<{ token: string; id: string }> {
     const token = randomToken(32);
     const now = this.clock.now();
-    const [row] = await q.query<{ id: string }>(
-      `INSERT INTO sessions (token_hash, school_id, user_id, stage, created_at, last_seen_at, ip, user_agent)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [tokenHash(token), s.schoolId, s.userId, s.stage, s.createdAt ?? now, now, s.ip, s.userAgent?.slice(0, 300) ?? null],
-    );
-    if (!row) throw new Error('session not created');
-    return { token, id: row.id };
+    const id = await insertSession(q, {
+      tokenHash: tokenHash(token),
+      schoolId: s.schoolId,
+      userId: s.userId,
+      stage: s.stage,
+      createdAt: s.createdAt ?? now,
+      lastSeenAt: now,
+      ip: s.ip,
+      userAgent: s.userAgent?.slice(0, 300) ?? null,
+    });
+    if (!id) throw new Error('session not created');
+    return { token, id };
   }
 
   /** The session for a cookie token, or null when unknown, expired, or the account is disabled. */
@@ -159,33 +158,19 @@ export class SessionStore {
     const last = this.touched.get(key) ?? 0;
     if (now.getTime() - last >= TOUCH_EVERY_MS) {
       this.touched.set(key, now.getTime());
-      await this.db
-        .system((q) => q.query('UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1', [hash, now]))
-        .catch((err) => this.onError('could not record session activity', err));
+      await this.db.system((q) => touchSession(q, hash, now)).catch((err) => this.onError('could not record session activity', err));
     }
     return s;
   }
 
-  private async load(hash: Buffer): Promise<Row | undefined> {
-    const rows = await this.db.system((q) =>
-      q.query<Row>(
-        `SELECT s.id, s.token_hash, s.school_id, s.user_id, u.username, u.display_name_en, s.stage, s.created_at,
-                s.last_seen_at, s.rotate, u.status,
-                (SELECT array_agg(DISTINCT rp.permission || ':' || rp.scope) FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id
-                  WHERE ur.user_id = s.user_id) AS permissions,
-                (SELECT array_agg(ur.role_id) FROM user_roles ur WHERE ur.user_id = s.user_id) AS role_ids
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`,
-        [hash],
-      ),
-    );
-    return rows[0];
+  private load(hash: Buffer): Promise<SessionRow | undefined> {
+    return this.db.system((q) => findSession(q, hash));
   }
 
   /** Replace a session by a new id (at login steps and on any change of rights). */
   async rotate(q: Queryable, old: Session, stage: SessionStage, ip: string | null, userAgent: string | null): Promise<string> {
     // Only one of two concurrent requests may turn a session into a new one.
-    const gone = await q.query('DELETE FROM sessions WHERE token_hash = $1 RETURNING id', [old.tokenHash]);
-    if (!gone.length) throw new AppError('session_expired');
+    if (!(await deleteSession(q, old.tokenHash))) throw new AppError('session_expired');
     const { token } = await this.create(q, { schoolId: old.schoolId, userId: old.userId, stage, ip, userAgent, createdAt: old.createdAt });
     return token;
   }
@@ -193,7 +178,7 @@ export class SessionStore {
   /** Tell every process to forget these sessions (call after the deleting transaction commits). */
   async revoke(hashes: Buffer[]): Promise<void> {
     if (hashes.length === 0) return;
-    await this.db.system((q) => q.query('DELETE FROM sessions WHERE token_hash = ANY($1)', [hashes]));
+    await this.db.system((q) => deleteSessions(q, hashes));
     await this.forget(hashes);
   }
 
@@ -208,16 +193,12 @@ export class SessionStore {
   }
 
   /** Mark a person's sessions for rotation and drop cached rights after their roles changed. */
-  async rightsChanged(q: Queryable, userId: string): Promise<Buffer[]> {
-    const rows = await q.query<{ token_hash: Buffer }>('UPDATE sessions SET rotate = true WHERE user_id = $1 RETURNING token_hash', [
-      userId,
-    ]);
-    return rows.map((r) => Buffer.from(r.token_hash));
+  rightsChanged(q: Queryable, userId: string): Promise<Buffer[]> {
+    return markSessionsForRotation(q, userId);
   }
 
   /** Sessions of one user (for "sign out everywhere" after a password reset). */
-  async hashesOfUser(q: Queryable, userId: string): Promise<Buffer[]> {
-    const rows = await q.query<{ token_hash: Buffer }>('SELECT token_hash FROM sessions WHERE user_id = $1', [userId]);
-    return rows.map((r) => Buffer.from(r.token_hash));
+  hashesOfUser(q: Queryable, userId: string): Promise<Buffer[]> {
+    return sessionHashesOfUser(q, userId);
   }
 }

@@ -3,6 +3,7 @@ import { EmptyBody, IdParam } from '../../../contracts/account.js';
 import { SsoConfigBody, SsoConfigView, SsoModeBody } from '../../../contracts/admin.js';
 import { AppError } from '../errors.js';
 import { type App, sessionOf, setSessionCookie } from '../http.js';
+import { actorOf } from './actor.js';
 import type { AuthDeps } from './service.js';
 import * as sso from './sso.js';
 
@@ -57,7 +58,7 @@ export function ssoRoutes(app: App, d: AuthDeps): void {
     '/api/admin/sso',
     { config: { permission: 'sso.manage' }, schema: { body: SsoConfigBody, response: NoContent } },
     async (req, reply) => {
-      await sso.putSsoConfig(d, { ...sessionOf(req), ip: req.ip }, req.body);
+      await sso.putSsoConfig(d, actorOf(req), req.body);
       return reply.code(204).send(null);
     },
   );
@@ -65,7 +66,7 @@ export function ssoRoutes(app: App, d: AuthDeps): void {
     '/api/admin/sso/reviewed',
     { config: { permission: 'sso.manage' }, schema: { body: EmptyBody, response: NoContent } },
     async (req, reply) => {
-      await sso.markSsoReviewed(d, { ...sessionOf(req), ip: req.ip });
+      await sso.markSsoReviewed(d, actorOf(req));
       return reply.code(204).send(null);
     },
   );
@@ -73,7 +74,7 @@ export function ssoRoutes(app: App, d: AuthDeps): void {
     '/api/admin/users/:id/sso',
     { config: { permission: 'users.manage' }, schema: { params: IdParam, body: SsoModeBody, response: NoContent } },
     async (req, reply) => {
-      await sso.setSsoMode(d, { ...sessionOf(req), ip: req.ip }, req.params.id, req.body.mode);
+      await sso.setSsoMode(d, actorOf(req), req.params.id, req.body.mode);
       return reply.code(204).send(null);
     },
   );

@@ -4,12 +4,29 @@ import type { SsoConfigBody } from '../../../contracts/admin.js';
 import { audit } from '../audit/audit.js';
 import { open, seal, sha256, subKey } from '../crypto/secrets.js';
 import type { Queryable } from '../db/types.js';
+import { uniqueViolation } from '../db/unique.js';
 import { AppError } from '../errors.js';
-import type { AuthDeps, Origin } from './service.js';
-import { networkRefused } from './service.js';
+import { type Actor, who } from './actor.js';
+import { type AuthDeps, type Origin, signingIn } from './common.js';
+import { checkNetworkAtSignIn } from './network-refused.js';
+import {
+  type SchoolSsoRow,
+  type SsoUserRow,
+  findLinkableSsoUserByEmail,
+  findSchoolIds,
+  findSchoolSso,
+  findSsoUser,
+  findSsoUserBySubject,
+  insertSsoAttempt,
+  setSsoReviewed,
+  setSsoSubject,
+  takeSsoAttempt,
+  updateSchoolSso,
+} from './queries/sso.js';
+import { setLastLogin, setSsoMode as setUserSsoMode } from './queries/users.js';
+import { toSsoConfigView } from './views.js';
 
 const ATTEMPT_MS = 10 * 60_000;
-type Actor = { schoolId: string; userId: string; username: string; ip: string };
 
 /** Plain http is accepted only for a provider on this machine (tests); anything else must be https. */
 function loopback(issuer: URL): boolean {
@@ -35,26 +52,13 @@ async function discover(issuer: string, clientId: string, secret: string): Promi
 export const redirectUri = (d: Pick<AuthDeps, 'config'>) =>
   `${(d.config.PUBLIC_URL ?? `http://localhost:${d.config.PORT}`).replace(/\/$/, '')}/api/sso/callback`;
 
-interface SchoolSso {
-  id: string;
-  sso_enabled: boolean;
-  sso_issuer: string | null;
-  sso_client_id: string | null;
-  sso_client_secret: string | null;
-  sso_email_link: boolean;
-  sso_reviewed_at: Date | null;
-}
-
-async function schoolSso(q: Queryable, schoolId: string): Promise<SchoolSso> {
-  const [s] = await q.query<SchoolSso>(
-    'SELECT id, sso_enabled, sso_issuer, sso_client_id, sso_client_secret, sso_email_link, sso_reviewed_at FROM schools WHERE id = $1',
-    [schoolId],
-  );
+async function schoolSso(q: Queryable, schoolId: string): Promise<SchoolSsoRow> {
+  const s = await findSchoolSso(q, schoolId);
   if (!s) throw new AppError('not_found');
   return s;
 }
 
-function configOf(d: Pick<AuthDeps, 'serverKey'>, s: SchoolSso): Promise<oidc.Configuration> {
+function configOf(d: Pick<AuthDeps, 'serverKey'>, s: SchoolSsoRow): Promise<oidc.Configuration> {
   if (!s.sso_enabled || !s.sso_issuer || !s.sso_client_id || !s.sso_client_secret) throw new AppError('sso_unavailable');
   const secret = open(subKey(d.serverKey, 'sso'), s.sso_client_secret, `sso:${s.id}`).toString('utf8');
   return discover(s.sso_issuer, s.sso_client_id, secret);
@@ -62,15 +66,7 @@ function configOf(d: Pick<AuthDeps, 'serverKey'>, s: SchoolSso): Promise<oidc.Co
 
 export async function getSsoConfig(d: AuthDeps, schoolId: string) {
   const s = await d.db.school(schoolId, (q) => schoolSso(q, schoolId));
-  return {
-    enabled: s.sso_enabled,
-    issuer: s.sso_issuer,
-    clientId: s.sso_client_id,
-    hasSecret: !!s.sso_client_secret,
-    emailLink: s.sso_email_link,
-    reviewedAt: s.sso_reviewed_at?.toISOString() ?? null,
-    redirectUri: redirectUri(d),
-  };
+  return toSsoConfigView(s, redirectUri(d));
 }
 
 /** Save the provider; it must answer discovery now (an issuer that does not answer is refused). */
@@ -88,16 +84,16 @@ export async function putSsoConfig(d: AuthDeps, a: Actor, b: z.infer<typeof SsoC
     throw new AppError('sso_issuer_unreachable');
   }
   await d.db.schoolTx(a.schoolId, async (q) => {
-    await q.query(
-      'UPDATE schools SET sso_enabled = $2, sso_issuer = $3, sso_client_id = $4, sso_client_secret = $5, sso_email_link = $6 WHERE id = $1',
-      [a.schoolId, b.enabled, b.issuer, b.clientId, sealed, b.emailLink],
-    );
+    await updateSchoolSso(q, a.schoolId, {
+      enabled: b.enabled,
+      issuer: b.issuer,
+      clientId: b.clientId,
+      sealedSecret: sealed,
+      emailLink: b.emailLink,
+    });
     // The secret itself never goes into the audit log.
     await audit(q, d.clock, {
-      schoolId: a.schoolId,
-      actorId: a.userId,
-      actorName: a.username,
-      ip: a.ip,
+      ...who(a),
       action: 'sso.configured',
       details: { enabled: b.enabled, issuer: b.issuer, clientId: b.clientId, secretChanged: !!b.clientSecret, emailLink: b.emailLink },
     });
@@ -112,26 +108,23 @@ export async function startSso(
 ): Promise<string> {
   const school = await d.db.system(async (q) => {
     if (linkUserId) return schoolSso(q, linkUserId.schoolId);
-    const rows = await q.query<{ id: string }>(
-      schoolNumber ? 'SELECT id FROM schools WHERE school_number = $1' : 'SELECT id FROM schools',
-      schoolNumber ? [schoolNumber] : [],
-    );
-    if (rows.length !== 1 || !rows[0]) throw new AppError('sso_unavailable');
-    return schoolSso(q, rows[0].id);
+    const ids = await findSchoolIds(q, schoolNumber);
+    if (ids.length !== 1 || !ids[0]) throw new AppError('sso_unavailable');
+    return schoolSso(q, ids[0]);
   });
   const config = await configOf(d, school);
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
   const verifier = oidc.randomPKCECodeVerifier();
   await d.db.system((q) =>
-    q.query('INSERT INTO sso_attempts (state, school_id, code_verifier, nonce, link_user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+    insertSsoAttempt(q, {
       state,
-      school.id,
-      verifier,
+      schoolId: school.id,
+      codeVerifier: verifier,
       nonce,
-      linkUserId?.userId ?? null,
-      d.clock.now(),
-    ]),
+      linkUserId: linkUserId?.userId ?? null,
+      createdAt: d.clock.now(),
+    }),
   );
   return oidc.buildAuthorizationUrl(config, {
     redirect_uri: redirectUri(d),
@@ -146,12 +139,7 @@ export async function startSso(
 /** Back from the provider: check everything, find (or link) the person, open a session. */
 export async function finishSso(d: AuthDeps, query: Record<string, string>, origin: Origin): Promise<{ token: string }> {
   const state = query.state ?? '';
-  const [attempt] = await d.db.system((q) =>
-    q.query<{ school_id: string; code_verifier: string; nonce: string; link_user_id: string | null; created_at: Date }>(
-      'DELETE FROM sso_attempts WHERE state = $1 RETURNING school_id, code_verifier, nonce, link_user_id, created_at',
-      [state],
-    ),
-  );
+  const attempt = await d.db.system((q) => takeSsoAttempt(q, state));
   if (!attempt || d.clock.now().getTime() - attempt.created_at.getTime() > ATTEMPT_MS) throw new AppError('sso_failed');
   const schoolId = attempt.school_id;
   const fail = async (reason: string) => {
@@ -188,37 +176,27 @@ export async function finishSso(d: AuthDeps, query: Record<string, string>, orig
   const verified = claims.email_verified === true;
   const user = await d.db
     .schoolTx(schoolId, async (q) => {
-      type U = { id: string; username: string; status: string; sso_mode: string; sso_subject: string | null };
-      const cols = 'id, username, status, sso_mode, sso_subject';
-      let u: U | undefined;
+      let u: SsoUserRow | undefined;
       if (attempt.link_user_id) {
-        [u] = await q.query<U>(`SELECT ${cols} FROM users WHERE id = $1`, [attempt.link_user_id]);
+        u = await findSsoUser(q, attempt.link_user_id);
         if (u) {
-          await q.query('UPDATE users SET sso_subject = $2 WHERE id = $1', [u.id, sub]);
+          await setSsoSubject(q, u.id, sub);
           await audit(q, d.clock, {
-            schoolId,
-            actorId: u.id,
-            actorName: u.username,
-            ip: origin.ip,
+            ...signingIn(schoolId, u, origin.ip),
             action: 'auth.sso_linked',
             target: `user:${u.id}`,
             details: { issuer: school.sso_issuer },
           });
         }
       }
-      u ??= (await q.query<U>(`SELECT ${cols} FROM users WHERE sso_subject = $1`, [sub]))[0];
+      u ??= await findSsoUserBySubject(q, sub);
       if (!u && school.sso_email_link && verified && email) {
         // Linking by e-mail only when the administrator turned it on and the provider vouches for the address.
-        [u] = await q.query<U>(`SELECT ${cols} FROM users WHERE lower(email) = $1 AND sso_subject IS NULL AND sso_mode <> 'local'`, [
-          email,
-        ]);
+        u = await findLinkableSsoUserByEmail(q, email);
         if (u) {
-          await q.query('UPDATE users SET sso_subject = $2 WHERE id = $1', [u.id, sub]);
+          await setSsoSubject(q, u.id, sub);
           await audit(q, d.clock, {
-            schoolId,
-            actorId: u.id,
-            actorName: u.username,
-            ip: origin.ip,
+            ...signingIn(schoolId, u, origin.ip),
             action: 'auth.sso_linked',
             target: `user:${u.id}`,
             details: { by: 'verified_email' },
@@ -228,33 +206,17 @@ export async function finishSso(d: AuthDeps, query: Record<string, string>, orig
       return u;
     })
     .catch((err) => {
-      throw (err as { code?: string }).code === '23505' ? new AppError('conflict') : err;
+      // Another person already has this subject (users.sso_subject is unique).
+      throw uniqueViolation(err, {});
     });
   if (!user || user.status !== 'active' || user.sso_mode === 'local')
     throw await fail(user ? `account ${user.status}/${user.sso_mode}` : 'no linked account');
-  if (d.network) {
-    const roles = await d.db.school(schoolId, (q) =>
-      q.query<{ role_id: string }>('SELECT role_id FROM user_roles WHERE user_id = $1', [user.id]),
-    );
-    const v = await d.network.check(
-      schoolId,
-      roles.map((r) => r.role_id),
-      origin.ip,
-      d.clock.now(),
-    );
-    if (!v.ok) {
-      await networkRefused(d, { schoolId, userId: user.id, username: user.username }, origin.ip, v.rule, 'sign-in');
-      throw new AppError('network_refused', { rule: v.rule });
-    }
-  }
+  await checkNetworkAtSignIn(d, { schoolId, userId: user.id, username: user.username }, origin.ip, d.clock.now());
   const token = await d.db.schoolTx(schoolId, async (q) => {
-    await q.query('UPDATE users SET last_login_at = $2 WHERE id = $1', [user.id, d.clock.now()]);
+    await setLastLogin(q, user.id, d.clock.now());
     const s = await d.sessions.create(q, { schoolId, userId: user.id, stage: 'done', ip: origin.ip, userAgent: origin.userAgent });
     await audit(q, d.clock, {
-      schoolId,
-      actorId: user.id,
-      actorName: user.username,
-      ip: origin.ip,
+      ...signingIn(schoolId, user, origin.ip),
       action: 'auth.sso_login',
       target: `session:${s.id}`,
       details: { issuer: school.sso_issuer },
@@ -266,23 +228,14 @@ export async function finishSso(d: AuthDeps, query: Record<string, string>, orig
 
 export async function setSsoMode(d: AuthDeps, a: Actor, userId: string, mode: 'local' | 'allowed' | 'required'): Promise<void> {
   await d.db.schoolTx(a.schoolId, async (q) => {
-    const rows = await q.query<{ username: string }>('UPDATE users SET sso_mode = $2 WHERE id = $1 RETURNING username', [userId, mode]);
-    if (!rows.length) throw new AppError('not_found');
-    await audit(q, d.clock, {
-      schoolId: a.schoolId,
-      actorId: a.userId,
-      actorName: a.username,
-      ip: a.ip,
-      action: 'users.sso_mode_changed',
-      target: `user:${userId}`,
-      details: { mode },
-    });
+    if (!(await setUserSsoMode(q, userId, mode))) throw new AppError('not_found');
+    await audit(q, d.clock, { ...who(a), action: 'users.sso_mode_changed', target: `user:${userId}`, details: { mode } });
   });
 }
 
 export async function markSsoReviewed(d: AuthDeps, a: Actor): Promise<void> {
   await d.db.schoolTx(a.schoolId, async (q) => {
-    await q.query('UPDATE schools SET sso_reviewed_at = $2 WHERE id = $1', [a.schoolId, d.clock.now()]);
-    await audit(q, d.clock, { schoolId: a.schoolId, actorId: a.userId, actorName: a.username, ip: a.ip, action: 'sso.reviewed' });
+    await setSsoReviewed(q, a.schoolId, d.clock.now());
+    await audit(q, d.clock, { ...who(a), action: 'sso.reviewed' });
   });
 }

@@ -1,0 +1,85 @@
+import type { SessionStage } from '../../../contracts/auth.js';
+import type { ErrorCode } from '../../../contracts/errors.js';
+import type { RouteAccess } from '../http.js';
+
+/** What decides the steps of a person's sign-in. */
+export interface SignInFlags {
+  /** Has an authenticator app enrolled. */
+  enrolled: boolean;
+  /** Was asked to change their password. */
+  mustChange: boolean;
+  /** Holds a security permission, so must use MFA. */
+  mfaRequired: boolean;
+}
+
+/** Where a person goes after the password step. */
+export function firstStage(u: SignInFlags): SessionStage {
+  if (u.enrolled) return 'mfa';
+  if (u.mustChange) return 'password';
+  return u.mfaRequired ? 'enrol' : 'done';
+}
+
+/** Where a person goes after completing the step `done`. */
+export function stageAfter(done: SessionStage, u: SignInFlags): SessionStage {
+  if (done === 'mfa') return u.mustChange ? 'password' : 'done';
+  if (done === 'password') return !u.enrolled && u.mfaRequired ? 'enrol' : 'done';
+  return 'done';
+}
+
+/** After confirming an authenticator: enrolling was the last step of sign-in; anyone else stays where they were. */
+export function stageAfterEnrolment(current: SessionStage): SessionStage {
+  return current === 'enrol' ? 'done' : current;
+}
+
+/** After a password change: the password step is complete; anyone else stays where they were. */
+export function stageAfterPasswordChange(current: SessionStage, u: Omit<SignInFlags, 'mustChange'>): SessionStage {
+  return current === 'password' ? stageAfter('password', { ...u, mustChange: false }) : current;
+}
+
+/** Rights changed: someone signed in who now holds a security permission must enrol MFA first. */
+export function stageAfterRightsChange(current: SessionStage, u: Omit<SignInFlags, 'mustChange'>): SessionStage {
+  return current === 'done' && u.mfaRequired && !u.enrolled ? 'enrol' : current;
+}
+
+/** Whether moving from `before` to `after` completes a sign-in (when the last sign-in time is recorded). */
+export function completesSignIn(before: SessionStage | null, after: SessionStage): boolean {
+  return after === 'done' && before !== 'done';
+}
+
+/**
+ * Only someone fully signed in, or asked to change it, may change the password: a password alone
+ * (stage `mfa`) must not be enough to lock the owner out.
+ */
+export function mayChangePassword(stage: SessionStage): boolean {
+  return stage === 'done' || stage === 'password';
+}
+
+const STAGE_ERROR: Record<Exclude<SessionStage, 'done'>, ErrorCode> = {
+  mfa: 'mfa_required',
+  enrol: 'mfa_enrolment_required',
+  password: 'password_change_required',
+};
+
+/**
+ * Whether a person at `stage` of signing in may call a route: null when they may, else the error
+ * that names the step still to do. Only `self` routes that list the stage (or `partial: true`) serve
+ * someone still signing in.
+ */
+export function stageRefusal(stage: SessionStage, access: Pick<RouteAccess, 'self' | 'partial'>): ErrorCode | null {
+  if (stage === 'done') return null;
+  if (access.self && (access.partial === true || access.partial?.includes(stage))) return null;
+  return STAGE_ERROR[stage];
+}
+
+/** Sign-in attempts are counted per address and clock minute. */
+export const RATE_WINDOW_MS = 60_000;
+
+export function rateWindowStart(now: Date): Date {
+  return new Date(now.getTime() - (now.getTime() % RATE_WINDOW_MS));
+}
+
+/** Seconds to wait when `count` attempts in the window starting at `windowStart` pass `limit`; 0 within the limit. */
+export function rateLimitWait(count: number, limit: number, windowStart: Date, now: Date): number {
+  if (count <= limit) return 0;
+  return Math.ceil((windowStart.getTime() + RATE_WINDOW_MS - now.getTime()) / 1000);
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { SessionStage } from '../../src/contracts/auth.js';
+import {
+  completesSignIn,
+  firstStage,
+  mayChangePassword,
+  rateLimitWait,
+  rateWindowStart,
+  stageAfter,
+  stageAfterEnrolment,
+  stageAfterPasswordChange,
+  stageAfterRightsChange,
+  stageRefusal,
+} from '../../src/server/core/auth/policy.js';
+
+const flags = (enrolled: boolean, mustChange: boolean, mfaRequired: boolean) => ({ enrolled, mustChange, mfaRequired });
+const STAGES: SessionStage[] = ['mfa', 'enrol', 'password', 'done'];
+
+describe('sign-in steps', () => {
+  it('after the password: MFA when enrolled, else a required password change, else enrolment when MFA is required', () => {
+    expect(firstStage(flags(true, true, true))).toBe('mfa');
+    expect(firstStage(flags(true, false, false))).toBe('mfa');
+    expect(firstStage(flags(false, true, true))).toBe('password');
+    expect(firstStage(flags(false, false, true))).toBe('enrol');
+    expect(firstStage(flags(false, false, false))).toBe('done');
+  });
+  it('after MFA: a required password change, else done', () => {
+    expect(stageAfter('mfa', flags(true, true, true))).toBe('password');
+    expect(stageAfter('mfa', flags(true, false, true))).toBe('done');
+  });
+  it('after the password change: enrolment only for someone not enrolled who must use MFA', () => {
+    expect(stageAfter('password', flags(false, false, true))).toBe('enrol');
+    expect(stageAfter('password', flags(true, false, true))).toBe('done');
+    expect(stageAfter('password', flags(false, false, false))).toBe('done');
+    expect(stageAfter('enrol', flags(false, false, true))).toBe('done');
+  });
+  it('confirming an authenticator completes the enrolment step and leaves other stages alone', () => {
+    expect(stageAfterEnrolment('enrol')).toBe('done');
+    expect(stageAfterEnrolment('done')).toBe('done');
+    expect(stageAfterEnrolment('password')).toBe('password');
+  });
+  it('a password change moves on from the password step only', () => {
+    expect(stageAfterPasswordChange('password', { enrolled: false, mfaRequired: true })).toBe('enrol');
+    expect(stageAfterPasswordChange('password', { enrolled: true, mfaRequired: true })).toBe('done');
+    expect(stageAfterPasswordChange('done', { enrolled: false, mfaRequired: true })).toBe('done');
+  });
+  it('new rights that require MFA send a signed-in person without an authenticator to enrolment', () => {
+    expect(stageAfterRightsChange('done', { enrolled: false, mfaRequired: true })).toBe('enrol');
+    expect(stageAfterRightsChange('done', { enrolled: true, mfaRequired: true })).toBe('done');
+    expect(stageAfterRightsChange('done', { enrolled: false, mfaRequired: false })).toBe('done');
+    expect(stageAfterRightsChange('mfa', { enrolled: false, mfaRequired: true })).toBe('mfa');
+  });
+  it('sign-in completes when a step reaches done from anything else', () => {
+    expect(completesSignIn(null, 'done')).toBe(true);
+    expect(completesSignIn('enrol', 'done')).toBe(true);
+    expect(completesSignIn('done', 'done')).toBe(false);
+    expect(completesSignIn('mfa', 'password')).toBe(false);
+  });
+  it('a password alone (stage mfa) or a pending enrolment is not enough to change the password', () => {
+    expect(STAGES.filter(mayChangePassword)).toEqual(['password', 'done']);
+  });
+});
+
+describe('stage guard', () => {
+  it('lets a fully signed-in person through any route', () => {
+    expect(stageRefusal('done', {})).toBe(null);
+  });
+  it('serves someone still signing in only on self routes that list their stage', () => {
+    expect(stageRefusal('mfa', { self: true, partial: ['mfa'] })).toBe(null);
+    expect(stageRefusal('enrol', { self: true, partial: true })).toBe(null);
+    expect(stageRefusal('enrol', { self: true, partial: ['mfa'] })).toBe('mfa_enrolment_required');
+    expect(stageRefusal('mfa', { self: true })).toBe('mfa_required');
+    expect(stageRefusal('password', {})).toBe('password_change_required');
+    expect(stageRefusal('mfa', { partial: true })).toBe('mfa_required');
+  });
+});
+
+describe('sign-in rate limit', () => {
+  const now = new Date('2026-11-02T08:30:45.500Z');
+  const window = rateWindowStart(now);
+  it('counts per clock minute', () => {
+    expect(window.toISOString()).toBe('2026-11-02T08:30:00.000Z');
+    expect(rateWindowStart(window)).toEqual(window);
+  });
+  it('refuses only above the limit, until the minute ends', () => {
+    expect(rateLimitWait(10, 10, window, now)).toBe(0);
+    expect(rateLimitWait(11, 10, window, now)).toBe(15);
+    expect(rateLimitWait(11, 10, window, new Date(window.getTime() + 59_999))).toBe(1);
+    expect(rateLimitWait(11, 10, window, window)).toBe(60);
+  });
+});
