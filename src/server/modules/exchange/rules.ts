@@ -20,6 +20,9 @@ export interface RuleError {
   reason: 'syntax' | 'unknown_column' | 'bad_regex' | 'unsafe_regex' | 'bad_range';
 }
 
+const VERBS: readonly string[] = ['required', 'unique', 'match', 'oneof', 'range'] satisfies Rule['verb'][];
+const isVerb = (v: string | undefined): v is Rule['verb'] => v !== undefined && VERBS.includes(v);
+
 /** A quantified group that itself contains a quantifier, or a back-reference: the shapes of catastrophic backtracking. */
 const UNSAFE_REGEX = /\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)\s*[*+{]|\\[1-9]/;
 
@@ -33,8 +36,8 @@ export function parseRules(t: z.infer<typeof ReturnTemplate>): { rules: Rule[]; 
   const errors: RuleError[] = [];
   t.rules.forEach((text, i) => {
     const m = /^(required|unique|match|oneof|range)\s+([a-zA-Z]+)\.([a-zA-Z0-9_]+)(?:\s+(.+))?$/.exec(text.trim());
-    if (!m) return errors.push({ rule: i, reason: 'syntax' });
-    const [, verb, file, column, arg] = m as unknown as [string, Rule['verb'], string, string, string | undefined];
+    const [, verb, file, column, arg] = m ?? [];
+    if (!isVerb(verb) || !file || !column) return errors.push({ rule: i, reason: 'syntax' });
     if (!files[file]?.includes(column)) return errors.push({ rule: i, reason: 'unknown_column' });
     const base = { file, column, text };
     switch (verb) {
