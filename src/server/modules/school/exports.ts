@@ -2,8 +2,8 @@ import { audit } from '../../core/audit/audit.js';
 import { type Actor, who } from '../../core/auth/actor.js';
 import { writeSheet } from './spreadsheet.js';
 import { listStaff } from './staff.js';
-import { listStudents } from './students.js';
-import type { SchoolDeps } from './years.js';
+import { listStudents } from './students/list.js';
+import type { SchoolDeps } from './common.js';
 
 /**
  * Exports go through the same list queries as the screens, so data scopes apply; identity numbers

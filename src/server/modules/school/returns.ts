@@ -1,5 +1,15 @@
 import { RETURN_FILES } from '../../../contracts/exchange.js';
 import type { Queryable } from '../../core/db/types.js';
+import {
+  countRepeaters,
+  findYearFor,
+  listLevelsOfSchools,
+  listPlacements,
+  listReturnClasses,
+  listReturnClassSubjects,
+  listStudentsByRegNo,
+  type PlacedRow,
+} from './queries/returns.js';
 
 /**
  * Survey returns generated from the school's records (memo O2). They read inside the caller's
@@ -21,49 +31,10 @@ const file = (kind: keyof typeof RETURN_FILES, name: string, rows: Record<string
   return { name, columns, rows };
 };
 
-/** The school year that contains a date, or else the current one. */
-async function yearFor(q: Queryable, refDate: string): Promise<{ id: string; starts_on: string } | undefined> {
-  const [y] = await q.query<{ id: string; starts_on: string }>(
-    `SELECT id, starts_on::text FROM school_years WHERE (starts_on <= $1::date AND ends_on >= $1::date) OR status = 'current'
-     ORDER BY (starts_on <= $1::date AND ends_on >= $1::date) DESC LIMIT 1`,
-    [refDate],
-  );
-  return y;
-}
-
-interface Placed {
-  id: string;
-  strn: string | null;
-  reg_no: string;
-  name_en: string;
-  name_zh: string | null;
-  sex: string;
-  date_of_birth: string;
-  entry_date: string;
-  leave_date: string | null;
-  leave_reason: string | null;
-  status: string;
-  level: string;
-  class_code: string;
-  class_number: number;
-}
-
-/** Each student's latest placement in the year as on the reference date. */
-async function placements(q: Queryable, yearId: string, refDate: string): Promise<Placed[]> {
-  return q.query<Placed>(
-    `SELECT DISTINCT ON (s.id) s.id, s.strn, s.reg_no, s.name_en, s.name_zh, s.sex, s.date_of_birth::text, s.entry_date::text,
-            s.leave_date::text, s.leave_reason, s.status, c.level, c.code AS class_code, sc.class_number
-     FROM student_classes sc JOIN students s ON s.id = sc.student_id JOIN classes c ON c.id = sc.class_id
-     WHERE sc.year_id = $1 AND sc.from_date <= $2::date
-     ORDER BY s.id, sc.from_date DESC, sc.to_date DESC NULLS FIRST`,
-    [yearId, refDate],
-  );
-}
-
 /** On roll on the day: entered by then and not yet left (a student marked left or graduated without a date counts as gone). */
-const onRoll = (p: Pick<Placed, 'entry_date' | 'leave_date' | 'status'>, refDate: string) =>
+const onRoll = (p: Pick<PlacedRow, 'entry_date' | 'leave_date' | 'status'>, refDate: string) =>
   p.entry_date <= refDate && (p.leave_date !== null ? p.leave_date >= refDate : p.status === 'on_roll');
-const byPlace = (a: Placed, b: Placed) =>
+const byPlace = (a: PlacedRow, b: PlacedRow) =>
   a.level.localeCompare(b.level) || a.class_code.localeCompare(b.class_code) || a.class_number - b.class_number;
 
 /**
@@ -71,25 +42,14 @@ const byPlace = (a: Placed, b: Placed) =>
  * left before the reference date; counts of S5 and S6 students on roll and of repeaters.
  */
 export async function headcountReturn(q: Queryable, refDate: string): Promise<Generated> {
-  const year = await yearFor(q, refDate);
+  const year = await findYearFor(q, refDate);
   if (!year) return { files: [file('headcount', 'students', [])], summary: { S1: 0, S2: 0, S3: 0, S4: 0, S5: 0, S6: 0, repeaters: 0 } };
-  const all = (await placements(q, year.id, refDate)).filter((p) => p.entry_date <= refDate && p.level.startsWith('S'));
+  const all = (await listPlacements(q, year.id, refDate)).filter((p) => p.entry_date <= refDate && p.level.startsWith('S'));
   const junior = all.filter((p) => ['S1', 'S2', 'S3', 'S4'].includes(p.level)).sort(byPlace);
   const summary: Record<string, number> = { S1: 0, S2: 0, S3: 0, S4: 0, S5: 0, S6: 0, repeaters: 0 };
   for (const p of all) if (onRoll(p, refDate)) summary[p.level] = (summary[p.level] ?? 0) + 1;
   // A repeater is placed at the same level as in the year before.
-  const [rep] = await q.query<{ n: number }>(
-    `SELECT count(DISTINCT cur.student_id)::int AS n
-     FROM student_classes cur JOIN classes cc ON cc.id = cur.class_id
-     JOIN school_years py ON py.ends_on < $2::date AND py.ends_on >= $2::date - 366
-     JOIN student_classes prev ON prev.student_id = cur.student_id AND prev.year_id = py.id
-     JOIN classes pc ON pc.id = prev.class_id
-     JOIN students s ON s.id = cur.student_id
-     WHERE cur.year_id = $1 AND cur.from_date <= $3::date AND pc.level = cc.level AND cc.level LIKE 'S%'
-       AND (CASE WHEN s.leave_date IS NOT NULL THEN s.leave_date >= $3::date ELSE s.status = 'on_roll' END)`,
-    [year.id, year.starts_on, refDate],
-  );
-  summary.repeaters = rep?.n ?? 0;
+  summary.repeaters = await countRepeaters(q, year.id, year.starts_on, refDate);
   const rows = junior.map((p) => ({
     strn: p.strn ?? '',
     regNo: p.reg_no,
@@ -113,11 +73,11 @@ export async function enrolmentReturn(
   since: string | null,
   previousRoll: Record<string, string>[] | null,
 ): Promise<Generated> {
-  const year = await yearFor(q, refDate);
+  const year = await findYearFor(q, refDate);
   const from = since ?? year?.starts_on ?? refDate;
-  const all = year ? await placements(q, year.id, refDate) : [];
+  const all = year ? await listPlacements(q, year.id, refDate) : [];
   const roll = all.filter((p) => onRoll(p, refDate)).sort(byPlace);
-  const person = (p: Placed) => ({
+  const person = (p: PlacedRow) => ({
     strn: p.strn ?? '',
     regNo: p.reg_no,
     nameEn: p.name_en,
@@ -137,9 +97,9 @@ export async function enrolmentReturn(
   const onRollNow = new Set(roll.map((p) => p.reg_no));
   const gone = before
     ? // Everyone on the last roll who is not on this one, whatever year they were last placed in.
-      await q.query<Pick<Placed, 'strn' | 'reg_no' | 'name_en' | 'leave_date' | 'leave_reason'>>(
-        'SELECT strn, reg_no, name_en, leave_date::text, leave_reason FROM students WHERE reg_no = ANY($1) ORDER BY reg_no',
-        [[...before].filter((r) => !onRollNow.has(r))],
+      await listStudentsByRegNo(
+        q,
+        [...before].filter((r) => !onRollNow.has(r)),
       )
     : all.filter((p) => !onRoll(p, refDate) && p.entry_date <= refDate && (p.leave_date ?? refDate) >= from).sort(byPlace);
   const formA = gone.map((p) => ({
@@ -190,42 +150,14 @@ export async function enrolmentReturn(
 
 /** Class and subject data: classes with their teachers, class subjects with medium and teachers. */
 export async function classSubjectReturn(q: Queryable, refDate: string): Promise<Generated> {
-  const year = await yearFor(q, refDate);
+  const year = await findYearFor(q, refDate);
   if (!year)
     return {
       files: [file('class_subject', 'classes', []), file('class_subject', 'classSubjects', [])],
       summary: { classes: 0, classSubjects: 0 },
     };
-  const classes = await q.query<{
-    code: string;
-    level: string;
-    name_en: string;
-    name_zh: string;
-    teachers: string | null;
-    students: number;
-  }>(
-    `SELECT c.code, c.level, c.name_en, c.name_zh,
-            (SELECT string_agg(st.staff_code, ' ' ORDER BY st.staff_code) FROM class_teachers ct JOIN staff st ON st.id = ct.staff_id WHERE ct.class_id = c.id) AS teachers,
-            (SELECT count(*)::int FROM student_classes sc JOIN students st ON st.id = sc.student_id
-             WHERE sc.class_id = c.id AND sc.from_date <= $2::date AND (sc.to_date IS NULL OR sc.to_date >= $2::date) AND st.entry_date <= $2::date
-               AND (CASE WHEN st.leave_date IS NOT NULL THEN st.leave_date >= $2::date ELSE st.status = 'on_roll' END)) AS students
-     FROM classes c WHERE c.year_id = $1 ORDER BY c.level, c.code`,
-    [year.id, refDate],
-  );
-  const subjects = await q.query<{
-    class_code: string;
-    code: string;
-    edb_code: string | null;
-    name_en: string;
-    medium: string;
-    teachers: string | null;
-  }>(
-    `SELECT c.code AS class_code, su.code, su.edb_code, su.name_en, cs.medium,
-            (SELECT string_agg(st.staff_code, ' ' ORDER BY st.staff_code) FROM class_subject_teachers t JOIN staff st ON st.id = t.staff_id WHERE t.class_subject_id = cs.id) AS teachers
-     FROM class_subjects cs JOIN classes c ON c.id = cs.class_id JOIN subjects su ON su.id = cs.subject_id
-     WHERE c.year_id = $1 ORDER BY c.level, c.code, su.code`,
-    [year.id],
-  );
+  const classes = await listReturnClasses(q, year.id, refDate);
+  const subjects = await listReturnClassSubjects(q, year.id);
   return {
     files: [
       file(
@@ -261,9 +193,6 @@ export async function classSubjectReturn(q: Queryable, refDate: string): Promise
 
 /** Which levels each school teaches this year (for an authority choosing its audience); runs across schools. */
 export async function levelsOfSchools(q: Queryable): Promise<Map<string, ('primary' | 'secondary')[]>> {
-  const rows = await q.query<{ school_id: string; levels: ('primary' | 'secondary')[] }>(
-    `SELECT c.school_id, array_agg(DISTINCT CASE WHEN c.level LIKE 'P%' THEN 'primary' ELSE 'secondary' END) AS levels
-     FROM classes c JOIN school_years y ON y.id = c.year_id AND y.status = 'current' GROUP BY c.school_id`,
-  );
+  const rows = await listLevelsOfSchools(q);
   return new Map(rows.map((r) => [r.school_id, r.levels]));
 }

@@ -1,8 +1,29 @@
-/** The school records module's service: what routes and other modules may call. */
-export * from './years.js';
-export * from './staff.js';
-export * from './students.js';
-export * from './imports.js';
-export * from './exports.js';
-export * from './holdings.js';
-export * from './returns.js';
+/** The school records module's service: what its routes and other modules may call, and nothing else. */
+
+// What every operation is given
+export type { SchoolDeps } from './common.js';
+
+// School years, classes and subjects
+export { createYear, listYears, makeCurrent } from './years.js';
+export { createClass, createClassSubject, listClasses, listClassSubjects } from './classes.js';
+export { createSubject, listSubjects } from './subjects.js';
+
+// Staff
+export { createStaff, listStaff, updateStaff } from './staff.js';
+
+// Students (data scope: the whole school, or one's own classes)
+export { getStudent, listStudents } from './students/list.js';
+export { createStudent, updateStudent } from './students/edit.js';
+export { moveStudent } from './students/placement.js';
+export { revealId } from './students/reveal.js';
+
+// Import (preview, then commit) and export
+export { IMPORT_PERMISSION } from './policy.js';
+export { importFile } from './imports/pipeline.js';
+export { exportStaff, exportStudents } from './exports.js';
+
+// For the exchange module: survey returns generated from the records, and the levels a school teaches
+export { type Generated, classSubjectReturn, enrolmentReturn, headcountReturn, levelsOfSchools } from './returns.js';
+
+// For the handover: class and subject teacher duties pass to a successor
+export { registerSchoolHoldings } from './holdings.js';

@@ -1,0 +1,21 @@
+import type { Queryable } from '../../../core/db/types.js';
+import { findCurrentYear, listClassCodes, listStaffCodes, listSubjectCodes } from '../queries/imports.js';
+import type { Context } from './spec.js';
+
+/** The current year and the codes of its classes, of staff and of subjects, as files name them. */
+export async function loadContext(q: Queryable, today: string): Promise<Context> {
+  const year = await findCurrentYear(q);
+  const classes = year ? await listClassCodes(q, year.id) : [];
+  const staff = await listStaffCodes(q);
+  const subjects = await listSubjectCodes(q);
+  return {
+    q,
+    today,
+    yearId: year?.id ?? null,
+    yearStatus: year?.status ?? null,
+    yearStart: year?.starts_on ?? null,
+    classes: new Map(classes.map((c) => [c.code, c.id])),
+    staff: new Map(staff.map((s) => [s.staff_code, s.id])),
+    subjects: new Map(subjects.map((s) => [s.code, s.id])),
+  };
+}

@@ -1,0 +1,145 @@
+import type { z } from 'zod';
+import { StudentFields } from '../../../../contracts/school.js';
+import { AppError } from '../../../core/errors.js';
+import { importedPlacementFrom } from '../policy.js';
+import { closePlacements, type ExistingStudentRow, insertPlacements, insertStudents, listExistingStudents } from '../queries/imports.js';
+import { updateStudentRow } from '../queries/students.js';
+import { cleanStudent, studentValues } from '../students/edit.js';
+import type { Existing, Spec } from './spec.js';
+
+/** A student row: the particulars, and the place in a current-year class if the file gives one. */
+type StudentRecord = z.infer<typeof StudentFields> & { classId?: string; classNumber?: number };
+
+const storedFields = (r: ExistingStudentRow) => ({
+  regNo: r.reg_no,
+  strn: r.strn,
+  nameZh: r.name_zh,
+  nameEn: r.name_en,
+  sex: r.sex,
+  dateOfBirth: r.date_of_birth,
+  idType: r.id_type,
+  idNumber: r.id_number,
+  entryDate: r.entry_date,
+  status: r.status,
+  leaveDate: r.leave_date,
+  leaveReason: r.leave_reason,
+  classId: r.class_id,
+  classNumber: r.class_number,
+});
+type StoredStudent = ReturnType<typeof storedFields>;
+
+/** The column that shows what a student's particulars were refused for. */
+const COLUMN_OF: Record<string, string> = { hkid_invalid: 'id_number', strn_invalid: 'strn' };
+
+export const studentsSpec: Spec<z.infer<typeof StudentFields>, StudentRecord, StoredStudent> = {
+  columns: {
+    reg_no: 'regNo',
+    strn: 'strn',
+    name_zh: 'nameZh',
+    name_en: 'nameEn',
+    sex: 'sex',
+    date_of_birth: 'dateOfBirth',
+    id_type: 'idType',
+    id_number: 'idNumber',
+    entry_date: 'entryDate',
+    status: 'status',
+    leave_date: 'leaveDate',
+    leave_reason: 'leaveReason',
+    class: 'classCode',
+    class_number: 'classNumber',
+  },
+  required: ['reg_no', 'name_en', 'sex', 'date_of_birth', 'id_type', 'id_number', 'entry_date'],
+  schema: StudentFields,
+  beside: ['classCode', 'classNumber'],
+  keyField: 'regNo',
+  keyColumn: 'reg_no',
+  currentYear: { column: 'class', needed: (plans) => plans.some((p) => p.fields.classId) },
+  tracksPlacement: true,
+  clean(row, beside, ctx, issue) {
+    let out: StudentRecord;
+    try {
+      out = cleanStudent(row);
+    } catch (err) {
+      const code = err instanceof AppError ? err.code : 'invalid';
+      issue(COLUMN_OF[code] ?? 'entry_date', code);
+      return null;
+    }
+    const classCode = typeof beside.classCode === 'string' ? beside.classCode.toUpperCase() : '';
+    const num = beside.classNumber === undefined ? undefined : Number(beside.classNumber);
+    if (classCode || num !== undefined) {
+      if (!classCode) return (issue('class', 'required'), null);
+      if (num === undefined || !Number.isInteger(num) || num < 1 || num > 99) return (issue('class_number', 'invalid_number'), null);
+      const classId = ctx.classes.get(classCode);
+      if (!classId) return (issue('class', 'unknown_class'), null);
+      out.classId = classId;
+      out.classNumber = num;
+    }
+    return out;
+  },
+  async existing(ctx) {
+    const rows = await listExistingStudents(ctx.q, ctx.yearId);
+    return new Map(rows.map((r): [string, Existing<StoredStudent>] => [r.reg_no, { id: r.id, fields: storedFields(r) }]));
+  },
+  crossCheck(plans, _ctx, existing, issue) {
+    const strns = new Map<string, string>();
+    for (const [regNo, e] of existing) if (e.fields.strn) strns.set(e.fields.strn, regNo);
+    const places = new Map<string, string>(); // class:number → reg no. (after this import)
+    for (const [regNo, e] of existing) if (e.fields.classId) places.set(`${e.fields.classId}:${e.fields.classNumber}`, regNo);
+    // Students placed by this file leave their old places first.
+    for (const p of plans) {
+      const old = existing.get(p.key)?.fields;
+      if (p.fields.classId !== undefined && old?.classId) places.delete(`${old.classId}:${old.classNumber}`);
+    }
+    for (const p of plans) {
+      const f = p.fields;
+      if (f.strn) {
+        const owner = strns.get(f.strn);
+        if (owner && owner !== p.key) issue(p.row, 'strn', f.strn, owner === '' ? 'duplicate_in_file' : 'strn_taken');
+        strns.set(f.strn, p.key);
+      }
+      if (f.classId) {
+        const place = `${f.classId}:${f.classNumber}`;
+        const holder = places.get(place);
+        if (holder && holder !== p.key) issue(p.row, 'class_number', String(f.classNumber), 'class_number_taken');
+        places.set(place, p.key);
+      }
+    }
+  },
+  async apply(ctx, plans, schoolId) {
+    const ids = new Map<string, string>();
+    const creates = plans.filter((p) => p.action === 'create');
+    if (creates.length) {
+      const rows = await insertStudents(
+        ctx.q,
+        schoolId,
+        creates.map((p) => studentValues(p.fields)),
+      );
+      for (const r of rows) ids.set(r.reg_no, r.id);
+    }
+    for (const p of plans) {
+      if (p.action !== 'update' || !p.existingId) continue;
+      ids.set(p.key, p.existingId);
+      await updateStudentRow(ctx.q, p.existingId, studentValues(p.fields));
+    }
+    for (const p of plans) if (p.existingId) ids.set(p.key, p.existingId);
+    // Placements that change: close the old ones first, so numbers can be swapped within one file.
+    const moving = plans.flatMap((p) => {
+      const { classId, classNumber, entryDate } = p.fields;
+      if (!p.placementChanged || !classId || classNumber === undefined) return [];
+      const studentId = ids.get(p.key);
+      if (!studentId) throw new Error('imported student has no id');
+      return [
+        { studentId, classId, classNumber, fromDate: importedPlacementFrom(p.action === 'create', entryDate, ctx.yearStart, ctx.today) },
+      ];
+    });
+    if (moving.length && ctx.yearId) {
+      await closePlacements(
+        ctx.q,
+        ctx.yearId,
+        moving.map((m) => m.studentId),
+        ctx.today,
+      );
+      await insertPlacements(ctx.q, schoolId, ctx.yearId, moving);
+    }
+  },
+};

@@ -1,0 +1,90 @@
+import type { z } from 'zod';
+import type { PermissionKey } from '../../../contracts/permissions.js';
+import type { ImportKind } from '../../../contracts/school.js';
+import { AppError } from '../../core/errors.js';
+import type { YearStatus } from './queries/years-classes-subjects.js';
+
+/**
+ * The school records' record-level rules, as pure functions: no database, no I/O. Routes declare
+ * which permission an action needs; these decide what a held permission reaches.
+ */
+
+// ---- Data scope -----------------------------------------------------------------------------
+
+/** A permission reaches the whole school, or only the classes the person teaches or is class teacher of. */
+export type DataScope = 'school' | 'own_classes';
+
+/** The scope of a held permission: limited when it was granted for the person's own classes only. */
+export function scopeOf(ownClassesOnly: ReadonlySet<string>, permission: PermissionKey): DataScope {
+  return ownClassesOnly.has(permission) ? 'own_classes' : 'school';
+}
+
+/**
+ * Whole-school actions (adding a student, importing a file) need the permission for the whole
+ * school: a right limited to one's own classes cannot add people or rewrite every record.
+ */
+export function assertWholeSchool(ownClassesOnly: ReadonlySet<string>, permission: PermissionKey): void {
+  if (scopeOf(ownClassesOnly, permission) !== 'school') throw new AppError('forbidden');
+}
+
+/** The permission each kind of import needs (its route declares it; the scope rule below checks its reach). */
+export const IMPORT_PERMISSION = {
+  students: 'students.manage',
+  staff: 'staff.manage',
+  classes: 'school.setup.manage',
+  class_subjects: 'school.setup.manage',
+} as const satisfies Record<z.infer<typeof ImportKind>, PermissionKey>;
+
+/** An import is a whole-school action: its permission must be held for the whole school. */
+export function assertMayImport(ownClassesOnly: ReadonlySet<string>, kind: z.infer<typeof ImportKind>): void {
+  assertWholeSchool(ownClassesOnly, IMPORT_PERMISSION[kind]);
+}
+
+// ---- School years ---------------------------------------------------------------------------
+
+/** A school year runs 1 September – 31 August and is written `2026/27`. */
+export function schoolYear(startYear: number): { code: string; startsOn: string; endsOn: string } {
+  return {
+    code: `${startYear}/${String((startYear + 1) % 100).padStart(2, '0')}`,
+    startsOn: `${startYear}-09-01`,
+    endsOn: `${startYear + 1}-08-31`,
+  };
+}
+
+/** The first year a school creates becomes current; later ones are planned until made current. */
+export function newYearStatus(currentYears: number): YearStatus {
+  return currentYears === 0 ? 'current' : 'planned';
+}
+
+/** A finished year is read-only: nothing is written into it (an unknown year is not found). */
+export function assertYearOpen(status: YearStatus | undefined): void {
+  if (!status) throw new AppError('not_found');
+  if (status === 'finished') throw new AppError('year_finished');
+}
+
+// ---- Editing records ------------------------------------------------------------------------
+
+/** Saved only if nobody saved since the editor loaded the record: no silent overwrite. */
+export function assertVersion(stored: number, sent: number): void {
+  if (stored !== sent) throw new AppError('version_conflict');
+}
+
+/** A member of staff cannot leave before joining (either date may be unknown). */
+export function staffDatesInOrder(joinDate: string | undefined, leaveDate: string | undefined): boolean {
+  return !(joinDate && leaveDate && leaveDate < joinDate);
+}
+
+/** A student is born before entering the school and does not leave before entering. */
+export function studentDatesInOrder(dateOfBirth: string, entryDate: string, leaveDate: string | undefined): boolean {
+  return dateOfBirth < entryDate && !(leaveDate && leaveDate < entryDate);
+}
+
+/**
+ * The day an imported placement starts: a student new to the records from the later of their entry
+ * date and the year's start (today when the year's start is unknown); anyone else from today.
+ */
+export function importedPlacementFrom(isNew: boolean, entryDate: string, yearStart: string | null, today: string): string {
+  if (!isNew) return today;
+  const start = yearStart ?? today;
+  return start > entryDate ? start : entryDate;
+}

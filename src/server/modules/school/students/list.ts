@@ -1,0 +1,20 @@
+import type { z } from 'zod';
+import type { StudentDetail, StudentList, StudentQuery } from '../../../../contracts/school.js';
+import type { Actor } from '../../../core/auth/actor.js';
+import type { SchoolDeps } from '../common.js';
+import { listPlacementHistory, listStudentRows } from '../queries/students.js';
+import { toStudentDetail, toStudentListItem } from '../views.js';
+import { loadStudent, ownClassesOf } from './common.js';
+
+/** Students the person may see (their own classes, with a right limited to them), filtered and paged. */
+export async function listStudents(d: SchoolDeps, a: Actor, f: z.infer<typeof StudentQuery>): Promise<z.infer<typeof StudentList>> {
+  const rows = await d.db.school(a.schoolId, (q) => listStudentRows(q, ownClassesOf(a, 'students.read'), f));
+  return { students: rows.map(toStudentListItem), total: rows[0]?.total ?? 0 };
+}
+
+export async function getStudent(d: SchoolDeps, a: Actor, id: string): Promise<z.infer<typeof StudentDetail>> {
+  return d.db.school(a.schoolId, async (q) => {
+    const r = await loadStudent(q, a, id, 'students.read');
+    return toStudentDetail(r, await listPlacementHistory(q, id));
+  });
+}
