@@ -15,11 +15,8 @@ import { checksDigestJob, cleanupJob, mailJob } from './core/scheduler/jobs.js';
 import { Scheduler } from './core/scheduler/scheduler.js';
 import {
   handoverJob,
+  registerAccessChecks,
   registerAccessHoldings,
-  registerHandoverChecks,
-  registerNetworkChecks,
-  registerNotificationListChecks,
-  registerReviewChecks,
   reviewRemindersJob,
   roleDatesJob,
 } from './modules/access/service.js';
@@ -76,10 +73,7 @@ export async function createServer(o: StartOptions) {
   await sessions.start();
   const checks = new CheckRegistry((m, e) => log.error({ err: e }, m));
   registerFoundationChecks(checks);
-  registerReviewChecks(checks);
-  registerNetworkChecks(checks);
-  registerNotificationListChecks(checks);
-  registerHandoverChecks(checks);
+  registerAccessChecks(checks);
   registerExchangeChecks(checks);
   const holdings = new HoldingRegistry();
   registerAccessHoldings(holdings);

@@ -129,6 +129,16 @@ describe('access-review campaigns', () => {
     const reviews = (await c.get('/api/access-reviews')).body.reviews as { name: string; status: string }[];
     expect(reviews.filter((r) => r.status === 'open')).toHaveLength(1);
     expect(reviews[0]?.name).toMatch(/^Annual review 2026 \(\d{4}-\d{2}-\d{2}\)$/);
+    // The scheduler started it: audited as the system, not as whoever started the last campaign.
+    const started = (await c.get('/api/audit?action=access_reviews.started')).body.entries as {
+      actorId: string | null;
+      actorName: string | null;
+      details: { name: string };
+    }[];
+    const recurring = started.filter((e) => e.details.name === reviews[0]?.name);
+    expect(recurring).toHaveLength(1);
+    expect(recurring[0]).toMatchObject({ actorName: 'system:access_reviews.recur', actorId: null });
+    expect(started.find((e) => e.details.name === 'Annual review 2026')).toMatchObject({ actorName: 'admin1' });
     await s.scheduler.tick(true);
     expect(((await c.get('/api/access-reviews')).body.reviews as unknown[]).length).toBe(2);
     await s.scheduler.tick(true);

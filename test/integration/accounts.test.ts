@@ -125,6 +125,12 @@ describe('sessions', () => {
 describe('rights', () => {
   it('an administrator reset makes the person change the password at next sign-in and ends their sessions', async () => {
     const u = await createUser(s, admin.client, 'teacher03', ['teacher']);
+    const taken = await admin.client.post('/api/admin/users', {
+      username: 'teacher03',
+      displayNameEn: 'Second Person',
+      password: 'another long passphrase',
+    });
+    expect([taken.status, taken.body.code]).toEqual([409, 'username_taken']);
     const { c } = await signIn('teacher03', u.password, '10.3.0.1');
     await c.post('/api/account/password', { currentPassword: u.password, newPassword: 'teacher three passphrase' });
     await c.refreshCsrf();

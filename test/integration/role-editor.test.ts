@@ -112,6 +112,13 @@ describe('role editor', () => {
     const r = await c.del(`/api/admin/roles/${role('system_admin')}/members/${admin.adminId}`);
     expect(r.body.code).toBe('last_admin');
     expect((await c.del(`/api/admin/roles/${role('teacher')}`)).body.code).toBe('conflict');
+    // Another administrator can go; the notice says the rights were removed, not given.
+    const second = await createUser(s, c, 'sysadmin2', ['system_admin']);
+    expect((await c.del(`/api/admin/roles/${role('system_admin')}/members/${second.id}`)).status).toBe(204);
+    const notes = ((await c.get('/api/notifications')).body.notifications as { titleKey: string; params: { username?: string } }[]).filter(
+      (n) => n.params.username === 'sysadmin2',
+    );
+    expect(notes.map((n) => n.titleKey).sort()).toEqual(['notifications.privilegedGranted', 'notifications.privilegedRemoved']);
   });
 
   it('assignments with dates start and lapse on their days (scheduler, moved clock), with a new session id each time', async () => {
