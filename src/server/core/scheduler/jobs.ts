@@ -3,6 +3,14 @@ import type { CheckRegistry } from '../checks/registry.js';
 import type { Clock } from '../clock.js';
 import type { Mailer } from '../mail/mailer.js';
 import { securityEvent } from '../notify/notify.js';
+import {
+  claimNextMail,
+  deleteOldAuthFailures,
+  deleteOldRateWindows,
+  deleteStaleSessions,
+  markMailFailed,
+  markMailSent,
+} from './queries.js';
 import type { Job } from './scheduler.js';
 
 /** Housekeeping: expired sessions, old rate-limit windows and failure records. */
@@ -12,12 +20,9 @@ export function cleanupJob(t: SessionTimeouts): Job {
     everyMs: 10 * 60_000,
     async run({ db, now }) {
       await db.system(async (q) => {
-        await q.query('DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2', [
-          new Date(now.getTime() - t.idleMs),
-          new Date(now.getTime() - t.absoluteMs),
-        ]);
-        await q.query('DELETE FROM rate_limits WHERE window_start < $1', [new Date(now.getTime() - 3600_000)]);
-        await q.query('DELETE FROM auth_failures WHERE at < $1', [new Date(now.getTime() - 24 * 3600_000)]);
+        await deleteStaleSessions(q, new Date(now.getTime() - t.idleMs), new Date(now.getTime() - t.absoluteMs));
+        await deleteOldRateWindows(q, new Date(now.getTime() - 3600_000));
+        await deleteOldAuthFailures(q, new Date(now.getTime() - 24 * 3600_000));
       });
     },
   };
@@ -34,33 +39,14 @@ export function mailJob(mailer: Mailer): Job {
     async run({ db, now }) {
       if (!mailer.configured) return;
       for (let i = 0; i < 100; i++) {
-        const [m] = await db.system((q) =>
-          q.query<{ id: string; to_addr: string; subject: string; body: string; attempts: number }>(
-            `UPDATE mail_outbox SET claimed_until = $1::timestamptz + interval '5 minutes' WHERE id = (
-               SELECT id FROM mail_outbox WHERE status = 'queued' AND (claimed_until IS NULL OR claimed_until < $1)
-               ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-             RETURNING id, to_addr, subject, body, attempts`,
-            [now],
-          ),
-        );
+        const m = await db.system((q) => claimNextMail(q, now));
         if (!m) return;
         try {
           await mailer.send({ to: m.to_addr, subject: m.subject, text: m.body });
-          await db.system((q) =>
-            q.query(`UPDATE mail_outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1, claimed_until = NULL WHERE id = $1`, [
-              m.id,
-              now,
-            ]),
-          );
+          await db.system((q) => markMailSent(q, m.id, now));
         } catch (err) {
           const failed = m.attempts + 1 >= 5;
-          await db.system((q) =>
-            q.query('UPDATE mail_outbox SET attempts = attempts + 1, error = $2, status = $3 WHERE id = $1', [
-              m.id,
-              String((err as Error).message).slice(0, 500),
-              failed ? 'failed' : 'queued',
-            ]),
-          );
+          await db.system((q) => markMailFailed(q, m.id, String((err as Error).message).slice(0, 500), failed ? 'failed' : 'queued'));
           // The claim stays until it runs out: the next try comes after 5 minutes.
         }
       }
@@ -73,11 +59,10 @@ export function checksDigestJob(checks: CheckRegistry, clock: Clock, smtpConfigu
   return {
     name: 'checks',
     everyMs: 60 * 60_000,
-    async run({ db, now }) {
+    async run({ db, now, forEachSchool }) {
       const day = now.toISOString().slice(0, 10);
       // The memo's checks are a school's duties; an authority on the platform has none of them.
-      const schools = await db.system((q) => q.query<{ id: string }>(`SELECT id FROM schools WHERE kind = 'school'`));
-      for (const { id } of schools) {
+      await forEachSchool('school', async (id) => {
         const results = await checks.evaluateAll(db, id, clock);
         await db.schoolTx(id, async (q) => {
           for (const c of results.filter((r) => r.status !== 'ok')) {
@@ -93,7 +78,7 @@ export function checksDigestJob(checks: CheckRegistry, clock: Clock, smtpConfigu
             });
           }
         });
-      }
+      });
     },
   };
 }

@@ -1,11 +1,17 @@
 import type { Clock } from '../clock.js';
 import type { Database, Queryable } from '../db/types.js';
+import { claimWork, type OrgKind, organisationIds } from './queries.js';
 
 export interface JobContext {
   db: Database;
   now: Date;
   /** Claim a unit of work once, ever (DESIGN rule 7): false if any process already did it. */
   claim(q: Queryable, key: string, schoolId?: string | null): Promise<boolean>;
+  /**
+   * Runs `fn` for every organisation of the kind, one after another. One school's failure is
+   * reported and does not stop the others; the counts say how it went.
+   */
+  forEachSchool(kind: OrgKind | 'any', fn: (schoolId: string) => Promise<void>): Promise<{ done: number; failed: number }>;
 }
 
 export interface Job {
@@ -45,7 +51,9 @@ export class Scheduler {
         if (!force && last !== undefined && now.getTime() - last < job.everyMs) continue;
         this.lastRun.set(job.name, now.getTime());
         try {
-          await job.run({ db: this.db, now, claim });
+          const forEachSchool = (kind: OrgKind | 'any', fn: (schoolId: string) => Promise<void>) =>
+            eachSchool(this.db, kind, fn, (schoolId, err) => this.onError(`${job.name} (school ${schoolId})`, err));
+          await job.run({ db: this.db, now, claim, forEachSchool });
           ran.push(job.name);
         } catch (err) {
           this.onError(job.name, err);
@@ -65,10 +73,26 @@ export class Scheduler {
   }
 }
 
-async function claim(q: Queryable, key: string, schoolId: string | null = null): Promise<boolean> {
-  const rows = await q.query(
-    'INSERT INTO job_runs (idem_key, job, school_id, ran_at) VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING RETURNING idem_key',
-    [key, key.split(':')[0], schoolId],
-  );
-  return rows.length > 0;
+function claim(q: Queryable, key: string, schoolId: string | null = null): Promise<boolean> {
+  return claimWork(q, key, key.split(':')[0] ?? key, schoolId);
+}
+
+/** The loop behind `forEachSchool`, exported for jobs and tests that run outside a tick. */
+export async function eachSchool(
+  db: Database,
+  kind: OrgKind | 'any',
+  fn: (schoolId: string) => Promise<void>,
+  onError: (schoolId: string, err: unknown) => void,
+): Promise<{ done: number; failed: number }> {
+  const ids = await db.system((q) => organisationIds(q, kind));
+  let failed = 0;
+  for (const id of ids) {
+    try {
+      await fn(id);
+    } catch (err) {
+      failed++;
+      onError(id, err);
+    }
+  }
+  return { done: ids.length - failed, failed };
 }
