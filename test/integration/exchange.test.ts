@@ -153,7 +153,7 @@ describe('procedures (memo O1)', () => {
       leadDays: 5,
       notes: null,
     });
-    expect(wrong.body.code).toBe('person_lacks_right');
+    expect([wrong.status, wrong.body.code]).toEqual([400, 'person_lacks_right']);
     // Owner, backup and checker are three people: the backup may not also be the checker.
     const twice = await school.client.put('/api/exchange/procedures/headcount', {
       ownerId: ids.office,
@@ -170,7 +170,7 @@ describe('procedures (memo O1)', () => {
       leadDays: 5,
       notes: null,
     });
-    expect(same.body.code).toBe('same_person_twice');
+    expect([same.status, same.body.code]).toEqual([400, 'same_person_twice']);
     for (const cat of ['headcount', 'enrolment', 'class_subject', 'place_allocation', 'exam_registration', 'general']) {
       const r = await school.client.put(`/api/exchange/procedures/${cat}`, {
         ownerId: school.adminId,
@@ -324,6 +324,15 @@ describe('a headcount survey, end to end', () => {
     ]);
     const task = (await school.client.get(`/api/exchange/inbox/${ids.delivery}`)).body;
     expect(task.status).toBe('done');
+    // The authority's intake and the receipt are the system's doing, and audited as the system's.
+    const audited = await s.db.system((q) =>
+      q.query<{ action: string; actor_id: string | null; actor_name: string | null }>(
+        `SELECT action, actor_id, actor_name FROM audit_log WHERE chain_id = ANY($1) AND action IN ('exchange.package_received', 'exchange.receipt_recorded')`,
+        [[school.schoolId, edb.schoolId]],
+      ),
+    );
+    expect(audited).toContainEqual({ action: 'exchange.package_received', actor_id: null, actor_name: 'system:exchange.intake' });
+    expect(audited).toContainEqual({ action: 'exchange.receipt_recorded', actor_id: null, actor_name: 'system:exchange.receipts' });
   });
 
   it('the authority sees the receipt, verifies the package and opens it with its own key', async () => {
