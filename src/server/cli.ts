@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { verifyAudit } from './core/audit/audit.js';
 import { systemClock } from './core/clock.js';
 import { migrate } from './core/db/migrate.js';
+import { authorityExists } from './core/setup/queries.js';
 import { createSetupToken } from './core/setup/service.js';
 import { openDatabase } from './server.js';
 
@@ -47,8 +48,7 @@ async function main(argv: string[]): Promise<number> {
     const m = /^authority create (EDB|HKEAA)$/.exec(cmd);
     if (m) {
       const code = m[1] as 'EDB' | 'HKEAA';
-      const [exists] = await db.system((q) => q.query('SELECT 1 FROM schools WHERE authority_code = $1', [code]));
-      if (exists) {
+      if (await db.system((q) => authorityExists(q, code))) {
         console.error(`${code} is already set up on this installation; its administrators add further users.`);
         return 1;
       }

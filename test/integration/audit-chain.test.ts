@@ -25,6 +25,28 @@ describe('audit chain', () => {
     expect(r.checked).toBeGreaterThan(5);
   });
 
+  it('the viewer pages newest first and narrows by actor, action and period', async () => {
+    const start = s.clock.now();
+    for (const locale of ['en', 'zh-HK', 'en']) {
+      s.clock.advance(60_000);
+      await a.client.put('/api/account/locale', { locale });
+    }
+    type Page = { entries: { seq: number; details: { locale?: string } }[]; nextBefore: number | null };
+    const get = async (query: string) => (await a.client.get(`/api/audit?action=account.locale_changed&${query}`)).body as Page;
+    const first = await get('actor=ADMIN1&limit=2');
+    expect(first.entries.map((e) => e.details.locale)).toEqual(['en', 'zh-HK']);
+    expect(first.nextBefore).toBe(first.entries[1]?.seq);
+    const second = await get(`limit=2&before=${first.nextBefore}`);
+    expect(second.entries.map((e) => e.details.locale)).toEqual(['en', 'zh-HK']);
+    expect(second.entries[0]?.seq).toBeLessThan(first.nextBefore ?? 0);
+    const at = (s: number) => encodeURIComponent(new Date(start.getTime() + s * 1000).toISOString());
+    const period = await get(`from=${at(90)}&to=${at(150)}`);
+    expect(period.entries.map((e) => e.details.locale)).toEqual(['zh-HK']);
+    expect(period.nextBefore).toBe(null);
+    expect((await get(`from=${at(3600)}`)).entries).toEqual([]);
+    expect((await get('actor=nobody')).entries).toEqual([]);
+  });
+
   it('the application role cannot change or delete audit records', async () => {
     await s.db.school(a.schoolId, async (q) => {
       await expect(q.query(`UPDATE audit_log SET action = 'x'`)).rejects.toThrow(/permission denied|append-only/);

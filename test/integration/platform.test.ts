@@ -1,6 +1,7 @@
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/server/config.js';
+import { createSetupToken } from '../../src/server/core/setup/service.js';
 import { createServer } from '../../src/server/server.js';
 import pino from 'pino';
 import { TEST_DB } from '../helpers/db.js';
@@ -67,6 +68,32 @@ describe('API documentation', () => {
     expect(Object.keys(doc.paths)).toContain('/api/auth/login');
     const ui = await s.app.inject({ method: 'GET', url: '/api/docs/' });
     expect(ui.statusCode).toBe(200);
+  });
+});
+
+describe('first-run setup', () => {
+  it('answers a taken school number or username with what was taken, and leaves the link unused', async () => {
+    const { token } = await createSetupToken(s.db, s.clock);
+    const c = new Client(s, '10.7.0.3');
+    const admin2 = {
+      username: 'admin1',
+      displayNameEn: 'Second Admin',
+      email: 'admin@second.edu.hk',
+      password: 'purple elephants marching slowly',
+    };
+    const takenNumber = await c.post('/api/setup', {
+      token,
+      school: { nameZh: '第二學校', nameEn: 'Second School', schoolNumber: '500001' },
+      admin: { ...admin2, username: 'admin2' },
+    });
+    expect([takenNumber.status, takenNumber.body.code]).toEqual([409, 'school_number_taken']);
+    const takenName = await c.post('/api/setup', {
+      token,
+      school: { nameZh: '第二學校', nameEn: 'Second School', schoolNumber: '500002' },
+      admin: admin2,
+    });
+    expect([takenName.status, takenName.body.code]).toEqual([409, 'username_taken']);
+    expect((await c.get(`/api/setup/${token}`)).body.valid).toBe(true);
   });
 });
 

@@ -2,6 +2,7 @@ import type { AuditAction } from '../../../contracts/audit.js';
 import { sha256 } from '../crypto/secrets.js';
 import type { Clock } from '../clock.js';
 import type { Queryable } from '../db/types.js';
+import { type AuditRow, CHAIN_PAGE, advanceChainHead, insertAuditRecord, listChainHeads, listChainRecords } from './queries.js';
 
 export const PLATFORM_CHAIN = '00000000-0000-0000-0000-000000000000';
 
@@ -29,19 +30,6 @@ export function canonical(v: unknown): string {
     .join(',')}}`;
 }
 
-export interface AuditRow {
-  chain_id: string;
-  seq: number;
-  occurred_at: Date;
-  actor_id: string | null;
-  actor_name: string | null;
-  action: string;
-  target: string | null;
-  ip: string | null;
-  outcome: string;
-  details: Record<string, unknown>;
-}
-
 export function recordHash(prev: Buffer, r: AuditRow): Buffer {
   const body = canonical([
     r.chain_id,
@@ -65,10 +53,7 @@ export function recordHash(prev: Buffer, r: AuditRow): Buffer {
  */
 export async function audit(q: Queryable, clock: Clock, e: AuditEntry): Promise<void> {
   const chainId = e.schoolId ?? PLATFORM_CHAIN;
-  const [head] = await q.query<{ seq: number; hash: Buffer; last_at: Date }>(
-    'UPDATE audit_heads SET seq = seq + 1, last_at = greatest(last_at, $2) WHERE chain_id = $1 RETURNING seq, hash, last_at',
-    [chainId, clock.now()],
-  );
+  const head = await advanceChainHead(q, chainId, clock.now());
   if (!head) throw new Error(`audit chain ${chainId} has no head`);
   const row: AuditRow = {
     chain_id: chainId,
@@ -85,27 +70,7 @@ export async function audit(q: Queryable, clock: Clock, e: AuditEntry): Promise<
   };
   const prev = Buffer.from(head.hash);
   const hash = recordHash(prev, row);
-  await q.query(
-    `WITH ins AS (
-       INSERT INTO audit_log (chain_id, seq, school_id, occurred_at, actor_id, actor_name, action, target, ip, outcome, details, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING seq)
-     UPDATE audit_heads SET hash = $13 WHERE chain_id = $1 AND seq = (SELECT seq FROM ins)`,
-    [
-      chainId,
-      row.seq,
-      e.schoolId,
-      row.occurred_at,
-      row.actor_id,
-      row.actor_name,
-      row.action,
-      row.target,
-      row.ip,
-      row.outcome,
-      row.details,
-      prev,
-      hash,
-    ],
-  );
+  await insertAuditRecord(q, row, e.schoolId, prev, hash);
 }
 
 export interface VerifyResult {
@@ -116,20 +81,14 @@ export interface VerifyResult {
 
 /** Walk every chain in order and recompute each hash; report the first broken link. */
 export async function verifyAudit(q: Queryable): Promise<VerifyResult> {
-  const heads = await q.query<{ chain_id: string; seq: number; hash: Buffer }>(
-    'SELECT chain_id, seq, hash FROM audit_heads ORDER BY chain_id',
-  );
+  const heads = await listChainHeads(q);
   let checked = 0;
   for (const head of heads) {
     let prev: Buffer = Buffer.alloc(32);
     let prevAt = 0;
     let expectSeq = 1;
     for (;;) {
-      const rows = await q.query<AuditRow & { prev_hash: Buffer; hash: Buffer }>(
-        `SELECT chain_id, seq, occurred_at, actor_id, actor_name, action, target, ip, outcome, details, prev_hash, hash
-         FROM audit_log WHERE chain_id = $1 AND seq >= $2 ORDER BY seq LIMIT 5000`,
-        [head.chain_id, expectSeq],
-      );
+      const rows = await listChainRecords(q, head.chain_id, expectSeq);
       for (const r of rows) {
         const broken = (reason: NonNullable<VerifyResult['broken']>['reason']) => ({
           ok: false,
@@ -146,7 +105,7 @@ export async function verifyAudit(q: Queryable): Promise<VerifyResult> {
         expectSeq++;
         checked++;
       }
-      if (rows.length < 5000) break;
+      if (rows.length < CHAIN_PAGE) break;
     }
     if (expectSeq - 1 !== head.seq) return { ok: false, checked, broken: { chainId: head.chain_id, seq: expectSeq, reason: 'gap' } };
     if (head.seq > 0 && !prev.equals(Buffer.from(head.hash)))

@@ -1,18 +1,29 @@
 import type { z } from 'zod';
 import type { SetupBody, SetupStatus } from '../../../contracts/auth.js';
-import { AUTHORITY_ROLE_TEMPLATES, ROLE_TEMPLATES } from '../auth/permissions.js';
 import { audit } from '../audit/audit.js';
+import { insertChainHead } from '../audit/queries.js';
+import { type AuthDeps, hashFor, signingIn } from '../auth/common.js';
 import { checkPassword } from '../auth/password.js';
+import { AUTHORITY_ROLE_TEMPLATES, ROLE_TEMPLATES } from '../auth/permissions.js';
 import { seedRoles } from '../auth/roles.js';
-import { type AuthDeps, hashFor } from '../auth/service.js';
 import type { Clock } from '../clock.js';
 import { newSchoolKey } from '../crypto/school-key.js';
 import { randomToken, sha256 } from '../crypto/secrets.js';
 import type { Database, Queryable } from '../db/types.js';
+import { uniqueViolation } from '../db/unique.js';
 import { AppError } from '../errors.js';
+import {
+  type AuthorityCode,
+  countSchools,
+  findSetupToken,
+  insertFirstUser,
+  insertSchool,
+  insertSetupToken,
+  insertUserRole,
+  markSetupTokenUsed,
+} from './queries.js';
 
 const DAY = 24 * 3600_000;
-type AuthorityCode = 'EDB' | 'HKEAA';
 
 /** A one-time setup link: random, single use, valid 24 hours. Only its hash is stored. */
 export async function createSetupToken(
@@ -24,12 +35,7 @@ export async function createSetupToken(
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + DAY);
   await db.systemTx(async (q) => {
-    await q.query('INSERT INTO setup_tokens (token_hash, created_at, expires_at, authority_code) VALUES ($1, $2, $3, $4)', [
-      sha256(token),
-      now,
-      expiresAt,
-      authority,
-    ]);
+    await insertSetupToken(q, { tokenHash: sha256(token), createdAt: now, expiresAt, authority });
     await audit(q, clock, {
       schoolId: null,
       action: authority ? 'setup.authority_link_created' : 'setup.link_created',
@@ -40,15 +46,11 @@ export async function createSetupToken(
 }
 
 export async function schoolCount(db: Database): Promise<number> {
-  const [r] = await db.system((q) => q.query<{ n: number }>('SELECT count(*) AS n FROM schools'));
-  return r?.n ?? 0;
+  return db.system((q) => countSchools(q));
 }
 
 async function usableToken(q: Queryable, clock: Clock, token: string, lock: boolean) {
-  const [row] = await q.query<{ expires_at: Date; used_at: Date | null; authority_code: AuthorityCode | null }>(
-    `SELECT expires_at, used_at, authority_code FROM setup_tokens WHERE token_hash = $1${lock ? ' FOR UPDATE' : ''}`,
-    [sha256(token)],
-  );
+  const row = await findSetupToken(q, sha256(token), lock);
   return row && !row.used_at && row.expires_at > clock.now() ? row : undefined;
 }
 
@@ -88,64 +90,59 @@ export async function completeSetup(
       if (!tok) throw new AppError('setup_token_invalid');
       const code = tok.authority_code;
       // An authority is an organisation like a school: its own users, roles, audit chain and key.
-      const org = code
-        ? { nameZh: AUTHORITY_NAMES[code].nameZh, nameEn: AUTHORITY_NAMES[code].nameEn, schoolNumber: code }
-        : (body.school as NonNullable<typeof body.school>);
-      const [school] = await q.query<{ id: string }>(
-        `INSERT INTO schools (name_zh, name_en, school_number, key_box_public, key_sign_public, key_fingerprint, key_created_at, created_at, kind, authority_code)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) RETURNING id`,
-        [
-          org.nameZh,
-          org.nameEn,
-          org.schoolNumber,
-          key.pub.boxPublic,
-          key.pub.signPublic,
-          key.pub.fingerprint,
-          now,
-          code ? 'authority' : 'school',
-          code,
-        ],
-      );
-      if (!school) throw new Error('school not created');
-      await q.query('INSERT INTO audit_heads (chain_id, school_id, seq, hash) VALUES ($1, $1, 0, $2)', [school.id, Buffer.alloc(32)]);
-      const roles = await seedRoles(q, d.clock, school.id, code ? AUTHORITY_ROLE_TEMPLATES : ROLE_TEMPLATES);
-      const [user] = await q.query<{ id: string }>(
-        `INSERT INTO users (school_id, username, display_name_zh, display_name_en, email, password_hash, password_changed_at, locale, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7) RETURNING id`,
-        [school.id, a.username, a.displayNameZh ?? null, a.displayNameEn, a.email, passwordHash, now, body.locale],
-      );
-      if (!user) throw new Error('user not created');
-      await q.query('INSERT INTO user_roles (school_id, user_id, role_id, granted_at) VALUES ($1, $2, $3, $4)', [
-        school.id,
-        user.id,
-        roles.get(code ? 'authority_admin' : 'system_admin'),
-        now,
-      ]);
-      await q.query('UPDATE setup_tokens SET used_at = $2, school_id = $3 WHERE token_hash = $1', [sha256(body.token), now, school.id]);
-      const actor = { actorId: user.id, actorName: a.username, ip: origin.ip };
-      await audit(q, d.clock, { schoolId: null, ...actor, action: 'setup.completed', target: `school:${school.id}` });
+      const org = code ? { nameZh: AUTHORITY_NAMES[code].nameZh, nameEn: AUTHORITY_NAMES[code].nameEn, schoolNumber: code } : body.school;
+      if (!org) throw new AppError('validation_failed', { errors: [{ path: 'school', code: 'required' }] });
+      const schoolId = await insertSchool(q, {
+        nameZh: org.nameZh,
+        nameEn: org.nameEn,
+        schoolNumber: org.schoolNumber,
+        keyBoxPublic: key.pub.boxPublic,
+        keySignPublic: key.pub.signPublic,
+        keyFingerprint: key.pub.fingerprint,
+        createdAt: now,
+        kind: code ? 'authority' : 'school',
+        authorityCode: code,
+      });
+      if (!schoolId) throw new Error('school not created');
+      await insertChainHead(q, schoolId);
+      const roles = await seedRoles(q, d.clock, schoolId, code ? AUTHORITY_ROLE_TEMPLATES : ROLE_TEMPLATES);
+      const userId = await insertFirstUser(q, {
+        schoolId,
+        username: a.username,
+        displayNameZh: a.displayNameZh ?? null,
+        displayNameEn: a.displayNameEn,
+        email: a.email,
+        passwordHash,
+        at: now,
+        locale: body.locale,
+      });
+      if (!userId) throw new Error('user not created');
+      const adminRole = roles.get(code ? 'authority_admin' : 'system_admin');
+      if (!adminRole) throw new Error('administrator role not seeded');
+      await insertUserRole(q, schoolId, userId, adminRole, now);
+      await markSetupTokenUsed(q, sha256(body.token), now, schoolId);
+      // The platform's chain and the new school's both record it, as done by the new administrator.
+      const by = signingIn(schoolId, { id: userId, username: a.username }, origin.ip);
+      await audit(q, d.clock, { ...by, schoolId: null, action: 'setup.completed', target: `school:${schoolId}` });
       await audit(q, d.clock, {
-        schoolId: school.id,
-        ...actor,
+        ...by,
         action: 'setup.completed',
-        target: `school:${school.id}`,
+        target: `school:${schoolId}`,
         details: { schoolNumber: org.schoolNumber, authority: code, keyFingerprint: key.pub.fingerprint, admin: a.username },
       });
-      const s = await d.sessions.create(q, {
-        schoolId: school.id,
-        userId: user.id,
-        stage: 'enrol',
-        ip: origin.ip,
-        userAgent: origin.userAgent,
-      });
+      const s = await d.sessions.create(q, { schoolId, userId, stage: 'enrol', ip: origin.ip, userAgent: origin.userAgent });
       return { words: key.words, fingerprint: key.pub.fingerprint, sessionToken: s.token };
     });
   } catch (err) {
-    throw uniqueToAppError(err);
+    // Names people choose: a taken username or school number is a clear 409.
+    throw uniqueViolation(err, { users_username_key: 'username_taken', schools_school_number_key: 'school_number_taken' });
   }
 }
 
-/** Unique violations on names people choose become clear 409s. */
+/**
+ * The old unique-violation mapper, kept only until modules/access stops importing it; use
+ * `uniqueViolation` from core/db/unique.ts.
+ */
 export function uniqueToAppError(err: unknown): unknown {
   const e = err as { code?: string; constraint?: string; message?: string };
   if (e?.code !== '23505') return err;
