@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hkidWithCheck, strnWithCheck } from '../../src/server/modules/school/identity.js';
-import { type SetupSchool, type TestServer, setupSchool, startTestServer } from '../helpers/server.js';
+import { type SetupSchool, type TestServer, createUser, firstSignIn, setupSchool, startTestServer } from '../helpers/server.js';
 import { snapshot } from '../helpers/snapshot.js';
 
 let s: TestServer;
@@ -100,6 +100,32 @@ describe('import', () => {
       contentBase64: b64('staff_code,name_en,status\nT90,Chan Tai Man,serving\nT90,Chan Tai Man,serving\n'),
     });
     expect(staff.body.issues).toEqual([{ row: 3, column: 'staff_code', value: 'T90', code: 'duplicate_in_file' }]);
+  });
+
+  it('an import is a whole-school action: the right for one’s own classes only is refused, and nothing is written', async () => {
+    const c = admin.client;
+    const role = await c.post('/api/admin/roles', {
+      nameZh: '班務',
+      nameEn: 'Class Records Keeper',
+      grants: [
+        { key: 'students.read', scope: 'own_classes' },
+        { key: 'students.manage', scope: 'own_classes' },
+      ],
+    });
+    expect(role.status, JSON.stringify(role.body)).toBe(201);
+    const u = await createUser(s, c, 'classkeeper');
+    expect((await c.post(`/api/admin/roles/${role.body.id}/members`, { userId: u.id })).status).toBe(204);
+    const keeper = await firstSignIn(s, 'classkeeper', u.password, '10.4.4.4');
+    const before = await snapshot(s.db);
+    for (const step of ['preview', 'commit']) {
+      const r = await keeper.post(`/api/imports/students/${step}`, {
+        fileName: 'students.csv',
+        contentBase64: b64(`${HEAD}\n${line(60)}\n`),
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(403);
+      expect(r.body.code).toBe('forbidden');
+    }
+    expect(await snapshot(s.db)).toEqual(before);
   });
 
   it('refuses a file that is not a spreadsheet, and a 50 MB file', async () => {
