@@ -1,0 +1,75 @@
+/**
+ * Every code the server can send a person has words in both languages: check summaries and titles,
+ * notification titles, problem codes of single fields, security events, permissions and network
+ * rules. Read from the server's source and catalogues, so a new key is covered when it is written.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { PERMISSION_KEYS } from '../../src/contracts/permissions.js';
+import { SECURITY_EVENTS } from '../../src/server/core/notify/notify.js';
+
+type Messages = { [key: string]: string | Messages };
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+function flatten(messages: Messages, prefix = ''): Set<string> {
+  const out = new Set<string>();
+  for (const [key, value] of Object.entries(messages)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === 'string') out.add(path);
+    else for (const k of flatten(value, path)) out.add(k);
+  }
+  return out;
+}
+const LANGS = ['zh-HK', 'en'].map((lang) => ({
+  lang,
+  keys: flatten(JSON.parse(readFileSync(join(root, `src/web/i18n/${lang}.json`), 'utf8')) as Messages),
+}));
+
+function serverSource(): string {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) files.push(path);
+    }
+  };
+  walk(join(root, 'src/server'));
+  return files.map((f) => readFileSync(f, 'utf8')).join('\n');
+}
+const source = serverSource();
+const literals = (re: RegExp) => [...new Set([...source.matchAll(re)].map((m) => m[1] as string))].sort();
+
+function missing(keys: string[]): string[] {
+  return LANGS.flatMap(({ lang, keys: have }) => keys.filter((k) => !have.has(k)).map((k) => `${lang}: ${k}`));
+}
+
+describe('what the server sends a person has words in both languages', () => {
+  it('check summaries and notification titles', () => {
+    const keys = literals(/['`]((?:checks|notifications)\.[A-Za-z]+(?:\.[A-Za-z]+)*)['`]/g);
+    expect(keys.length).toBeGreaterThan(20);
+    expect(missing(keys)).toEqual([]);
+  });
+
+  it('the title of every registered check', () => {
+    const checks = literals(/key: '(memo\.[UOSLC]\d\.[a-z0-9-]+)'/g);
+    expect(checks.length).toBeGreaterThanOrEqual(9);
+    expect(missing(checks.map((k) => `checkTitles.${k.replaceAll('.', '_')}`))).toEqual([]);
+  });
+
+  it('the code of each field a problem names', () => {
+    const codes = literals(/\{\s*path: [^}]*?code: '([a-z_]+)'\s*\}/g);
+    expect(codes.length).toBeGreaterThan(5);
+    expect(missing(codes.map((c) => `zod.${c}`))).toEqual([]);
+  });
+
+  it('security events, permissions and network rules', () => {
+    expect(missing(SECURITY_EVENTS.map((e) => `securityEvents.${e}`))).toEqual([]);
+    expect(missing(PERMISSION_KEYS.map((p) => `permissionLabels.${p.replaceAll('.', '_')}`))).toEqual([]);
+    const rules = literals(/rule: '([a-z_]+)'/g);
+    expect(rules.length).toBeGreaterThan(0);
+    expect(missing(rules.map((r) => `networkRules.${r}`))).toEqual([]);
+  });
+});
