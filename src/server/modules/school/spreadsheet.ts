@@ -30,6 +30,7 @@ export async function readSheet(file: Buffer): Promise<Sheet> {
 async function readXlsx(file: Buffer): Promise<Sheet> {
   const wb = new ExcelJS.Workbook();
   try {
+    // exceljs types its Buffer as an ArrayBuffer (its own global declaration); it reads a Node Buffer as it is.
     await wb.xlsx.load(file as unknown as ArrayBuffer);
   } catch {
     throw new AppError('file_not_spreadsheet');
