@@ -77,7 +77,7 @@ export function assertMemberDates(dates: { startsOn?: string | undefined; endsOn
 }
 
 /** An assignment that starts after today waits on the plan; one from today (or undated) takes effect now. */
-export const startsLater = (startsOn: string | undefined, today: string): boolean => !!startsOn && startsOn > today;
+export const startsLater = (startsOn: string | undefined, today: string): startsOn is string => !!startsOn && startsOn > today;
 
 // ---- Access reviews ----------------------------------------------------------------------------
 

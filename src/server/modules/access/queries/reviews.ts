@@ -71,6 +71,7 @@ export interface LastCampaignRow {
   created_by: string;
   second_reviewer_id: string | null;
   open: number;
+  /** The last campaign's starter (the join keeps campaigns whose starter exists). */
   username: string;
 }
 

@@ -23,7 +23,7 @@ export async function addMember(d: AuthDeps, a: Actor, roleId: string, b: z.infe
     const u = await findUser(q, b.userId);
     if (!u) throw new AppError('not_found');
     const now = d.clock.now();
-    if (b.startsOn && startsLater(b.startsOn, today)) {
+    if (startsLater(b.startsOn, today)) {
       await upsertPlannedGrant(q, {
         schoolId: a.schoolId,
         userId: u.id,
