@@ -109,19 +109,13 @@ export const studentsSpec: Spec<z.infer<typeof StudentFields>, StudentRecord, St
     const ids = new Map<string, string>();
     const creates = plans.filter((p) => p.action === 'create');
     if (creates.length) {
-      const rows = await insertStudents(
-        ctx.q,
-        schoolId,
-        creates.map((p) => studentValues(p.fields)),
-      );
-      for (const r of rows) ids.set(r.reg_no, r.id);
+      const values = creates.map((p) => studentValues(p.fields));
+      for (const r of await insertStudents(ctx.q, schoolId, values)) ids.set(r.reg_no, r.id);
     }
     for (const p of plans) {
-      if (p.action !== 'update' || !p.existingId) continue;
-      ids.set(p.key, p.existingId);
-      await updateStudentRow(ctx.q, p.existingId, studentValues(p.fields));
+      if (p.existingId) ids.set(p.key, p.existingId);
+      if (p.action === 'update' && p.existingId) await updateStudentRow(ctx.q, p.existingId, studentValues(p.fields));
     }
-    for (const p of plans) if (p.existingId) ids.set(p.key, p.existingId);
     // Placements that change: close the old ones first, so numbers can be swapped within one file.
     const moving = plans.flatMap((p) => {
       const { classId, classNumber, entryDate } = p.fields;
@@ -133,12 +127,8 @@ export const studentsSpec: Spec<z.infer<typeof StudentFields>, StudentRecord, St
       ];
     });
     if (moving.length && ctx.yearId) {
-      await closePlacements(
-        ctx.q,
-        ctx.yearId,
-        moving.map((m) => m.studentId),
-        ctx.today,
-      );
+      const studentIds = moving.map((m) => m.studentId);
+      await closePlacements(ctx.q, ctx.yearId, studentIds, ctx.today);
       await insertPlacements(ctx.q, schoolId, ctx.yearId, moving);
     }
   },
