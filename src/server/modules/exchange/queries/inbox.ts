@@ -12,12 +12,11 @@ import type {
 
 /** The school's inbox: each delivery with its task, the people named and the latest return's state. */
 
-const DAY = 86_400_000;
-const DUE_SOON_MS = 3 * DAY;
+const DUE_SOON_DAYS = 3;
 
 /** A task's due state at `now` (an SQL expression or parameter): done, overdue, due within 3 days, on track. */
 const dueStateSql = (now: string) => `CASE WHEN t.status IN ('submitted', 'done') THEN 'done' WHEN t.internal_due < ${now} THEN 'overdue'
-  WHEN t.internal_due < ${now} + interval '${DUE_SOON_MS / DAY} days' THEN 'due_soon' ELSE 'on_track' END`;
+  WHEN t.internal_due < ${now} + interval '${DUE_SOON_DAYS} days' THEN 'due_soon' ELSE 'on_track' END`;
 
 export interface InboxItemRow {
   id: string;
