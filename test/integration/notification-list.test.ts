@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, type SetupSchool, type TestServer, createUser, setupSchool, startTestServer } from '../helpers/server.js';
+import { notifyUser } from '../../src/server/core/notify/notify.js';
+import { Client, type SetupSchool, type TestServer, createUser, firstSignIn, setupSchool, startTestServer } from '../helpers/server.js';
 
 let s: TestServer;
 let admin: SetupSchool;
@@ -57,5 +58,31 @@ describe('security notification list', () => {
     expect((await c.post('/api/admin/notification-list/reviewed')).status).toBe(204);
     expect((await status())?.status).toBe('ok');
     expect((await c.get('/api/admin/notification-list')).body.reviewedBy).toBe('admin1');
+  });
+});
+
+describe('in-app notifications', () => {
+  it('a person sees their own, newest first with the unread count, and marks one read; nobody else can', async () => {
+    const reader = await createUser(s, c, 'reader01', []);
+    const x = await firstSignIn(s, 'reader01', reader.password, '10.5.5.6');
+    for (const [n, titleKey] of [
+      [1, 'notifications.accountLocked'],
+      [2, 'notifications.networkRefused'],
+    ] as const) {
+      s.clock.advance(1000);
+      await s.db.schoolTx(admin.schoolId, (q) =>
+        notifyUser(q, s.clock, { schoolId: admin.schoolId, userId: reader.id, kind: 'test', titleKey, idemKey: `reader:${n}` }),
+      );
+    }
+    const list = (await x.get('/api/notifications')).body as { notifications: { id: string; titleKey: string }[]; unread: number };
+    expect(list.notifications.map((n) => n.titleKey)).toEqual(['notifications.networkRefused', 'notifications.accountLocked']);
+    expect(list.unread).toBe(2);
+    const id = list.notifications[0]?.id ?? '';
+    expect((await c.post(`/api/notifications/${id}/read`)).status).toBe(404);
+    expect((await x.post(`/api/notifications/${id}/read`)).status).toBe(204);
+    expect((await x.post(`/api/notifications/${id}/read`)).status).toBe(204);
+    const after = (await x.get('/api/notifications')).body as { notifications: { id: string; readAt: string | null }[]; unread: number };
+    expect(after.unread).toBe(1);
+    expect(after.notifications.find((n) => n.id === id)?.readAt).not.toBe(null);
   });
 });

@@ -1,7 +1,8 @@
 import type { PermissionKey } from '../../../contracts/permissions.js';
-import { activeHolders } from '../auth/roles.js';
+import { findActiveHolders } from '../auth/queries/roles.js';
 import type { Clock } from '../clock.js';
 import type { Queryable } from '../db/types.js';
+import { type RecipientRow, insertNotification, insertOutboxMail, listSecurityRecipients } from './queries.js';
 
 export interface InAppNotice {
   schoolId: string;
@@ -16,12 +17,16 @@ export interface InAppNotice {
 }
 
 export async function notifyUser(q: Queryable, clock: Clock, n: InAppNotice): Promise<boolean> {
-  const rows = await q.query(
-    `INSERT INTO notifications (school_id, user_id, kind, title_key, params, link, created_at, idem_key)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idem_key) DO NOTHING RETURNING id`,
-    [n.schoolId, n.userId, n.kind, n.titleKey, n.params ?? {}, n.link ?? null, clock.now(), n.idemKey ?? null],
-  );
-  return rows.length > 0;
+  return insertNotification(q, {
+    schoolId: n.schoolId,
+    userId: n.userId,
+    kind: n.kind,
+    titleKey: n.titleKey,
+    params: n.params ?? {},
+    link: n.link ?? null,
+    createdAt: clock.now(),
+    idemKey: n.idemKey ?? null,
+  });
 }
 
 export interface OutgoingMail {
@@ -37,12 +42,15 @@ export interface OutgoingMail {
  * without, it is held in the outbox, which administrators read in the web.
  */
 export async function queueMail(q: Queryable, clock: Clock, smtpConfigured: boolean, m: OutgoingMail): Promise<boolean> {
-  const rows = await q.query(
-    `INSERT INTO mail_outbox (school_id, to_addr, subject, body, created_at, status, idem_key)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idem_key) DO NOTHING RETURNING id`,
-    [m.schoolId, m.to, m.subject, m.body, clock.now(), smtpConfigured ? 'queued' : 'held', m.idemKey ?? null],
-  );
-  return rows.length > 0;
+  return insertOutboxMail(q, {
+    schoolId: m.schoolId,
+    to: m.to,
+    subject: m.subject,
+    body: m.body,
+    createdAt: clock.now(),
+    status: smtpConfigured ? 'queued' : 'held',
+    idemKey: m.idemKey ?? null,
+  });
 }
 
 /** The security events a school's notification list can subscribe people and addresses to (memo U1). */
@@ -77,14 +85,10 @@ export async function securityEvent(
     fallbackPermission: PermissionKey;
   },
 ): Promise<void> {
-  const listed = await q.query<{ user_id: string | null; email: string | null; user_email: string | null }>(
-    `SELECT r.user_id, r.email, u.email AS user_email FROM security_recipients r LEFT JOIN users u ON u.id = r.user_id
-     WHERE $1 = ANY(r.events) AND (r.user_id IS NULL OR u.status = 'active')`,
-    [e.event],
-  );
-  const people = listed.length
+  const listed = await listSecurityRecipients(q, e.event);
+  const people: RecipientRow[] = listed.length
     ? listed
-    : (await activeHolders(q, e.fallbackPermission)).map((u) => ({ user_id: u.id, email: null, user_email: u.email }));
+    : (await findActiveHolders(q, e.fallbackPermission)).map((u) => ({ user_id: u.id, email: null, user_email: u.email }));
   for (const p of people) {
     const key = p.user_id ?? p.email ?? '';
     if (p.user_id) {
