@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { SessionStore } from './core/auth/sessions.js';
 import { CheckRegistry } from './core/checks/registry.js';
 import { type Clock, systemClock } from './core/clock.js';
+import { findServerKeyCheck, storeServerKeyCheck } from './core/crypto/queries.js';
 import { loadServerKey, open, seal, subKey } from './core/crypto/secrets.js';
 import { migrate } from './core/db/migrate.js';
 import { openPg } from './core/db/pg.js';
@@ -34,17 +35,10 @@ export async function openDatabase(config: Config, log: (m: string, e?: unknown)
 /** The server key must be the one this database was set up with, or every TOTP seed is unreadable. */
 async function checkServerKey(db: Database, key: Buffer): Promise<void> {
   const k = subKey(key, 'check');
-  const [row] = await db.system((q) => q.query<{ value: string }>(`SELECT value FROM server_meta WHERE key = 'server_key_check'`));
-  let value = row?.value;
+  let value = await db.system((q) => findServerKeyCheck(q));
   if (!value) {
     // Two processes starting at once with different keys: the second reads the first one's check.
-    const [stored] = await db.system((q) =>
-      q.query<{ value: string }>(
-        `INSERT INTO server_meta (key, value) VALUES ('server_key_check', $1) ON CONFLICT (key) DO UPDATE SET key = server_meta.key RETURNING value`,
-        [seal(k, 'server-key-ok')],
-      ),
-    );
-    value = stored?.value ?? '';
+    value = (await db.system((q) => storeServerKeyCheck(q, seal(k, 'server-key-ok')))) ?? '';
   }
   try {
     open(k, value);
