@@ -138,16 +138,3 @@ export async function completeSetup(
     throw uniqueViolation(err, { users_username_key: 'username_taken', schools_school_number_key: 'school_number_taken' });
   }
 }
-
-/**
- * The old unique-violation mapper, kept only until modules/access stops importing it; use
- * `uniqueViolation` from core/db/unique.ts.
- */
-export function uniqueToAppError(err: unknown): unknown {
-  const e = err as { code?: string; constraint?: string; message?: string };
-  if (e?.code !== '23505') return err;
-  const where = `${e.constraint ?? ''} ${e.message ?? ''}`;
-  if (where.includes('username')) return new AppError('username_taken');
-  if (where.includes('school_number')) return new AppError('school_number_taken');
-  return new AppError('conflict');
-}
