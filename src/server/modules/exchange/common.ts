@@ -27,7 +27,7 @@ export async function event(q: Queryable, clock: Clock, e: NewEvent): Promise<vo
   await insertEvent(q, e, clock.now());
 }
 
-export async function orgKind(
+async function orgKind(
   q: Queryable,
   orgId: string,
 ): Promise<{ kind: 'school' | 'authority'; code: AuthorityKey | null; schoolNumber: string }> {

@@ -14,7 +14,7 @@ import {
   type TemplateKind,
 } from '../../../contracts/exchange.js';
 
-/** The exchange's words as the database holds them (its CHECK constraints keep them to these). */
+/** The exchange's words as the database holds them (its CHECK constraints, or the contracts that wrote the rows, keep them to these). */
 export type AuthorityKey = z.infer<typeof AuthorityCode>;
 export type CategoryKey = z.infer<typeof Category>;
 export type PriorityKey = z.infer<typeof Priority>;
