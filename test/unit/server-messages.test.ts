@@ -65,6 +65,12 @@ describe('what the server sends a person has words in both languages', () => {
     expect(missing(codes.map((c) => `zod.${c}`))).toEqual([]);
   });
 
+  it('the scheduled jobs the audit log names as the system', () => {
+    const jobs = literals(/systemActor\([^,]+, '([a-z_.]+)'\)/g);
+    expect(jobs.length).toBeGreaterThanOrEqual(3);
+    expect(missing(jobs.map((j) => `auditJobs.${j.replaceAll('.', '_')}`))).toEqual([]);
+  });
+
   it('security events, permissions and network rules', () => {
     expect(missing(SECURITY_EVENTS.map((e) => `securityEvents.${e}`))).toEqual([]);
     expect(missing(PERMISSION_KEYS.map((p) => `permissionLabels.${p.replaceAll('.', '_')}`))).toEqual([]);

@@ -2,6 +2,7 @@ import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { Button, Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { api, queryString, type AuditPageView } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
 import { formatDateTime, hongKongDayBoundary } from '../../components/format.js';
@@ -16,6 +17,14 @@ interface AuditFilters {
 }
 const NO_FILTERS: AuditFilters = { actor: '', action: '', from: '', to: '' };
 const PAGE_SIZE = 50;
+
+/** A person by name; the system as "System", with the scheduled job that acted when there was one (`system:<job>`). */
+function actorLabel(t: TFunction, actorName: string | null): string {
+  if (actorName === null) return t('audit.system');
+  if (!actorName.startsWith('system:')) return actorName;
+  const job = actorName.slice('system:'.length);
+  return t('audit.systemJob', { job: t(`auditJobs.${job.replaceAll('.', '_')}`, { defaultValue: t('audit.system') }) });
+}
 
 export function AuditPage() {
   const { t, i18n } = useTranslation();
@@ -104,7 +113,7 @@ export function AuditPage() {
                 {page.data.entries.map((entry) => (
                   <Table.Tr key={entry.seq} data-testid="audit-row" data-action={entry.action}>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(entry.occurredAt, i18n.language, true)}</Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{entry.actorName ?? t('audit.system')}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{actorLabel(t, entry.actorName)}</Table.Td>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       {t(`auditActions.${entry.action.replaceAll('.', '_')}`, { defaultValue: entry.action })}
                     </Table.Td>
