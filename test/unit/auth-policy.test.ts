@@ -10,8 +10,10 @@ import {
   stageAfterEnrolment,
   stageAfterPasswordChange,
   stageAfterRightsChange,
+  ssoRefusal,
   stageRefusal,
 } from '../../src/server/core/auth/policy.js';
+import { permissionSets } from '../../src/server/core/auth/sessions.js';
 
 const flags = (enrolled: boolean, mustChange: boolean, mfaRequired: boolean) => ({ enrolled, mustChange, mfaRequired });
 const STAGES: SessionStage[] = ['mfa', 'enrol', 'password', 'done'];
@@ -87,5 +89,28 @@ describe('sign-in rate limit', () => {
     expect(rateLimitWait(11, 10, window, now)).toBe(15);
     expect(rateLimitWait(11, 10, window, new Date(window.getTime() + 59_999))).toBe(1);
     expect(rateLimitWait(11, 10, window, window)).toBe(60);
+  });
+});
+
+describe('single sign-on', () => {
+  it('signs in only an active person who is not limited to a password', () => {
+    expect(ssoRefusal({ status: 'active', ssoMode: 'allowed' })).toBe(null);
+    expect(ssoRefusal({ status: 'active', ssoMode: 'required' })).toBe(null);
+    expect(ssoRefusal({ status: 'active', ssoMode: 'local' })).toBe('account active/local');
+    expect(ssoRefusal({ status: 'disabled', ssoMode: 'allowed' })).toBe('account disabled/allowed');
+    expect(ssoRefusal(undefined)).toBe('no linked account');
+  });
+});
+
+describe('rights of a session', () => {
+  it('a permission held for the whole school through any role is not limited to own classes', () => {
+    const { permissions, ownClassesOnly } = permissionSets([
+      'students.read:own_classes',
+      'students.read:school',
+      'marks.write:own_classes',
+    ]);
+    expect([...permissions].sort()).toEqual(['marks.write', 'students.read']);
+    expect([...ownClassesOnly]).toEqual(['marks.write']);
+    expect(permissionSets([]).permissions.size).toBe(0);
   });
 });

@@ -83,3 +83,13 @@ export function rateLimitWait(count: number, limit: number, windowStart: Date, n
   if (count <= limit) return 0;
   return Math.ceil((windowStart.getTime() + RATE_WINDOW_MS - now.getTime()) / 1000);
 }
+
+/**
+ * Why a person found through single sign-on may not sign in with it (the reason the audit log
+ * records), or null when they may: they must exist, be active, and not be limited to a password.
+ */
+export function ssoRefusal(u: { status: string; ssoMode: string } | undefined): string | null {
+  if (!u) return 'no linked account';
+  if (u.status !== 'active' || u.ssoMode === 'local') return `account ${u.status}/${u.ssoMode}`;
+  return null;
+}

@@ -5,7 +5,8 @@ import { AppError } from '../errors.js';
 import { type App, sessionOf, setSessionCookie } from '../http.js';
 import { actorOf } from './actor.js';
 import type { AuthDeps } from './service.js';
-import * as sso from './sso.js';
+import { getSsoConfig, markSsoReviewed, putSsoConfig, setSsoMode } from './sso-config.js';
+import { finishSso, startSso } from './sso.js';
 
 const NoContent = { 204: z.null() };
 
@@ -25,14 +26,14 @@ export function ssoRoutes(app: App, d: AuthDeps): void {
         }),
       },
     },
-    async (req, reply) => reply.redirect(await sso.startSso(d, req.query.school), 302),
+    async (req, reply) => reply.redirect(await startSso(d, req.query.school), 302),
   );
   app.get(
     '/api/sso/callback',
     { config: { public: true }, schema: { querystring: z.record(z.string().max(64), z.string().max(4096)) } },
     async (req, reply) => {
       try {
-        const { token } = await sso.finishSso(d, req.query, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
+        const { token } = await finishSso(d, req.query, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
         setSessionCookie(req, reply, token, d.config.COOKIE_SECURE);
         return reply.redirect('/', 302);
       } catch (err) {
@@ -48,17 +49,17 @@ export function ssoRoutes(app: App, d: AuthDeps): void {
     { config: { self: true }, schema: { body: EmptyBody, response: { 200: z.strictObject({ url: z.string() }) } } },
     async (req) => {
       const s = sessionOf(req);
-      return { url: await sso.startSso(d, undefined, { schoolId: s.schoolId, userId: s.userId }) };
+      return { url: await startSso(d, undefined, { schoolId: s.schoolId, userId: s.userId }) };
     },
   );
   app.get('/api/admin/sso', { config: { permission: 'sso.manage' }, schema: { response: { 200: SsoConfigView } } }, async (req) =>
-    sso.getSsoConfig(d, sessionOf(req).schoolId),
+    getSsoConfig(d, sessionOf(req).schoolId),
   );
   app.put(
     '/api/admin/sso',
     { config: { permission: 'sso.manage' }, schema: { body: SsoConfigBody, response: NoContent } },
     async (req, reply) => {
-      await sso.putSsoConfig(d, actorOf(req), req.body);
+      await putSsoConfig(d, actorOf(req), req.body);
       return reply.code(204).send(null);
     },
   );
@@ -66,7 +67,7 @@ export function ssoRoutes(app: App, d: AuthDeps): void {
     '/api/admin/sso/reviewed',
     { config: { permission: 'sso.manage' }, schema: { body: EmptyBody, response: NoContent } },
     async (req, reply) => {
-      await sso.markSsoReviewed(d, actorOf(req));
+      await markSsoReviewed(d, actorOf(req));
       return reply.code(204).send(null);
     },
   );
@@ -74,7 +75,7 @@ export function ssoRoutes(app: App, d: AuthDeps): void {
     '/api/admin/users/:id/sso',
     { config: { permission: 'users.manage' }, schema: { params: IdParam, body: SsoModeBody, response: NoContent } },
     async (req, reply) => {
-      await sso.setSsoMode(d, actorOf(req), req.params.id, req.body.mode);
+      await setSsoMode(d, actorOf(req), req.params.id, req.body.mode);
       return reply.code(204).send(null);
     },
   );

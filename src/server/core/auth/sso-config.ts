@@ -1,0 +1,62 @@
+import type { z } from 'zod';
+import type { SsoConfigBody, SsoConfigView } from '../../../contracts/admin.js';
+import { audit } from '../audit/audit.js';
+import { open, seal, subKey } from '../crypto/secrets.js';
+import { AppError } from '../errors.js';
+import { type Actor, who } from './actor.js';
+import type { AuthDeps } from './common.js';
+import { setSsoReviewed, updateSchoolSso } from './queries/sso.js';
+import { setSsoMode as setUserSsoMode } from './queries/users.js';
+import { discover, loopback, redirectUri, schoolSso } from './sso-provider.js';
+import { toSsoConfigView } from './views.js';
+
+/** The school's provider as administrators see it (never the secret). */
+export async function getSsoConfig(d: AuthDeps, schoolId: string): Promise<z.infer<typeof SsoConfigView>> {
+  const s = await d.db.school(schoolId, (q) => schoolSso(q, schoolId));
+  return toSsoConfigView(s, redirectUri(d));
+}
+
+/** Save the provider; it must answer discovery now (an issuer that does not answer is refused). */
+export async function putSsoConfig(d: AuthDeps, a: Actor, b: z.infer<typeof SsoConfigBody>): Promise<void> {
+  const current = await d.db.school(a.schoolId, (q) => schoolSso(q, a.schoolId));
+  const sealed = b.clientSecret ? seal(subKey(d.serverKey, 'sso'), b.clientSecret, `sso:${a.schoolId}`) : current.sso_client_secret;
+  if (!sealed) throw new AppError('validation_failed', { errors: [{ path: '/clientSecret', code: 'required' }] });
+  const secret = open(subKey(d.serverKey, 'sso'), sealed, `sso:${a.schoolId}`).toString('utf8');
+  const issuer = new URL(b.issuer);
+  if (issuer.protocol !== 'https:' && !loopback(issuer))
+    throw new AppError('validation_failed', { errors: [{ path: '/issuer', code: 'https_required' }] });
+  try {
+    await discover(b.issuer, b.clientId, secret);
+  } catch {
+    throw new AppError('sso_issuer_unreachable');
+  }
+  await d.db.schoolTx(a.schoolId, async (q) => {
+    await updateSchoolSso(q, a.schoolId, {
+      enabled: b.enabled,
+      issuer: b.issuer,
+      clientId: b.clientId,
+      sealedSecret: sealed,
+      emailLink: b.emailLink,
+    });
+    // The secret itself never goes into the audit log.
+    await audit(q, d.clock, {
+      ...who(a),
+      action: 'sso.configured',
+      details: { enabled: b.enabled, issuer: b.issuer, clientId: b.clientId, secretChanged: !!b.clientSecret, emailLink: b.emailLink },
+    });
+  });
+}
+
+export async function setSsoMode(d: AuthDeps, a: Actor, userId: string, mode: 'local' | 'allowed' | 'required'): Promise<void> {
+  await d.db.schoolTx(a.schoolId, async (q) => {
+    if (!(await setUserSsoMode(q, userId, mode))) throw new AppError('not_found');
+    await audit(q, d.clock, { ...who(a), action: 'users.sso_mode_changed', target: `user:${userId}`, details: { mode } });
+  });
+}
+
+export async function markSsoReviewed(d: AuthDeps, a: Actor): Promise<void> {
+  await d.db.schoolTx(a.schoolId, async (q) => {
+    await setSsoReviewed(q, a.schoolId, d.clock.now());
+    await audit(q, d.clock, { ...who(a), action: 'sso.reviewed' });
+  });
+}
