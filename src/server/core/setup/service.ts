@@ -12,6 +12,7 @@ import { randomToken, sha256 } from '../crypto/secrets.js';
 import type { Database, Queryable } from '../db/types.js';
 import { uniqueViolation } from '../db/unique.js';
 import { AppError } from '../errors.js';
+import { AUTHORITY_NAMES } from './authorities.js';
 import {
   type AuthorityCode,
   countSchools,
@@ -22,6 +23,7 @@ import {
   insertUserRole,
   markSetupTokenUsed,
 } from './queries.js';
+import { toSetupStatusView } from './views.js';
 
 const DAY = 24 * 3600_000;
 
@@ -56,15 +58,8 @@ async function usableToken(q: Queryable, clock: Clock, token: string, lock: bool
 
 export async function setupStatus(db: Database, clock: Clock, token: string): Promise<z.infer<typeof SetupStatus>> {
   const row = await db.system((q) => usableToken(q, clock, token, false));
-  const code = row?.authority_code ?? null;
-  return { valid: !!row, expiresAt: row?.expires_at.toISOString() ?? null, authority: code ? { code, ...AUTHORITY_NAMES[code] } : null };
+  return toSetupStatusView(row);
 }
-
-/** The authorities an installation can host; their names are fixed, their users and keys are their own. */
-export const AUTHORITY_NAMES: Record<AuthorityCode, { nameZh: string; nameEn: string }> = {
-  EDB: { nameZh: '教育局', nameEn: 'Education Bureau' },
-  HKEAA: { nameZh: '香港考試及評核局', nameEn: 'Hong Kong Examinations and Assessment Authority' },
-};
 
 /**
  * First run: create the school, its school key (words shown once; only the public half kept),
