@@ -14,6 +14,8 @@ export default defineConfig({
           hookTimeout: 120_000,
           pool: 'forks',
           maxWorkers: 2,
+          // Each file builds its own server and database; sharing the worker's module graph saves
+          // importing the whole server again for every file (184 s → 63 s measured on PGlite).
           isolate: false,
         },
       },
@@ -26,8 +28,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           pool: 'forks',
-          maxWorkers: 1,
-          fileParallelism: false,
+          // Two files at a time, each with its own server, database and Chromium (226 s → 168 s measured).
+          maxWorkers: 2,
         },
       },
     ],
