@@ -1,6 +1,7 @@
 import type { PermissionKey } from '../../../contracts/permissions.js';
 import type { Clock } from '../clock.js';
 import type { Database, Queryable } from '../db/types.js';
+import { ownerNames } from './queries.js';
 
 export type MemoArea = 'user' | 'operation' | 'security' | 'learning' | 'cloud';
 /** `error`: the check itself failed and could not say; the others still show. */
@@ -81,7 +82,7 @@ export class CheckRegistry {
       const base = { key: c.key, memo: c.memo, area: areaOf(c.memo) };
       let people = owners.get(c.owner);
       if (!people) {
-        people = await db.school(schoolId, (q) => ownerNames(q, c.owner));
+        people = await db.school(schoolId, (q) => ownerNames(q, c.owner, OWNER_NAMES));
         owners.set(c.owner, people);
       }
       const owner = { permission: c.owner, people };
@@ -104,15 +105,4 @@ export class CheckRegistry {
     }
     return out;
   }
-}
-
-async function ownerNames(q: Queryable, permission: PermissionKey): Promise<string[]> {
-  const rows = await q.query<{ name: string }>(
-    `SELECT DISTINCT coalesce(u.display_name_zh || ' ' || u.display_name_en, u.display_name_en) AS name
-       FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN role_permissions rp ON rp.role_id = ur.role_id
-      WHERE rp.permission = $1 AND u.status = 'active'
-      ORDER BY 1 LIMIT ${OWNER_NAMES}`,
-    [permission],
-  );
-  return rows.map((r) => r.name);
 }

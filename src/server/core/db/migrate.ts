@@ -48,6 +48,7 @@ export async function migrate(db: Database): Promise<MigrationResult> {
 /** A script of several statements runs through the simple protocol (no parameters). */
 async function execScript(db: Database, q: { query: (s: string) => Promise<unknown> }, sql: string): Promise<void> {
   if (db.kind === 'pglite') {
+    // Only the PGlite database carries `pg` (see openPglite); the Database interface stays engine-neutral.
     const pg = (db as unknown as { pg: { exec(s: string): Promise<unknown> } }).pg;
     await pg.exec(sql);
   } else {

@@ -19,6 +19,7 @@ const parsers = { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) }
 
 /** PGlite's own start parameters plus ours. Its default shared_buffers (128 MB) would be most of the process's memory. */
 const startParams = (sharedBuffersMb: number) => [
+  // PGlite exports its default start parameters at run time but not in its type declarations.
   ...(PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams,
   '-c',
   `shared_buffers=${sharedBuffersMb}MB`,
