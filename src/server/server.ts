@@ -14,13 +14,7 @@ import type { Deps } from './core/deps.js';
 import { createMailer } from './core/mail/mailer.js';
 import { checksDigestJob, cleanupJob, mailJob } from './core/scheduler/jobs.js';
 import { Scheduler } from './core/scheduler/scheduler.js';
-import {
-  handoverJob,
-  registerAccessChecks,
-  registerAccessHoldings,
-  reviewRemindersJob,
-  roleDatesJob,
-} from './modules/access/service.js';
+import { handoverJob, registerAccessChecks, registerAccessHoldings, reviewRemindersJob, roleDatesJob } from './modules/access/service.js';
 import { HoldingRegistry } from './core/handover/registry.js';
 import { registerSchoolHoldings } from './modules/school/service.js';
 import { registerFoundationChecks } from './modules/governance/checks.js';

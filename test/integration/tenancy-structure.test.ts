@@ -92,10 +92,10 @@ describe('tenancy structure', () => {
     ).toBe('23503');
     expect(
       await failsAs(a.schoolId, (q) =>
-        q.query(
-          `INSERT INTO staff (school_id, staff_code, name_en, status, user_id) VALUES ($1, 'X01', 'Chan Tai Man', 'serving', $2)`,
-          [a.schoolId, bUser],
-        ),
+        q.query(`INSERT INTO staff (school_id, staff_code, name_en, status, user_id) VALUES ($1, 'X01', 'Chan Tai Man', 'serving', $2)`, [
+          a.schoolId,
+          bUser,
+        ]),
       ),
     ).toBe('23503');
     expect(
@@ -138,7 +138,7 @@ describe('tenancy structure', () => {
     expect(await failsAs(a.schoolId, pkg(toA.deliveryId, edb.schoolId))).toBe('succeeded');
   });
 
-  it("the exchange log takes no entry about a delivery the writer cannot see", async () => {
+  it('the exchange log takes no entry about a delivery the writer cannot see', async () => {
     const toB = await exchangeFixture(s.db, { authorityId: edb.schoolId, publisherId: edb.adminId, schoolId: b.schoolId, ref: 'T-B2' });
     const entry = (deliveryId: string) => (q: Queryable) =>
       q.query(`INSERT INTO exchange_events (school_id, delivery_id, event, at) VALUES ($1, $2, 'opened', now())`, [a.schoolId, deliveryId]);

@@ -36,11 +36,6 @@ export function sessionOf(req: FastifyRequest): Session {
   return req.session;
 }
 
-/** Who did it and from where, for the audit helper. */
-export function actorOf(req: FastifyRequest): { actorId: string | null; actorName: string | null; ip: string } {
-  return { actorId: req.session?.userId ?? null, actorName: req.session?.username ?? null, ip: req.ip };
-}
-
 export const SESSION_COOKIE = 'sid';
 
 export function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: string, secureSetting: 'auto' | 'true' | 'false'): void {
