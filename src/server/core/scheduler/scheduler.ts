@@ -8,10 +8,13 @@ export interface JobContext {
   /** Claim a unit of work once, ever (DESIGN rule 7): false if any process already did it. */
   claim(q: Queryable, key: string, schoolId?: string | null): Promise<boolean>;
   /**
-   * Runs `fn` for every organisation of the kind, one after another. One school's failure is
+   * Runs `fn` for every organisation of the kind (or for the ids given), one after another. One school's failure is
    * reported and does not stop the others; the counts say how it went.
    */
-  forEachSchool(kind: OrgKind | 'any', fn: (schoolId: string) => Promise<void>): Promise<{ done: number; failed: number }>;
+  forEachSchool(
+    which: OrgKind | 'any' | readonly string[],
+    fn: (schoolId: string) => Promise<void>,
+  ): Promise<{ done: number; failed: number }>;
 }
 
 export interface Job {
@@ -51,8 +54,8 @@ export class Scheduler {
         if (!force && last !== undefined && now.getTime() - last < job.everyMs) continue;
         this.lastRun.set(job.name, now.getTime());
         try {
-          const forEachSchool = (kind: OrgKind | 'any', fn: (schoolId: string) => Promise<void>) =>
-            eachSchool(this.db, kind, fn, (schoolId, err) => this.onError(`${job.name} (school ${schoolId})`, err));
+          const forEachSchool = (which: OrgKind | 'any' | readonly string[], fn: (schoolId: string) => Promise<void>) =>
+            eachSchool(this.db, which, fn, (schoolId, err) => this.onError(`${job.name} (school ${schoolId})`, err));
           await job.run({ db: this.db, now, claim, forEachSchool });
           ran.push(job.name);
         } catch (err) {
@@ -80,11 +83,11 @@ function claim(q: Queryable, key: string, schoolId: string | null = null): Promi
 /** The loop behind `forEachSchool`, exported for jobs and tests that run outside a tick. */
 export async function eachSchool(
   db: Database,
-  kind: OrgKind | 'any',
+  which: OrgKind | 'any' | readonly string[],
   fn: (schoolId: string) => Promise<void>,
   onError: (schoolId: string, err: unknown) => void,
 ): Promise<{ done: number; failed: number }> {
-  const ids = await db.system((q) => organisationIds(q, kind));
+  const ids = typeof which === 'string' ? await db.system((q) => organisationIds(q, which)) : which;
   let failed = 0;
   for (const id of ids) {
     try {

@@ -161,15 +161,15 @@ export function exchangeJob(d: ExchangeDeps): Job {
   return {
     name: 'exchange-deadlines',
     everyMs: 10 * 60_000,
-    async run({ db }) {
+    async run({ db, forEachSchool }) {
       // Packages the authority has not answered yet (a process stopped between send and receipt).
       const pending = await db.system((q) => listUnansweredPackages(q));
       for (const id of pending) await intake(d, id);
       const schools = await db.system((q) => listSchoolsWithOpenWork(q));
-      for (const schoolId of schools) {
+      await forEachSchool(schools, async (schoolId) => {
         await syncReceipts(d, schoolId);
         await runDeadlines(d, schoolId);
-      }
+      });
     },
   };
 }

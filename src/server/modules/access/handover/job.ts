@@ -1,11 +1,11 @@
 import { audit } from '../../../core/audit/audit.js';
+import { systemActor, who } from '../../../core/auth/actor.js';
 import type { SessionStore } from '../../../core/auth/sessions.js';
 import type { Clock } from '../../../core/clock.js';
 import type { HoldingRegistry } from '../../../core/handover/registry.js';
 import type { Job } from '../../../core/scheduler/scheduler.js';
 import { hkToday } from '../common.js';
 import { listDuePlanIds, listTransfers, lockPlanToApply, markApplied } from '../queries/handover.js';
-import { listSchoolIds } from '../queries/school.js';
 import { deleteSessionsOf, disableAccount } from '../queries/users.js';
 import { assertAdminRemains } from '../rights.js';
 
@@ -14,10 +14,9 @@ export function handoverJob(d: { clock: Clock; sessions: SessionStore; holdings:
   return {
     name: 'handover',
     everyMs: 15 * 60_000,
-    async run({ db }) {
+    async run({ db, forEachSchool }) {
       const today = hkToday(d.clock);
-      const schools = await db.system((q) => listSchoolIds(q));
-      for (const { id: schoolId } of schools) {
+      await forEachSchool('any', async (schoolId) => {
         const due = await db.school(schoolId, (q) => listDuePlanIds(q, today));
         for (const id of due) {
           const hashes = await db.schoolTx(schoolId, async (q) => {
@@ -33,7 +32,7 @@ export function handoverJob(d: { clock: Clock; sessions: SessionStore; holdings:
             await assertAdminRemains(q);
             await markApplied(q, id, d.clock.now());
             await audit(q, d.clock, {
-              schoolId,
+              ...who(systemActor(schoolId, 'handover.apply')),
               action: 'handover.applied',
               target: `handover:${id}`,
               details: { user: p.user_id, items: items.length, disabled: p.disable_account },
@@ -45,7 +44,7 @@ export function handoverJob(d: { clock: Clock; sessions: SessionStore; holdings:
           });
           await d.sessions.forget(hashes);
         }
-      }
+      });
     },
   };
 }

@@ -3,7 +3,6 @@ import { notifyUser, queueMail } from '../../../core/notify/notify.js';
 import type { Job } from '../../../core/scheduler/scheduler.js';
 import { hkToday } from '../common.js';
 import { listPending } from '../queries/reviews.js';
-import { listSchoolIds } from '../queries/school.js';
 import { startNextIfDue } from './recur.js';
 
 /** Remind reviewers of undecided items once a day; escalate to the starter when past the due date; start recurring campaigns. */
@@ -11,10 +10,9 @@ export function reviewRemindersJob(d: AuthDeps): Job {
   return {
     name: 'review-reminders',
     everyMs: 60 * 60_000,
-    async run({ db }) {
+    async run({ db, forEachSchool }) {
       const today = hkToday(d.clock);
-      const schools = await db.system((q) => listSchoolIds(q));
-      for (const { id } of schools) {
+      await forEachSchool('any', async (id) => {
         await startNextIfDue(d, id);
         await db.schoolTx(id, async (q) => {
           for (const r of await listPending(q)) {
@@ -51,7 +49,7 @@ export function reviewRemindersJob(d: AuthDeps): Job {
             }
           }
         });
-      }
+      });
     },
   };
 }

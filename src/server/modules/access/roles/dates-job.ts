@@ -1,20 +1,19 @@
 import { audit } from '../../../core/audit/audit.js';
+import { systemActor, who } from '../../../core/auth/actor.js';
 import type { SessionStore } from '../../../core/auth/sessions.js';
 import type { Clock } from '../../../core/clock.js';
 import type { Job } from '../../../core/scheduler/scheduler.js';
 import { hkToday } from '../common.js';
 import { deleteLapsedMemberships, takeDuePlannedGrants, upsertUserRole } from '../queries/roles.js';
-import { listSchoolIds } from '../queries/school.js';
 
 /** Put planned assignments in force on their start date and let lapsed ones go, once a day (idempotent). */
 export function roleDatesJob(d: { clock: Clock; sessions: SessionStore }): Job {
   return {
     name: 'role-dates',
     everyMs: 15 * 60_000,
-    async run({ db }) {
+    async run({ db, forEachSchool }) {
       const today = hkToday(d.clock);
-      const schools = await db.system((q) => listSchoolIds(q));
-      for (const { id } of schools) {
+      await forEachSchool('any', async (id) => {
         const hashes = await db.schoolTx(id, async (q) => {
           const out: Buffer[] = [];
           for (const g of await takeDuePlannedGrants(q, today)) {
@@ -27,7 +26,7 @@ export function roleDatesJob(d: { clock: Clock; sessions: SessionStore }): Job {
               endsOn: g.ends_on,
             });
             await audit(q, d.clock, {
-              schoolId: id,
+              ...who(systemActor(id, 'roles.dates')),
               action: 'roles.member_started',
               target: `role:${g.role_id}`,
               details: { user: g.user_id },
@@ -36,7 +35,7 @@ export function roleDatesJob(d: { clock: Clock; sessions: SessionStore }): Job {
           }
           for (const l of await deleteLapsedMemberships(q, today)) {
             await audit(q, d.clock, {
-              schoolId: id,
+              ...who(systemActor(id, 'roles.dates')),
               action: 'roles.member_lapsed',
               target: `role:${l.role_id}`,
               details: { user: l.user_id },
@@ -46,7 +45,7 @@ export function roleDatesJob(d: { clock: Clock; sessions: SessionStore }): Job {
           return out;
         });
         await d.sessions.forget(hashes);
-      }
+      });
     },
   };
 }
