@@ -11,7 +11,7 @@ import type {
 } from '../../../contracts/school.js';
 import { maskId } from './identity.js';
 import type { StaffRow } from './queries/staff.js';
-import type { PlacementHistoryRow, StudentDetailRow, StudentRow } from './queries/students.js';
+import type { PlacementHistoryRow, StudentDetailRow, StudentRow, StudentValues } from './queries/students.js';
 import type { ClassRow, ClassSubjectRow, SubjectRow, YearRow } from './queries/years-classes-subjects.js';
 
 export const toYearView = (r: YearRow): z.infer<typeof YearView> => ({
@@ -96,4 +96,36 @@ export const toStudentDetail = (r: StudentDetailRow, history: PlacementHistoryRo
   leaveReason: r.leave_reason,
   version: r.version,
   history: history.map(toPlacementView),
+});
+
+/** A student's particulars as stored, in the shape the forms and the importer compare against. */
+export const toStudentValues = (
+  r: Pick<
+    StudentDetailRow,
+    | 'reg_no'
+    | 'strn'
+    | 'name_zh'
+    | 'name_en'
+    | 'sex'
+    | 'date_of_birth'
+    | 'id_type'
+    | 'id_number'
+    | 'entry_date'
+    | 'status'
+    | 'leave_date'
+    | 'leave_reason'
+  >,
+): StudentValues => ({
+  regNo: r.reg_no,
+  strn: r.strn,
+  nameZh: r.name_zh,
+  nameEn: r.name_en,
+  sex: r.sex,
+  dateOfBirth: r.date_of_birth,
+  idType: r.id_type,
+  idNumber: r.id_number,
+  entryDate: r.entry_date,
+  status: r.status,
+  leaveDate: r.leave_date,
+  leaveReason: r.leave_reason,
 });

@@ -6,23 +6,13 @@ import { closePlacements, type ExistingStudentRow, insertPlacements, insertStude
 import { updateStudentRow } from '../queries/students.js';
 import { cleanStudent, studentValues } from '../students/edit.js';
 import type { Existing, Spec } from './spec.js';
+import { toStudentValues } from '../views.js';
 
 /** A student row: the particulars, and the place in a current-year class if the file gives one. */
 type StudentRecord = z.infer<typeof StudentFields> & { classId?: string; classNumber?: number };
 
 const storedFields = (r: ExistingStudentRow) => ({
-  regNo: r.reg_no,
-  strn: r.strn,
-  nameZh: r.name_zh,
-  nameEn: r.name_en,
-  sex: r.sex,
-  dateOfBirth: r.date_of_birth,
-  idType: r.id_type,
-  idNumber: r.id_number,
-  entryDate: r.entry_date,
-  status: r.status,
-  leaveDate: r.leave_date,
-  leaveReason: r.leave_reason,
+  ...toStudentValues(r),
   classId: r.class_id,
   classNumber: r.class_number,
 });

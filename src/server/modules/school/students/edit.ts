@@ -7,7 +7,8 @@ import { AppError } from '../../../core/errors.js';
 import { changes, type SchoolDeps } from '../common.js';
 import { normaliseHkid, normaliseStrn } from '../identity.js';
 import { assertVersion, assertWholeSchool, studentDatesInOrder } from '../policy.js';
-import { insertStudent, type StudentDetailRow, type StudentValues, updateStudentRow } from '../queries/students.js';
+import { insertStudent, type StudentValues, updateStudentRow } from '../queries/students.js';
+import { toStudentValues } from '../views.js';
 import { loadStudent, STUDENT_UNIQUE } from './common.js';
 import { place } from './placement.js';
 
@@ -56,21 +57,6 @@ export function studentValues(b: z.infer<typeof StudentCreateBody> & { idNumber:
   };
 }
 
-const storedValues = (r: StudentDetailRow): StudentValues => ({
-  regNo: r.reg_no,
-  strn: r.strn,
-  nameZh: r.name_zh,
-  nameEn: r.name_en,
-  sex: r.sex,
-  dateOfBirth: r.date_of_birth,
-  idType: r.id_type,
-  idNumber: r.id_number,
-  entryDate: r.entry_date,
-  status: r.status,
-  leaveDate: r.leave_date,
-  leaveReason: r.leave_reason,
-});
-
 export async function createStudent(d: SchoolDeps, a: Actor, body: z.infer<typeof StudentCreateBody>): Promise<string> {
   // Creating a student is a whole-school action: a scope limited to one's classes cannot add people.
   assertWholeSchool(a.ownClassesOnly, 'students.manage');
@@ -109,7 +95,7 @@ export async function updateStudent(d: SchoolDeps, a: Actor, id: string, body: z
         ...who(a),
         action: 'students.updated',
         target: `student:${id}`,
-        details: changes(storedValues(before), after, ['idNumber']),
+        details: changes(toStudentValues(before), after, ['idNumber']),
       });
     });
   } catch (err) {
