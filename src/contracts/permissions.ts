@@ -44,3 +44,7 @@ export const PERMISSION_KEYS = [
 export type PermissionKey = (typeof PERMISSION_KEYS)[number];
 /** A role template's entry: the permission for the whole school, or `:own_classes` for the person's own classes. */
 export type PermissionGrant = PermissionKey | `${PermissionKey}:own_classes`;
+
+const KNOWN: ReadonlySet<string> = new Set(PERMISSION_KEYS);
+/** Whether a key that arrived as text (from the server's catalogue) is one of ours. */
+export const isPermissionKey = (key: string): key is PermissionKey => KNOWN.has(key);

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import type { PermissionKey } from '../contracts/permissions.js';
 import { Alert, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes } from 'react-router';
@@ -39,7 +40,7 @@ import { ProgressPage } from './modules/authority/ProgressPage.js';
 import { SessionsPage } from './modules/security/SessionsPage.js';
 
 /** Hides a page the person has no permission for (the server refuses the data anyway). */
-function RequirePermission({ permission, children }: { permission: string | readonly string[]; children: ReactNode }) {
+function RequirePermission({ permission, children }: { permission: PermissionKey | readonly PermissionKey[]; children: ReactNode }) {
   const { t } = useTranslation();
   const { data: me } = useMe();
   if (!hasAnyPermission(me, typeof permission === 'string' ? [permission] : permission)) {

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import type { PermissionKey } from '../../contracts/permissions.js';
 import { AppShell, Burger, Button, Group, NavLink, ScrollArea, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
@@ -15,7 +16,7 @@ interface NavItem {
   to: string;
   labelKey: string;
   /** Shown when the person holds this permission (or any of these); null = everyone. */
-  permission: string | readonly string[] | null;
+  permission: PermissionKey | readonly PermissionKey[] | null;
 }
 interface NavGroup {
   labelKey: string;

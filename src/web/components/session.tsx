@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import type { PermissionKey } from '../../contracts/permissions.js';
 import { Navigate, Outlet } from 'react-router';
 import { Center, Loader } from '@mantine/core';
 import { queryOptions, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
@@ -48,11 +49,11 @@ export function stagePath(stage: SessionStage): string {
   }
 }
 
-export function hasPermission(me: Me | null | undefined, permission: string): boolean {
+export function hasPermission(me: Me | null | undefined, permission: PermissionKey): boolean {
   return Boolean(me?.permissions.includes(permission));
 }
 
-export function hasAnyPermission(me: Me | null | undefined, permissions: readonly string[]): boolean {
+export function hasAnyPermission(me: Me | null | undefined, permissions: readonly PermissionKey[]): boolean {
   return permissions.some((permission) => hasPermission(me, permission));
 }
 

@@ -1,4 +1,5 @@
 import { useMemo, useState, type FormEvent } from 'react';
+import { isPermissionKey } from '../../../contracts/permissions.js';
 import {
   Alert,
   Anchor,
@@ -446,7 +447,7 @@ function RoleForm({ role, catalogue }: { role: RoleDetailView | null; catalogue:
       if (!role) void navigate(`/admin/roles/${id}`, { replace: true });
     },
   });
-  const held = (key: string) => hasPermission(me, key);
+  const held = (key: string) => isPermissionKey(key) && hasPermission(me, key);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     save.mutate();

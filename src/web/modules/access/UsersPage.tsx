@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import type { PermissionKey } from '../../../contracts/permissions.js';
 import { Badge, Button, Checkbox, Group, Modal, PasswordInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -248,7 +249,7 @@ export function UsersPage() {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
   const { data: me } = useMe();
-  const can = (permission: string) => hasPermission(me, permission);
+  const can = (permission: PermissionKey) => hasPermission(me, permission);
   const users = useQuery({ queryKey: ['admin-users'], queryFn: () => api.get<UserListView>('/api/admin/users') });
   const roles = useQuery({
     queryKey: ['admin-roles'],

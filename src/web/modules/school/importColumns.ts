@@ -1,10 +1,11 @@
 /** What the import screen needs to know about each kind of file (the server checks everything again). */
+import type { PermissionKey } from '../../../contracts/permissions.js';
 export type ImportKindName = 'students' | 'staff' | 'classes' | 'class_subjects';
 
 export const IMPORT_KINDS: readonly ImportKindName[] = ['students', 'staff', 'classes', 'class_subjects'];
 
 /** The right each kind's import needs. */
-export const IMPORT_PERMISSION: Record<ImportKindName, string> = {
+export const IMPORT_PERMISSION: Record<ImportKindName, PermissionKey> = {
   students: 'students.manage',
   staff: 'staff.manage',
   classes: 'school.setup.manage',
@@ -12,7 +13,7 @@ export const IMPORT_PERMISSION: Record<ImportKindName, string> = {
 };
 
 /** Any one of these opens the import and export page. */
-export const IMPORT_EXPORT_PERMISSIONS: readonly string[] = [
+export const IMPORT_EXPORT_PERMISSIONS: readonly PermissionKey[] = [
   'students.manage',
   'staff.manage',
   'school.setup.manage',

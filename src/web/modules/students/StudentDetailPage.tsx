@@ -1,4 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
+import type { PermissionKey } from '../../../contracts/permissions.js';
 import { Anchor, Button, Group, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -223,7 +224,7 @@ export function StudentDetailPage() {
   const { t, i18n } = useTranslation();
   const { id = '' } = useParams();
   const { data: me } = useMe();
-  const can = (permission: string) => hasPermission(me, permission);
+  const can = (permission: PermissionKey) => hasPermission(me, permission);
   const detail = useQuery(studentQuery(id));
   const classes = useQuery({ ...classesQuery(undefined), enabled: can('students.manage') });
   const [revealing, setRevealing] = useState(false);
