@@ -20,6 +20,7 @@ import { type AuthDeps, networkRefused, rotateForRights } from './core/auth/serv
 import { subKey } from './core/crypto/secrets.js';
 import type { Deps } from './core/deps.js';
 import { AppError, problem } from './core/errors.js';
+import { bodyFault } from './core/json-body.js';
 import { notifyRoutes } from './core/notify/routes.js';
 import { setupRoutes } from './core/setup/routes.js';
 import { accessRoutes } from './modules/access/routes.js';
@@ -76,9 +77,17 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
     return reply.type('text/html').sendFile('index.html', WEB_DIR);
   });
 
-  // PostgreSQL text cannot hold NUL; refuse it at the edge rather than fail in the database.
+  // A JSON body's depth and NULs are checked on its text in one linear pass before it is parsed, so
+  // nothing recursive (validation, serialisation) ever sees a `[[[[…` body; its size is bodyLimit's.
+  // PostgreSQL text cannot hold NUL: refuse it at the edge rather than fail in the database.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, text, done) => {
+    const fault = bodyFault(text as string);
+    if (fault) return done(new AppError(fault === 'too_deep' ? 'body_too_deep' : 'bad_request'), undefined);
+    return parseJson(req, text, done);
+  });
   app.addHook('preValidation', async (req) => {
-    if (req.body !== undefined && req.body !== null && JSON.stringify(req.body).includes('\\u0000')) throw new AppError('bad_request');
+    if (typeof req.body === 'string' && req.body.includes('\u0000')) throw new AppError('bad_request');
     if (req.url.includes('%00') || req.url.includes('\u0000')) throw new AppError('bad_request');
   });
 
