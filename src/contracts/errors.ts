@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'csrf_failed',
   'invalid_credentials',
   'account_locked',
+  'sign_in_failed',
   'account_disabled',
   'mfa_required',
   'mfa_invalid',

@@ -4,6 +4,7 @@ import {
   type SetupSchool,
   type TestServer,
   createUser,
+  firstSignIn,
   setupSchool,
   signInAgain,
   startTestServer,
@@ -26,39 +27,74 @@ async function signIn(username: string, password: string, ip: string) {
 }
 
 describe('lockout', () => {
-  it('locks from the 10th failure in 15 minutes, for 1 minute then doubling; an administrator can unlock', async () => {
+  const WRONG = 'wrong password number';
+  /** Everything a sign-in answer tells: status, headers a client could read a difference from, body. */
+  const answer = (r: { status: number; body: unknown; headers: Record<string, unknown> }) => ({
+    status: r.status,
+    retryAfter: r.headers['retry-after'],
+    body: r.body,
+  });
+  const notesOf = async (c: Client, titleKey: string) =>
+    ((await c.get('/api/notifications')).body.notifications as { titleKey: string; params: Record<string, string> }[]).filter(
+      (n) => n.titleKey === titleKey,
+    );
+
+  it('answers an unknown name, a wrong password and a paused address alike; a familiar address keeps working; told once; unlock clears it', async () => {
     const u = await createUser(s, admin.client, 'teacher01', ['teacher']);
-    const c = new Client(s, '10.1.0.1');
-    for (let i = 1; i <= 9; i++)
-      expect((await c.post('/api/auth/login', { username: 'teacher01', password: 'wrong password number' })).body.code).toBe(
-        'invalid_credentials',
-      );
-    const tenth = await c.post('/api/auth/login', { username: 'teacher01', password: 'wrong password number' });
-    expect(tenth.status).toBe(423);
-    expect(tenth.body).toMatchObject({ code: 'account_locked', retryAfter: 60 });
-    // Even the right password is refused while locked.
-    expect((await c.post('/api/auth/login', { username: 'teacher01', password: u.password })).body.code).toBe('account_locked');
+    // The person signs in once from the staff room: that address becomes familiar.
+    const staffRoom = await firstSignIn(s, 'teacher01', u.password, '10.1.9.1');
+    const password = `${u.password} changed`;
+    const away = new Client(s, '10.1.0.1');
+    const unknown = answer(await away.post('/api/auth/login', { username: 'nobody-here', password: WRONG }));
+    expect(unknown).toEqual({
+      status: 401,
+      retryAfter: undefined,
+      body: { type: 'about:blank#sign_in_failed', title: 'sign in failed', status: 401, code: 'sign_in_failed' },
+    });
+    for (let i = 1; i <= 10; i++)
+      expect(answer(await away.post('/api/auth/login', { username: 'teacher01', password: WRONG }))).toEqual(unknown);
+    // Paused from this address: the right password, a wrong one and an unknown name still answer the same.
+    expect(answer(await away.post('/api/auth/login', { username: 'teacher01', password }))).toEqual(unknown);
+    expect(answer(await away.post('/api/auth/login', { username: 'teacher01', password: WRONG }))).toEqual(unknown);
+    expect(answer(await away.post('/api/auth/login', { username: 'nobody-here', password: WRONG }))).toEqual(unknown);
+    // The familiar address, and another address, still sign the person in.
+    const back = new Client(s, '10.1.9.1');
+    expect((await back.post('/api/auth/login', { username: 'teacher01', password })).status).toBe(200);
+    expect((await new Client(s, '10.1.0.2').post('/api/auth/login', { username: 'teacher01', password })).status).toBe(200);
+    // The pause runs from the last counted failure, 1 minute then doubling.
     s.clock.advance(61_000);
-    const eleventh = await c.post('/api/auth/login', { username: 'teacher01', password: 'wrong password number' });
-    expect(eleventh.body).toMatchObject({ code: 'account_locked', retryAfter: 120 });
-    // The lockout was audited and reached the people who can unlock, in the app and in the outbox.
+    expect(answer(await away.post('/api/auth/login', { username: 'teacher01', password: WRONG }))).toEqual(unknown);
+    s.clock.advance(61_000);
+    expect(answer(await away.post('/api/auth/login', { username: 'teacher01', password }))).toEqual(unknown);
+    // Audited each time, and told once: the people who can unlock (in the app and the outbox) and the person.
     const audit = await admin.client.get('/api/audit?action=auth.lockout');
     expect(audit.body.entries.length).toBe(2);
-    const notes = await admin.client.get('/api/notifications');
-    expect(
-      notes.body.notifications.some(
-        (n: { titleKey: string; params: { username: string } }) =>
-          n.titleKey === 'notifications.accountLocked' && n.params.username === 'teacher01',
-      ),
-    ).toBe(true);
-    const outbox = await admin.client.get('/api/outbox');
-    expect(
-      outbox.body.entries.some((m: { subject: string; status: string }) => m.subject.includes('teacher01') && m.status === 'held'),
-    ).toBe(true);
-    // Unlock.
+    expect((await notesOf(admin.client, 'notifications.accountLocked')).filter((n) => n.params.username === 'teacher01')).toHaveLength(1);
+    const outbox = (await admin.client.get('/api/outbox')).body.entries as { subject: string; status: string }[];
+    expect(outbox.filter((m) => m.subject.includes('teacher01') && m.status === 'held')).toHaveLength(1);
+    await staffRoom.refreshCsrf();
+    const mine = await notesOf(staffRoom, 'notifications.yourSignInPaused');
+    expect(mine.map((n) => n.params.address)).toEqual(['10.1.0.1']);
+    // Unlock clears the pause.
     expect((await admin.client.post(`/api/admin/users/${u.id}/unlock`)).status).toBe(204);
-    const ok = await c.post('/api/auth/login', { username: 'teacher01', password: u.password });
-    expect(ok.body.stage).toBe('password'); // created by an administrator: must change at first sign-in
+    expect((await away.post('/api/auth/login', { username: 'teacher01', password })).body.stage).toBe('mfa');
+  });
+
+  it('pauses unfamiliar addresses after guesses spread over many, while the familiar address keeps working', async () => {
+    const u = await createUser(s, admin.client, 'teacher55', ['teacher']);
+    await firstSignIn(s, 'teacher55', u.password, '10.55.9.1');
+    const password = `${u.password} changed`;
+    for (const n of [1, 2, 3]) {
+      const c = new Client(s, `10.55.0.${n}`);
+      for (let i = 0; i < 10; i++) expect((await c.post('/api/auth/login', { username: 'teacher55', password: WRONG })).status).toBe(401);
+    }
+    const fresh = await new Client(s, '10.55.0.4').post('/api/auth/login', { username: 'teacher55', password });
+    expect(fresh.body.code).toBe('sign_in_failed');
+    expect((await new Client(s, '10.55.9.1').post('/api/auth/login', { username: 'teacher55', password })).body.stage).toBe('mfa');
+    // Two addresses reached their own pause and then unfamiliar addresses together did: three notices, not thirty.
+    expect((await notesOf(admin.client, 'notifications.accountLocked')).filter((n) => n.params.username === 'teacher55')).toHaveLength(3);
+    s.clock.advance(61_000);
+    expect((await new Client(s, '10.55.0.4').post('/api/auth/login', { username: 'teacher55', password })).body.stage).toBe('mfa');
   });
 
   it('rate-limits sign-in attempts per address', async () => {

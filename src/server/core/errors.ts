@@ -15,6 +15,7 @@ const STATUS: Record<ErrorCode, number> = {
   csrf_failed: 403,
   invalid_credentials: 401,
   account_locked: 423,
+  sign_in_failed: 401,
   account_disabled: 403,
   mfa_required: 401,
   mfa_invalid: 401,

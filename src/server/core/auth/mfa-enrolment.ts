@@ -7,7 +7,8 @@ import { who } from './actor.js';
 import { type AuthDeps, type Origin, signInUser } from './common.js';
 import { completesSignIn, stageAfterEnrolment } from './policy.js';
 import { findSchoolNumber } from './queries/sso.js';
-import { completeEnrolment, findEnrolment, setLastLogin, setPendingTotp } from './queries/users.js';
+import { signedInFrom } from './failures.js';
+import { completeEnrolment, findEnrolment, setPendingTotp } from './queries/users.js';
 import { replaceRecoveryCodes } from './recovery-codes.js';
 import type { Session } from './sessions.js';
 import { checkTotp, newTotpSecret, openTotp, sealTotp, totpUri } from './totp.js';
@@ -52,7 +53,7 @@ export async function confirmEnrolment(
     await completeEnrolment(q, s.userId, step, d.clock.now());
     const codes = await replaceRecoveryCodes(q, s);
     const stage = stageAfterEnrolment(s.stage);
-    if (completesSignIn(s.stage, stage)) await setLastLogin(q, s.userId, d.clock.now());
+    if (completesSignIn(s.stage, stage)) await signedInFrom(q, { id: s.userId, school_id: s.schoolId }, origin.ip, d.clock.now());
     const token = await d.sessions.rotate(q, s, stage, origin.ip, origin.userAgent);
     await audit(q, d.clock, { ...by, action: 'auth.mfa_enrolled', target: `user:${s.userId}` });
     return { codes, token, stage };

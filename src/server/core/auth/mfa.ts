@@ -4,12 +4,10 @@ import { subKey } from '../crypto/secrets.js';
 import { AppError } from '../errors.js';
 import { who } from './actor.js';
 import { type AuthDeps, type Origin, signInUser } from './common.js';
-import { recordFailure } from './failures.js';
-import { lockedSeconds } from './lockout.js';
+import { forgetFailuresFrom, pausedFor, recordFailure, signedInFrom } from './failures.js';
 import { completesSignIn, stageAfter } from './policy.js';
-import { clearAuthFailures } from './queries/failures.js';
 import { useRecoveryCode } from './queries/recovery-codes.js';
-import { advanceTotpStep, setLastLogin } from './queries/users.js';
+import { advanceTotpStep } from './queries/users.js';
 import type { Session } from './sessions.js';
 import { checkTotp, hashRecoveryCode, openTotp } from './totp.js';
 
@@ -17,7 +15,8 @@ import { checkTotp, hashRecoveryCode, openTotp } from './totp.js';
 export async function verifyMfa(d: AuthDeps, s: Session, code: string, origin: Origin): Promise<{ token: string; stage: SessionStage }> {
   if (s.stage !== 'mfa') throw new AppError('conflict');
   const u = await d.db.school(s.schoolId, (q) => signInUser(q, s.userId));
-  const locked = lockedSeconds(u.locked_until, d.clock.now());
+  // Someone who already gave the right password may learn that their own address is paused.
+  const locked = await d.db.school(s.schoolId, (q) => pausedFor(q, u.id, origin.ip, d.clock.now()));
   if (locked) throw new AppError('account_locked', { retryAfter: locked });
   if (!u.totp_secret) throw new AppError('conflict');
   const now = d.clock.now();
@@ -33,8 +32,8 @@ export async function verifyMfa(d: AuthDeps, s: Session, code: string, origin: O
     }
     if (!how) return null;
     const stage = stageAfter('mfa', { enrolled: true, mustChange: u.must_change_password, mfaRequired: u.mfa_required });
-    await clearAuthFailures(q, u.id);
-    if (completesSignIn(s.stage, stage)) await setLastLogin(q, u.id, now);
+    await forgetFailuresFrom(q, u.id, origin.ip);
+    if (completesSignIn(s.stage, stage)) await signedInFrom(q, u, origin.ip, now);
     const token = await d.sessions.rotate(q, s, stage, origin.ip, origin.userAgent);
     const by = who({ ...s, ip: origin.ip });
     await audit(q, d.clock, { ...by, action: 'auth.mfa_verified', target: `user:${u.id}`, details: { method: how } });

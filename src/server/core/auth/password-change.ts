@@ -3,11 +3,11 @@ import { audit } from '../audit/audit.js';
 import { AppError } from '../errors.js';
 import { who } from './actor.js';
 import { type AuthDeps, type Origin, hashFor, signInUser } from './common.js';
-import { recordFailure } from './failures.js';
+import { recordFailure, signedInFrom } from './failures.js';
 import { checkPassword, verifyPassword } from './password.js';
 import { completesSignIn, mayChangePassword, stageAfterPasswordChange } from './policy.js';
 import { deleteSessions } from './queries/sessions.js';
-import { setLastLogin, setPassword } from './queries/users.js';
+import { setPassword } from './queries/users.js';
 import type { Session } from './sessions.js';
 
 /** Change one's own password: every other session of the person ends. */
@@ -34,7 +34,7 @@ export async function changePassword(
     const others = (await d.sessions.hashesOfUser(q, u.id)).filter((h) => !h.equals(s.tokenHash));
     await deleteSessions(q, others);
     const stage = stageAfterPasswordChange(s.stage, { enrolled: !!u.mfa_enrolled_at, mfaRequired: u.mfa_required });
-    if (completesSignIn(s.stage, stage)) await setLastLogin(q, u.id, now);
+    if (completesSignIn(s.stage, stage)) await signedInFrom(q, u, origin.ip, now);
     const token = await d.sessions.rotate(q, s, stage, origin.ip, origin.userAgent);
     await audit(q, d.clock, {
       ...who({ ...s, ip: origin.ip }),

@@ -2,13 +2,12 @@ import type { SessionStage } from '../../../contracts/auth.js';
 import { audit } from '../audit/audit.js';
 import { AppError } from '../errors.js';
 import { type AuthDeps, type Origin, hashFor, signingIn } from './common.js';
-import { recordFailure } from './failures.js';
-import { lockedSeconds } from './lockout.js';
+import { pausedFor, recordFailure, signedInFrom } from './failures.js';
 import { checkNetworkAtSignIn } from './network-refused.js';
 import { verifyPassword } from './password.js';
 import { completesSignIn, firstStage, rateLimitWait, rateWindowStart } from './policy.js';
-import { clearAuthFailures, countAttempt } from './queries/failures.js';
-import { findSignInUserByUsername, setLastLogin } from './queries/users.js';
+import { countAttempt } from './queries/failures.js';
+import { findSignInUserByUsername } from './queries/users.js';
 
 let dummyHash: Promise<string> | undefined;
 
@@ -20,7 +19,12 @@ async function rateLimit(d: AuthDeps, ip: string): Promise<void> {
   if (wait) throw new AppError('rate_limited', { retryAfter: wait });
 }
 
-/** The password step of signing in: opens a session at the next step (or fully signed in). */
+/**
+ * The password step of signing in: opens a session at the next step (or fully signed in).
+ * An unknown name, a wrong password and an address whose sign-in is paused get the same answer
+ * (`sign_in_failed`, nothing else) after the same work (one password hash check), so the answer
+ * tells neither which names exist nor that someone's sign-in was paused.
+ */
 export async function login(
   d: AuthDeps,
   username: string,
@@ -42,26 +46,28 @@ export async function login(
         details: { reason: 'unknown_user' },
       }),
     );
-    throw new AppError('invalid_credentials');
+    throw new AppError('sign_in_failed');
   }
   const by = signingIn(u.school_id, u, origin.ip);
   const now = d.clock.now();
-  const locked = lockedSeconds(u.locked_until, now);
-  if (locked) {
+  // The password is checked even when sign-in from here is paused: the same work as any other answer.
+  const right = await verifyPassword(u.password_hash, password);
+  const paused = await d.db.school(u.school_id, (q) => pausedFor(q, u.id, origin.ip, now));
+  if (paused) {
     await d.db.schoolTx(u.school_id, (q) =>
       audit(q, d.clock, {
         ...by,
         action: 'auth.login_failed',
         target: `user:${u.id}`,
         outcome: 'failure',
-        details: { reason: 'locked' },
+        details: { reason: 'locked', retryAfter: paused },
       }),
     );
-    throw new AppError('account_locked', { retryAfter: locked });
+    throw new AppError('sign_in_failed');
   }
-  if (!(await verifyPassword(u.password_hash, password))) {
-    const lockedNow = await recordFailure(d, u, origin, 'auth.login_failed', 'bad_password');
-    throw lockedNow ? new AppError('account_locked', { retryAfter: lockedNow }) : new AppError('invalid_credentials');
+  if (!right) {
+    await recordFailure(d, u, origin, 'auth.login_failed', 'bad_password');
+    throw new AppError('sign_in_failed');
   }
   if (u.status !== 'active') {
     await d.db.schoolTx(u.school_id, (q) =>
@@ -81,10 +87,7 @@ export async function login(
   const token = await d.db.schoolTx(u.school_id, async (q) => {
     // Failures are forgotten only when sign-in is complete: a right password must not reset the
     // count of wrong second-factor codes.
-    if (completesSignIn(null, stage)) {
-      await clearAuthFailures(q, u.id);
-      await setLastLogin(q, u.id, now);
-    }
+    if (completesSignIn(null, stage)) await signedInFrom(q, u, origin.ip, now);
     const s = await d.sessions.create(q, { schoolId: u.school_id, userId: u.id, stage, ip: origin.ip, userAgent: origin.userAgent });
     await audit(q, d.clock, {
       ...by,
