@@ -153,7 +153,7 @@ async function seedSchool(server: Awaited<ReturnType<typeof createServer>>) {
     ownClassesOnly: new Set<string>(),
     ip: '127.0.0.1',
   };
-  const sd = { db, clock };
+  const sd = { db, clock, serverKey };
 
   // Years: two finished ones for history, and the current one.
   const years: Record<number, string> = {};

@@ -39,6 +39,7 @@ export const ERROR_CODES = [
   'year_invalid',
   'reg_no_taken',
   'strn_taken',
+  'id_number_taken',
   'staff_code_taken',
   'class_code_taken',
   'subject_code_taken',

@@ -16,7 +16,7 @@ import { checksDigestJob, cleanupJob, mailJob } from './core/scheduler/jobs.js';
 import { Scheduler } from './core/scheduler/scheduler.js';
 import { handoverJob, registerAccessChecks, registerAccessHoldings, reviewRemindersJob, roleDatesJob } from './modules/access/service.js';
 import { HoldingRegistry } from './core/handover/registry.js';
-import { registerSchoolHoldings } from './modules/school/service.js';
+import { registerSchoolHoldings, sealStoredIdNumbers } from './modules/school/service.js';
 import { registerFoundationChecks } from './modules/governance/checks.js';
 import { exchangeJob, registerExchangeChecks } from './modules/exchange/service.js';
 
@@ -41,6 +41,14 @@ async function checkServerKey(db: Database, key: Buffer): Promise<void> {
   }
 }
 
+/** Identity numbers stored before they were encrypted (migration 0016) are sealed before anything serves them. */
+async function sealStoredIds(db: Database, serverKey: Buffer, log: pino.Logger): Promise<void> {
+  const r = await sealStoredIdNumbers(db, serverKey);
+  if (r.sealed) log.info({ sealed: r.sealed }, 'identity numbers stored plain are now encrypted');
+  for (const dup of r.duplicates)
+    log.warn(dup, 'two students of one school have the same HKID: the second is not found by HKID search until one is corrected');
+}
+
 export interface StartOptions {
   config: Config;
   clock?: Clock;
@@ -56,6 +64,7 @@ export async function createServer(o: StartOptions) {
   await migrate(db);
   const serverKey = await loadServerKey(o.config.DATA_DIR, o.config.SERVER_KEY);
   await checkServerKey(db, serverKey);
+  await sealStoredIds(db, serverKey, log);
   const timeouts = { idleMs: o.config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: o.config.SESSION_ABSOLUTE_HOURS * 3600_000 };
   const sessions = new SessionStore(db, clock, timeouts, (m, e) => log.warn({ err: e }, m));
   await sessions.start();

@@ -40,6 +40,7 @@ const STATUS: Record<ErrorCode, number> = {
   year_invalid: 400,
   reg_no_taken: 409,
   strn_taken: 409,
+  id_number_taken: 409,
   staff_code_taken: 409,
   class_code_taken: 409,
   subject_code_taken: 409,

@@ -17,3 +17,26 @@ export async function storeServerKeyCheck(q: Queryable, sealed: string): Promise
   );
   return stored?.value;
 }
+
+/** A school's wrapped data key for one purpose, if it has one yet. */
+export async function findWrappedDataKey(q: Queryable, schoolId: string, purpose: string): Promise<string | undefined> {
+  const [row] = await q.query<{ wrapped_key: string }>('SELECT wrapped_key FROM school_data_keys WHERE school_id = $1 AND purpose = $2', [
+    schoolId,
+    purpose,
+  ]);
+  return row?.wrapped_key;
+}
+
+/**
+ * Stores the wrapped data key unless the school has one for the purpose already; returns the stored
+ * one. Of two transactions making the first key at once, the second waits and gets the first's.
+ */
+export async function storeWrappedDataKey(q: Queryable, schoolId: string, purpose: string, wrapped: string): Promise<string> {
+  const [row] = await q.query<{ wrapped_key: string }>(
+    `INSERT INTO school_data_keys (school_id, purpose, wrapped_key) VALUES ($1, $2, $3)
+     ON CONFLICT (school_id, purpose) DO UPDATE SET purpose = school_data_keys.purpose RETURNING wrapped_key`,
+    [schoolId, purpose, wrapped],
+  );
+  if (!row) throw new Error('data key not stored');
+  return row.wrapped_key;
+}

@@ -50,6 +50,6 @@ export async function loadServerKey(dataDir: string, fromEnv: string | undefined
 }
 
 /** Sub-keys per purpose, so one key never serves two uses. */
-export function subKey(serverKey: Buffer, purpose: 'totp' | 'csrf' | 'check' | 'smtp' | 'sso'): Buffer {
+export function subKey(serverKey: Buffer, purpose: 'totp' | 'csrf' | 'check' | 'smtp' | 'sso' | 'data_key' | 'id_hash'): Buffer {
   return hmac(serverKey, `hk-school-admin/${purpose}`);
 }

@@ -7,6 +7,8 @@ import { countVisible, type VisibleTable } from './queries/visible.js';
 export interface SchoolDeps {
   db: Database;
   clock: Clock;
+  /** Seals and hashes students' identity numbers (through the school's data key). */
+  serverKey: Buffer;
 }
 
 /**

@@ -17,6 +17,9 @@ export { createStudent, updateStudent } from './students/edit.js';
 export { moveStudent } from './students/placement.js';
 export { revealId } from './students/reveal.js';
 
+// At start-up: identity numbers stored before they were encrypted are sealed (once)
+export { sealStoredIdNumbers } from './students/seal-stored-ids.js';
+
 // Import (preview, then commit) and export
 export { IMPORT_PERMISSION } from './policy.js';
 export { importFile } from './imports/pipeline.js';

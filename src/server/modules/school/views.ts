@@ -9,7 +9,6 @@ import type {
   SubjectView,
   YearView,
 } from '../../../contracts/school.js';
-import { maskId } from './identity.js';
 import type { StaffRow } from './queries/staff.js';
 import type { PlacementHistoryRow, StudentDetailRow, StudentRow, StudentValues } from './queries/students.js';
 import type { ClassRow, ClassSubjectRow, SubjectRow, YearRow } from './queries/years-classes-subjects.js';
@@ -85,12 +84,12 @@ export const toPlacementView = (r: PlacementHistoryRow): z.infer<typeof Placemen
   toDate: r.to_date,
 });
 
-/** The identity number is shown masked; the full number only through the audited reveal. */
+/** The identity number is shown masked (as stored, so nothing is decrypted); the full number only through the audited reveal. */
 export const toStudentDetail = (r: StudentDetailRow, history: PlacementHistoryRow[]): z.infer<typeof StudentDetail> => ({
   ...toStudentListItem(r),
   dateOfBirth: r.date_of_birth,
   idType: r.id_type,
-  idMasked: maskId(r.id_type, r.id_number),
+  idMasked: r.id_masked,
   entryDate: r.entry_date,
   leaveDate: r.leave_date,
   leaveReason: r.leave_reason,
@@ -98,8 +97,26 @@ export const toStudentDetail = (r: StudentDetailRow, history: PlacementHistoryRo
   history: history.map(toPlacementView),
 });
 
-/** A student's particulars as stored, in the shape the forms and the importer compare against. */
-export const toStudentValues = (
+/** A student's particulars as compared (by an edit's audit record and the importer): the identity number by its keyed hash. */
+export type StudentFacts = Omit<StudentValues, 'idSealed' | 'idMasked'>;
+
+export const toStudentFacts = (r: StudentValues): StudentFacts => ({
+  regNo: r.regNo,
+  strn: r.strn,
+  nameZh: r.nameZh,
+  nameEn: r.nameEn,
+  sex: r.sex,
+  dateOfBirth: r.dateOfBirth,
+  idType: r.idType,
+  idHash: r.idHash,
+  entryDate: r.entryDate,
+  status: r.status,
+  leaveDate: r.leaveDate,
+  leaveReason: r.leaveReason,
+});
+
+/** A stored student's particulars, in the shape the forms and the importer compare against. */
+export const toStoredStudentFacts = (
   r: Pick<
     StudentDetailRow,
     | 'reg_no'
@@ -109,13 +126,13 @@ export const toStudentValues = (
     | 'sex'
     | 'date_of_birth'
     | 'id_type'
-    | 'id_number'
+    | 'id_hash'
     | 'entry_date'
     | 'status'
     | 'leave_date'
     | 'leave_reason'
   >,
-): StudentValues => ({
+): StudentFacts => ({
   regNo: r.reg_no,
   strn: r.strn,
   nameZh: r.name_zh,
@@ -123,7 +140,7 @@ export const toStudentValues = (
   sex: r.sex,
   dateOfBirth: r.date_of_birth,
   idType: r.id_type,
-  idNumber: r.id_number,
+  idHash: r.id_hash,
   entryDate: r.entry_date,
   status: r.status,
   leaveDate: r.leave_date,

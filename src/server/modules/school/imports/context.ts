@@ -1,9 +1,10 @@
 import type { Queryable } from '../../../core/db/types.js';
 import { findCurrentYear, listClassCodes, listStaffCodes, listSubjectCodes } from '../queries/imports.js';
+import type { SchoolIds } from '../students/id-at-rest.js';
 import type { Context } from './spec.js';
 
 /** The current year and the codes of its classes, of staff and of subjects, as files name them. */
-export async function loadContext(q: Queryable, today: string): Promise<Context> {
+export async function loadContext(q: Queryable, today: string, ids: SchoolIds): Promise<Context> {
   const year = await findCurrentYear(q);
   const classes = year ? await listClassCodes(q, year.id) : [];
   const staff = await listStaffCodes(q);
@@ -11,6 +12,7 @@ export async function loadContext(q: Queryable, today: string): Promise<Context>
   return {
     q,
     today,
+    ids,
     yearId: year?.id ?? null,
     yearStatus: year?.status ?? null,
     yearStart: year?.starts_on ?? null,

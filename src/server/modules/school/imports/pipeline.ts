@@ -17,6 +17,7 @@ import { crossCheckRows, planRows } from './rows.js';
 import type { Fields, Spec } from './spec.js';
 import { staffSpec } from './staff.js';
 import { studentsSpec } from './students.js';
+import { schoolIds } from '../students/id-at-rest.js';
 
 type Issue = z.infer<typeof ImportIssue>;
 type Kind = z.infer<typeof ImportKind>;
@@ -73,7 +74,7 @@ async function runImport<P, C extends Fields, E extends Fields>(spec: Spec<P, C,
   if (issues.length) return report(NONE, false);
   const today = hongKongDate(d.clock.now());
   const run = async (q: Queryable) => {
-    const ctx = await loadContext(q, today);
+    const ctx = await loadContext(q, today, schoolIds(q, d.serverKey, a.schoolId));
     const existing = await spec.existing(ctx);
     const plans = planRows(spec, sheet, ctx, existing, issues);
     crossCheckRows(spec, plans, ctx, existing, issues);

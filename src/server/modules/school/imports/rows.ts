@@ -51,7 +51,7 @@ export function planRows<P, C extends Fields, E extends Fields>(
     const key = String(fields[spec.keyField]);
     const prev = existing.get(key);
     // A placement is compared on its own (below), not as a particular of the record.
-    const compare = Object.keys(fields).filter((k) => k !== 'classId' && k !== 'classNumber');
+    const compare = Object.keys(fields).filter((k) => k !== 'classId' && k !== 'classNumber' && !spec.notCompared?.includes(k));
     const placementChanged =
       spec.tracksPlacement === true &&
       fields.classId !== undefined &&

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Queryable } from '../../../core/db/types.js';
+import type { SchoolIds } from '../students/id-at-rest.js';
 
 /** A record's fields by name, as the pipeline compares them (absent and null count as the same). */
 export type Fields = Record<string, unknown>;
@@ -15,6 +16,8 @@ export interface Context {
   subjects: Map<string, string>; // code → id
   /** The calendar date in Hong Kong. */
   today: string;
+  /** Identity numbers' keyed hashes (to compare and find duplicates) and, on commit, their sealing. */
+  ids: SchoolIds;
 }
 
 /** A record already in the school, by the key files name it with. */
@@ -57,6 +60,8 @@ export interface Spec<P, C extends Fields, E extends Fields> {
   currentYear?: { column: string; needed(plans: Planned<C>[]): boolean };
   /** Whether the kind places records in classes (a changed placement is an update). */
   tracksPlacement?: boolean;
+  /** Clean fields written but not compared with the stored record (a plain number, compared by its hash instead). */
+  notCompared?: string[];
   /** Resolves codes and checks what the schema cannot; null when the row is refused (after reporting why). */
   clean(row: P, beside: Fields, ctx: Context, issue: CellIssue): C | null;
   existing(ctx: Context): Promise<Map<string, Existing<E>>>;

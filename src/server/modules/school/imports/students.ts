@@ -4,15 +4,20 @@ import { AppError } from '../../../core/errors.js';
 import { importedPlacementFrom } from '../policy.js';
 import { closePlacements, type ExistingStudentRow, insertPlacements, insertStudents, listExistingStudents } from '../queries/imports.js';
 import { updateStudentRow } from '../queries/students.js';
+import { maskId } from '../identity.js';
 import { cleanStudent, studentValues } from '../students/edit.js';
 import type { Existing, Spec } from './spec.js';
-import { toStudentValues } from '../views.js';
+import { toStoredStudentFacts } from '../views.js';
 
-/** A student row: the particulars, and the place in a current-year class if the file gives one. */
-type StudentRecord = z.infer<typeof StudentFields> & { classId?: string; classNumber?: number };
+/**
+ * A student row: the particulars, and the place in a current-year class if the file gives one. The
+ * identity number is compared with the stored one by its keyed hash (`idHash`); the plain number is
+ * only sealed and written.
+ */
+type StudentRecord = z.infer<typeof StudentFields> & { idHash: string; classId?: string; classNumber?: number };
 
 const storedFields = (r: ExistingStudentRow) => ({
-  ...toStudentValues(r),
+  ...toStoredStudentFacts(r),
   classId: r.class_id,
   classNumber: r.class_number,
 });
@@ -45,10 +50,12 @@ export const studentsSpec: Spec<z.infer<typeof StudentFields>, StudentRecord, St
   keyColumn: 'reg_no',
   currentYear: { column: 'class', needed: (plans) => plans.some((p) => p.fields.classId) },
   tracksPlacement: true,
+  notCompared: ['idNumber'],
   clean(row, beside, ctx, issue) {
     let out: StudentRecord;
     try {
-      out = cleanStudent(row);
+      const clean = cleanStudent(row);
+      out = { ...clean, idHash: ctx.ids.hash(clean.idNumber) };
     } catch (err) {
       const code = err instanceof AppError ? err.code : 'invalid';
       issue(COLUMN_OF[code] ?? 'entry_date', code);
@@ -73,6 +80,14 @@ export const studentsSpec: Spec<z.infer<typeof StudentFields>, StudentRecord, St
   crossCheck(plans, _ctx, existing, issue) {
     const strns = new Map<string, string>();
     for (const [regNo, e] of existing) if (e.fields.strn) strns.set(e.fields.strn, regNo);
+    // One HKID is one student: by keyed hash, held by a stored student or by an earlier row of this file.
+    const hkids = new Map<string, { regNo: string; inFile: boolean }>();
+    for (const [regNo, e] of existing)
+      if (e.fields.idType === 'hkid' && e.fields.idHash) hkids.set(e.fields.idHash, { regNo, inFile: false });
+    for (const p of plans) {
+      const old = existing.get(p.key)?.fields;
+      if (old?.idHash && hkids.get(old.idHash)?.regNo === p.key) hkids.delete(old.idHash);
+    }
     const places = new Map<string, string>(); // class:number → reg no. (after this import)
     for (const [regNo, e] of existing) if (e.fields.classId) places.set(`${e.fields.classId}:${e.fields.classNumber}`, regNo);
     // Students placed by this file leave their old places first.
@@ -82,6 +97,13 @@ export const studentsSpec: Spec<z.infer<typeof StudentFields>, StudentRecord, St
     }
     for (const p of plans) {
       const f = p.fields;
+      if (f.idType === 'hkid') {
+        const holder = hkids.get(f.idHash);
+        // The issue shows the number masked: enough to find the row, no more.
+        if (holder && holder.regNo !== p.key)
+          issue(p.row, 'id_number', maskId(f.idType, f.idNumber), holder.inFile ? 'duplicate_in_file' : 'id_number_taken');
+        else hkids.set(f.idHash, { regNo: p.key, inFile: true });
+      }
       if (f.strn) {
         const owner = strns.get(f.strn);
         if (owner && owner !== p.key) issue(p.row, 'strn', f.strn, owner === '' ? 'duplicate_in_file' : 'strn_taken');
@@ -98,13 +120,19 @@ export const studentsSpec: Spec<z.infer<typeof StudentFields>, StudentRecord, St
   async apply(ctx, plans, schoolId) {
     const ids = new Map<string, string>();
     const creates = plans.filter((p) => p.action === 'create');
+    const protect = await ctx.ids.sealer();
+    const values = (f: StudentRecord) => studentValues(f, protect(f.idType, f.idNumber));
     if (creates.length) {
-      const values = creates.map((p) => studentValues(p.fields));
-      for (const r of await insertStudents(ctx.q, schoolId, values)) ids.set(r.reg_no, r.id);
+      for (const r of await insertStudents(
+        ctx.q,
+        schoolId,
+        creates.map((p) => values(p.fields)),
+      ))
+        ids.set(r.reg_no, r.id);
     }
     for (const p of plans) {
       if (p.existingId) ids.set(p.key, p.existingId);
-      if (p.action === 'update' && p.existingId) await updateStudentRow(ctx.q, p.existingId, studentValues(p.fields));
+      if (p.action === 'update' && p.existingId) await updateStudentRow(ctx.q, p.existingId, values(p.fields));
     }
     // Placements that change: close the old ones first, so numbers can be swapped within one file.
     const moving = plans.flatMap((p) => {

@@ -40,7 +40,8 @@ export interface ExistingStudentRow {
   sex: 'M' | 'F';
   date_of_birth: string;
   id_type: z.infer<typeof IdType>;
-  id_number: string;
+  /** The identity number's keyed hash (the number itself is compared by it, never decrypted). */
+  id_hash: string | null;
   entry_date: string;
   status: z.infer<typeof StudentStatus>;
   leave_date: string | null;
@@ -52,7 +53,7 @@ export interface ExistingStudentRow {
 /** Every student, with their open placement in the year (none when `yearId` is null). */
 export async function listExistingStudents(q: Queryable, yearId: string | null): Promise<ExistingStudentRow[]> {
   return q.query<ExistingStudentRow>(
-    `SELECT st.id, st.reg_no, st.strn, st.name_zh, st.name_en, st.sex, st.date_of_birth::text, st.id_type, st.id_number, st.entry_date::text, st.status,
+    `SELECT st.id, st.reg_no, st.strn, st.name_zh, st.name_en, st.sex, st.date_of_birth::text, st.id_type, st.id_hash, st.entry_date::text, st.status,
             st.leave_date::text, st.leave_reason, sc.class_id, sc.class_number
      FROM students st LEFT JOIN student_classes sc ON sc.student_id = st.id AND sc.to_date IS NULL AND sc.year_id = $1`,
     [yearId],
@@ -64,10 +65,12 @@ export async function insertStudents(q: Queryable, schoolId: string, students: S
   const cols = students.map(studentColumns);
   const col = (i: number) => cols.map((c) => c[i]);
   return q.query<{ id: string; reg_no: string }>(
-    `INSERT INTO students (school_id, reg_no, strn, name_zh, name_en, sex, date_of_birth, id_type, id_number, entry_date, status, leave_date, leave_reason)
-     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::date[], $8::text[], $9::text[], $10::date[], $11::text[], $12::date[], $13::text[])
+    `INSERT INTO students (school_id, reg_no, strn, name_zh, name_en, sex, date_of_birth, id_type, id_sealed, id_hash, id_masked, entry_date, status,
+                           leave_date, leave_reason)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::date[], $8::text[], $9::text[], $10::text[], $11::text[],
+                              $12::date[], $13::text[], $14::date[], $15::text[])
      RETURNING id, reg_no`,
-    [schoolId, ...Array.from({ length: 12 }, (_, i) => col(i))],
+    [schoolId, ...Array.from({ length: 14 }, (_, i) => col(i))],
   );
 }
 

@@ -46,7 +46,10 @@ export interface StudentListRow extends StudentRow {
 export interface StudentDetailRow extends StudentRow {
   date_of_birth: string;
   id_type: z.infer<typeof IdType>;
-  id_number: string;
+  /** The identity number sealed under the school's data key; only the reveal opens it. */
+  id_sealed: string;
+  id_hash: string | null;
+  id_masked: string;
   entry_date: string;
   leave_date: string | null;
   leave_reason: string | null;
@@ -62,13 +65,23 @@ export interface StudentFilter {
   offset: number;
 }
 
-export async function listStudentRows(q: Queryable, ownClassesOf: string | null, f: StudentFilter): Promise<StudentListRow[]> {
+/**
+ * `idHash` is the keyed hash of `f.q` read as an identity number: a whole number finds its student
+ * without any number being decrypted.
+ */
+export async function listStudentRows(
+  q: Queryable,
+  ownClassesOf: string | null,
+  f: StudentFilter,
+  idHash?: string,
+): Promise<StudentListRow[]> {
   const params: unknown[] = [];
   const where = [scopeCondition(ownClassesOf, params)];
   if (f.q) {
-    params.push(likePattern(f.q), f.q.toUpperCase().replace(/[()\s]/g, ''));
+    params.push(likePattern(f.q), f.q.toUpperCase().replace(/[()\s]/g, ''), idHash ?? null);
+    const [like, exact, hash] = [params.length - 2, params.length - 1, params.length];
     where.push(
-      `(st.name_en ILIKE $${params.length - 1} OR st.name_zh LIKE $${params.length - 1} OR st.strn = $${params.length} OR st.reg_no = $${params.length})`,
+      `(st.name_en ILIKE $${like} OR st.name_zh LIKE $${like} OR st.strn = $${exact} OR st.reg_no = $${exact} OR st.id_hash = $${hash})`,
     );
   }
   if (f.classId) {
@@ -97,7 +110,7 @@ export async function findStudent(
   const params: unknown[] = [id];
   const scope = scopeCondition(ownClassesOf, params);
   const [r] = await q.query<StudentDetailRow>(
-    `SELECT ${LIST_COLS}, st.date_of_birth::text, st.id_type, st.id_number, st.entry_date::text, st.leave_date::text, st.leave_reason, st.version
+    `SELECT ${LIST_COLS}, st.date_of_birth::text, st.id_type, st.id_sealed, st.id_hash, st.id_masked, st.entry_date::text, st.leave_date::text, st.leave_reason, st.version
      ${FROM} WHERE st.id = $1 AND ${scope}${lock ? ' FOR UPDATE OF st' : ''}`,
     params,
   );
@@ -122,7 +135,10 @@ export async function listPlacementHistory(q: Queryable, studentId: string): Pro
   );
 }
 
-/** A student's particulars as written (absent values already null), in the column order of the table. */
+/**
+ * A student's particulars as written (absent values already null), in the column order of the table.
+ * The identity number only in its stored forms (`students/id-at-rest.ts`), never plain.
+ */
 export interface StudentValues {
   regNo: string;
   strn: string | null;
@@ -131,7 +147,10 @@ export interface StudentValues {
   sex: 'M' | 'F';
   dateOfBirth: string;
   idType: z.infer<typeof IdType>;
-  idNumber: string;
+  idSealed: string;
+  /** Null only for a number stored before encryption that another student of the school already had. */
+  idHash: string | null;
+  idMasked: string;
   entryDate: string;
   status: z.infer<typeof StudentStatus>;
   leaveDate: string | null;
@@ -148,7 +167,9 @@ export const studentColumns = (s: StudentValues) =>
     s.sex,
     s.dateOfBirth,
     s.idType,
-    s.idNumber,
+    s.idSealed,
+    s.idHash,
+    s.idMasked,
     s.entryDate,
     s.status,
     s.leaveDate,
@@ -157,8 +178,9 @@ export const studentColumns = (s: StudentValues) =>
 
 export async function insertStudent(q: Queryable, schoolId: string, s: StudentValues): Promise<string> {
   const rows = await q.query<{ id: string }>(
-    `INSERT INTO students (school_id, reg_no, strn, name_zh, name_en, sex, date_of_birth, id_type, id_number, entry_date, status, leave_date, leave_reason)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+    `INSERT INTO students (school_id, reg_no, strn, name_zh, name_en, sex, date_of_birth, id_type, id_sealed, id_hash, id_masked, entry_date, status,
+                           leave_date, leave_reason)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
     [schoolId, ...studentColumns(s)],
   );
   return returnedId(rows, 'student');
@@ -167,8 +189,9 @@ export async function insertStudent(q: Queryable, schoolId: string, s: StudentVa
 /** Saves the particulars and moves the version on. */
 export async function updateStudentRow(q: Queryable, id: string, s: StudentValues): Promise<void> {
   await q.query(
-    `UPDATE students SET reg_no = $2, strn = $3, name_zh = $4, name_en = $5, sex = $6, date_of_birth = $7, id_type = $8, id_number = $9,
-            entry_date = $10, status = $11, leave_date = $12, leave_reason = $13, version = version + 1 WHERE id = $1`,
+    `UPDATE students SET reg_no = $2, strn = $3, name_zh = $4, name_en = $5, sex = $6, date_of_birth = $7, id_type = $8, id_sealed = $9,
+            id_hash = $10, id_masked = $11, id_number = NULL, entry_date = $12, status = $13, leave_date = $14, leave_reason = $15,
+            version = version + 1 WHERE id = $1`,
     [id, ...studentColumns(s)],
   );
 }

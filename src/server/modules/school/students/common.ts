@@ -9,6 +9,7 @@ import { findStudent, type StudentDetailRow } from '../queries/students.js';
 export const STUDENT_UNIQUE = {
   students_school_id_reg_no_key: 'reg_no_taken',
   students_school_id_strn_key: 'strn_taken',
+  students_id_hash_key: 'id_number_taken',
   student_classes_number: 'class_number_taken',
   student_classes_one_place: 'conflict',
 } as const;

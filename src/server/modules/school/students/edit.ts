@@ -8,14 +8,16 @@ import { changes, type SchoolDeps } from '../common.js';
 import { normaliseHkid, normaliseStrn } from '../identity.js';
 import { assertVersion, assertWholeSchool, studentDatesInOrder } from '../policy.js';
 import { insertStudent, type StudentValues, updateStudentRow } from '../queries/students.js';
-import { toStudentValues } from '../views.js';
+import { toStoredStudentFacts, toStudentFacts } from '../views.js';
 import { loadStudent, STUDENT_UNIQUE } from './common.js';
+import { idSealer, openId, type StoredId } from './id-at-rest.js';
 import { place } from './placement.js';
 
 /** What identity checks read: the identity document, the STRN and the dates. */
 interface StudentIdentity {
   idType: string;
-  idNumber: string;
+  /** Left out when an edit keeps the stored number. */
+  idNumber?: string;
   strn?: string;
   dateOfBirth: string;
   entryDate: string;
@@ -25,7 +27,7 @@ interface StudentIdentity {
 /** Identity numbers and STRNs are checked and normalised; dates must be in order. */
 export function cleanStudent<T extends StudentIdentity>(b: T): T {
   const out = { ...b };
-  if (b.idType === 'hkid') {
+  if (b.idType === 'hkid' && b.idNumber !== undefined) {
     const id = normaliseHkid(b.idNumber);
     if (!id) throw new AppError('hkid_invalid');
     out.idNumber = id;
@@ -39,8 +41,8 @@ export function cleanStudent<T extends StudentIdentity>(b: T): T {
   return out;
 }
 
-/** The particulars as stored (absent values null). */
-export function studentValues(b: z.infer<typeof StudentCreateBody> & { idNumber: string }): StudentValues {
+/** The particulars as stored (absent values null), with the identity number in its stored forms. */
+export function studentValues(b: Omit<z.infer<typeof StudentCreateBody>, 'idNumber'>, id: StoredId): StudentValues {
   return {
     regNo: b.regNo,
     strn: b.strn ?? null,
@@ -49,7 +51,9 @@ export function studentValues(b: z.infer<typeof StudentCreateBody> & { idNumber:
     sex: b.sex,
     dateOfBirth: b.dateOfBirth,
     idType: b.idType,
-    idNumber: b.idNumber,
+    idSealed: id.sealed,
+    idHash: id.hash,
+    idMasked: id.masked,
     entryDate: b.entryDate,
     status: b.status,
     leaveDate: b.leaveDate ?? null,
@@ -65,7 +69,8 @@ export async function createStudent(d: SchoolDeps, a: Actor, body: z.infer<typeo
     throw new AppError('validation_failed', { errors: [{ path: '/classNumber', code: 'required_with_class' }] });
   try {
     return await d.db.schoolTx(a.schoolId, async (q) => {
-      const id = await insertStudent(q, a.schoolId, studentValues(b));
+      const protect = await idSealer(q, d.serverKey, a.schoolId);
+      const id = await insertStudent(q, a.schoolId, studentValues(b, protect(b.idType, b.idNumber)));
       if (b.classId && b.classNumber) {
         await place(q, a, id, b.classId, b.classNumber, b.entryDate);
       }
@@ -88,14 +93,24 @@ export async function updateStudent(d: SchoolDeps, a: Actor, id: string, body: z
     await d.db.schoolTx(a.schoolId, async (q) => {
       const before = await loadStudent(q, a, id, 'students.manage', true);
       assertVersion(before.version, body.version);
-      const after = studentValues(cleanStudent({ ...body, idNumber: body.idNumber ?? before.id_number }));
+      // The editor sees the number only masked and may leave it out: the stored one is kept as it is,
+      // opened only when the document type changes and the number must be checked as the new type.
+      const keep = body.idNumber === undefined && body.idType === before.id_type;
+      const idNumber = body.idNumber ?? (keep ? undefined : await openId(q, d.serverKey, a.schoolId, before.id_sealed));
+      const b = cleanStudent({ ...body, idNumber });
+      const stored: StoredId =
+        b.idNumber === undefined
+          ? { sealed: before.id_sealed, hash: before.id_hash, masked: before.id_masked }
+          : (await idSealer(q, d.serverKey, a.schoolId))(b.idType, b.idNumber);
+      const after = studentValues(b, stored);
       await updateStudentRow(q, id, after);
-      // The identity number is personal data: the audit says it changed, not what it is.
+      // The identity number is personal data: the audit says it changed (its keyed hash did), not what it is.
+      const { idHash, ...changed } = changes(toStoredStudentFacts(before), toStudentFacts(after), ['idHash']);
       await audit(q, d.clock, {
         ...who(a),
         action: 'students.updated',
         target: `student:${id}`,
-        details: changes(toStudentValues(before), after, ['idNumber']),
+        details: idHash === undefined ? changed : { ...changed, idNumber: idHash },
       });
     });
   } catch (err) {

@@ -5,10 +5,15 @@ import type { SchoolDeps } from '../common.js';
 import { listPlacementHistory, listStudentRows } from '../queries/students.js';
 import { toStudentDetail, toStudentListItem } from '../views.js';
 import { loadStudent, ownClassesOf } from './common.js';
+import { idHash } from './id-at-rest.js';
 
-/** Students the person may see (their own classes, with a right limited to them), filtered and paged. */
+/**
+ * Students the person may see (their own classes, with a right limited to them), filtered and paged.
+ * A whole identity number in the search finds its student by keyed hash; nothing is decrypted.
+ */
 export async function listStudents(d: SchoolDeps, a: Actor, f: z.infer<typeof StudentQuery>): Promise<z.infer<typeof StudentList>> {
-  const rows = await d.db.school(a.schoolId, (q) => listStudentRows(q, ownClassesOf(a, 'students.read'), f));
+  const hash = f.q ? idHash(d.serverKey, a.schoolId, f.q) : undefined;
+  const rows = await d.db.school(a.schoolId, (q) => listStudentRows(q, ownClassesOf(a, 'students.read'), f, hash));
   return { students: rows.map(toStudentListItem), total: rows[0]?.total ?? 0 };
 }
 
