@@ -81,8 +81,10 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   // nothing recursive (validation, serialisation) ever sees a `[[[[…` body; its size is bodyLimit's.
   // PostgreSQL text cannot hold NUL: refuse it at the edge rather than fail in the database.
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, text, done) => {
-    const fault = bodyFault(text as string);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    // parseAs 'string' hands over a string; the parser's type allows a Buffer for parseAs 'buffer'.
+    const text = String(body);
+    const fault = bodyFault(text);
     if (fault) return done(new AppError(fault === 'too_deep' ? 'body_too_deep' : 'bad_request'), undefined);
     return parseJson(req, text, done);
   });
