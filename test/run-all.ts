@@ -80,6 +80,8 @@ function runNow(slot: Result, cmd: string, args: string[], env: Record<string, s
 
 const vitest = (project: string, tag: string, env: Record<string, string> = {}) => {
   const out = `test-results/${tag}.json`;
+  // A report left by an earlier run must never count for this one.
+  rmSync(out, { force: true });
   return run(
     tag,
     'npx',
@@ -173,6 +175,7 @@ if (process.env.SKIP_E2E) skipped('browser (Chromium)', 'SKIPPED on request (SKI
 else if (!existsSync(CHROMIUM))
   skipped('browser (Chromium)', `no Chromium at ${CHROMIUM}: apt-get install chromium fonts-noto-cjk, or set SKIP_E2E=1.`, false);
 else if (built) await vitest('e2e', 'browser (Chromium)', { CHROMIUM_PATH: CHROMIUM });
+else results.push({ name: 'browser (Chromium)', ok: false, note: 'not run: the web bundle did not build', seconds: 0 });
 
 console.log('\nSummary');
 for (const r of results) console.log(`  ${r.ok ? '✔' : '✘'} ${r.name}: ${r.note} (${r.seconds} s)`);

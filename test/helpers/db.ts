@@ -1,11 +1,11 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import { migrate } from '../../src/server/core/db/migrate.js';
 import { openPg } from '../../src/server/core/db/pg.js';
-import { openPglite, wrapPglite } from '../../src/server/core/db/pglite.js';
+import { openPglite } from '../../src/server/core/db/pglite.js';
 import type { Database } from '../../src/server/core/db/types.js';
 import { PG_ADMIN_URL, TEST_DB, withDatabaseName } from './db-config.js';
 
@@ -29,9 +29,8 @@ export function migratedDump(): Promise<Blob> {
 
 /** A migrated PGlite database of the test's own, opened from the migrated dump (no initdb, no migrations). */
 export async function pgliteFromTemplate(): Promise<Database & { pg: PGlite }> {
-  const pgl = new PGlite({ loadDataDir: await migratedDump(), parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) } });
-  await pgl.waitReady;
-  return wrapPglite(pgl);
+  // The application's own start parameters (shared_buffers and parsers), as `npm start` opens it.
+  return openPglite(undefined, { loadDataDir: await migratedDump() });
 }
 
 export interface TestDb {

@@ -73,10 +73,17 @@ describe('tenancy structure', () => {
     expect(refs.length).toBeGreaterThan(50);
     // The exchange log is written by both sides about rows of the other: its insert policy checks
     // that the delivery it names is one the writer can see.
-    const crossSide = new Set(['exchange_events_delivery_id_fkey', 'exchange_events_message_id_fkey', 'exchange_events_return_id_fkey']);
+    const crossSide = new Set(['exchange_events_delivery_id_fkey']);
     const single = refs.filter((r) => !crossSide.has(r.name) && !['school_id', 'authority_id'].includes(r.cols[0] ?? ''));
     expect(single.map((r) => `${r.src}.${r.cols.join(',')}`)).toEqual([]);
-    for (const r of refs.filter((x) => !crossSide.has(x.name))) expect(['school_id', 'authority_id'], r.name).toContain(r.refcols[0]);
+    // The school is matched with the school (or the authority with the organisation that owns the row).
+    const mismatched = refs.filter(
+      (r) =>
+        !crossSide.has(r.name) &&
+        !(r.cols[0] === 'school_id' && r.refcols[0] === 'school_id') &&
+        !(r.cols[0] === 'authority_id' && ['school_id', 'authority_id'].includes(r.refcols[0] ?? '')),
+    );
+    expect(mismatched.map((r) => r.name)).toEqual([]);
   });
 
   it("the database refuses a row of one school that points at another school's role, user or staff record", async () => {
@@ -143,5 +150,35 @@ describe('tenancy structure', () => {
     const entry = (deliveryId: string) => (q: Queryable) =>
       q.query(`INSERT INTO exchange_events (school_id, delivery_id, event, at) VALUES ($1, $2, 'opened', now())`, [a.schoolId, deliveryId]);
     expect(await failsAs(a.schoolId, entry(toB.deliveryId))).toBe('42501');
+    const toA = await exchangeFixture(s.db, { authorityId: edb.schoolId, publisherId: edb.adminId, schoolId: a.schoolId, ref: 'T-A2' });
+    expect(await failsAs(a.schoolId, entry(toA.deliveryId))).toBe('succeeded');
+    // An entry cannot be moved onto another school's delivery afterwards, or removed: the log only grows.
+    await s.db.schoolTx(a.schoolId, (q) => entry(toA.deliveryId)(q));
+    expect(
+      await failsAs(a.schoolId, (q) =>
+        q.query('UPDATE exchange_events SET delivery_id = $1 WHERE delivery_id = $2', [toB.deliveryId, toA.deliveryId]),
+      ),
+    ).toBe('42501');
+    expect(await failsAs(a.schoolId, (q) => q.query('DELETE FROM exchange_events WHERE delivery_id = $1', [toA.deliveryId]))).toBe('42501');
+  });
+
+  it("an entry in a school's exchange log cannot name another school's return", async () => {
+    const toB = await exchangeFixture(s.db, { authorityId: edb.schoolId, publisherId: edb.adminId, schoolId: b.schoolId, ref: 'T-B3' });
+    const returnB = await s.db.systemTx((q) =>
+      one(
+        q,
+        `INSERT INTO exchange_returns (school_id, delivery_id, kind, data, state, prepared_by, created_at, updated_at)
+         VALUES ($1, $2, 'manual', '{}'::jsonb, 'draft', $3, now(), now()) RETURNING id`,
+        [b.schoolId, toB.deliveryId, b.adminId],
+      ),
+    );
+    expect(
+      await failsAs(a.schoolId, (q) =>
+        q.query(`INSERT INTO exchange_events (school_id, return_id, event, at) VALUES ($1, $2, 'return_edited', now())`, [
+          a.schoolId,
+          returnB,
+        ]),
+      ),
+    ).toBe('23503');
   });
 });

@@ -27,7 +27,7 @@ const LANGS = ['zh-HK', 'en'].map((lang) => ({
   keys: flatten(JSON.parse(readFileSync(join(root, `src/web/i18n/${lang}.json`), 'utf8')) as Messages),
 }));
 
-function serverSource(): string {
+function serverSource(under = 'src/server'): string {
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
@@ -36,7 +36,7 @@ function serverSource(): string {
       else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) files.push(path);
     }
   };
-  walk(join(root, 'src/server'));
+  walk(join(root, under));
   return files.map((f) => readFileSync(f, 'utf8')).join('\n');
 }
 const source = serverSource();
@@ -60,9 +60,30 @@ describe('what the server sends a person has words in both languages', () => {
   });
 
   it('the code of each field a problem names', () => {
-    const codes = literals(/\{\s*path: [^}]*?code: '([a-z_]+)'\s*\}/g);
+    // `path` may be a template string with `${…}` in it: match up to the code, not up to the first brace.
+    const codes = literals(/\{\s*path: (?:'[^']*'|`[^`]*`|[^,]+), code: '([a-z_]+)'\s*\}/g);
     expect(codes.length).toBeGreaterThan(5);
     expect(missing(codes.map((c) => `zod.${c}`))).toEqual([]);
+  });
+
+  it("the exchange log's events and the reasons it records", () => {
+    // Security events (`securityEvent({ event })`) are words of their own, checked below.
+    const security: ReadonlySet<string> = new Set(SECURITY_EVENTS);
+    const events = literals(/event: '([a-z_]+)'/g).filter((e) => !security.has(e));
+    expect(events.length).toBeGreaterThan(10);
+    expect(missing(events.map((e) => `exchange.events.${e}`))).toEqual([]);
+    // Reasons a message could not be opened or read (stored as the delivery's failure, logged as the
+    // event's reason), shown through `errors.<reason>`; template-rule reasons have words of their own.
+    const exchange = serverSource('src/server/modules/exchange');
+    const reasons = [
+      ...new Set(
+        [/const reason = [^;\n]*? \? '([a-z_]+)' : '([a-z_]+)'/g, /details: \{ reason: '([a-z_]+)' \}/g, /failure = '([a-z_]+)'/g].flatMap(
+          (re) => [...exchange.matchAll(re)].flatMap((m) => m.slice(1).filter((x): x is string => !!x)),
+        ),
+      ),
+    ];
+    expect(reasons).toEqual(expect.arrayContaining(['content_unreadable', 'corrupt', 'key_changed']));
+    expect(missing(reasons.map((r) => `errors.${r}`))).toEqual([]);
   });
 
   it('the scheduled jobs the audit log names as the system', () => {

@@ -82,7 +82,13 @@ export class CheckRegistry {
       const base = { key: c.key, memo: c.memo, area: areaOf(c.memo) };
       let people = owners.get(c.owner);
       if (!people) {
-        people = await db.school(schoolId, (q) => ownerNames(q, c.owner, OWNER_NAMES));
+        // Naming the owner is a courtesy: if it fails, the check still shows, with nobody named.
+        people = await db
+          .school(schoolId, (q) => ownerNames(q, c.owner, OWNER_NAMES))
+          .catch((err: unknown) => {
+            this.log(`owners of ${c.key} could not be listed`, err);
+            return [];
+          });
         owners.set(c.owner, people);
       }
       const owner = { permission: c.owner, people };

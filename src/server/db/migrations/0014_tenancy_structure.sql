@@ -14,6 +14,9 @@
 
 CREATE FUNCTION sams_school_table(t regclass) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = t AND attname = 'school_id' AND attnotnull AND NOT attisdropped) THEN
+    RAISE EXCEPTION 'table % has no NOT NULL school_id column', t;
+  END IF;
   EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t);
   EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', t);
   EXECUTE format('CREATE POLICY tenant ON %s TO sams_app USING (school_id = app_school()) WITH CHECK (school_id = app_school())', t);
@@ -38,17 +41,28 @@ BEGIN
 END $$;
 
 -- `src.col` refers to a row of `dst` of the same school. `on_delete` keeps the old key's action.
+-- Rows that already point at another school stop the migration with a sentence saying which.
 CREATE FUNCTION sams_school_reference(src regclass, col text, dst regclass, on_delete text DEFAULT '') RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  n bigint;
 BEGIN
+  EXECUTE format('SELECT count(*) FROM %s s JOIN %s d ON d.id = s.%I WHERE d.school_id IS DISTINCT FROM s.school_id', src, dst, col) INTO n;
+  IF n > 0 THEN
+    RAISE EXCEPTION '% row(s) of % refer through % to a row of another school in %; correct or remove them, then start again (docs/operations.md)',
+      n, src, col, dst;
+  END IF;
   PERFORM sams_school_key(dst);
   EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I FOREIGN KEY (school_id, %I) REFERENCES %s (school_id, id) %s',
     src, (SELECT relname FROM pg_class WHERE oid = src) || '_' || col || '_fkey', col, dst, on_delete);
 END $$;
 
+-- Only migrations (run by the owner) call these.
+REVOKE EXECUTE ON FUNCTION sams_school_table(regclass), sams_school_key(regclass), sams_school_reference(regclass, text, regclass, text) FROM PUBLIC;
+
 -- 2. Every existing single-column reference between school-owned tables becomes composite, keeping
 -- its delete action. Left as they are, on purpose: references that cross from a school to the
--- authority that wrote to it (a delivery's message, the exchange log's entries on either side);
--- those are handled in 3.
+-- authority that wrote to it (a delivery's message; an exchange log entry's delivery, which each
+-- side logs about); those are handled in 3.
 DO $$
 DECLARE
   r record;
@@ -64,8 +78,8 @@ BEGIN
        AND EXISTS (SELECT 1 FROM pg_attribute s WHERE s.attrelid = c.conrelid AND s.attname = 'school_id' AND s.attnotnull)
        AND EXISTS (SELECT 1 FROM pg_attribute d WHERE d.attrelid = c.confrelid AND d.attname = 'school_id')
        AND NOT (c.conrelid = 'exchange_deliveries'::regclass AND a.attname = 'message_id')
-       AND c.conrelid <> 'exchange_events'::regclass
-     ORDER BY 2::text, 4
+       AND NOT (c.conrelid = 'exchange_events'::regclass AND a.attname = 'delivery_id')
+     ORDER BY c.conrelid::regclass::text, a.attname
   LOOP
     action := CASE r.confdeltype
       WHEN 'c' THEN 'ON DELETE CASCADE'
@@ -95,7 +109,9 @@ ALTER TABLE exchange_deliveries DROP CONSTRAINT exchange_deliveries_content_id_f
 ALTER TABLE exchange_deliveries ADD CONSTRAINT exchange_deliveries_content_id_fkey
   FOREIGN KEY (authority_id, content_id) REFERENCES exchange_contents (authority_id, id);
 
--- The exchange log is written by each side about rows both see: an entry may name only a delivery
--- the writer can see (the deliveries' own row-level security answers the subquery).
+-- The exchange log is written by each side about deliveries both see: an entry may name only a
+-- delivery the writer can see (the deliveries' own row-level security answers the subquery). The
+-- log is an archive: entries are added, never changed or removed.
 CREATE POLICY refers_visible ON exchange_events AS RESTRICTIVE FOR INSERT TO sams_app
   WITH CHECK (delivery_id IS NULL OR EXISTS (SELECT 1 FROM exchange_deliveries d WHERE d.id = delivery_id));
+REVOKE UPDATE, DELETE ON exchange_events FROM sams_app;
