@@ -2,7 +2,14 @@ import type { z } from 'zod';
 import { StudentFields } from '../../../../contracts/school.js';
 import { AppError } from '../../../core/errors.js';
 import { importedPlacementFrom } from '../policy.js';
-import { closePlacements, type ExistingStudentRow, insertPlacements, insertStudents, listExistingStudents } from '../queries/imports.js';
+import {
+  closePlacements,
+  type ExistingStudentRow,
+  insertPlacements,
+  insertStudents,
+  listExistingStudents,
+  releaseIdHashes,
+} from '../queries/imports.js';
 import { updateStudentRow } from '../queries/students.js';
 import { maskId } from '../identity.js';
 import { cleanStudent, studentValues } from '../students/edit.js';
@@ -122,6 +129,9 @@ export const studentsSpec: Spec<z.infer<typeof StudentFields>, StudentRecord, St
     const creates = plans.filter((p) => p.action === 'create');
     const protect = await ctx.ids.sealer();
     const values = (f: StudentRecord) => studentValues(f, protect(f.idType, f.idNumber));
+    // Students updated by this file let go of their numbers first, so numbers can move between students within one file.
+    const updating = plans.flatMap((p) => (p.action === 'update' && p.existingId ? [p.existingId] : []));
+    if (updating.length) await releaseIdHashes(ctx.q, updating);
     if (creates.length) {
       for (const r of await insertStudents(
         ctx.q,

@@ -74,6 +74,11 @@ export async function insertStudents(q: Queryable, schoolId: string, students: S
   );
 }
 
+/** Clears the students' identity hashes before they are rewritten (the uniqueness of an HKID is checked row by row). */
+export async function releaseIdHashes(q: Queryable, studentIds: string[]): Promise<void> {
+  await q.query('UPDATE students SET id_hash = NULL WHERE id = ANY($1)', [studentIds]);
+}
+
 /** Ends the students' open placements in the year the day before `fromDate` (never before each began). */
 export async function closePlacements(q: Queryable, yearId: string, studentIds: string[], fromDate: string): Promise<void> {
   await q.query(

@@ -58,8 +58,11 @@ export async function storeSealedIds(q: Queryable, updates: SealedIdUpdate[]): P
 
 /**
  * Rewrites the students table into new files, so the old row versions that held plain numbers leave
- * the table's files (an UPDATE leaves them behind until the space is reused).
+ * the table's files (an UPDATE leaves them behind until the space is reused), and replaces the
+ * planner's statistics, which keep sample values of every column; the statistics table is then
+ * rewritten too (PostgreSQL skips it, with a warning, for a role that does not own the database).
  */
 export async function rewriteStudentsTable(q: Queryable): Promise<void> {
-  await q.query('VACUUM FULL students');
+  await q.query('VACUUM (FULL, ANALYZE) students');
+  await q.query('VACUUM FULL pg_statistic');
 }
