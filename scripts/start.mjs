@@ -28,11 +28,15 @@ if (builtAt(webIndex) < Math.max(newest(join(root, 'src/web')), newest(join(root
 }
 
 const serverBundle = join(root, 'dist/server/main.js');
-if (builtAt(serverBundle) < Math.max(newest(join(root, 'src/server')), newest(join(root, 'src/contracts')))) {
+// The spreadsheet reader runs in a worker thread of its own, loaded from the file next to main.js.
+const sheetWorker = join(root, 'dist/server/sheet-worker.js');
+if (
+  Math.min(builtAt(serverBundle), builtAt(sheetWorker)) < Math.max(newest(join(root, 'src/server')), newest(join(root, 'src/contracts')))
+) {
   const { buildSync } = await import('esbuild');
   buildSync({
-    entryPoints: [join(root, 'src/server/main.ts')],
-    outfile: serverBundle,
+    entryPoints: { main: join(root, 'src/server/main.ts'), 'sheet-worker': join(root, 'src/server/modules/school/sheet-worker.ts') },
+    outdir: join(root, 'dist/server'),
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -1,73 +1,115 @@
-import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { writeCsv } from '../../core/csv.js';
 import { AppError } from '../../core/errors.js';
+import type { Sheet, SheetRefusal } from './sheet-reader.js';
+import type { SheetJob } from './sheet-worker.js';
+import { ZipRefused, inspectZip } from './zip-limits.js';
 
-export interface Sheet {
-  headers: string[];
-  /** Cell text by header, one object per data row (row 2 onwards). */
-  rows: Record<string, string>[];
+export type { Sheet } from './sheet-reader.js';
+
+/**
+ * How much reading uploads may take from the server. One file is read by one worker thread with its
+ * own heap, so a file that is slow or large to read stalls neither other requests nor other schools.
+ */
+export const SHEET_LIMITS = {
+  /** Workers reading at once; more uploads wait their turn, and past `maxWaiting` are asked to come back. */
+  maxReaders: 2,
+  maxWaiting: 8,
+  /** A worker's heap (young generation on top: 16 MB). A 5,000-row XLSX reads in about a second with 48 MB, and fails below 24. */
+  heapMb: 64,
+  /** Reading a 5,000-row file takes about a second; a file that takes this long is refused. */
+  timeoutMs: 30_000,
+};
+
+/**
+ * Read an uploaded CSV or XLSX file, at most `maxRows` data rows (one more when there are more).
+ * An XLSX file's directory is checked against the zip limits here first, cheaply, so an archive that
+ * claims to unpack to too much never reaches a worker; what it really unpacks to is checked there.
+ */
+export async function readSheet(file: Buffer, maxRows: number): Promise<Sheet> {
+  if (file.subarray(0, 2).toString('latin1') === 'PK') {
+    try {
+      inspectZip(file);
+    } catch (err) {
+      if (err instanceof ZipRefused) throw new AppError(err.reason === 'too_large' ? 'spreadsheet_too_large' : 'file_not_spreadsheet');
+      throw err;
+    }
+  }
+  const release = await readerSlot();
+  try {
+    return await inWorker({ file: new Uint8Array(file), maxRows });
+  } finally {
+    release();
+  }
 }
 
-const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+let reading = 0;
+const waiting: (() => void)[] = [];
 
-/** What a file is decides how it is read, not its name: XLSX (a zip) or UTF-8 CSV; anything else is refused. */
-export async function readSheet(file: Buffer): Promise<Sheet> {
-  if (file.subarray(0, 4).equals(ZIP)) return readXlsx(file);
-  const text = file.toString('utf8');
-  if (text.includes('\u0000') || text.includes('\uFFFD') || !/[,\n]/.test(text)) throw new AppError('file_not_spreadsheet');
-  let records: string[][];
-  try {
-    const parsed: unknown = parseCsv(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true });
-    // Without `columns`, csv-parse yields one array of strings per record.
-    records = parsed as string[][];
-  } catch {
-    throw new AppError('file_not_spreadsheet');
-  }
-  return toSheet(records);
+/** A place among the readers: a slot freed is handed straight to the longest waiter. */
+async function readerSlot(): Promise<() => void> {
+  if (reading < SHEET_LIMITS.maxReaders) reading++;
+  else if (waiting.length >= SHEET_LIMITS.maxWaiting) throw new AppError('import_busy');
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const next = waiting.shift();
+    if (next) next();
+    else reading--;
+  };
 }
 
-async function readXlsx(file: Buffer): Promise<Sheet> {
-  const wb = new ExcelJS.Workbook();
-  try {
-    // exceljs types its Buffer as an ArrayBuffer (its own global declaration); it reads a Node Buffer as it is.
-    await wb.xlsx.load(file as unknown as ArrayBuffer);
-  } catch {
-    throw new AppError('file_not_spreadsheet');
-  }
-  const ws = wb.worksheets[0];
-  if (!ws) throw new AppError('file_not_spreadsheet');
-  const records: string[][] = [];
-  // columnCount walks the whole sheet each time it is read: read it once.
-  const columns = ws.columnCount;
-  ws.eachRow({ includeEmpty: false }, (row) => {
-    const cells: string[] = [];
-    for (let i = 1; i <= columns; i++) cells.push(cellText(row.getCell(i).value));
-    records.push(cells);
+type Answer = { sheet: Sheet } | { refused: SheetRefusal } | { failed: string };
+
+/**
+ * The worker is a file of its own: sheet-worker.ts next to this one under tsx (tests, the CLI),
+ * sheet-worker.js next to the bundle that `npm start` builds (dist/server/, where this code then runs).
+ * A TypeScript worker gets tsx's loader, which is not inherited from the thread that starts it.
+ */
+function startWorker(job: SheetJob): Worker {
+  const options = {
+    workerData: job,
+    transferList: [job.file.buffer as ArrayBuffer],
+    resourceLimits: { maxOldGenerationSizeMb: SHEET_LIMITS.heapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
+  };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sheet-worker.js', import.meta.url), options);
+  // tsx/esm/api's ESM build (the one its exports map gives `import`; the CommonJS one cannot register from a worker).
+  const tsx = new URL('dist/esm/api/index.mjs', pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json'))).href;
+  const worker = new URL('./sheet-worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); })`;
+  return new Worker(boot, { ...options, eval: true });
+}
+
+function inWorker(job: SheetJob): Promise<Sheet> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker(job);
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+      void worker.terminate();
+    };
+    const timer = setTimeout(() => settle(() => reject(new AppError('spreadsheet_too_large'))), SHEET_LIMITS.timeoutMs);
+    worker.once('message', (answer: Answer) =>
+      settle(() => {
+        if ('sheet' in answer) resolve(answer.sheet);
+        else if ('refused' in answer) reject(new AppError(answer.refused));
+        else reject(new Error(`sheet worker failed: ${answer.failed}`));
+      }),
+    );
+    worker.once('error', (err: Error & { code?: string }) =>
+      // Past its heap: the file needs more memory to read than any school's file does.
+      settle(() => reject(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new AppError('spreadsheet_too_large') : err)),
+    );
+    worker.once('exit', (code) => settle(() => reject(new Error(`sheet worker ended (${code}) without an answer`))));
   });
-  return toSheet(records);
-}
-
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'object') {
-    if ('text' in v && typeof v.text === 'string') return v.text;
-    if ('richText' in v) return v.richText.map((r) => r.text).join('');
-    if ('result' in v) return v.result === undefined || v.result === null ? '' : String(v.result);
-    return '';
-  }
-  return String(v);
-}
-
-function toSheet(records: string[][]): Sheet {
-  const [head, ...body] = records;
-  if (!head) throw new AppError('file_not_spreadsheet');
-  const headers = head.map((h) => h.trim().toLowerCase());
-  const rows = body
-    .filter((r) => r.some((c) => c.trim() !== ''))
-    .map((r) => Object.fromEntries(headers.map((h, i) => [h, (r[i] ?? '').trim()])));
-  return { headers, rows };
 }
 
 /** Write rows as CSV (UTF-8 with a byte-order mark so Excel shows Chinese) or XLSX. */

@@ -11,7 +11,7 @@ import { analyzeRecordTables } from '../queries/imports.js';
 import { readSheet, type Sheet } from '../spreadsheet.js';
 import { classSubjectsSpec } from './class-subjects.js';
 import { classesSpec } from './classes.js';
-import { checkColumns } from './columns.js';
+import { MAX_ROWS, checkColumns } from './columns.js';
 import { loadContext } from './context.js';
 import { crossCheckRows, planRows } from './rows.js';
 import type { Fields, Spec } from './spec.js';
@@ -61,7 +61,7 @@ export async function importFile(d: SchoolDeps, a: Actor, kind: Kind, fileName: 
 /** parse → columns → rows → cross-checks → preview, or commit with an audit record. */
 async function runImport<P, C extends Fields, E extends Fields>(spec: Spec<P, C, E>, job: Job): Promise<Report> {
   const { d, a, kind, commit } = job;
-  const sheet: Sheet = await readSheet(job.file);
+  const sheet: Sheet = await readSheet(job.file, MAX_ROWS);
   const issues: Issue[] = checkColumns(spec, sheet);
   const report = (counts: Counts, committed: boolean): Report => ({
     kind,
