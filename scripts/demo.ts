@@ -16,6 +16,7 @@ import { subKey } from '../src/server/core/crypto/secrets.js';
 import { completeSetup, createSetupToken, schoolCount } from '../src/server/core/setup/service.js';
 import { hkidWithCheck, strnWithCheck } from '../src/server/modules/school/identity.js';
 import { importFile } from '../src/server/modules/school/service.js';
+import { DataDirBusy, DataDirUnreadable } from '../src/server/core/db/data-lock.js';
 import { createServer } from '../src/server/server.js';
 import { CATEGORIES } from '../src/contracts/exchange.js';
 import { DEFAULT_RULES, publish, putProcedure } from '../src/server/modules/exchange/service.js';
@@ -420,7 +421,14 @@ async function seedExchange(
 
 const config = loadConfig({ ...process.env, DATA_DIR: DATA_DIR, SCHEDULER: process.env.SCHEDULER ?? 'true' });
 const fresh = !existsSync(join(DATA_DIR, 'server.key'));
-const server = await createServer({ config, logger: pino({ level: 'warn' }) });
+const server = await createServer({ config, logger: pino({ level: 'warn' }), purpose: 'demo' }).catch((err: unknown) => {
+  // The demo folder is held by another process, or damaged: one line, no library dump.
+  if (err instanceof DataDirBusy || err instanceof DataDirUnreadable) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+});
 let seeded: Awaited<ReturnType<typeof seedSchool>> | undefined;
 if (fresh || (await schoolCount(server.deps.db)) === 0) {
   console.log('Creating the demo school (about a minute the first time)…');

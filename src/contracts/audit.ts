@@ -119,6 +119,8 @@ export const AuditEntry = z.strictObject({
   details: z.record(z.string(), z.unknown()),
 });
 export const AuditPage = z.strictObject({ entries: z.array(AuditEntry), nextBefore: z.number().int().nullable() });
+/** The latest signed checkpoint of the school's own chain (outside the database): when, and up to which record. */
+export const AuditCheckpointView = z.strictObject({ at: z.string().nullable(), seq: z.number().int().nullable() });
 
 export const OutboxEntry = z.strictObject({
   id: z.uuid(),

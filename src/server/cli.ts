@@ -1,66 +1,53 @@
 import pino from 'pino';
+import { askServer } from './channel.js';
+import { type CommandResult, SERVED_COMMANDS, existingServerKey, runCommand } from './commands.js';
 import { ConfigError, loadConfig } from './config.js';
-import { verifyAudit } from './core/audit/audit.js';
 import { systemClock } from './core/clock.js';
+import { DataDirBusy, DataDirUnreadable } from './core/db/data-lock.js';
 import { migrate } from './core/db/migrate.js';
-import { authorityExists } from './core/setup/queries.js';
-import { createSetupToken } from './core/setup/service.js';
+import type { Database } from './core/db/types.js';
 import { openDatabase } from './server.js';
 
 const USAGE = `Usage: npm run cli -- <command>
   migrate                 apply database migrations
-  audit verify            check the audit hash chain; exits 1 at the first broken link
+  audit verify            check the audit hash chains against the signed checkpoints; exits 1 at the first broken link
   school create           print a one-time setup link for another school on this platform
   authority create EDB|HKEAA
                           print a one-time setup link for the first user of the Education Bureau or the HKEAA`;
 
+function print(r: CommandResult): number {
+  for (const line of r.out) console.log(line);
+  for (const line of r.err) console.error(line);
+  return r.code;
+}
+
 async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
+  const cmd = argv.join(' ');
+  if (cmd !== 'migrate' && !SERVED_COMMANDS.test(cmd)) {
+    console.error(USAGE);
+    return 2;
+  }
   const log = pino({ level: 'warn' });
-  const db = await openDatabase(config, (m, e) => log.error({ err: e }, m));
+  let db: Database;
   try {
-    const cmd = argv.join(' ');
+    db = await openDatabase(config, (m, e) => log.error({ err: e }, m), cmd);
+  } catch (err) {
+    // The server holds the embedded database: ask it to run the command rather than open the folder twice.
+    if (err instanceof DataDirBusy && err.byServer && SERVED_COMMANDS.test(cmd)) {
+      const served = await askServer(config.DATA_DIR, cmd);
+      if (served) return print(served);
+    }
+    throw err;
+  }
+  try {
     if (cmd === 'migrate') {
       const r = await migrate(db);
       console.log(r.applied.length ? `Applied: ${r.applied.join(', ')}` : 'Database is up to date.');
       return 0;
     }
     await migrate(db);
-    if (cmd === 'audit verify') {
-      const r = await db.system((q) => verifyAudit(q));
-      if (r.ok) {
-        console.log(`Audit chain intact: ${r.checked} records checked.`);
-        return 0;
-      }
-      console.error(
-        `Audit chain BROKEN in chain ${r.broken?.chainId} at record ${r.broken?.seq} (${r.broken?.reason}); ${r.checked} records before it are intact.`,
-      );
-      return 1;
-    }
-    if (cmd === 'school create') {
-      const { token, expiresAt } = await createSetupToken(db, systemClock);
-      const base = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
-      console.log(
-        `One-time setup link for a new school (valid until ${expiresAt.toISOString()}):\n  ${base.replace(/\/$/, '')}/setup/${token}`,
-      );
-      return 0;
-    }
-    const m = /^authority create (EDB|HKEAA)$/.exec(cmd);
-    if (m) {
-      const code = m[1] as 'EDB' | 'HKEAA';
-      if (await db.system((q) => authorityExists(q, code))) {
-        console.error(`${code} is already set up on this installation; its administrators add further users.`);
-        return 1;
-      }
-      const { token, expiresAt } = await createSetupToken(db, systemClock, code);
-      const base = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
-      console.log(
-        `One-time setup link for the first ${code} user (valid until ${expiresAt.toISOString()}):\n  ${base.replace(/\/$/, '')}/setup/${token}`,
-      );
-      return 0;
-    }
-    console.error(USAGE);
-    return 2;
+    return print(await runCommand({ db, config, clock: systemClock, serverKey: await existingServerKey(config) }, cmd));
   } finally {
     await db.close();
   }
@@ -68,8 +55,10 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (err) => {
-    console.error(err instanceof ConfigError ? err.message : `Failed: ${(err as Error).message}`);
+  (err: Error) => {
+    // The folder's owner, a damaged folder, a bad setting: each is one line that says what to do.
+    const oneLine = err instanceof ConfigError || err instanceof DataDirBusy || err instanceof DataDirUnreadable;
+    console.error(oneLine ? err.message : `Failed: ${err.message}`);
     process.exit(1);
   },
 );

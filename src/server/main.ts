@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createSetupToken, schoolCount } from './core/setup/service.js';
+import { DataDirBusy, DataDirUnreadable } from './core/db/data-lock.js';
 import { createServer } from './server.js';
 
 const started = performance.now();
@@ -14,7 +15,14 @@ try {
   throw err;
 }
 
-const server = await createServer({ config });
+const server = await createServer({ config }).catch((err: unknown) => {
+  // The data folder is another process's, or damaged: one line that says what to do, no library dump.
+  if (err instanceof DataDirBusy || err instanceof DataDirUnreadable) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+});
 await server.app.listen({ port: config.PORT, host: config.HOST });
 const address = config.PUBLIC_URL ?? `http://localhost:${(server.app.server.address() as { port: number }).port}`;
 if (config.SCHEDULER) server.scheduler.start();

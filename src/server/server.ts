@@ -1,5 +1,8 @@
 import pino from 'pino';
 import { buildApp } from './app.js';
+import { type Channel, startChannel } from './channel.js';
+import { runCommand } from './commands.js';
+import { AuditCheckpoints, auditCheckpointJob, checkpointFile, checkpointKey } from './core/audit/checkpoint.js';
 import type { Config } from './config.js';
 import { SessionStore } from './core/auth/sessions.js';
 import { CheckRegistry } from './core/checks/registry.js';
@@ -20,10 +23,11 @@ import { registerSchoolHoldings, sealStoredIdNumbers } from './modules/school/se
 import { registerFoundationChecks } from './modules/governance/checks.js';
 import { exchangeJob, registerExchangeChecks } from './modules/exchange/service.js';
 
-export async function openDatabase(config: Config, log: (m: string, e?: unknown) => void): Promise<Database> {
+/** PostgreSQL, or the embedded database in DATA_DIR, taken for this process (`purpose` names it to anyone refused). */
+export async function openDatabase(config: Config, log: (m: string, e?: unknown) => void, purpose = 'server'): Promise<Database> {
   return config.DATABASE_URL
     ? openPg(config.DATABASE_URL, config.DATABASE_POOL_SIZE, log)
-    : openPglite(config.DATA_DIR, { sharedBuffersMb: config.PGLITE_SHARED_BUFFERS_MB });
+    : openPglite(config.DATA_DIR, { sharedBuffersMb: config.PGLITE_SHARED_BUFFERS_MB, purpose });
 }
 
 /** The server key must be the one this database was set up with, or every TOTP seed is unreadable. */
@@ -51,6 +55,8 @@ async function sealStoredIds(db: Database, serverKey: Buffer, log: pino.Logger):
 
 export interface StartOptions {
   config: Config;
+  /** Who holds the embedded database's folder, named to anyone refused (`server`, `demo`). */
+  purpose?: string;
   clock?: Clock;
   db?: Database;
   logger?: pino.Logger;
@@ -60,11 +66,18 @@ export interface StartOptions {
 export async function createServer(o: StartOptions) {
   const log = o.logger ?? pino({ level: o.config.LOG_LEVEL });
   const clock = o.clock ?? systemClock;
-  const db = o.db ?? (await openDatabase(o.config, (m, e) => log.error({ err: e }, m)));
-  await migrate(db);
-  const serverKey = await loadServerKey(o.config.DATA_DIR, o.config.SERVER_KEY);
-  await checkServerKey(db, serverKey);
-  await sealStoredIds(db, serverKey, log);
+  const db = o.db ?? (await openDatabase(o.config, (m, e) => log.error({ err: e }, m), o.purpose));
+  let serverKey: Buffer;
+  try {
+    await migrate(db);
+    serverKey = await loadServerKey(o.config.DATA_DIR, o.config.SERVER_KEY);
+    await checkServerKey(db, serverKey);
+    await sealStoredIds(db, serverKey, log);
+  } catch (err) {
+    // Let go of the data folder: a failed start must not keep it from the next one.
+    if (!o.db) await db.close().catch(() => undefined);
+    throw err;
+  }
   const timeouts = { idleMs: o.config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: o.config.SESSION_ABSOLUTE_HOURS * 3600_000 };
   const sessions = new SessionStore(db, clock, timeouts, (m, e) => log.warn({ err: e }, m));
   await sessions.start();
@@ -76,7 +89,8 @@ export async function createServer(o: StartOptions) {
   registerAccessHoldings(holdings);
   registerSchoolHoldings(holdings);
   const mailer = createMailer(o.config.SMTP_URL, o.config.MAIL_FROM);
-  const deps: Deps = { config: o.config, db, clock, serverKey, sessions, checks, holdings, mailer, log };
+  const checkpoints = new AuditCheckpoints(checkpointFile(o.config.DATA_DIR), checkpointKey(serverKey));
+  const deps: Deps = { config: o.config, db, clock, serverKey, sessions, checks, holdings, mailer, log, checkpoints };
   const { app, routes } = await buildApp(deps);
   const scheduler = new Scheduler(db, clock, (job, err) => log.error({ err, job }, 'job failed'));
   scheduler.register(cleanupJob(timeouts));
@@ -86,14 +100,26 @@ export async function createServer(o: StartOptions) {
   scheduler.register(reviewRemindersJob({ db, clock, config: o.config, sessions, serverKey, smtpConfigured: mailer.configured }));
   scheduler.register(handoverJob({ clock, sessions, holdings }));
   scheduler.register(exchangeJob({ db, clock, smtpConfigured: mailer.configured }));
+  scheduler.register(auditCheckpointJob(checkpoints));
+  // Holding the embedded database's folder, the server runs the command line's commands for it.
+  let channel: Channel | null = null;
+  if (!o.db && db.kind === 'pglite')
+    channel = await startChannel(
+      o.config.DATA_DIR,
+      (cmd) => runCommand({ db, config: o.config, clock, serverKey }, cmd),
+      (m, e) => log.warn({ err: e }, m),
+    );
   return {
     app,
     routes,
     deps,
     scheduler,
     async close() {
+      await channel?.close();
       scheduler.stop();
       await app.close();
+      // A clean stop leaves a checkpoint of where every chain ended.
+      await checkpoints.write(db, clock.now()).catch((err: unknown) => log.error({ err }, 'audit checkpoint at shutdown failed'));
       if (!o.db) await db.close();
     },
   };

@@ -4,7 +4,7 @@ import { ERROR_CODES } from '../contracts/errors.js';
 import type { Me as MeSchema, SetupStatus, SetupResult, LoginResult } from '../contracts/auth.js';
 import type { MfaEnrolStart, NotificationList, NotificationView, RecoveryCodes, SessionList, SessionView } from '../contracts/account.js';
 import type { Dashboard, CheckView } from '../contracts/governance.js';
-import type { AuditPage, AuditEntry, OutboxPage, OutboxEntry } from '../contracts/audit.js';
+import type { AuditCheckpointView, AuditPage, AuditEntry, OutboxPage, OutboxEntry } from '../contracts/audit.js';
 import type {
   AccessMatrix,
   AccessRow,
@@ -72,6 +72,7 @@ export type DashboardView = z.infer<typeof Dashboard>;
 export type Check = z.infer<typeof CheckView>;
 export type AuditPageView = z.infer<typeof AuditPage>;
 export type AuditRecord = z.infer<typeof AuditEntry>;
+export type AuditCheckpointInfo = z.infer<typeof AuditCheckpointView>;
 export type OutboxPageView = z.infer<typeof OutboxPage>;
 export type OutboxMail = z.infer<typeof OutboxEntry>;
 export type UserListView = z.infer<typeof UserList>;

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
+import type { AuditCheckpoints } from './audit/checkpoint.js';
 import type { SessionStore } from './auth/sessions.js';
 import type { CheckRegistry } from './checks/registry.js';
 import type { Clock } from './clock.js';
@@ -18,4 +19,6 @@ export interface Deps {
   holdings: HoldingRegistry;
   mailer: Mailer;
   log: FastifyBaseLogger;
+  /** Signed checkpoints of the audit chains' heads in DATA_DIR. */
+  checkpoints: AuditCheckpoints;
 }

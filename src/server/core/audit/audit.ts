@@ -73,33 +73,68 @@ export async function audit(q: Queryable, clock: Clock, e: AuditEntry): Promise<
   await insertAuditRecord(q, row, e.schoolId, prev, hash);
 }
 
+/** A chain head as a signed checkpoint vouched for it (see checkpoint.ts): record `seq` had hash `hash` at `at`. */
+export interface Anchor {
+  seq: number;
+  hash: Buffer;
+  at: string;
+}
+
+export type BrokenReason = 'hash_mismatch' | 'link_mismatch' | 'gap' | 'head_mismatch' | 'time_order' | 'truncated' | 'rewritten';
+
 export interface VerifyResult {
   ok: boolean;
   checked: number;
-  broken?: { chainId: string; seq: number; reason: 'hash_mismatch' | 'link_mismatch' | 'gap' | 'head_mismatch' | 'time_order' };
+  broken?: {
+    chainId: string;
+    seq: number;
+    reason: BrokenReason;
+    /** With checkpoints: the checkpoint the chain disagrees with (truncated, rewritten). */
+    checkpoint?: Anchor;
+    /** With checkpoints: the last record a checkpoint still vouches for in this chain (null: none). */
+    vouched?: Anchor | null;
+  };
 }
 
-/** Walk every chain in order and recompute each hash; report the first broken link. */
-export async function verifyAudit(q: Queryable): Promise<VerifyResult> {
+/**
+ * Walk every chain in order and recompute each hash; report the first broken link. With
+ * `anchors` (each chain's checkpoints, by seq), a chain must also still hold every record a
+ * checkpoint vouched for, with the same hash: a chain cut back (rows deleted, head moved) or
+ * rewritten from some record on is found, and the last record still vouched for is named.
+ */
+export async function verifyAudit(q: Queryable, anchors?: ReadonlyMap<string, readonly Anchor[]>): Promise<VerifyResult> {
   const heads = await listChainHeads(q);
   let checked = 0;
   for (const head of heads) {
     let prev: Buffer = Buffer.alloc(32);
     let prevAt = 0;
     let expectSeq = 1;
+    const marks = [...(anchors?.get(head.chain_id) ?? [])].sort((x, y) => x.seq - y.seq);
+    let next = 0;
+    let vouched: Anchor | null = null;
+    while (next < marks.length && (marks[next]?.seq ?? 0) < 1) next++;
     for (;;) {
       const rows = await listChainRecords(q, head.chain_id, expectSeq);
       for (const r of rows) {
-        const broken = (reason: NonNullable<VerifyResult['broken']>['reason']) => ({
+        const broken = (reason: BrokenReason, extra: { checkpoint?: Anchor } = {}): VerifyResult => ({
           ok: false,
           checked,
-          broken: { chainId: head.chain_id, seq: r.seq, reason },
+          broken: { chainId: head.chain_id, seq: r.seq, reason, ...extra, ...(anchors ? { vouched } : {}) },
         });
-        if (r.seq !== expectSeq) return { ok: false, checked, broken: { chainId: head.chain_id, seq: expectSeq, reason: 'gap' } };
+        if (r.seq !== expectSeq)
+          return {
+            ok: false,
+            checked,
+            broken: { chainId: head.chain_id, seq: expectSeq, reason: 'gap', ...(anchors ? { vouched } : {}) },
+          };
         if (!Buffer.from(r.prev_hash).equals(prev)) return broken('link_mismatch');
         const h = recordHash(prev, r);
         if (!h.equals(Buffer.from(r.hash))) return broken('hash_mismatch');
         if (r.occurred_at.getTime() < prevAt) return broken('time_order');
+        for (let m = marks[next]; m && m.seq === r.seq; m = marks[++next]) {
+          if (!m.hash.equals(h)) return broken('rewritten', { checkpoint: m });
+          vouched = m;
+        }
         prevAt = r.occurred_at.getTime();
         prev = h;
         expectSeq++;
@@ -107,9 +142,19 @@ export async function verifyAudit(q: Queryable): Promise<VerifyResult> {
       }
       if (rows.length < CHAIN_PAGE) break;
     }
+    const missing = marks[next];
+    if (missing)
+      return { ok: false, checked, broken: { chainId: head.chain_id, seq: expectSeq, reason: 'truncated', checkpoint: missing, vouched } };
     if (expectSeq - 1 !== head.seq) return { ok: false, checked, broken: { chainId: head.chain_id, seq: expectSeq, reason: 'gap' } };
     if (head.seq > 0 && !prev.equals(Buffer.from(head.hash)))
       return { ok: false, checked, broken: { chainId: head.chain_id, seq: head.seq, reason: 'head_mismatch' } };
+  }
+  // A chain a checkpoint vouched for that no longer exists at all.
+  const known = new Set(heads.map((h) => h.chain_id));
+  for (const [chainId, marks] of anchors ?? []) {
+    const last = [...marks].sort((x, y) => y.seq - x.seq)[0];
+    if (!known.has(chainId) && last && last.seq > 0)
+      return { ok: false, checked, broken: { chainId, seq: 1, reason: 'truncated', checkpoint: last, vouched: null } };
   }
   return { ok: true, checked };
 }

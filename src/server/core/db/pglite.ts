@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { EventEmitter } from 'node:events';
+import { DataDirUnreadable, acquireDataDirLock } from './data-lock.js';
 import { APP_ROLE, assertUuid, type Database, type Listener, type Queryable } from './types.js';
 
 /** PGlite runs one statement at a time; this lock also keeps role/school switches atomic with the work. */
@@ -25,13 +26,37 @@ const startParams = (sharedBuffersMb: number) => [
   `shared_buffers=${sharedBuffersMb}MB`,
 ];
 
+/**
+ * Opens PGlite in `dataDir` (a folder: taken for this process with `acquireDataDirLock`, released
+ * on close) or in memory (`undefined`). `purpose` names the owner in a refusal (`server`, `demo`, a command).
+ */
 export async function openPglite(
   dataDir: string | undefined,
-  opts: { loadDataDir?: Blob; sharedBuffersMb?: number } = {},
+  opts: { loadDataDir?: Blob; sharedBuffersMb?: number; purpose?: string } = {},
 ): Promise<Database & { pg: PGlite }> {
-  const pg = new PGlite(dataDir, { parsers, loadDataDir: opts.loadDataDir, startParams: startParams(opts.sharedBuffersMb ?? 32) });
-  await pg.waitReady;
-  return wrapPglite(pg);
+  const onDisk = dataDir !== undefined && !/^[a-z]+:\/\//.test(dataDir);
+  const owner = onDisk ? acquireDataDirLock(dataDir, opts.purpose ?? 'server') : undefined;
+  let pg: PGlite;
+  try {
+    pg = new PGlite(dataDir, { parsers, loadDataDir: opts.loadDataDir, startParams: startParams(opts.sharedBuffersMb ?? 32) });
+    await pg.waitReady;
+  } catch (err) {
+    owner?.release();
+    // PGlite aborts (`RuntimeError: Aborted()`) on damaged files; say so in one line instead.
+    throw onDisk ? new DataDirUnreadable(dataDir, err) : err;
+  }
+  const db = wrapPglite(pg);
+  if (!owner) return db;
+  return {
+    ...db,
+    async close() {
+      try {
+        await db.close();
+      } finally {
+        owner.release();
+      }
+    },
+  };
 }
 
 export function wrapPglite(pg: PGlite): Database & { pg: PGlite } {

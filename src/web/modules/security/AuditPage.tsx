@@ -3,7 +3,7 @@ import { Button, Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { api, queryString, type AuditPageView } from '../../api.js';
+import { api, queryString, type AuditCheckpointInfo, type AuditPageView } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
 import { formatDateTime, hongKongDayBoundary } from '../../components/format.js';
 import { PageLoader } from '../../components/session.js';
@@ -47,6 +47,7 @@ export function AuditPage() {
       ),
     placeholderData: keepPreviousData,
   });
+  const checkpoint = useQuery({ queryKey: ['audit-checkpoint'], queryFn: () => api.get<AuditCheckpointInfo>('/api/audit/checkpoint') });
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
@@ -63,6 +64,13 @@ export function AuditPage() {
       <Title order={1} size="h2">
         {t('audit.title')}
       </Title>
+      {checkpoint.data && (
+        <Text size="sm" c="dimmed" data-testid="audit-checkpoint">
+          {checkpoint.data.at && checkpoint.data.seq !== null
+            ? t('audit.checkpoint', { time: formatDateTime(checkpoint.data.at, i18n.language), seq: checkpoint.data.seq })
+            : t('audit.noCheckpoint')}
+        </Text>
+      )}
       <form onSubmit={apply} noValidate>
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>

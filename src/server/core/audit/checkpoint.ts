@@ -1,0 +1,181 @@
+import { mkdir, open as openFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { hmac, safeEqual } from '../crypto/secrets.js';
+import type { Database } from '../db/types.js';
+import type { Job } from '../scheduler/scheduler.js';
+import { type Anchor, type VerifyResult, canonical, verifyAudit } from './audit.js';
+import { listChainHeads } from './queries.js';
+
+/**
+ * Signed checkpoints of the audit chains' heads, kept outside the database: each line of
+ * `DATA_DIR/audit-checkpoints.jsonl` says "at this time, chain C reached record S with hash H",
+ * under an HMAC whose key comes from the server key (which the database never holds). Someone who
+ * can change the database but not this file and the key cannot cut a chain back or rewrite it
+ * unnoticed: `audit verify` finds the chain shorter, or different, than a checkpoint said.
+ */
+export const CHECKPOINT_FILE = 'audit-checkpoints.jsonl';
+
+/** The checkpoint key: a sub-key of the server key for this one use. */
+export const checkpointKey = (serverKey: Buffer): Buffer => hmac(serverKey, 'hk-school-admin/audit-checkpoint');
+
+export const checkpointFile = (dataDir: string): string => join(dataDir, CHECKPOINT_FILE);
+
+interface ChainEntry {
+  id: string;
+  seq: number;
+  hash: string;
+}
+
+interface Line {
+  v: 1;
+  at: string;
+  chains: ChainEntry[];
+  mac: string;
+}
+
+const macOf = (key: Buffer, at: string, chains: ChainEntry[]): Buffer => hmac(key, canonical({ v: 1, at, chains }));
+
+export interface LoadedCheckpoints {
+  /** Each chain's checkpoints (distinct seq and hash), oldest first. */
+  anchors: Map<string, Anchor[]>;
+  lines: number;
+  /** Line numbers (from 1) whose signature is wrong or which cannot be read. */
+  forged: number[];
+  latestAt: string | null;
+}
+
+/** Read and check every line; a missing file is no checkpoints. */
+export async function loadCheckpoints(file: string, key: Buffer): Promise<LoadedCheckpoints> {
+  const out: LoadedCheckpoints = { anchors: new Map(), lines: 0, forged: [], latestAt: null };
+  const seen = new Set<string>();
+  let input;
+  try {
+    input = (await openFile(file, 'r')).createReadStream({ encoding: 'utf8' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return out;
+    throw err;
+  }
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    out.lines++;
+    if (!text.trim()) continue;
+    const line = parseLine(text);
+    if (!line || !safeEqual(Buffer.from(line.mac, 'hex'), macOf(key, line.at, line.chains))) {
+      out.forged.push(out.lines);
+      continue;
+    }
+    if (!out.latestAt || line.at > out.latestAt) out.latestAt = line.at;
+    for (const c of line.chains) {
+      const k = `${c.id}:${c.seq}:${c.hash}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const list = out.anchors.get(c.id) ?? [];
+      list.push({ seq: c.seq, hash: Buffer.from(c.hash, 'hex'), at: line.at });
+      out.anchors.set(c.id, list);
+    }
+  }
+  return out;
+}
+
+function parseLine(text: string): Line | null {
+  try {
+    const l = JSON.parse(text) as Line;
+    const chainOk = (c: ChainEntry) =>
+      typeof c?.id === 'string' && Number.isInteger(c.seq) && typeof c.hash === 'string' && /^[0-9a-f]{64}$/.test(c.hash);
+    if (l?.v !== 1 || typeof l.at !== 'string' || typeof l.mac !== 'string' || !Array.isArray(l.chains) || !l.chains.every(chainOk))
+      return null;
+    return l;
+  } catch {
+    return null;
+  }
+}
+
+export interface AnchoredVerifyResult extends VerifyResult {
+  checkpoints: { file: string; lines: number; chains: number; latestAt: string | null; forged: number[] };
+}
+
+/** `audit verify`: every chain recomputed and held against every checkpoint in the file; a forged line fails too. */
+export async function verifyAuditAnchored(db: Database, file: string, key: Buffer): Promise<AnchoredVerifyResult> {
+  const loaded = await loadCheckpoints(file, key);
+  const r = await db.system((q) => verifyAudit(q, loaded.anchors));
+  return {
+    ...r,
+    ok: r.ok && loaded.forged.length === 0,
+    checkpoints: { file, lines: loaded.lines, chains: loaded.anchors.size, latestAt: loaded.latestAt, forged: loaded.forged },
+  };
+}
+
+/** What the audit page shows for one chain. */
+export interface ChainCheckpoint {
+  at: string | null;
+  seq: number | null;
+}
+
+/**
+ * The writer. It remembers the last head it vouched for per chain (read from the file at first
+ * use), and appends a line only for chains that moved, so running it again changes nothing.
+ */
+export class AuditCheckpoints {
+  private last: Map<string, { seq: number; hash: string; at: string }> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly file: string,
+    private readonly key: Buffer,
+  ) {}
+
+  private async state() {
+    if (!this.last) {
+      const loaded = await loadCheckpoints(this.file, this.key);
+      this.last = new Map();
+      for (const [id, anchors] of loaded.anchors) {
+        const top = anchors.reduce((a, b) => (b.seq >= a.seq ? b : a));
+        this.last.set(id, { seq: top.seq, hash: top.hash.toString('hex'), at: top.at });
+      }
+    }
+    return this.last;
+  }
+
+  /** Append a checkpoint of every chain head that moved since the last one; true when a line was written. */
+  write(db: Database, now: Date): Promise<boolean> {
+    const run = this.queue.then(async () => {
+      const last = await this.state();
+      const heads = await db.system((q) => listChainHeads(q));
+      const chains = heads
+        .map((h) => ({ id: h.chain_id, seq: h.seq, hash: Buffer.from(h.hash).toString('hex') }))
+        .filter((c) => last.get(c.id)?.seq !== c.seq || last.get(c.id)?.hash !== c.hash);
+      if (chains.length === 0) return false;
+      const at = now.toISOString();
+      const line: Line = { v: 1, at, chains, mac: macOf(this.key, at, chains).toString('hex') };
+      await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
+      const f = await openFile(this.file, 'a', 0o600);
+      try {
+        await f.appendFile(`${JSON.stringify(line)}\n`);
+        await f.sync();
+      } finally {
+        await f.close();
+      }
+      for (const c of chains) last.set(c.id, { seq: c.seq, hash: c.hash, at });
+      return true;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The latest checkpoint of one chain: when, and up to which record. */
+  async status(chainId: string): Promise<ChainCheckpoint> {
+    const c = (await this.state()).get(chainId);
+    return { at: c?.at ?? null, seq: c?.seq ?? null };
+  }
+}
+
+/** Every 10 minutes (and at a clean stop, see server.ts), checkpoint the heads that moved. */
+export function auditCheckpointJob(checkpoints: AuditCheckpoints): Job {
+  return {
+    name: 'audit-checkpoint',
+    everyMs: 10 * 60_000,
+    async run({ db, now }) {
+      await checkpoints.write(db, now);
+    },
+  };
+}
