@@ -164,7 +164,7 @@ export const StudentListItem = z.strictObject({
 });
 export const StudentList = z.strictObject({ students: z.array(StudentListItem), total: z.number().int() });
 export const StudentQuery = z.strictObject({
-  /** Part of a Chinese or English name, an STRN or a registration number. */
+  /** Part of a Chinese or English name, an STRN, a registration number or a whole identity number. */
   q: z.string().trim().max(100).optional(),
   classId: z.uuid().optional(),
   status: StudentStatus.optional(),

@@ -57,7 +57,7 @@ export interface StudentDetailRow extends StudentRow {
 }
 
 export interface StudentFilter {
-  /** Part of a Chinese or English name, an STRN or a registration number. */
+  /** Part of a Chinese or English name, an STRN, a registration number (or, by its hash, a whole identity number). */
   q?: string;
   classId?: string;
   status?: z.infer<typeof StudentStatus>;
