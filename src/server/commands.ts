@@ -28,6 +28,8 @@ export interface CommandContext {
   clock: Clock;
   /** The server key when known (the running server's; or SERVER_KEY / DATA_DIR/server.key): checkpoints need it. */
   serverKey: Buffer | null;
+  /** The running server's own address, when it runs the command (it knows the port it listens on). */
+  listeningAt?: () => string | undefined;
 }
 
 /** The server key if one exists, without creating one (a command must not invent a key). */
@@ -37,7 +39,7 @@ export async function existingServerKey(config: Config): Promise<Buffer | null> 
 }
 
 export async function runCommand(c: CommandContext, cmd: string): Promise<CommandResult> {
-  const base = (c.config.PUBLIC_URL ?? `http://localhost:${c.config.PORT}`).replace(/\/$/, '');
+  const base = (c.config.PUBLIC_URL ?? c.listeningAt?.() ?? `http://localhost:${c.config.PORT}`).replace(/\/$/, '');
   if (cmd === 'audit verify') return auditVerify(c);
   if (cmd === 'school create') {
     const { token, expiresAt } = await createSetupToken(c.db, c.clock);

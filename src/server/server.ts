@@ -1,4 +1,5 @@
 import pino from 'pino';
+import type { Server } from 'node:net';
 import { buildApp } from './app.js';
 import { type Channel, startChannel } from './channel.js';
 import { runCommand } from './commands.js';
@@ -51,6 +52,10 @@ async function sealStoredIds(db: Database, serverKey: Buffer, log: pino.Logger):
   if (r.sealed) log.info({ sealed: r.sealed }, 'identity numbers stored plain are now encrypted');
   for (const dup of r.duplicates)
     log.warn(dup, 'two students of one school have the same HKID: the second is not found by HKID search until one is corrected');
+}
+
+function listeningAt(a: ReturnType<Server['address']>): string | undefined {
+  return a && typeof a === 'object' ? `http://localhost:${a.port}` : undefined;
 }
 
 export interface StartOptions {
@@ -106,7 +111,7 @@ export async function createServer(o: StartOptions) {
   if (!o.db && db.kind === 'pglite')
     channel = await startChannel(
       o.config.DATA_DIR,
-      (cmd) => runCommand({ db, config: o.config, clock, serverKey }, cmd),
+      (cmd) => runCommand({ db, config: o.config, clock, serverKey, listeningAt: () => listeningAt(app.server.address()) }, cmd),
       (m, e) => log.warn({ err: e }, m),
     );
   return {
