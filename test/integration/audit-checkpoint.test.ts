@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +81,10 @@ describe('signed checkpoints of the audit chains', () => {
     // Nothing moved: running the job again writes nothing.
     await s.scheduler.tick(true);
     expect(lines()).toHaveLength(1);
+    // A file deleted under the running server is written whole again at the next run.
+    rmSync(file());
+    await s.scheduler.tick(true);
+    expect(lines()).toEqual(first);
     const r = await verifyAuditAnchored(s.db, file(), key());
     expect(r.ok).toBe(true);
     expect(r.checkpoints.chains).toBeGreaterThanOrEqual(2);

@@ -1,4 +1,4 @@
-import { mkdir, open as openFile } from 'node:fs/promises';
+import { mkdir, open as openFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { hmac, safeEqual } from '../crypto/secrets.js';
@@ -117,6 +117,8 @@ export interface ChainCheckpoint {
  */
 export class AuditCheckpoints {
   private last: Map<string, { seq: number; hash: string; at: string }> | undefined;
+  /** The file's size after our last append: smaller means it was cut or replaced, so what it holds is read again. */
+  private size = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -139,6 +141,7 @@ export class AuditCheckpoints {
   /** Append a checkpoint of every chain head that moved since the last one; true when a line was written. */
   write(db: Database, now: Date): Promise<boolean> {
     const run = this.queue.then(async () => {
+      if ((await sizeOf(this.file)) < this.size) this.last = undefined;
       const last = await this.state();
       const heads = await db.system((q) => listChainHeads(q));
       const chains = heads
@@ -152,6 +155,7 @@ export class AuditCheckpoints {
       try {
         await f.appendFile(`${JSON.stringify(line)}\n`);
         await f.sync();
+        this.size = (await f.stat()).size;
       } finally {
         await f.close();
       }
@@ -166,6 +170,15 @@ export class AuditCheckpoints {
   async status(chainId: string): Promise<ChainCheckpoint> {
     const c = (await this.state()).get(chainId);
     return { at: c?.at ?? null, seq: c?.seq ?? null };
+  }
+}
+
+async function sizeOf(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
   }
 }
 
