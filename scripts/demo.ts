@@ -25,6 +25,8 @@ const DATA_DIR = process.env.DEMO_DATA_DIR ?? './data-demo';
 const PASSWORD = 'harbour view school 2026';
 const ADMIN = 'sysadmin';
 const EDB_USER = 'edbofficer';
+/** Sign-in names belong to an organisation: the school code (school number) goes on the login form. */
+const SCHOOL_CODE = '990001';
 
 /** A small seeded generator: the same demo school every time. */
 let seed = 20260901;
@@ -118,7 +120,7 @@ async function seedSchool(server: Awaited<ReturnType<typeof createServer>>) {
     {
       token,
       locale: 'zh-HK',
-      school: { nameZh: '海景示範中學', nameEn: 'Harbour View Demonstration Secondary School', schoolNumber: '990001' },
+      school: { nameZh: '海景示範中學', nameEn: 'Harbour View Demonstration Secondary School', schoolNumber: SCHOOL_CODE },
       admin: {
         username: ADMIN,
         displayNameEn: 'Sysadmin Account',
@@ -438,7 +440,7 @@ await server.app.listen({ port: config.PORT, host: config.HOST });
 server.scheduler.start();
 const url = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
 console.log(`\nDemo school running at ${url} (data in ${DATA_DIR})\n`);
-console.log(`Every demo account's password: ${PASSWORD}`);
+console.log(`School code (on the sign-in form): ${SCHOOL_CODE}; every demo account's password: ${PASSWORD}`);
 console.log(
   `  ${ADMIN.padEnd(12)} system administrator${seeded ? ` — TOTP secret ${seeded.totp} (add it to an authenticator app)` : ' (TOTP as set up at the first demo start)'}`,
 );
@@ -450,7 +452,7 @@ if (seeded) {
   console.log('Accounts holding security rights enrol two-factor authentication at their first sign-in.');
   // Demo only: a real school key is shown once at setup and never printed again.
   console.log(`\nSchool key (demo only): ${seeded.words.join(' ')}`);
-  console.log(`\nEducation Bureau on this installation: ${EDB_USER} — TOTP secret ${seeded.edb.totp}`);
+  console.log(`\nEducation Bureau on this installation: school code EDB, ${EDB_USER} — TOTP secret ${seeded.edb.totp}`);
   console.log(`  EDB key (demo only): ${seeded.edb.words.join(' ')}`);
   console.log('  It has published a headcount survey to the demo school: see 資料交換 / Data exchange.');
 }

@@ -60,10 +60,21 @@ export const SetupResult = z.strictObject({
   schoolKeyFingerprint: z.string(),
 });
 
+/** The organisation a sign-in name belongs to: its school number (or authority code), as the login form sends it. */
+export const SchoolCode = z
+  .string()
+  .trim()
+  .regex(/^[0-9A-Za-z-]{0,20}$/);
+
 export const LoginBody = z.strictObject({
   username: Username,
   password: Password,
+  /** Sign-in names are unique within an organisation; may be left out only where there is one organisation. */
+  school: SchoolCode.optional(),
 });
+
+/** What the login form needs before anyone signs in: the only organisation's code, or null when one must be typed. */
+export const SignInOptions = z.strictObject({ schoolCode: z.string().nullable() });
 
 /** What the person must do next. `done` = fully signed in. */
 export const SessionStage = z.enum(['mfa', 'enrol', 'password', 'done']);

@@ -113,7 +113,7 @@ describe('access review, network rules and notification list in Chromium', () =>
   it('the principal decides about the administrator (after changing the password and enrolling TOTP)', async () => {
     principalApi = await request.newContext({ baseURL: server.base });
     const api = principalApi;
-    const login = await api.post('/api/auth/login', { data: { username: 'lkho', password: PRINCIPAL_FIRST } });
+    const login = await api.post('/api/auth/login', { data: { username: 'lkho', password: PRINCIPAL_FIRST, school: '512345' } });
     expect(login.ok(), await login.text()).toBe(true);
     await write(api, 'post', '/api/account/password', { currentPassword: PRINCIPAL_FIRST, newPassword: PRINCIPAL_PASSWORD });
     const started = await write(api, 'post', '/api/account/mfa/enrol/start', {});

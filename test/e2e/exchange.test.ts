@@ -247,7 +247,7 @@ describe('data exchange between the Education Bureau and a school in Chromium', 
   it('the principal approves with the school key on a phone: the authority answers with a receipt', async () => {
     checkerContext = await browser.newContext({ viewport: { width: 375, height: 812 }, baseURL: server.base });
     const api = checkerContext.request;
-    const login = await api.post('/api/auth/login', { data: { username: 'lkho', password: PRINCIPAL_FIRST } });
+    const login = await api.post('/api/auth/login', { data: { username: 'lkho', password: PRINCIPAL_FIRST, school: '512345' } });
     expect(login.ok(), await login.text()).toBe(true);
     await write(api, 'post', '/api/account/password', { currentPassword: PRINCIPAL_FIRST, newPassword: PRINCIPAL_PASSWORD });
     const started = await write(api, 'post', '/api/account/mfa/enrol/start', {});

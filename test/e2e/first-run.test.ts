@@ -69,18 +69,29 @@ describe('first run in Chromium', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('en');
   });
 
-  it('signs out and signs in again with password and TOTP', async () => {
+  it('signs out and signs in again with the school code, password and TOTP', async () => {
     await page.click(tid('logout'));
     await page.waitForSelector(tid('login-username'));
     await expectAccessible(page, 'login');
+    // The only school's code is offered; a wrong one gets the same answer as a wrong password.
+    await page.locator(`${tid('login-school')}[value="512345"]`).waitFor();
+    await page.fill(tid('login-school'), '599999');
     await page.fill(tid('login-username'), 'smwong');
-    await page.fill(tid('login-password'), 'wrong password entirely');
+    await page.fill(tid('login-password'), PASSWORD);
     await page.click(tid('login-submit'));
     await page.waitForSelector(tid('form-error'));
+    const wrongSchool = await page.textContent(tid('form-error'));
+    await page.fill(tid('login-school'), '512345');
+    await page.fill(tid('login-password'), 'wrong password entirely');
+    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/auth/login')), page.click(tid('login-submit'))]);
+    await page.waitForSelector(tid('form-error'));
+    expect(await page.textContent(tid('form-error'))).toBe(wrongSchool);
     await shot(page, '06-login-error');
     await page.fill(tid('login-password'), PASSWORD);
     await page.click(tid('login-submit'));
     await page.waitForSelector(tid('mfa-code'));
+    // The browser remembers the code it signed in with.
+    expect(await page.evaluate(() => localStorage.getItem('schoolCode'))).toBe('512345');
     // The enrolment code's time step was used; the next step's code is within the accepted window.
     await page.fill(tid('mfa-code'), await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
     await page.click(tid('mfa-submit'));

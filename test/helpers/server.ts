@@ -89,6 +89,8 @@ export const ADMIN_PASSWORD = 'correct horse battery staple 42';
 
 export interface SetupSchool {
   client: Client;
+  /** The code its people sign in with: the school number, or the authority's code. */
+  code: string;
   schoolId: string;
   adminId: string;
   totpSecret: string;
@@ -101,9 +103,10 @@ export interface SetupSchool {
 export async function setupSchool(s: TestServer, n = 1, authority: 'EDB' | 'HKEAA' | null = null): Promise<SetupSchool> {
   const { token } = await createSetupToken(s.db, s.clock, authority);
   const c = new Client(s, `10.0.${n}.1`);
+  const orgCode = authority ?? `5${String(n).padStart(5, '0')}`;
   const r = await c.post('/api/setup', {
     token,
-    school: authority ? undefined : { nameZh: `測試學校${n}`, nameEn: `Test School ${n}`, schoolNumber: `5${String(n).padStart(5, '0')}` },
+    school: authority ? undefined : { nameZh: `測試學校${n}`, nameEn: `Test School ${n}`, schoolNumber: orgCode },
     admin: {
       username: `admin${n}`,
       displayNameEn: `Admin Person ${n}`,
@@ -122,6 +125,7 @@ export async function setupSchool(s: TestServer, n = 1, authority: 'EDB' | 'HKEA
   const me = await c.refreshCsrf();
   return {
     client: c,
+    code: orgCode,
     schoolId: me.body.school.id,
     adminId: me.body.user.id,
     totpSecret: secret,
@@ -148,7 +152,11 @@ export async function createUser(s: TestServer, admin: Client, username: string,
 export async function signInAgain(s: TestServer, school: SetupSchool): Promise<void> {
   const c = school.client;
   c.cookie = '';
-  const r = await c.post('/api/auth/login', { username: 'admin' + school.client.ip.split('.')[2], password: ADMIN_PASSWORD });
+  const r = await c.post('/api/auth/login', {
+    username: 'admin' + school.client.ip.split('.')[2],
+    password: ADMIN_PASSWORD,
+    school: school.code,
+  });
   if (r.body.stage !== 'mfa') throw new Error(`sign-in again failed: ${JSON.stringify(r.body)}`);
   await c.refreshCsrf();
   const m = await c.post('/api/auth/mfa', { code: await totpNow(s, school.totpSecret) });
@@ -156,10 +164,13 @@ export async function signInAgain(s: TestServer, school: SetupSchool): Promise<v
   await c.refreshCsrf();
 }
 
-/** A user an administrator created signs in for the first time: changes the initial password and enrols MFA when required. */
-export async function firstSignIn(s: TestServer, username: string, password: string, ip: string): Promise<Client> {
+/**
+ * A user an administrator created signs in for the first time: changes the initial password and
+ * enrols MFA when required. `school` (the school's code) may be left out where there is one organisation.
+ */
+export async function firstSignIn(s: TestServer, username: string, password: string, ip: string, school?: string): Promise<Client> {
   const x = new Client(s, ip);
-  await x.post('/api/auth/login', { username, password });
+  await x.post('/api/auth/login', { username, password, school });
   await x.refreshCsrf();
   await x.post('/api/account/password', { currentPassword: password, newPassword: `${password} changed` });
   await x.refreshCsrf();

@@ -21,6 +21,7 @@ const PUBLIC_ROUTES = [
   'GET /api/setup/:token',
   'POST /api/setup',
   'POST /api/auth/login',
+  'GET /api/auth/sign-in-options',
   'GET /api/sso/start',
   'GET /api/sso/callback',
   'GET /api/calendar/:file',

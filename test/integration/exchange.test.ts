@@ -78,9 +78,9 @@ beforeAll(async () => {
   for (let n = 5; n <= 6; n++) expect((await c.post('/api/students', student(n, { classId: ids.s5, classNumber: n }))).status).toBe(201);
   const p = await createUser(s, c, 'principal1', ['principal']);
   ids.principal = p.id;
-  checker = await firstSignIn(s, 'principal1', p.password, '10.1.0.9');
+  checker = await firstSignIn(s, 'principal1', p.password, '10.1.0.9', school.code);
   const t = await createUser(s, c, 'teacher1', ['teacher']);
-  teacher = await firstSignIn(s, 'teacher1', t.password, '10.1.0.8');
+  teacher = await firstSignIn(s, 'teacher1', t.password, '10.1.0.8', school.code);
   const o = await createUser(s, c, 'office1', ['office_staff']);
   ids.office = o.id;
 });

@@ -142,7 +142,7 @@ describe('school records', () => {
       ).status,
     ).toBe(204);
     const t = new Client(s, '10.3.3.3');
-    await t.post('/api/auth/login', { username: 'wongky', password: u.password });
+    await t.post('/api/auth/login', { username: 'wongky', password: u.password, school: admin.code });
     await t.refreshCsrf();
     await t.post('/api/account/password', { currentPassword: u.password, newPassword: 'teacher wong passphrase' });
     await t.refreshCsrf();

@@ -10,7 +10,7 @@ import {
   SessionList,
 } from '../../../contracts/account.js';
 import { IdParam } from '../../../contracts/account.js';
-import { LoginBody, LoginResult, Me, MfaBody } from '../../../contracts/auth.js';
+import { LoginBody, LoginResult, Me, MfaBody, SignInOptions } from '../../../contracts/auth.js';
 import { subKey } from '../crypto/secrets.js';
 import { type App, clearSessionCookie, sessionOf, setSessionCookie } from '../http.js';
 import type { FastifyRequest } from 'fastify';
@@ -32,10 +32,14 @@ export function authRoutes(app: App, d: auth.AuthDeps): void {
     '/api/auth/login',
     { config: { public: true }, schema: { body: LoginBody, response: { 200: LoginResult } } },
     async (req, reply) => {
-      const r = await auth.login(d, req.body.username, req.body.password, origin(req));
+      const r = await auth.login(d, req.body.username, req.body.password, req.body.school, origin(req));
       setSessionCookie(req, reply, r.token, secure);
       return { stage: r.stage };
     },
+  );
+
+  app.get('/api/auth/sign-in-options', { config: { public: true }, schema: { response: { 200: SignInOptions } } }, async () =>
+    auth.signInOptions(d),
   );
 
   app.post(

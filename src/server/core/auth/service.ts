@@ -4,7 +4,7 @@
 // Dependencies and helpers other code builds on
 export { type AuthDeps, type Origin, hashFor } from './common.js';
 // Signing in and out
-export { login } from './signin.js';
+export { login, signInOptions } from './signin.js';
 export { logout } from './signout.js';
 // The second factor: verifying a code, enrolling an authenticator, recovery codes
 export { verifyMfa } from './mfa.js';

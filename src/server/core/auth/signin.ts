@@ -7,7 +7,7 @@ import { checkNetworkAtSignIn } from './network-refused.js';
 import { verifyPassword } from './password.js';
 import { completesSignIn, firstStage, rateLimitWait, rateWindowStart } from './policy.js';
 import { countAttempt } from './queries/failures.js';
-import { findSignInUserByUsername } from './queries/users.js';
+import { findOnlySchoolCode, findSignInUserByUsername } from './queries/users.js';
 
 let dummyHash: Promise<string> | undefined;
 
@@ -21,7 +21,8 @@ async function rateLimit(d: AuthDeps, ip: string): Promise<void> {
 
 /**
  * The password step of signing in: opens a session at the next step (or fully signed in).
- * An unknown name, a wrong password and an address whose sign-in is paused get the same answer
+ * The name is looked up within the organisation whose code (school number) the form sends; a name
+ * unknown there, a wrong password and an address whose sign-in is paused get the same answer
  * (`sign_in_failed`, nothing else) after the same work (one password hash check), so the answer
  * tells neither which names exist nor that someone's sign-in was paused.
  */
@@ -29,10 +30,11 @@ export async function login(
   d: AuthDeps,
   username: string,
   password: string,
+  school: string | undefined,
   origin: Origin,
 ): Promise<{ token: string; stage: SessionStage }> {
   await rateLimit(d, origin.ip);
-  const u = await d.db.system((q) => findSignInUserByUsername(q, username));
+  const u = await d.db.system((q) => findSignInUserByUsername(q, username, school || null));
   if (!u) {
     dummyHash ??= hashFor(d, 'not-a-password-of-anyone');
     await verifyPassword(await dummyHash, password); // same time as a real check: do not reveal who exists
@@ -43,7 +45,7 @@ export async function login(
         ip: origin.ip,
         action: 'auth.login_failed',
         outcome: 'failure',
-        details: { reason: 'unknown_user' },
+        details: { reason: 'unknown_user', school: school ?? null },
       }),
     );
     throw new AppError('sign_in_failed');
@@ -98,4 +100,9 @@ export async function login(
     return s.token;
   });
   return { token, stage };
+}
+
+/** What the login form needs: the only organisation's code (prefilled), or null when the person types it. */
+export async function signInOptions(d: Pick<AuthDeps, 'db'>): Promise<{ schoolCode: string | null }> {
+  return { schoolCode: await d.db.system((q) => findOnlySchoolCode(q)) };
 }

@@ -130,6 +130,6 @@ export async function completeSetup(
     });
   } catch (err) {
     // Names people choose: a taken username or school number is a clear 409.
-    throw uniqueViolation(err, { users_username_key: 'username_taken', schools_school_number_key: 'school_number_taken' });
+    throw uniqueViolation(err, { users_school_username_key: 'username_taken', schools_school_number_key: 'school_number_taken' });
   }
 }

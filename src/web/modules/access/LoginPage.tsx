@@ -1,8 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { Button, Container, Divider, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import type { z } from 'zod';
+import type { SignInOptions } from '../../../contracts/auth.js';
 import { ERROR_CODES, type ErrorCode } from '../../../contracts/errors.js';
 import { api, ApiError, type LoginResultView } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
@@ -15,6 +17,25 @@ function ssoProblem(code: string | null): ApiError | null {
   return new ApiError(400, known);
 }
 
+const SCHOOL_CODE_KEY = 'schoolCode';
+
+/** The school code last signed in with on this device ('' when none). */
+function storedSchoolCode(): string {
+  try {
+    return localStorage.getItem(SCHOOL_CODE_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function rememberSchoolCode(code: string): void {
+  try {
+    if (code) localStorage.setItem(SCHOOL_CODE_KEY, code);
+  } catch {
+    // Private browsing may refuse storage: the code is then typed each time.
+  }
+}
+
 export function LoginPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -22,12 +43,22 @@ export function LoginPage() {
   const ssoError = ssoProblem(search.get('sso_error'));
   const queryClient = useQueryClient();
   const { data: me, isPending } = useMe();
+  const options = useQuery({
+    queryKey: ['sign-in-options'],
+    queryFn: () => api.get<z.infer<typeof SignInOptions>>('/api/auth/sign-in-options'),
+    staleTime: Infinity,
+  });
+  // Sign-in names belong to a school: the code typed here, else the one remembered on this device,
+  // else the only organisation's where there is one.
+  const [typedSchool, setTypedSchool] = useState<string | null>(null);
+  const school = typedSchool ?? (storedSchoolCode() || options.data?.schoolCode || '');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const login = useMutation({
-    mutationFn: () => api.post<LoginResultView>('/api/auth/login', { username, password }),
+    mutationFn: () => api.post<LoginResultView>('/api/auth/login', { username, password, school: school.trim() || undefined }),
     onSuccess: async (result) => {
       setPassword('');
+      rememberSchoolCode(school.trim());
       await refreshMe(queryClient);
       void navigate(stagePath(result.stage), { replace: true });
     },
@@ -46,6 +77,15 @@ export function LoginPage() {
           <Title order={1} size="h2">
             {t('auth.loginTitle')}
           </Title>
+          <TextInput
+            label={t('auth.schoolCode')}
+            description={t('auth.schoolCodeHint')}
+            autoComplete="organization"
+            autoCapitalize="characters"
+            value={school}
+            onChange={(e) => setTypedSchool(e.currentTarget.value)}
+            data-testid="login-school"
+          />
           <TextInput
             label={t('auth.username')}
             autoComplete="username"

@@ -26,12 +26,29 @@ const SIGN_IN_COLUMNS = `u.id, u.school_id, u.username, u.display_name_zh, u.dis
   EXISTS (SELECT 1 FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id
           WHERE ur.user_id = u.id AND rp.permission = ANY($2)) AS mfa_required`;
 
-export async function findSignInUserByUsername(q: Queryable, username: string): Promise<SignInUserRow | undefined> {
-  const [u] = await q.query<SignInUserRow>(`SELECT ${SIGN_IN_COLUMNS} FROM users u WHERE u.username = $1`, [
-    username,
-    SECURITY_PERMISSIONS,
-  ]);
-  return u;
+/**
+ * The person with this sign-in name in the organisation with this code (school number or authority
+ * code, any case). Without a code, only on an installation with a single organisation.
+ */
+export async function findSignInUserByUsername(
+  q: Queryable,
+  username: string,
+  schoolCode: string | null,
+): Promise<SignInUserRow | undefined> {
+  const rows = await q.query<SignInUserRow>(
+    `SELECT ${SIGN_IN_COLUMNS} FROM users u JOIN schools s ON s.id = u.school_id
+      WHERE u.username = $1
+        AND CASE WHEN $3::text IS NULL THEN (SELECT count(*) FROM schools) = 1 ELSE upper(s.school_number) = upper($3::text) END
+      LIMIT 2`,
+    [username, SECURITY_PERMISSIONS, schoolCode],
+  );
+  return rows.length === 1 ? rows[0] : undefined;
+}
+
+/** The code of the only organisation, for the login form; null when there is none or more than one. */
+export async function findOnlySchoolCode(q: Queryable): Promise<string | null> {
+  const rows = await q.query<{ school_number: string }>('SELECT school_number FROM schools LIMIT 2');
+  return rows.length === 1 ? (rows[0]?.school_number ?? null) : null;
 }
 
 export async function findSignInUser(q: Queryable, id: string): Promise<SignInUserRow | undefined> {

@@ -45,6 +45,6 @@ export async function createUser(d: AuthDeps, a: Actor, body: z.infer<typeof Use
       return u.id;
     });
   } catch (err) {
-    throw uniqueViolation(err, { users_username_key: 'username_taken' });
+    throw uniqueViolation(err, { users_school_username_key: 'username_taken' });
   }
 }
