@@ -105,7 +105,7 @@ export async function createServer(o: StartOptions) {
   scheduler.register(reviewRemindersJob({ db, clock, config: o.config, sessions, serverKey, smtpConfigured: mailer.configured }));
   scheduler.register(handoverJob({ clock, sessions, holdings }));
   scheduler.register(exchangeJob({ db, clock, smtpConfigured: mailer.configured }));
-  scheduler.register(auditCheckpointJob(checkpoints));
+  scheduler.register(auditCheckpointJob(checkpoints, { clock, smtpConfigured: mailer.configured }));
   // Holding the embedded database's folder, the server runs the command line's commands for it.
   let channel: Channel | null = null;
   if (!o.db && db.kind === 'pglite')

@@ -180,6 +180,31 @@ describe('signed checkpoints of the audit chains', () => {
     const after = new AuditCheckpoints(checkpointFile(dataDir), checkpointKey(t.deps.serverKey));
     expect((await after.status(b.schoolId)).seq).toBe(seq);
   });
+
+  it('once a day, each organisation’s own checkpoint is e-mailed to those listed for it (and only them)', async () => {
+    const listed = await a.client.put('/api/admin/notification-list', {
+      entries: [{ email: 'audit-archive@school1.edu.hk', events: ['audit_checkpoint'] }],
+    });
+    expect(listed.status).toBe(204);
+    const mails = () =>
+      s.db.system((q) =>
+        q.query<{ to_addr: string; body: string }>(
+          `SELECT to_addr, body FROM mail_outbox WHERE subject LIKE 'Audit checkpoint%' ORDER BY created_at`,
+        ),
+      );
+    s.clock.advance(24 * 3600_000);
+    await s.scheduler.tick();
+    const seq = (await s.deps.checkpoints.status(a.schoolId)).seq;
+    const sent = await mails();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.to_addr).toBe('audit-archive@school1.edu.hk');
+    expect(sent[0]?.body).toContain(`reached record ${seq} (hash `);
+    // The school's own chain only.
+    expect(sent[0]?.body).not.toContain('00000000-0000-0000-0000-000000000000');
+    s.clock.advance(60 * 60_000);
+    await s.scheduler.tick();
+    expect(await mails()).toHaveLength(1);
+  });
 });
 
 /** PGlite: the test database is in memory, so give the command a folder with a checkpointed, then cut, chain. */

@@ -2,7 +2,10 @@ import { mkdir, open as openFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { hmac, safeEqual } from '../crypto/secrets.js';
+import type { Clock } from '../clock.js';
 import type { Database } from '../db/types.js';
+import { queueMail } from '../notify/notify.js';
+import { listSecurityRecipients } from '../notify/queries.js';
 import type { Job } from '../scheduler/scheduler.js';
 import { type Anchor, type VerifyResult, canonical, verifyAudit } from './audit.js';
 import { listChainHeads } from './queries.js';
@@ -110,7 +113,6 @@ export interface ChainCheckpoint {
   at: string | null;
   seq: number | null;
 }
-
 /**
  * The writer. It remembers the last head it vouched for per chain (read from the file at first
  * use), and appends a line only for chains that moved, so running it again changes nothing.
@@ -171,6 +173,11 @@ export class AuditCheckpoints {
     const c = (await this.state()).get(chainId);
     return { at: c?.at ?? null, seq: c?.seq ?? null };
   }
+
+  /** The latest checkpoint of one chain with its hash, or undefined before the first. */
+  async latest(chainId: string): Promise<{ at: string; seq: number; hash: string } | undefined> {
+    return (await this.state()).get(chainId);
+  }
 }
 
 async function sizeOf(file: string): Promise<number> {
@@ -182,13 +189,52 @@ async function sizeOf(file: string): Promise<number> {
   }
 }
 
-/** Every 10 minutes (and at a clean stop, see server.ts), checkpoint the heads that moved. */
-export function auditCheckpointJob(checkpoints: AuditCheckpoints): Job {
+/**
+ * Every 10 minutes (and at a clean stop, see server.ts), checkpoint the heads that moved. Once a
+ * day, each organisation's own checkpoint is also e-mailed to whoever its notification list names
+ * for `audit_checkpoint`: a copy an intruder on this server cannot reach.
+ */
+export function auditCheckpointJob(checkpoints: AuditCheckpoints, o: { clock: Clock; smtpConfigured: boolean }): Job {
+  let mailedDay = '';
   return {
     name: 'audit-checkpoint',
     everyMs: 10 * 60_000,
-    async run({ db, now }) {
+    async run({ db, now, forEachSchool }) {
       await checkpoints.write(db, now);
+      const day = now.toISOString().slice(0, 10);
+      if (day === mailedDay) return;
+      await forEachSchool('any', (id) => mailCheckpoint(db, checkpoints, o, id, day));
+      mailedDay = day;
     },
   };
+}
+
+async function mailCheckpoint(
+  db: Database,
+  checkpoints: AuditCheckpoints,
+  o: { clock: Clock; smtpConfigured: boolean },
+  schoolId: string,
+  day: string,
+): Promise<void> {
+  const c = await checkpoints.latest(schoolId);
+  if (!c) return;
+  await db.schoolTx(schoolId, async (q) => {
+    // Only those listed for it: a daily record, not an alert, so no fallback to permission holders.
+    for (const r of await listSecurityRecipients(q, 'audit_checkpoint')) {
+      const to = r.email ?? r.user_email;
+      if (!to) continue;
+      await queueMail(q, o.clock, o.smtpConfigured, {
+        schoolId,
+        to,
+        subject: `Audit checkpoint / 審計檢查點 ${day}`,
+        body: [
+          `This organisation's audit log had reached record ${c.seq} (hash ${c.hash}) when the server checkpointed it at ${c.at}.`,
+          'Keep this message apart from the server: if the log is ever found shorter or different, it shows how far the log went.',
+          `本機構的審計日誌於 ${c.at} 的檢查點已記錄至第 ${c.seq} 項（雜湊值 ${c.hash}）。`,
+          '請把本郵件與伺服器分開保存：如日後發現日誌被刪短或改動，可憑此核對日誌原有的長度。',
+        ].join('\n'),
+        idemKey: `audit-checkpoint:${schoolId}:${day}:${r.user_id ?? r.email ?? to}`,
+      });
+    }
+  });
 }

@@ -62,6 +62,8 @@ export const SECURITY_EVENTS = [
   'school_key_changed',
   'school_key_locked',
   'check_failing',
+  // Not an alert: the daily copy of the audit checkpoint, sent only to whoever is listed for it.
+  'audit_checkpoint',
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENTS)[number];
 
