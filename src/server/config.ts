@@ -9,7 +9,10 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 export const settings = {
   PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3000), doc: 'TCP port to listen on.' },
   HOST: { schema: z.string().min(1).default('0.0.0.0'), doc: 'Address to listen on.' },
-  DATA_DIR: { schema: z.string().min(1).default('./data'), doc: 'Folder for the embedded database and the server key.' },
+  DATA_DIR: {
+    schema: z.string().min(1).default('./data'),
+    doc: 'Folder for the embedded database, the server key and the signed audit checkpoints (audit-checkpoints.jsonl); one process owns it at a time (owner.lock).',
+  },
   DATABASE_URL: {
     schema: z
       .string()
