@@ -4,9 +4,11 @@ import type { Queryable } from '../db/types.js';
 import { notifyUser, queueMail, securityEvent } from '../notify/notify.js';
 import { type AuthDeps, type Origin, signingIn } from './common.js';
 import { type FailureCounts, LOCKOUT_WINDOW_MS, isFamiliar, pauseBegun, pausedSeconds, sourceOf } from './lockout.js';
+import { rateWindowStart } from './policy.js';
 import {
   type FailureCountRow,
   clearAuthFailuresFrom,
+  countAttempt,
   countFailuresSince,
   findFamiliarAddress,
   insertAuthFailure,
@@ -46,50 +48,132 @@ export async function forgetFailuresFrom(q: Queryable, userId: string, ip: strin
   await clearAuthFailuresFrom(q, userId, sourceOf(ip));
 }
 
+type FailingUser = { id: string; school_id: string; username: string; email?: string | null };
+
+/** No account has this id: the lookups of a name that does not exist run against it. */
+const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
+
 /**
- * Record a failed password or code, counted per account and source address over 15 minutes: from
- * the 10th failure from one address, sign-in from that address pauses for a time that doubles with
- * each failure (1 min … 15 min); from the 30th from unfamiliar addresses together, every unfamiliar
+ * Count one failure in the caller's transaction (the account's row already held): from the 10th
+ * failure from one address, sign-in from that address pauses for a time that doubles with each
+ * failure (1 min … 15 min); from the 30th from unfamiliar addresses together, every unfamiliar
  * address pauses the same way. A familiar address keeps working. When a pause begins, the person
- * and the school's notification list are told, once.
+ * and the school's notification list are told, once. The seconds this address is now paused for.
+ */
+async function countFailure(
+  d: AuthDeps,
+  q: Queryable,
+  u: FailingUser,
+  f: { ip: string; action: AuditAction; reason: string; familiar: boolean; before: FailureCounts; now: Date },
+): Promise<number> {
+  const { now, familiar } = f;
+  const source = sourceOf(f.ip);
+  await insertAuthFailure(q, { schoolId: u.school_id, userId: u.id, at: now, source, familiar });
+  // The row is held, so the counts move by exactly this failure.
+  const c: FailureCounts = {
+    fromSource: f.before.fromSource + 1,
+    lastFromSource: now,
+    unfamiliar: f.before.unfamiliar + (familiar ? 0 : 1),
+    lastUnfamiliar: familiar ? f.before.lastUnfamiliar : now,
+  };
+  const by = signingIn(u.school_id, u, f.ip);
+  await audit(q, d.clock, {
+    ...by,
+    action: f.action,
+    target: `user:${u.id}`,
+    outcome: 'failure',
+    details: { reason: f.reason, failures: c.fromSource, familiar },
+  });
+  const seconds = pausedSeconds(c, familiar, now);
+  if (seconds === 0) return 0;
+  const until = new Date(now.getTime() + seconds * 1000);
+  // Shown to administrators as "locked" with the unlock action; sign-in itself reads the failures.
+  await setLockedUntil(q, u.id, until);
+  await audit(q, d.clock, {
+    ...by,
+    action: 'auth.lockout',
+    target: `user:${u.id}`,
+    details: { until: until.toISOString(), failures: c.fromSource, unfamiliarFailures: c.unfamiliar, familiar, source },
+  });
+  const begun = pauseBegun(c, familiar);
+  if (begun) await tellLockout(d, q, u, { source, begun, until, now });
+  return seconds;
+}
+
+/** The account's row held, whether the address is familiar, and the failures so far. */
+async function failureState(
+  q: Queryable,
+  userId: string,
+  source: string,
+  now: Date,
+): Promise<{ familiar: boolean; before: FailureCounts }> {
+  await lockAccountForFailure(q, userId);
+  const familiar = isFamiliar(await findFamiliarAddress(q, userId, source), now);
+  const before = counts(await countFailuresSince(q, userId, source, new Date(now.getTime() - LOCKOUT_WINDOW_MS)));
+  return { familiar, before };
+}
+
+/**
+ * Record a failed password or code of someone past the password step, or changing their password.
  * Returns the seconds sign-in from this address is now paused for (0 when it is not).
  */
-export async function recordFailure(
+export async function recordFailure(d: AuthDeps, u: FailingUser, origin: Origin, action: AuditAction, reason: string): Promise<number> {
+  const now = d.clock.now();
+  return d.db.schoolTx(u.school_id, async (q) => {
+    const state = await failureState(q, u.id, sourceOf(origin.ip), now);
+    return countFailure(d, q, u, { ip: origin.ip, action, reason, now, ...state });
+  });
+}
+
+/**
+ * Settle the password step: true when the person may go on; otherwise the failure is recorded and
+ * the caller answers `sign_in_failed`. An unknown name, a wrong password and a paused address do
+ * the same work (one transaction: the account's row, the familiar address, the failure count, one
+ * counted write, one audit record), so the time taken does not tell them apart either.
+ */
+export async function settlePasswordStep(
   d: AuthDeps,
-  u: { id: string; school_id: string; username: string; email?: string | null },
+  u: FailingUser | undefined,
+  attempt: { username: string; school: string | null; right: boolean },
   origin: Origin,
-  action: AuditAction,
-  reason: string,
-): Promise<number> {
+): Promise<boolean> {
   const now = d.clock.now();
   const source = sourceOf(origin.ip);
+  const window = rateWindowStart(now);
+  if (!u) {
+    await d.db.systemTx(async (q) => {
+      await failureState(q, NO_ACCOUNT, source, now);
+      await countAttempt(q, `signin-unknown:${source}`, window);
+      await audit(q, d.clock, {
+        schoolId: null,
+        actorName: attempt.username.slice(0, 64),
+        ip: origin.ip,
+        action: 'auth.login_failed',
+        outcome: 'failure',
+        details: { reason: 'unknown_user', school: attempt.school },
+      });
+    });
+    return false;
+  }
   return d.db.schoolTx(u.school_id, async (q) => {
-    await lockAccountForFailure(q, u.id);
-    const familiar = isFamiliar(await findFamiliarAddress(q, u.id, source), now);
-    await insertAuthFailure(q, { schoolId: u.school_id, userId: u.id, at: now, source, familiar });
-    const c = counts(await countFailuresSince(q, u.id, source, new Date(now.getTime() - LOCKOUT_WINDOW_MS)));
-    const by = signingIn(u.school_id, u, origin.ip);
-    await audit(q, d.clock, {
-      ...by,
-      action,
-      target: `user:${u.id}`,
-      outcome: 'failure',
-      details: { reason, failures: c.fromSource, familiar },
-    });
-    const seconds = pausedSeconds(c, familiar, now);
-    if (seconds === 0) return 0;
-    const until = new Date(now.getTime() + seconds * 1000);
-    // Shown to administrators as "locked" with the unlock action; sign-in itself reads the failures.
-    await setLockedUntil(q, u.id, until);
-    await audit(q, d.clock, {
-      ...by,
-      action: 'auth.lockout',
-      target: `user:${u.id}`,
-      details: { until: until.toISOString(), failures: c.fromSource, unfamiliarFailures: c.unfamiliar, familiar, source },
-    });
-    const begun = pauseBegun(c, familiar);
-    if (begun) await tellLockout(d, q, u, { source, begun, until, now });
-    return seconds;
+    const state = await failureState(q, u.id, source, now);
+    const paused = pausedSeconds(state.before, state.familiar, now);
+    if (paused) {
+      // Not counted as a failure (that would lengthen the person's own pause as they retry); the
+      // pause is written where administrators see it, as a failure's would be.
+      await setLockedUntil(q, u.id, new Date(now.getTime() + paused * 1000));
+      await audit(q, d.clock, {
+        ...signingIn(u.school_id, u, origin.ip),
+        action: 'auth.login_failed',
+        target: `user:${u.id}`,
+        outcome: 'failure',
+        details: { reason: 'locked', retryAfter: paused, familiar: state.familiar },
+      });
+      return false;
+    }
+    if (attempt.right) return true;
+    await countFailure(d, q, u, { ip: origin.ip, action: 'auth.login_failed', reason: 'bad_password', now, ...state });
+    return false;
   });
 }
 

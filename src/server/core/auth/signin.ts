@@ -2,7 +2,7 @@ import type { SessionStage } from '../../../contracts/auth.js';
 import { audit } from '../audit/audit.js';
 import { AppError } from '../errors.js';
 import { type AuthDeps, type Origin, hashFor, signingIn } from './common.js';
-import { pausedFor, recordFailure, signedInFrom } from './failures.js';
+import { settlePasswordStep, signedInFrom } from './failures.js';
 import { checkNetworkAtSignIn } from './network-refused.js';
 import { verifyPassword } from './password.js';
 import { completesSignIn, firstStage, rateLimitWait, rateWindowStart } from './policy.js';
@@ -23,8 +23,8 @@ async function rateLimit(d: AuthDeps, ip: string): Promise<void> {
  * The password step of signing in: opens a session at the next step (or fully signed in).
  * The name is looked up within the organisation whose code (school number) the form sends; a name
  * unknown there, a wrong password and an address whose sign-in is paused get the same answer
- * (`sign_in_failed`, nothing else) after the same work (one password hash check), so the answer
- * tells neither which names exist nor that someone's sign-in was paused.
+ * (`sign_in_failed`, nothing else) after the same work (one password hash check, one transaction),
+ * so neither the answer nor its time tells which names exist or that someone's sign-in was paused.
  */
 export async function login(
   d: AuthDeps,
@@ -35,42 +35,14 @@ export async function login(
 ): Promise<{ token: string; stage: SessionStage }> {
   await rateLimit(d, origin.ip);
   const u = await d.db.system((q) => findSignInUserByUsername(q, username, school || null));
-  if (!u) {
-    dummyHash ??= hashFor(d, 'not-a-password-of-anyone');
-    await verifyPassword(await dummyHash, password); // same time as a real check: do not reveal who exists
-    await d.db.systemTx((q) =>
-      audit(q, d.clock, {
-        schoolId: null,
-        actorName: username.slice(0, 64),
-        ip: origin.ip,
-        action: 'auth.login_failed',
-        outcome: 'failure',
-        details: { reason: 'unknown_user', school: school ?? null },
-      }),
-    );
-    throw new AppError('sign_in_failed');
-  }
+  // The password is checked whoever the name is (a dummy hash for a name that does not exist) and
+  // even when sign-in from here is paused: the same work as any other answer.
+  dummyHash ??= hashFor(d, 'not-a-password-of-anyone');
+  const right = (await verifyPassword(u ? u.password_hash : await dummyHash, password)) && !!u;
+  if (!(await settlePasswordStep(d, u, { username, school: school || null, right }, origin))) throw new AppError('sign_in_failed');
+  if (!u) throw new AppError('sign_in_failed'); // settled above: an unknown name never goes on
   const by = signingIn(u.school_id, u, origin.ip);
   const now = d.clock.now();
-  // The password is checked even when sign-in from here is paused: the same work as any other answer.
-  const right = await verifyPassword(u.password_hash, password);
-  const paused = await d.db.school(u.school_id, (q) => pausedFor(q, u.id, origin.ip, now));
-  if (paused) {
-    await d.db.schoolTx(u.school_id, (q) =>
-      audit(q, d.clock, {
-        ...by,
-        action: 'auth.login_failed',
-        target: `user:${u.id}`,
-        outcome: 'failure',
-        details: { reason: 'locked', retryAfter: paused },
-      }),
-    );
-    throw new AppError('sign_in_failed');
-  }
-  if (!right) {
-    await recordFailure(d, u, origin, 'auth.login_failed', 'bad_password');
-    throw new AppError('sign_in_failed');
-  }
   if (u.status !== 'active') {
     await d.db.schoolTx(u.school_id, (q) =>
       audit(q, d.clock, { ...by, action: 'auth.login_failed', outcome: 'failure', details: { reason: 'disabled' } }),

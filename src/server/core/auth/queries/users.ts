@@ -56,8 +56,9 @@ export async function findSignInUser(q: Queryable, id: string): Promise<SignInUs
   return u;
 }
 
+/** Sign-in to the account is paused from some address until at least `until` (what administrators see as locked). */
 export async function setLockedUntil(q: Queryable, userId: string, until: Date): Promise<void> {
-  await q.query('UPDATE users SET locked_until = $2 WHERE id = $1', [userId, until]);
+  await q.query('UPDATE users SET locked_until = GREATEST(COALESCE(locked_until, $2), $2) WHERE id = $1', [userId, until]);
 }
 
 export async function setLastLogin(q: Queryable, userId: string, at: Date): Promise<void> {
