@@ -6,8 +6,10 @@
  */
 import { generateSecret } from 'otplib';
 import pino from 'pino';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/server/config.js';
 import { audit } from '../src/server/core/audit/audit.js';
 import { hashFor } from '../src/server/core/auth/service.js';
@@ -421,6 +423,8 @@ async function seedExchange(
   return { totp, words: setup.words };
 }
 
+// The web bundle, built when missing or older than its sources, by the same step `npm start` takes.
+execFileSync(process.execPath, [fileURLToPath(new URL('start.mjs', import.meta.url)), '--web-only'], { stdio: 'inherit' });
 const config = loadConfig({ ...process.env, DATA_DIR: DATA_DIR, SCHEDULER: process.env.SCHEDULER ?? 'true' });
 const fresh = !existsSync(join(DATA_DIR, 'server.key'));
 const server = await createServer({ config, logger: pino({ level: 'warn' }), purpose: 'demo' }).catch((err: unknown) => {

@@ -26,6 +26,8 @@ if (builtAt(webIndex) < Math.max(newest(join(root, 'src/web')), newest(join(root
   const viteBin = join(dirname(require.resolve('vite/package.json')), 'bin/vite.js');
   execFileSync(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
 }
+// `npm run demo` runs the server from source and needs only the web bundle.
+if (process.argv.includes('--web-only')) process.exit(0);
 
 const serverBundle = join(root, 'dist/server/main.js');
 // The spreadsheet reader runs in a worker thread of its own, loaded from the file next to main.js.
