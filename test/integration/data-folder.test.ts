@@ -1,8 +1,8 @@
 import pino from 'pino';
-import { execFile, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelPaths } from '../../src/server/channel.js';
@@ -121,7 +121,7 @@ if (TEST_DB === 'pglite') {
       const pid = Number(dead.stdout);
       writeFileSync(
         join(dir, LOCK_FILE),
-        JSON.stringify({ pid, startTicks: 1, bootId: null, host: (await import('node:os')).hostname(), purpose: 'server', since: 'x' }),
+        JSON.stringify({ pid, startTicks: 1, bootId: null, host: hostname(), purpose: 'server', since: 'x' }),
       );
       const verify = await run(['audit', 'verify'], { DATA_DIR: dir });
       expect(verify.code).toBe(0);
@@ -129,12 +129,53 @@ if (TEST_DB === 'pglite') {
       // Our own pid with another start time: a pid given to a new process after the owner died.
       writeFileSync(
         join(dir, LOCK_FILE),
-        JSON.stringify({ pid: process.pid, startTicks: -5, bootId: null, host: (await import('node:os')).hostname(), purpose: 'server', since: 'x' }),
+        JSON.stringify({ pid: process.pid, startTicks: -5, bootId: null, host: hostname(), purpose: 'server', since: 'x' }),
       );
       const lock = acquireDataDirLock(dir, 'test');
       expect(lockOf(dir)).toMatchObject({ pid: process.pid, purpose: 'test' });
       lock.release();
       expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+    });
+
+    it('six processes trying at once on a folder with a stale lock: exactly one takes it, nothing is left behind', async () => {
+      const race = join(mkdtempSync(join(tmpdir(), 'sams-race-')), 'data');
+      mkdirSync(race);
+      writeFileSync(join(race, LOCK_FILE), JSON.stringify({ pid: 0x3fffffff, startTicks: 1, bootId: null, host: hostname(), purpose: 'server', since: 'x' }));
+      const child = join(race, '..', 'take.mts');
+      // Each child loads, says it is ready, and takes the lock only when told, so all try at once.
+      writeFileSync(
+        child,
+        `import { acquireDataDirLock } from ${JSON.stringify(join(process.cwd(), 'src/server/core/db/data-lock.ts'))};
+         let lock;
+         process.stdin.once('data', () => {
+           try { lock = acquireDataDirLock(${JSON.stringify(race)}, 'race'); console.log('got'); } catch { console.log('busy'); }
+           process.stdin.on('end', () => { lock?.release(); process.exit(0); });
+         });
+         console.log('ready');`,
+      );
+      const children = Array.from({ length: 6 }, () =>
+        spawn(process.execPath, ['--import', 'tsx', child], { stdio: ['pipe', 'pipe', 'inherit'] }),
+      );
+      const lines = children.map((c) => {
+        const queue: string[] = [];
+        const waiting: ((s: string) => void)[] = [];
+        c.stdout.on('data', (d: Buffer) => {
+          for (const l of d.toString().split('\n').filter(Boolean)) {
+            const w = waiting.shift();
+            if (w) w(l);
+            else queue.push(l);
+          }
+        });
+        return () => new Promise<string>((res) => (queue.length ? res(queue.shift() ?? '') : waiting.push(res)));
+      });
+      expect(await Promise.all(lines.map((next) => next()))).toEqual(Array(6).fill('ready'));
+      for (const c of children) c.stdin.write('go\n');
+      const answers = await Promise.all(lines.map((next) => next()));
+      for (const c of children) c.stdin.end();
+      await Promise.all(children.map((c) => new Promise((res) => c.once('exit', res))));
+      expect(answers.filter((x) => x === 'got')).toHaveLength(1);
+      expect(answers.filter((x) => x === 'busy')).toHaveLength(5);
+      expect(readdirSync(race)).toEqual([]);
     });
 
     it('a damaged folder gives one line that says to restore from a backup', async () => {

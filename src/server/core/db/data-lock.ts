@@ -1,13 +1,14 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /**
  * One owner of an embedded database folder. PGlite has no lock of its own, and two processes
  * writing one folder damage it for good, so whoever opens the folder first creates
- * `DATA_DIR/owner.lock` with O_EXCL and keeps it until it closes the database. The file says who
- * (pid, that process's start time, boot and host), so a lock left by a process that died is
- * recognised and taken over, even when its pid has since been given to another process.
+ * `DATA_DIR/owner.lock` (exclusively: see createExclusive) and keeps it until it closes the
+ * database. The file says who (pid, that process's start time, boot and host), so a lock left by a
+ * process that died is recognised and taken over, even when its pid now belongs to another process.
  */
 
 /** What the lock file holds. */
@@ -121,14 +122,34 @@ function readOwner(file: string): Found | null {
     const o = JSON.parse(raw) as LockOwner;
     if (typeof o.pid === 'number' && typeof o.host === 'string') return { owner: o, raw };
   } catch {
-    // A lock file cut short (its owner died while writing it): fall through.
+    // Damaged content (a power cut before the file reached the disk): fall through.
   }
-  // Unreadable content counts as a dead owner on this host, so a torn write never locks the folder for good.
+  // Unreadable content counts as a dead owner on this host, so a damaged lock never keeps the folder for good.
   return { owner: { pid: 0, startTicks: null, bootId: null, host: hostname(), purpose: 'unknown', since: 'unknown' }, raw };
 }
 
-/** Create `file` with O_EXCL holding `content`; false when it already exists. */
+/**
+ * Create `file` holding `content`, or return false when it exists. The content is written to a
+ * private file first and hard-linked into place (atomic, and fails if the name exists), so nobody
+ * ever reads a lock file that is still empty; where the file system has no hard links, O_EXCL.
+ */
 function createExclusive(file: string, content: string): boolean {
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  writeFileSync(temp, content, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(temp, file);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
+    return createWithExcl(file, content);
+  } finally {
+    unlinkSync(temp);
+  }
+}
+
+function createWithExcl(file: string, content: string): boolean {
   let fd: number;
   try {
     fd = openSync(file, 'wx', 0o600);
