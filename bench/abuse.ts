@@ -9,6 +9,7 @@
  * Printed: health p50/p99 and the p99's ratio to rest, the slowest refusal, and the server's peak
  * RSS growth over its resting size. Bounded: a fixed number of attack requests, loopback only.
  */
+import ExcelJS from 'exceljs';
 import { generate } from 'otplib';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,6 +70,19 @@ csrf = (await call('GET', '/api/auth/me')).csrfToken;
 const enrol = await call('POST', '/api/account/mfa/enrol/start', {});
 await call('POST', '/api/account/mfa/enrol/confirm', { code: await generate({ secret: enrol.secret }) });
 csrf = (await call('GET', '/api/auth/me')).csrfToken;
+
+// An ordinary file still reads, through the bundle's worker (dist/server/sheet-worker.js).
+const sheet = new ExcelJS.Workbook();
+const staff = sheet.addWorksheet('staff');
+staff.addRow(['staff_code', 'name_en', 'status']);
+staff.addRow(['T01', 'Chan Tai Man', 'serving']);
+for (const [fileName, file] of [
+  ['staff.csv', Buffer.from('staff_code,name_en,status\nT01,Chan Tai Man,serving\n')],
+  ['staff.xlsx', Buffer.from(await sheet.xlsx.writeBuffer())],
+] as const) {
+  const report = await call('POST', '/api/imports/staff/preview', { fileName, contentBase64: file.toString('base64') });
+  if (report.rows !== 1 || report.issues.length) throw new Error(`${fileName} did not read: ${JSON.stringify(report)}`);
+}
 
 const rssMb = () => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));

@@ -33,6 +33,19 @@ describe('bodyFault', () => {
     expect(bodyFault(JSON.stringify({ name: 'a\u0001b\u00a0' }))).toBeNull();
   });
 
+  it('follows escapes across strings: an escaped quote does not end a string, a NUL in a later string is found', () => {
+    expect(bodyFault(JSON.stringify(['a"b\\', '[[[', 'c\u0000']))).toBe('nul');
+    expect(bodyFault(JSON.stringify({ a: 'x\\', b: '\\"', c: '[' }) + '[[[')).toBeNull();
+    expect(bodyFault(JSON.stringify({ a: 'x\\', deep: JSON.parse(nest(MAX_BODY_DEPTH)) }))).toBe('too_deep');
+  });
+
+  it('reads a string of 200,000 escapes in one pass', () => {
+    const text = JSON.stringify({ note: '\n'.repeat(200_000) + '"'.repeat(1000) });
+    const t = performance.now();
+    expect(bodyFault(text)).toBeNull();
+    expect(performance.now() - t).toBeLessThan(500);
+  });
+
   it('leaves malformed text to the parser', () => {
     expect(bodyFault('{"a": "unterminated')).toBeNull();
     expect(bodyFault(']]]]')).toBeNull();
