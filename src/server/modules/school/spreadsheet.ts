@@ -1,5 +1,9 @@
 import ExcelJS from 'exceljs';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { writeCsv } from '../../core/csv.js';
@@ -71,9 +75,12 @@ type Answer = { sheet: Sheet } | { refused: SheetRefusal } | { failed: string };
  * sheet-worker.js next to the bundle that `npm start` builds (dist/server/, where this code then runs).
  * A TypeScript worker gets tsx's loader, which is not inherited from the thread that starts it.
  */
-function startWorker(job: SheetJob): Worker {
+function startWorker(job: SheetJob, scratch: string): Worker {
   const options = {
     workerData: job,
+    // exceljs parks a sheet met before the shared strings in a temporary file, and leaves it there when
+    // reading stops early: each worker gets a folder of its own, removed when the worker has ended.
+    env: { ...process.env, TMPDIR: scratch, TMP: scratch, TEMP: scratch },
     transferList: [job.file.buffer as ArrayBuffer],
     resourceLimits: { maxOldGenerationSizeMb: SHEET_LIMITS.heapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
   };
@@ -87,14 +94,18 @@ function startWorker(job: SheetJob): Worker {
 
 function inWorker(job: SheetJob): Promise<Sheet> {
   return new Promise((resolve, reject) => {
-    const worker = startWorker(job);
+    const scratch = mkdtempSync(join(tmpdir(), 'sams-sheet-'));
+    const worker = startWorker(job, scratch);
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       fn();
-      void worker.terminate();
+      void worker
+        .terminate()
+        .finally(() => rm(scratch, { recursive: true, force: true }))
+        .catch(() => undefined);
     };
     const timer = setTimeout(() => settle(() => reject(new AppError('spreadsheet_too_large'))), SHEET_LIMITS.timeoutMs);
     worker.once('message', (answer: Answer) =>
