@@ -124,7 +124,10 @@ export async function createServer(o: StartOptions) {
       scheduler.stop();
       await app.close();
       // A clean stop leaves a checkpoint of where every chain ended.
-      await checkpoints.write(db, clock.now()).catch((err: unknown) => log.error({ err }, 'audit checkpoint at shutdown failed'));
+      await checkpoints.write(db, clock.now()).then(
+        (r) => r.wentBack.length > 0 && log.error({ wentBack: r.wentBack }, 'audit chain cut back since its last checkpoint'),
+        (err: unknown) => log.error({ err }, 'audit checkpoint at shutdown failed'),
+      );
       if (!o.db) await db.close();
     },
   };

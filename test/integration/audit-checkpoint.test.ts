@@ -102,6 +102,11 @@ describe('signed checkpoints of the audit chains', () => {
     await s.db.systemTx((q) => truncate(q, a.schoolId, checkpointed - 2));
     // The chain alone still looks whole: this is what the checkpoints are for.
     expect((await s.db.system((q) => verifyAudit(q))).ok).toBe(true);
+    // The next checkpoint run notices the chain went back, and says so (the scheduler logs the job's error).
+    s.clock.advance(60_000);
+    expect((await s.deps.checkpoints.write(s.db, s.clock.now())).wentBack).toEqual([
+      { chainId: a.schoolId, from: checkpointed, to: checkpointed - 2 },
+    ]);
     const r = await verifyAuditAnchored(s.db, file(), key());
     expect(r.ok).toBe(false);
     expect(r.broken).toMatchObject({

@@ -78,6 +78,8 @@ export interface Anchor {
   seq: number;
   hash: Buffer;
   at: string;
+  /** Where the checkpoint stands in the file: lines are appended, so a lower line was written earlier. */
+  line: number;
 }
 
 export type BrokenReason = 'hash_mismatch' | 'link_mismatch' | 'gap' | 'head_mismatch' | 'time_order' | 'truncated' | 'rewritten';
@@ -111,7 +113,11 @@ export async function verifyAudit(q: Queryable, anchors?: ReadonlyMap<string, re
     let expectSeq = 1;
     const marks = [...(anchors?.get(head.chain_id) ?? [])].sort((x, y) => x.seq - y.seq);
     let next = 0;
-    let vouched: Anchor | null = null;
+    const matched: Anchor[] = [];
+    // The last record a checkpoint vouches for: the highest that still matches, among checkpoints
+    // written before the one the chain now disagrees with (later ones may vouch for the damage).
+    const vouchedBefore = (limit?: Anchor): Anchor | null =>
+      matched.filter((x) => !limit || x.line < limit.line).reduce<Anchor | null>((best, x) => (!best || x.seq > best.seq ? x : best), null);
     while (next < marks.length && (marks[next]?.seq ?? 0) < 1) next++;
     for (;;) {
       const rows = await listChainRecords(q, head.chain_id, expectSeq);
@@ -119,13 +125,19 @@ export async function verifyAudit(q: Queryable, anchors?: ReadonlyMap<string, re
         const broken = (reason: BrokenReason, extra: { checkpoint?: Anchor } = {}): VerifyResult => ({
           ok: false,
           checked,
-          broken: { chainId: head.chain_id, seq: r.seq, reason, ...extra, ...(anchors ? { vouched } : {}) },
+          broken: {
+            chainId: head.chain_id,
+            seq: r.seq,
+            reason,
+            ...extra,
+            ...(anchors ? { vouched: vouchedBefore(extra.checkpoint) } : {}),
+          },
         });
         if (r.seq !== expectSeq)
           return {
             ok: false,
             checked,
-            broken: { chainId: head.chain_id, seq: expectSeq, reason: 'gap', ...(anchors ? { vouched } : {}) },
+            broken: { chainId: head.chain_id, seq: expectSeq, reason: 'gap', ...(anchors ? { vouched: vouchedBefore() } : {}) },
           };
         if (!Buffer.from(r.prev_hash).equals(prev)) return broken('link_mismatch');
         const h = recordHash(prev, r);
@@ -133,7 +145,7 @@ export async function verifyAudit(q: Queryable, anchors?: ReadonlyMap<string, re
         if (r.occurred_at.getTime() < prevAt) return broken('time_order');
         for (let m = marks[next]; m && m.seq === r.seq; m = marks[++next]) {
           if (!m.hash.equals(h)) return broken('rewritten', { checkpoint: m });
-          vouched = m;
+          matched.push(m);
         }
         prevAt = r.occurred_at.getTime();
         prev = h;
@@ -144,7 +156,11 @@ export async function verifyAudit(q: Queryable, anchors?: ReadonlyMap<string, re
     }
     const missing = marks[next];
     if (missing)
-      return { ok: false, checked, broken: { chainId: head.chain_id, seq: expectSeq, reason: 'truncated', checkpoint: missing, vouched } };
+      return {
+        ok: false,
+        checked,
+        broken: { chainId: head.chain_id, seq: expectSeq, reason: 'truncated', checkpoint: missing, vouched: vouchedBefore(missing) },
+      };
     if (expectSeq - 1 !== head.seq) return { ok: false, checked, broken: { chainId: head.chain_id, seq: expectSeq, reason: 'gap' } };
     if (head.seq > 0 && !prev.equals(Buffer.from(head.hash)))
       return { ok: false, checked, broken: { chainId: head.chain_id, seq: head.seq, reason: 'head_mismatch' } };

@@ -73,7 +73,7 @@ export async function loadCheckpoints(file: string, key: Buffer): Promise<Loaded
       if (seen.has(k)) continue;
       seen.add(k);
       const list = out.anchors.get(c.id) ?? [];
-      list.push({ seq: c.seq, hash: Buffer.from(c.hash, 'hex'), at: line.at });
+      list.push({ seq: c.seq, hash: Buffer.from(c.hash, 'hex'), at: line.at, line: out.lines });
       out.anchors.set(c.id, list);
     }
   }
@@ -113,6 +113,12 @@ export interface ChainCheckpoint {
   at: string | null;
   seq: number | null;
 }
+export interface WriteOutcome {
+  written: boolean;
+  /** Chains whose head is now below the last checkpoint of them: someone cut the log back. */
+  wentBack: { chainId: string; from: number; to: number }[];
+}
+
 /**
  * The writer. It remembers the last head it vouched for per chain (read from the file at first
  * use), and appends a line only for chains that moved, so running it again changes nothing.
@@ -140,8 +146,11 @@ export class AuditCheckpoints {
     return this.last;
   }
 
-  /** Append a checkpoint of every chain head that moved since the last one; true when a line was written. */
-  write(db: Database, now: Date): Promise<boolean> {
+  /**
+   * Append a checkpoint of every chain head that moved since the last one. Says whether a line was
+   * written, and which chains now end before a record an earlier checkpoint vouched for.
+   */
+  write(db: Database, now: Date): Promise<WriteOutcome> {
     const run = this.queue.then(async () => {
       if ((await sizeOf(this.file)) < this.size) this.last = undefined;
       const last = await this.state();
@@ -149,7 +158,10 @@ export class AuditCheckpoints {
       const chains = heads
         .map((h) => ({ id: h.chain_id, seq: h.seq, hash: Buffer.from(h.hash).toString('hex') }))
         .filter((c) => last.get(c.id)?.seq !== c.seq || last.get(c.id)?.hash !== c.hash);
-      if (chains.length === 0) return false;
+      const wentBack = chains
+        .filter((c) => (last.get(c.id)?.seq ?? 0) > c.seq)
+        .map((c) => ({ chainId: c.id, from: last.get(c.id)?.seq ?? 0, to: c.seq }));
+      if (chains.length === 0) return { written: false, wentBack };
       const at = now.toISOString();
       const line: Line = { v: 1, at, chains, mac: macOf(this.key, at, chains).toString('hex') };
       await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
@@ -162,7 +174,7 @@ export class AuditCheckpoints {
         await f.close();
       }
       for (const c of chains) last.set(c.id, { seq: c.seq, hash: c.hash, at });
-      return true;
+      return { written: true, wentBack };
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -200,14 +212,23 @@ export function auditCheckpointJob(checkpoints: AuditCheckpoints, o: { clock: Cl
     name: 'audit-checkpoint',
     everyMs: 10 * 60_000,
     async run({ db, now, forEachSchool }) {
-      await checkpoints.write(db, now);
+      const { wentBack } = await checkpoints.write(db, now);
       const day = now.toISOString().slice(0, 10);
-      if (day === mailedDay) return;
-      await forEachSchool('any', (id) => mailCheckpoint(db, checkpoints, o, id, day));
-      mailedDay = day;
+      if (day !== mailedDay) {
+        await forEachSchool('any', (id) => mailCheckpoint(db, checkpoints, o, id, day));
+        mailedDay = day;
+      }
+      // Said once, in the server's log, when the job first sees it: the new line vouches for the
+      // shorter chain, but the earlier line stays, so `audit verify` still fails.
+      if (wentBack.length > 0)
+        throw new Error(
+          `audit chain cut back since its last checkpoint (${wentBack.map(describeCut).join('; ')}): run npm run cli -- audit verify`,
+        );
     },
   };
 }
+
+const describeCut = (w: WriteOutcome['wentBack'][number]) => `${w.chainId}: record ${w.from} → ${w.to}`;
 
 async function mailCheckpoint(
   db: Database,
