@@ -22,6 +22,11 @@ export const SHEET_LIMITS = {
   /** Workers reading at once; more uploads wait their turn, and past `maxWaiting` are asked to come back. */
   maxReaders: 2,
   maxWaiting: 8,
+  /**
+   * Files of one school read or waiting at once (one reading, the rest queued behind it; past that,
+   * `import_busy`): a school never holds more than one of the readers or one place in their queue.
+   */
+  perSchool: 3,
   /** A worker's heap (young generation on top: 16 MB). A 5,000-row XLSX reads in about a second with 48 MB, and fails below 24. */
   heapMb: 64,
   /** Reading a 5,000-row file takes about a second; a file that takes this long is refused. */
@@ -29,11 +34,12 @@ export const SHEET_LIMITS = {
 };
 
 /**
- * Read an uploaded CSV or XLSX file, at most `maxRows` data rows (one more when there are more).
- * An XLSX file's directory is checked against the zip limits here first, cheaply, so an archive that
- * claims to unpack to too much never reaches a worker; what it really unpacks to is checked there.
+ * Read an uploaded CSV or XLSX file for `schoolId`, at most `maxRows` data rows (one more when there
+ * are more). An XLSX file's directory is checked against the zip limits here first, cheaply, so an
+ * archive that claims to unpack to too much never reaches a worker; what it really unpacks to is
+ * checked there.
  */
-export async function readSheet(file: Buffer, maxRows: number): Promise<Sheet> {
+export async function readSheet(file: Buffer, maxRows: number, schoolId: string): Promise<Sheet> {
   if (file.subarray(0, 2).toString('latin1') === 'PK') {
     try {
       inspectZip(file);
@@ -42,31 +48,52 @@ export async function readSheet(file: Buffer, maxRows: number): Promise<Sheet> {
       throw err;
     }
   }
-  const release = await readerSlot();
+  const school = schoolGates.get(schoolId) ?? new Gate(1, SHEET_LIMITS.perSchool - 1);
+  schoolGates.set(schoolId, school);
+  const leaveSchool = await school.enter();
   try {
-    return await inWorker({ file: new Uint8Array(file), maxRows });
+    const leaveReaders = await readers.enter();
+    try {
+      return await inWorker({ file: new Uint8Array(file), maxRows });
+    } finally {
+      leaveReaders();
+    }
   } finally {
-    release();
+    leaveSchool();
+    if (school.idle) schoolGates.delete(schoolId);
   }
 }
 
-let reading = 0;
-const waiting: (() => void)[] = [];
+/** At most `capacity` inside, at most `maxWaiting` queued (more: import_busy); a place freed goes straight to the longest waiter. */
+class Gate {
+  private inside = 0;
+  private readonly queue: (() => void)[] = [];
+  constructor(
+    private readonly capacity: number,
+    private readonly maxWaiting: number,
+  ) {}
 
-/** A place among the readers: a slot freed is handed straight to the longest waiter. */
-async function readerSlot(): Promise<() => void> {
-  if (reading < SHEET_LIMITS.maxReaders) reading++;
-  else if (waiting.length >= SHEET_LIMITS.maxWaiting) throw new AppError('import_busy');
-  else await new Promise<void>((resolve) => waiting.push(resolve));
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    const next = waiting.shift();
-    if (next) next();
-    else reading--;
-  };
+  get idle(): boolean {
+    return this.inside === 0 && this.queue.length === 0;
+  }
+
+  async enter(): Promise<() => void> {
+    if (this.inside < this.capacity) this.inside++;
+    else if (this.queue.length >= this.maxWaiting) throw new AppError('import_busy');
+    else await new Promise<void>((resolve) => this.queue.push(resolve));
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      const next = this.queue.shift();
+      if (next) next();
+      else this.inside--;
+    };
+  }
 }
+
+const readers = new Gate(SHEET_LIMITS.maxReaders, SHEET_LIMITS.maxWaiting);
+const schoolGates = new Map<string, Gate>();
 
 type Answer = { sheet: Sheet } | { refused: SheetRefusal } | { failed: string };
 

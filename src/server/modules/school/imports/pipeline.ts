@@ -61,7 +61,7 @@ export async function importFile(d: SchoolDeps, a: Actor, kind: Kind, fileName: 
 /** parse → columns → rows → cross-checks → preview, or commit with an audit record. */
 async function runImport<P, C extends Fields, E extends Fields>(spec: Spec<P, C, E>, job: Job): Promise<Report> {
   const { d, a, kind, commit } = job;
-  const sheet: Sheet = await readSheet(job.file, MAX_ROWS);
+  const sheet: Sheet = await readSheet(job.file, MAX_ROWS, a.schoolId);
   const issues: Issue[] = checkColumns(spec, sheet);
   const report = (counts: Counts, committed: boolean): Report => ({
     kind,
