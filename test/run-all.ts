@@ -125,8 +125,12 @@ async function startSmoke(): Promise<void> {
         .then((r) => r.ok)
         .catch(() => false));
   }
+  // The server writes its last audit checkpoint and releases the folder as it stops: wait for it.
+  const exited = new Promise<void>((r) => (child.exitCode === null ? child.once('exit', () => r()) : r()));
   child.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   Object.assign(slot, {
     ok,
     note: ok ? 'listening, setup link printed' : `did not come up:\n${out.slice(-1500)}`,
