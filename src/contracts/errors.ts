@@ -61,6 +61,7 @@ export const ERROR_CODES = [
   'sso_unavailable',
   'sso_issuer_unreachable',
   'sso_failed',
+  'sso_provider_unreachable',
   'deadline_past',
   'template_invalid',
   'audience_empty',

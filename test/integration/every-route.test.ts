@@ -22,6 +22,7 @@ const PUBLIC_ROUTES = [
   'POST /api/setup',
   'POST /api/auth/login',
   'GET /api/auth/sign-in-options',
+  'GET /api/sso/options',
   'GET /api/sso/start',
   'GET /api/sso/callback',
   'GET /api/calendar/:file',

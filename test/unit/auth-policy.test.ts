@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionStage } from '../../src/contracts/auth.js';
 import {
+  SSO_CLOCK_SKEW_MS,
   completesSignIn,
+  iatRefused,
+  ssoStage,
   firstStage,
   mayChangePassword,
   rateLimitWait,
@@ -112,5 +115,24 @@ describe('rights of a session', () => {
     expect([...permissions].sort()).toEqual(['marks.write', 'students.read']);
     expect([...ownClassesOnly]).toEqual(['marks.write']);
     expect(permissionSets([]).permissions.size).toBe(0);
+  });
+});
+
+describe('single sign-on', () => {
+  it('a security role passes the local second factor after the provider (or enrols first); others are done', () => {
+    expect(ssoStage({ enrolled: false, mfaRequired: true })).toBe('enrol');
+    expect(ssoStage({ enrolled: true, mfaRequired: true })).toBe('mfa');
+    expect(ssoStage({ enrolled: false, mfaRequired: false })).toBe('done');
+    expect(ssoStage({ enrolled: true, mfaRequired: false })).toBe('done');
+  });
+
+  it('refuses an ID token issued beyond the skew ahead of now, or without a numeric iat', () => {
+    const now = new Date('2026-11-02T01:00:00Z');
+    const at = (ms: number) => (now.getTime() + ms) / 1000;
+    expect(iatRefused(at(0), now)).toBe(false);
+    expect(iatRefused(at(-3_600_000), now)).toBe(false);
+    expect(iatRefused(at(SSO_CLOCK_SKEW_MS), now)).toBe(false);
+    expect(iatRefused(at(SSO_CLOCK_SKEW_MS + 1000), now)).toBe(true);
+    for (const bad of [undefined, null, '1700000000', Number.NaN, Number.POSITIVE_INFINITY]) expect(iatRefused(bad, now)).toBe(true);
   });
 });

@@ -62,6 +62,7 @@ const STATUS: Record<ErrorCode, number> = {
   sso_unavailable: 404,
   sso_issuer_unreachable: 400,
   sso_failed: 401,
+  sso_provider_unreachable: 503,
   deadline_past: 400,
   template_invalid: 400,
   audience_empty: 400,

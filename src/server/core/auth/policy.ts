@@ -93,3 +93,21 @@ export function ssoRefusal(u: { status: string; ssoMode: string } | undefined): 
   if (u.status !== 'active' || u.ssoMode === 'local') return `account ${u.status}/${u.ssoMode}`;
   return null;
 }
+
+/**
+ * Where a person goes after the provider vouched for them. Whoever holds a security permission
+ * passes the local second factor (or enrols one first) exactly as after a password: the provider's
+ * word that they signed in is not a second factor here.
+ */
+export function ssoStage(u: Omit<SignInFlags, 'mustChange'>): SessionStage {
+  if (!u.mfaRequired) return 'done';
+  return u.enrolled ? 'mfa' : 'enrol';
+}
+
+/** How far ahead of our clock an ID token's `iat` may be (the provider's clock may run a little fast). */
+export const SSO_CLOCK_SKEW_MS = 60_000;
+
+/** Whether an ID token's `iat` (seconds) is refused: missing, not a number, or later than now plus the allowed skew. */
+export function iatRefused(iat: unknown, now: Date): boolean {
+  return typeof iat !== 'number' || !Number.isFinite(iat) || iat * 1000 > now.getTime() + SSO_CLOCK_SKEW_MS;
+}

@@ -5,7 +5,10 @@ import { open, seal, subKey } from '../crypto/secrets.js';
 import { AppError } from '../errors.js';
 import { type Actor, who } from './actor.js';
 import type { AuthDeps } from './common.js';
-import { setSsoReviewed, updateSchoolSso } from './queries/sso.js';
+import type { Queryable } from '../db/types.js';
+import { notifyUser } from '../notify/notify.js';
+import { findActiveHolders } from './queries/roles.js';
+import { countLinksElsewhere, setSsoReviewed, updateSchoolSso } from './queries/sso.js';
 import { setSsoMode as setUserSsoMode } from './queries/users.js';
 import { discover, loopback, redirectUri, schoolSso } from './sso-provider.js';
 import { toSsoConfigView } from './views.js';
@@ -44,7 +47,29 @@ export async function putSsoConfig(d: AuthDeps, a: Actor, b: z.infer<typeof SsoC
       action: 'sso.configured',
       details: { enabled: b.enabled, issuer: b.issuer, clientId: b.clientId, secretChanged: !!b.clientSecret, emailLink: b.emailLink },
     });
+    if (current.sso_issuer !== b.issuer) await suspendLinksElsewhere(d, q, a, b.issuer);
   });
+}
+
+/**
+ * The issuer changed: links made at any other issuer no longer sign anyone in (a subject is only
+ * unique at its own provider). They stay, suspended, until each person links again; the people who
+ * manage single sign-on are told how many.
+ */
+async function suspendLinksElsewhere(d: AuthDeps, q: Queryable, a: Actor, issuer: string): Promise<void> {
+  const count = await countLinksElsewhere(q, issuer);
+  if (!count) return;
+  await audit(q, d.clock, { ...who(a), action: 'sso.links_suspended', details: { issuer, count } });
+  for (const admin of await findActiveHolders(q, 'sso.manage')) {
+    await notifyUser(q, d.clock, {
+      schoolId: a.schoolId,
+      userId: admin.id,
+      kind: 'security.sso_links_suspended',
+      titleKey: 'notifications.ssoLinksSuspended',
+      params: { count: String(count) },
+      link: '/admin/sso',
+    });
+  }
 }
 
 export async function setSsoMode(d: AuthDeps, a: Actor, userId: string, mode: 'local' | 'allowed' | 'required'): Promise<void> {

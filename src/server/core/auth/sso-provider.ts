@@ -41,6 +41,10 @@ export async function schoolSso(q: Queryable, schoolId: string): Promise<SchoolS
 /** The school's provider, discovered; refused while single sign-on is off or incomplete. */
 export function configOf(d: Pick<AuthDeps, 'serverKey'>, s: SchoolSsoRow): Promise<oidc.Configuration> {
   if (!s.sso_enabled || !s.sso_issuer || !s.sso_client_id || !s.sso_client_secret) throw new AppError('sso_unavailable');
+  // Checked again at use, not only when saved: ID tokens from the token endpoint are trusted for
+  // their transport, so a provider off this machine is used only over https.
+  const url = URL.canParse(s.sso_issuer) ? new URL(s.sso_issuer) : null;
+  if (!url || (url.protocol !== 'https:' && !loopback(url))) throw new AppError('sso_unavailable');
   const secret = open(subKey(d.serverKey, 'sso'), s.sso_client_secret, `sso:${s.id}`).toString('utf8');
   return discover(s.sso_issuer, s.sso_client_id, secret);
 }

@@ -52,6 +52,16 @@ export function LoginPage() {
   // else the only organisation's where there is one.
   const [typedSchool, setTypedSchool] = useState<string | null>(null);
   const school = typedSchool ?? (storedSchoolCode() || options.data?.schoolCode || '');
+  // The single sign-on button is offered only when this school signs in through its provider, and
+  // it carries the school's code so the right provider is used on an installation with several.
+  const code = school.trim();
+  const codeComplete = code === '' || /^[0-9A-Za-z-]{3,20}$/.test(code);
+  const sso = useQuery({
+    queryKey: ['sso-options', code],
+    queryFn: () => api.get<{ enabled: boolean }>(`/api/sso/options${code ? `?school=${encodeURIComponent(code)}` : ''}`),
+    enabled: codeComplete,
+    staleTime: 60_000,
+  });
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const login = useMutation({
@@ -107,10 +117,20 @@ export function LoginPage() {
           <Button type="submit" loading={login.isPending} data-testid="login-submit">
             {t('auth.login')}
           </Button>
-          <Divider label={t('auth.or')} labelPosition="center" />
-          <Button component="a" href="/api/sso/start" variant="default" data-testid="login-sso">
-            {t('auth.ssoLogin')}
-          </Button>
+          {codeComplete && sso.data?.enabled && (
+            <>
+              <Divider label={t('auth.or')} labelPosition="center" />
+              <Button
+                component="a"
+                href={`/api/sso/start${code ? `?school=${encodeURIComponent(code)}` : ''}`}
+                onClick={() => rememberSchoolCode(code)}
+                variant="default"
+                data-testid="login-sso"
+              >
+                {t('auth.ssoLogin')}
+              </Button>
+            </>
+          )}
           <Text size="sm">{t('auth.forgotHint')}</Text>
         </Stack>
       </form>

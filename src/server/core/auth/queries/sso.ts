@@ -1,3 +1,4 @@
+import { SECURITY_PERMISSIONS } from '../permissions.js';
 import type { Queryable } from '../../db/types.js';
 
 /** A school's single sign-on provider (the client secret sealed under the server key). */
@@ -19,10 +20,10 @@ export async function findSchoolSso(q: Queryable, schoolId: string): Promise<Sch
   return s;
 }
 
-/** The schools with this school number, or every school when none is given. */
+/** The schools with this school number (any case), or up to two schools when none is given (one means the only one). */
 export async function findSchoolIds(q: Queryable, schoolNumber: string | undefined): Promise<string[]> {
   const rows = await q.query<{ id: string }>(
-    schoolNumber ? 'SELECT id FROM schools WHERE school_number = $1' : 'SELECT id FROM schools',
+    schoolNumber ? 'SELECT id FROM schools WHERE upper(school_number) = upper($1)' : 'SELECT id FROM schools LIMIT 2',
     schoolNumber ? [schoolNumber] : [],
   );
   return rows.map((r) => r.id);
@@ -83,29 +84,59 @@ export interface SsoUserRow {
   status: string;
   sso_mode: string;
   sso_subject: string | null;
+  sso_issuer: string | null;
+  mfa_enrolled_at: Date | null;
+  /** Holds a security permission through any role, so must use MFA whichever way they sign in. */
+  mfa_required: boolean;
 }
 
-const SSO_USER_COLUMNS = 'id, username, status, sso_mode, sso_subject';
+const SSO_USER_COLUMNS = `u.id, u.username, u.status, u.sso_mode, u.sso_subject, u.sso_issuer, u.mfa_enrolled_at,
+  EXISTS (SELECT 1 FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id
+          WHERE ur.user_id = u.id AND rp.permission = ANY($1)) AS mfa_required`;
 
 export async function findSsoUser(q: Queryable, userId: string): Promise<SsoUserRow | undefined> {
-  const [u] = await q.query<SsoUserRow>(`SELECT ${SSO_USER_COLUMNS} FROM users WHERE id = $1`, [userId]);
+  const [u] = await q.query<SsoUserRow>(`SELECT ${SSO_USER_COLUMNS} FROM users u WHERE u.id = $2`, [SECURITY_PERMISSIONS, userId]);
   return u;
 }
 
-export async function findSsoUserBySubject(q: Queryable, subject: string): Promise<SsoUserRow | undefined> {
-  const [u] = await q.query<SsoUserRow>(`SELECT ${SSO_USER_COLUMNS} FROM users WHERE sso_subject = $1`, [subject]);
+/** The person linked to this subject at this issuer (a link made at another issuer matches nobody). */
+export async function findSsoUserBySubject(q: Queryable, issuer: string, subject: string): Promise<SsoUserRow | undefined> {
+  const [u] = await q.query<SsoUserRow>(`SELECT ${SSO_USER_COLUMNS} FROM users u WHERE u.sso_issuer = $2 AND u.sso_subject = $3`, [
+    SECURITY_PERMISSIONS,
+    issuer,
+    subject,
+  ]);
   return u;
+}
+
+/** Someone whose link has this subject but was made at another issuer (or none recorded): a suspended link. */
+export async function findSuspendedLinkBySubject(q: Queryable, issuer: string, subject: string): Promise<SsoUserRow | undefined> {
+  const [u] = await q.query<SsoUserRow>(
+    `SELECT ${SSO_USER_COLUMNS} FROM users u WHERE u.sso_subject = $3 AND u.sso_issuer IS DISTINCT FROM $2 LIMIT 1`,
+    [SECURITY_PERMISSIONS, issuer, subject],
+  );
+  return u;
+}
+
+/** How many links were made at an issuer other than this one (suspended while it is the school's). */
+export async function countLinksElsewhere(q: Queryable, issuer: string): Promise<number> {
+  const [r] = await q.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM users WHERE sso_subject IS NOT NULL AND sso_issuer IS DISTINCT FROM $1',
+    [issuer],
+  );
+  return r?.n ?? 0;
 }
 
 /** A person not yet linked, who may use single sign-on, with this e-mail address (lower case). */
 export async function findLinkableSsoUserByEmail(q: Queryable, email: string): Promise<SsoUserRow | undefined> {
   const [u] = await q.query<SsoUserRow>(
-    `SELECT ${SSO_USER_COLUMNS} FROM users WHERE lower(email) = $1 AND sso_subject IS NULL AND sso_mode <> 'local'`,
-    [email],
+    `SELECT ${SSO_USER_COLUMNS} FROM users u WHERE lower(u.email) = $2 AND u.sso_subject IS NULL AND u.sso_mode <> 'local'`,
+    [SECURITY_PERMISSIONS, email],
   );
   return u;
 }
 
-export async function setSsoSubject(q: Queryable, userId: string, subject: string): Promise<void> {
-  await q.query('UPDATE users SET sso_subject = $2 WHERE id = $1', [userId, subject]);
+/** Link a person to (issuer, subject), replacing any earlier link. */
+export async function setSsoSubject(q: Queryable, userId: string, issuer: string, subject: string): Promise<void> {
+  await q.query('UPDATE users SET sso_issuer = $2, sso_subject = $3 WHERE id = $1', [userId, issuer, subject]);
 }
