@@ -153,6 +153,27 @@ describe('single sign-on and handover in Chromium', () => {
     }
   });
 
+  it('with the provider down, single sign-on comes back to the sign-in page with a translated message', async () => {
+    // A provider this server never reached, now stopped: as after a restart while the provider is down.
+    const gone = await startIdp(`${server.base}/api/sso/callback`);
+    await gone.close();
+    const setIssuer = (issuer: string) => server.deps.db.system((q) => q.query('UPDATE schools SET sso_issuer = $1', [issuer]));
+    await setIssuer(gone.issuer);
+    const other = await browser.newContext({ viewport: PHONE, baseURL: server.base });
+    try {
+      const visitor = await other.newPage();
+      await visitor.goto('/login');
+      await visitor.click(tid('login-sso'));
+      await visitor.waitForSelector(`${tid('form-error')}[data-code="sso_provider_unreachable"]`);
+      expect(new URL(visitor.url()).pathname).toBe('/login');
+      expect(await visitor.textContent(tid('form-error'))).toBe('學校的身份提供者沒有回應。請稍後再試；如帳戶容許，亦可改用密碼登入。');
+      await expectAccessible(visitor, 'login-sso-provider-down');
+    } finally {
+      await other.close();
+      await setIssuer(idp.issuer);
+    }
+  });
+
   it('plans the teacher’s handover in the UI and chooses the successor', async () => {
     await openNav(page, 'handover');
     await page.waitForSelector(tid('handover-table'));
