@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdp, signInAtIdp } from '../helpers/oidc.js';
-import { Client, type SetupSchool, type TestServer, createUser, setupSchool, startTestServer } from '../helpers/server.js';
+import { Client, type SetupSchool, type TestServer, createUser, setupSchool, startTestServer, totpNow } from '../helpers/server.js';
 
 let s: TestServer;
 let admin: SetupSchool;
@@ -199,6 +199,19 @@ describe('single sign-on (OpenID Connect, code + PKCE, against a real provider o
     const enrolled = await signIn('admin1');
     expect(enrolled.back.headers.location).toBe('/login/mfa');
     expect((await enrolled.x.get('/api/auth/me')).body.stage).toBe('mfa');
+    // Kept to single sign-on, the new administrator enrols in that step and next time passes the code;
+    // the initial password (never used) is not asked to be changed.
+    await c.put(`/api/admin/users/${a.id}/sso`, { mode: 'required' });
+    await x.refreshCsrf();
+    const { secret } = (await x.post('/api/account/mfa/enrol/start')).body as { secret: string };
+    expect((await x.post('/api/account/mfa/enrol/confirm', { code: await totpNow(s, secret) })).status).toBe(200);
+    expect((await x.get('/api/auth/me')).body.stage).toBe('done');
+    s.clock.advance(60_000); // the next code
+    const again = await signIn('ssoadmin');
+    expect(again.back.headers.location).toBe('/login/mfa');
+    await again.x.refreshCsrf();
+    const verified = await again.x.post('/api/auth/mfa', { code: await totpNow(s, secret) });
+    expect(verified.body).toEqual({ stage: 'done' });
     const next = (await c.get('/api/audit?action=auth.sso_verified')).body.entries.map(
       (e: { details: { next: string } }) => e.details.next,
     );

@@ -31,7 +31,9 @@ export async function verifyMfa(d: AuthDeps, s: Session, code: string, origin: O
       how = 'recovery';
     }
     if (!how) return null;
-    const stage = stageAfter('mfa', { enrolled: true, mustChange: u.must_change_password, mfaRequired: u.mfa_required });
+    // Someone who signs in only through single sign-on has no password to change (they came by the provider).
+    const mustChange = u.must_change_password && u.sso_mode !== 'required';
+    const stage = stageAfter('mfa', { enrolled: true, mustChange, mfaRequired: u.mfa_required });
     await forgetFailuresFrom(q, u.id, origin.ip);
     if (completesSignIn(s.stage, stage)) await signedInFrom(q, u, origin.ip, now);
     const token = await d.sessions.rotate(q, s, stage, origin.ip, origin.userAgent);

@@ -42,7 +42,7 @@ function backToSignIn(req: FastifyRequest, reply: FastifyReply, err: unknown) {
   if (!(err instanceof AppError)) req.log.error({ err }, 'single sign-on failed');
   return reply.redirect(`/login?sso_error=${code}`, 302);
 }
-const SSO_PAGE_CODES = new Set<string>(['sso_failed', 'sso_unavailable', 'sso_provider_unreachable', 'network_refused', 'rate_limited']);
+const SSO_PAGE_CODES = new Set<string>(['sso_failed', 'sso_unavailable', 'sso_provider_unreachable', 'network_refused']);
 
 /** Single sign-on (OpenID Connect, authorisation code + PKCE) and its administration. */
 export function ssoRoutes(app: App, d: AuthDeps): void {
