@@ -201,6 +201,8 @@ describe('access review, network rules and notification list in Chromium', () =>
     // Administrators from the Internet at any time; teachers from the Internet on school days only.
     await page.check(tid('rule-system_admin-internet'));
     await page.check(tid('rule-teacher-internet'));
+    // On a phone the confirmation of the new time profile can cover the list that opens next.
+    await noToasts(page);
     await page.click(tid('rule-time-teacher'));
     await page.getByRole('option', { name: 'School days' }).click();
     await page.click(tid('rules-save'));

@@ -20,6 +20,12 @@ export const SECURITY_EVENTS: readonly SecurityEventKey[] = [
   'check_failing',
   'audit_checkpoint',
 ];
+/**
+ * What a person or address added to the list hears about at first: every event except the daily
+ * audit checkpoint, which is a routine mail that people ask for (it is no alarm, so nobody falls back to it).
+ */
+const OPT_IN: ReadonlySet<SecurityEventKey> = new Set(['audit_checkpoint']);
+const DEFAULT_EVENTS = SECURITY_EVENTS.filter((e) => !OPT_IN.has(e));
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 interface Draft {
@@ -64,7 +70,7 @@ function ListEditor({ view }: { view: SecurityListView }) {
   const addPerson = () => {
     const user = users.data?.users.find((u) => u.id === personId);
     if (!user) return;
-    update([...drafts, { key: `u:${user.id}`, userId: user.id, email: null, label: user.username, events: [...SECURITY_EVENTS] }]);
+    update([...drafts, { key: `u:${user.id}`, userId: user.id, email: null, label: user.username, events: [...DEFAULT_EVENTS] }]);
     setPersonId(null);
   };
   const addAddress = (event: FormEvent) => {
@@ -78,7 +84,7 @@ function ListEditor({ view }: { view: SecurityListView }) {
       setEmailError(t('notificationList.emailListed'));
       return;
     }
-    update([...drafts, { key: `e:${address.toLowerCase()}`, userId: null, email: address, label: address, events: [...SECURITY_EVENTS] }]);
+    update([...drafts, { key: `e:${address.toLowerCase()}`, userId: null, email: address, label: address, events: [...DEFAULT_EVENTS] }]);
     setEmail('');
     setEmailError(null);
   };
@@ -111,7 +117,7 @@ function ListEditor({ view }: { view: SecurityListView }) {
     },
   });
   const empty = drafts.filter((d) => d.events.length === 0);
-  const unlisted = SECURITY_EVENTS.filter((e) => !drafts.some((d) => d.events.includes(e)));
+  const unlisted = DEFAULT_EVENTS.filter((e) => !drafts.some((d) => d.events.includes(e)));
 
   return (
     <Stack gap="md">
