@@ -245,6 +245,24 @@ export const HandoverPlanList = z.strictObject({
 });
 
 // ---- Single sign-on (memo U2) ------------------------------------------------------------------
+/** One value of the ID token's `amr` or `acr` claim (a short word such as `otp`, or a URI). */
+const SsoClaimValue = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/);
+/**
+ * Whether the school accepts the provider's word that a person passed a second factor there: the ID
+ * token's `amr` contains one of `amr`, or its `acr` equals one of `acr`. On needs at least one value.
+ */
+export const SsoProviderMfa = z
+  .strictObject({
+    enabled: z.boolean(),
+    amr: z.array(SsoClaimValue).max(20),
+    acr: z.array(SsoClaimValue).max(20),
+  })
+  .refine((m) => !m.enabled || m.amr.length + m.acr.length > 0, { path: ['amr'], message: 'required' });
 export const SsoConfigBody = z.strictObject({
   enabled: z.boolean(),
   issuer: z.url().max(300),
@@ -258,6 +276,8 @@ export const SsoConfigBody = z.strictObject({
   clientSecret: z.string().min(1).max(500).optional(),
   /** Link accounts automatically when the provider says the e-mail is verified. */
   emailLink: z.boolean(),
+  /** Leave out to keep the stored setting. */
+  providerMfa: SsoProviderMfa.optional(),
 });
 export const SsoConfigView = z.strictObject({
   enabled: z.boolean(),
@@ -265,6 +285,7 @@ export const SsoConfigView = z.strictObject({
   clientId: z.string().nullable(),
   hasSecret: z.boolean(),
   emailLink: z.boolean(),
+  providerMfa: z.strictObject({ enabled: z.boolean(), amr: z.array(z.string()), acr: z.array(z.string()) }),
   reviewedAt: z.string().nullable(),
   redirectUri: z.string(),
 });

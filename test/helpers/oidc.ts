@@ -2,8 +2,14 @@
 import Provider from 'oidc-provider';
 import { createServer } from 'node:http';
 
-/** A real OpenID provider on loopback (oidc-provider with its development login pages). */
-export async function startIdp(redirectUri: string) {
+/** How an account signs in at the provider, as its ID tokens then say (`amr`, `acr`); change it between sign-ins. */
+export type IdpAuthn = Record<string, { amr?: string[]; acr?: string }>;
+
+/**
+ * A real OpenID provider on loopback (oidc-provider with its development login pages). An account
+ * named in `authn` is signed in with those `amr`/`acr` (the development login page gives none).
+ */
+export async function startIdp(redirectUri: string, authn: IdpAuthn = {}) {
   const server = createServer();
   await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
   const issuer = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -26,7 +32,7 @@ export async function startIdp(redirectUri: string) {
       },
     ],
     pkce: { required: () => true },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+    claims: { openid: ['sub', 'acr', 'amr'], email: ['email', 'email_verified'] },
     findAccount: async (_ctx: unknown, id: string) => ({
       accountId: id,
       claims: async () => ({ sub: id, email: `${id}@school1.edu.hk`, email_verified: true }),
@@ -34,6 +40,10 @@ export async function startIdp(redirectUri: string) {
     features: { devInteractions: { enabled: true } },
     cookies: { keys: ['a cookie key for tests only'] },
   });
+  // The login result is where a real provider's login page would record the methods used.
+  const finished = provider.interactionFinished.bind(provider);
+  provider.interactionFinished = (req: unknown, res: unknown, result: { login?: { accountId: string } }, options: unknown) =>
+    finished(req, res, result.login ? { ...result, login: { ...result.login, ...authn[result.login.accountId] } } : result, options);
   server.on('request', provider.callback());
   return { issuer, close: () => new Promise<void>((res) => server.close(() => res())) };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIdp, signInAtIdp } from '../helpers/oidc.js';
+import { type IdpAuthn, startIdp, signInAtIdp } from '../helpers/oidc.js';
 import { Client, type SetupSchool, type TestServer, createUser, setupSchool, startTestServer, totpNow } from '../helpers/server.js';
 
 let s: TestServer;
@@ -7,6 +7,8 @@ let admin: SetupSchool;
 let c: Client;
 let idp: Awaited<ReturnType<typeof startIdp>>;
 const ids: Record<string, string> = {};
+/** How accounts sign in at the provider (`amr`/`acr` in their ID tokens). */
+const authn: IdpAuthn = {};
 const REDIRECT = 'http://localhost:3000/api/sso/callback';
 
 beforeAll(async () => {
@@ -15,7 +17,7 @@ beforeAll(async () => {
   s.clock.set(new Date());
   admin = await setupSchool(s);
   c = admin.client;
-  idp = await startIdp(REDIRECT);
+  idp = await startIdp(REDIRECT, authn);
   ids.teacher = (await createUser(s, c, 'ssoteacher', ['teacher'])).id;
   await s.db.system((q) => q.query(`UPDATE users SET email = 'ssoteacher@school1.edu.hk' WHERE id = $1`, [ids.teacher]));
   ids.local = (await createUser(s, c, 'localonly', ['teacher'])).id;
@@ -216,6 +218,61 @@ describe('single sign-on (OpenID Connect, code + PKCE, against a real provider o
       (e: { details: { next: string } }) => e.details.next,
     );
     expect(next).toEqual(expect.arrayContaining(['enrol', 'mfa']));
+  });
+
+  it('a second factor the provider confirms (amr/acr, as the school accepts) completes a security role; otherwise the local one', async () => {
+    const a = await createUser(s, c, 'mfaadmin', ['system_admin']);
+    await s.db.system((q) => q.query(`UPDATE users SET email = 'mfaadmin@school1.edu.hk' WHERE id = $1`, [a.id]));
+    await c.put(`/api/admin/users/${a.id}/sso`, { mode: 'allowed' });
+    const setMfa = (providerMfa: { enabled: boolean; amr: string[]; acr: string[] }) =>
+      c.put('/api/admin/sso', { enabled: true, issuer: idp.issuer, clientId: 'school-admin', emailLink: true, providerMfa });
+    let last = new Client(s);
+    const landing = async (login: string) => {
+      const { x, back } = await signIn(login);
+      last = x;
+      return { location: back.headers.location as string, stage: (await x.get('/api/auth/me')).body.stage as string };
+    };
+    authn.mfaadmin = { amr: ['pwd', 'otp'] };
+    // Off by default: the provider's word is not taken.
+    expect((await c.get('/api/admin/sso')).body.providerMfa).toEqual({ enabled: false, amr: [], acr: [] });
+    expect(await landing('mfaadmin')).toMatchObject({ location: '/enrol-mfa', stage: 'enrol' });
+    // On without any value to look for is refused.
+    expect((await setMfa({ enabled: true, amr: [], acr: [] })).body.code).toBe('validation_failed');
+    expect((await setMfa({ enabled: true, amr: ['otp', 'hwk', 'otp'], acr: [] })).status).toBe(204);
+    expect((await c.get('/api/admin/sso')).body.providerMfa).toEqual({ enabled: true, amr: ['otp', 'hwk'], acr: [] });
+    expect((await c.get('/api/audit?action=sso.configured')).body.entries[0].details.providerMfa).toEqual({
+      enabled: true,
+      amr: ['otp', 'hwk'],
+      acr: [],
+    });
+    expect(await landing('mfaadmin')).toMatchObject({ location: '/', stage: 'done' });
+    expect((await last.get('/api/admin/users')).status).toBe(200);
+    const login = (await c.get('/api/audit?action=auth.sso_login')).body.entries[0];
+    expect(login.details).toMatchObject({ next: 'done', providerMfa: true });
+    // An administrator who enrolled locally is not asked for the local code either.
+    authn.admin1 = { amr: ['hwk'] };
+    expect(await landing('admin1')).toMatchObject({ location: '/', stage: 'done' });
+    // A password alone, no amr at all, or a method not listed: the local second factor, as before.
+    for (const said of [{ amr: ['pwd'] }, {}, { amr: ['sms'] }, { acr: 'otp' }]) {
+      authn.mfaadmin = said;
+      expect(await landing('mfaadmin')).toMatchObject({ location: '/enrol-mfa', stage: 'enrol' });
+    }
+    authn.admin1 = { amr: ['pwd'] };
+    expect(await landing('admin1')).toMatchObject({ location: '/login/mfa', stage: 'mfa' });
+    // By acr (asked for with acr_values): equal to a listed class passes, another does not.
+    expect((await setMfa({ enabled: true, amr: [], acr: ['urn:school:mfa'] })).status).toBe(204);
+    authn.mfaadmin = { amr: ['pwd'], acr: 'urn:school:mfa' };
+    expect(await landing('mfaadmin')).toMatchObject({ location: '/', stage: 'done' });
+    authn.mfaadmin = { amr: ['otp'], acr: 'urn:school:pwd' };
+    expect(await landing('mfaadmin')).toMatchObject({ location: '/enrol-mfa', stage: 'enrol' });
+    // Saving the provider without the setting keeps it; turned off, the local second factor is back.
+    expect((await saveProvider(idp.issuer)).status).toBe(204);
+    expect((await c.get('/api/admin/sso')).body.providerMfa).toEqual({ enabled: true, amr: [], acr: ['urn:school:mfa'] });
+    expect((await setMfa({ enabled: false, amr: ['otp'], acr: ['urn:school:mfa'] })).status).toBe(204);
+    authn.mfaadmin = { amr: ['otp'], acr: 'urn:school:mfa' };
+    expect(await landing('mfaadmin')).toMatchObject({ location: '/enrol-mfa', stage: 'enrol' });
+    delete authn.mfaadmin;
+    delete authn.admin1;
   });
 
   it('refuses an ID token dated in the future beyond the allowed skew', async () => {

@@ -4,6 +4,7 @@ import {
   SSO_CLOCK_SKEW_MS,
   completesSignIn,
   iatRefused,
+  providerConfirmedMfa,
   ssoStage,
   firstStage,
   mayChangePassword,
@@ -124,6 +125,36 @@ describe('single sign-on', () => {
     expect(ssoStage({ enrolled: true, mfaRequired: true })).toBe('mfa');
     expect(ssoStage({ enrolled: false, mfaRequired: false })).toBe('done');
     expect(ssoStage({ enrolled: true, mfaRequired: false })).toBe('done');
+  });
+
+  it('a second factor the provider confirmed (as the school accepts) completes a security role, enrolled or not', () => {
+    expect(ssoStage({ enrolled: false, mfaRequired: true }, true)).toBe('done');
+    expect(ssoStage({ enrolled: true, mfaRequired: true }, true)).toBe('done');
+    expect(ssoStage({ enrolled: true, mfaRequired: true }, false)).toBe('mfa');
+    expect(ssoStage({ enrolled: false, mfaRequired: false }, false)).toBe('done');
+  });
+
+  it('the provider confirms a second factor only when the school accepts it and amr or acr names a listed value', () => {
+    const on = { enabled: true, amr: ['otp', 'hwk'], acr: ['urn:school:mfa'] };
+    expect(providerConfirmedMfa(on, { amr: ['pwd', 'otp'] })).toBe(true);
+    expect(providerConfirmedMfa(on, { amr: ['hwk'] })).toBe(true);
+    expect(providerConfirmedMfa(on, { acr: 'urn:school:mfa' })).toBe(true);
+    expect(providerConfirmedMfa(on, { amr: ['pwd'], acr: 'urn:school:mfa' })).toBe(true);
+    // Off: never, whatever the token says.
+    expect(providerConfirmedMfa({ ...on, enabled: false }, { amr: ['otp'], acr: 'urn:school:mfa' })).toBe(false);
+    // Missing, insufficient or malformed claims.
+    expect(providerConfirmedMfa(on, {})).toBe(false);
+    expect(providerConfirmedMfa(on, { amr: ['pwd'] })).toBe(false);
+    expect(providerConfirmedMfa(on, { amr: [] })).toBe(false);
+    expect(providerConfirmedMfa(on, { amr: 'otp' })).toBe(false);
+    expect(providerConfirmedMfa(on, { amr: [['otp']], acr: ['urn:school:mfa'] })).toBe(false);
+    expect(providerConfirmedMfa(on, { amr: ['OTP', 'otp '] })).toBe(false);
+    expect(providerConfirmedMfa(on, { acr: 'urn:school:pwd' })).toBe(false);
+    expect(providerConfirmedMfa(on, { acr: 'otp' })).toBe(false);
+    expect(providerConfirmedMfa(on, { amr: null, acr: null })).toBe(false);
+    // An amr value is not an acr class, nor the other way round.
+    expect(providerConfirmedMfa({ enabled: true, amr: [], acr: ['otp'] }, { amr: ['otp'] })).toBe(false);
+    expect(providerConfirmedMfa({ enabled: true, amr: ['urn:school:mfa'], acr: [] }, { acr: 'urn:school:mfa' })).toBe(false);
   });
 
   it('refuses an ID token issued beyond the skew ahead of now, or without a numeric iat', () => {

@@ -94,13 +94,33 @@ export function ssoRefusal(u: { status: string; ssoMode: string } | undefined): 
   return null;
 }
 
+/** The school's choice to accept the provider's word for a second factor, and the claim values that say so. */
+export interface ProviderMfaSetting {
+  enabled: boolean;
+  amr: readonly string[];
+  acr: readonly string[];
+}
+
+/**
+ * Whether the ID token says the person passed a second factor at the provider, as the school accepts:
+ * the setting is on, and `amr` (an array of strings) contains one of the listed methods or `acr` (a
+ * string) equals one of the listed classes. A missing, malformed or unlisted claim is not enough.
+ */
+export function providerConfirmedMfa(setting: ProviderMfaSetting, claims: { amr?: unknown; acr?: unknown }): boolean {
+  if (!setting.enabled) return false;
+  const amr = Array.isArray(claims.amr) ? claims.amr.filter((m): m is string => typeof m === 'string') : [];
+  if (amr.some((m) => setting.amr.includes(m))) return true;
+  return typeof claims.acr === 'string' && setting.acr.includes(claims.acr);
+}
+
 /**
  * Where a person goes after the provider vouched for them. Whoever holds a security permission
- * passes the local second factor (or enrols one first) exactly as after a password: the provider's
- * word that they signed in is not a second factor here.
+ * passes the local second factor (or enrols one first) exactly as after a password, unless the
+ * provider confirmed a second factor in a way the school accepts (`providerConfirmedMfa`): signing in
+ * at the provider alone is not a second factor here.
  */
-export function ssoStage(u: Omit<SignInFlags, 'mustChange'>): SessionStage {
-  if (!u.mfaRequired) return 'done';
+export function ssoStage(u: Omit<SignInFlags, 'mustChange'>, providerMfa = false): SessionStage {
+  if (!u.mfaRequired || providerMfa) return 'done';
   return u.enrolled ? 'mfa' : 'enrol';
 }
 

@@ -33,6 +33,10 @@ export async function putSsoConfig(d: AuthDeps, a: Actor, b: z.infer<typeof SsoC
   } catch {
     throw new AppError('sso_issuer_unreachable');
   }
+  // Left out, the school keeps what it had; values are kept once each, in the order given.
+  const providerMfa = b.providerMfa
+    ? { enabled: b.providerMfa.enabled, amr: [...new Set(b.providerMfa.amr)], acr: [...new Set(b.providerMfa.acr)] }
+    : { enabled: current.sso_mfa_trusted, amr: current.sso_mfa_amr, acr: current.sso_mfa_acr };
   await d.db.schoolTx(a.schoolId, async (q) => {
     await updateSchoolSso(q, a.schoolId, {
       enabled: b.enabled,
@@ -40,12 +44,20 @@ export async function putSsoConfig(d: AuthDeps, a: Actor, b: z.infer<typeof SsoC
       clientId: b.clientId,
       sealedSecret: sealed,
       emailLink: b.emailLink,
+      providerMfa,
     });
     // The secret itself never goes into the audit log.
     await audit(q, d.clock, {
       ...who(a),
       action: 'sso.configured',
-      details: { enabled: b.enabled, issuer: b.issuer, clientId: b.clientId, secretChanged: !!b.clientSecret, emailLink: b.emailLink },
+      details: {
+        enabled: b.enabled,
+        issuer: b.issuer,
+        clientId: b.clientId,
+        secretChanged: !!b.clientSecret,
+        emailLink: b.emailLink,
+        providerMfa,
+      },
     });
     if (current.sso_issuer !== b.issuer) await suspendLinksElsewhere(d, q, a, b.issuer);
   });

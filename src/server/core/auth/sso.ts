@@ -7,7 +7,7 @@ import { AppError } from '../errors.js';
 import { notifyUser } from '../notify/notify.js';
 import { type AuthDeps, type Origin, signingIn } from './common.js';
 import { checkNetworkAtSignIn } from './network-refused.js';
-import { iatRefused, ssoRefusal, ssoStage } from './policy.js';
+import { iatRefused, providerConfirmedMfa, ssoRefusal, ssoStage } from './policy.js';
 import { findActiveHolders } from './queries/roles.js';
 import {
   type SsoUserRow,
@@ -97,6 +97,8 @@ export async function startSso(
     nonce,
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
+    // Asked for, not relied on: what counts is the `acr` or `amr` in the ID token that comes back.
+    ...(school.sso_mfa_trusted && school.sso_mfa_acr.length ? { acr_values: school.sso_mfa_acr.join(' ') } : {}),
   }).href;
   return { url, binding };
 }
@@ -130,6 +132,8 @@ export async function finishSso(
     throw err;
   }
   let claims: Record<string, unknown> | undefined;
+  // How the person signed in at the provider: read from the ID token alone (never the userinfo answer).
+  let authn: { amr?: unknown; acr?: unknown } | undefined;
   try {
     const current = new URL(redirectUri(d));
     for (const [k, v] of Object.entries(query)) current.searchParams.set(k, v);
@@ -145,6 +149,7 @@ export async function finishSso(
     });
     const id = tokens.claims();
     claims = id ? { ...id } : undefined;
+    authn = { amr: id?.amr, acr: id?.acr };
     if (id && claims && claims.email === undefined && tokens.access_token) {
       // Providers may keep e-mail out of the ID token; ask the userinfo endpoint, bound to the same subject.
       claims = { ...(await oidc.fetchUserInfo(config, tokens.access_token, id.sub)), ...claims };
@@ -206,8 +211,12 @@ export async function finishSso(
   const refused = ssoRefusal(user && { status: user.status, ssoMode: user.sso_mode });
   if (refused || !user) throw await fail(refused ?? 'no linked account');
   await checkNetworkAtSignIn(d, { schoolId, userId: user.id, username: user.username }, origin.ip, d.clock.now());
-  // Security roles pass the local second factor after the provider, as after a password.
-  const stage = ssoStage({ enrolled: !!user.mfa_enrolled_at, mfaRequired: user.mfa_required });
+  // Security roles pass the local second factor after the provider, as after a password, unless the
+  // school accepts the provider's word for one and the ID token gives it.
+  const providerMfa =
+    user.mfa_required &&
+    providerConfirmedMfa({ enabled: school.sso_mfa_trusted, amr: school.sso_mfa_amr, acr: school.sso_mfa_acr }, authn ?? {});
+  const stage = ssoStage({ enrolled: !!user.mfa_enrolled_at, mfaRequired: user.mfa_required }, providerMfa);
   const token = await d.db.schoolTx(schoolId, async (q) => {
     if (stage === 'done') await setLastLogin(q, user.id, d.clock.now());
     const s = await d.sessions.create(q, { schoolId, userId: user.id, stage, ip: origin.ip, userAgent: origin.userAgent });
@@ -215,7 +224,7 @@ export async function finishSso(
       ...signingIn(schoolId, user, origin.ip),
       action: stage === 'done' ? 'auth.sso_login' : 'auth.sso_verified',
       target: `session:${s.id}`,
-      details: { issuer, next: stage },
+      details: { issuer, next: stage, ...(providerMfa ? { providerMfa: true } : {}) },
     });
     return s.token;
   });

@@ -52,6 +52,7 @@ export function toSsoConfigView(s: SchoolSsoRow, redirectUri: string): z.infer<t
     clientId: s.sso_client_id,
     hasSecret: !!s.sso_client_secret,
     emailLink: s.sso_email_link,
+    providerMfa: { enabled: s.sso_mfa_trusted, amr: s.sso_mfa_amr, acr: s.sso_mfa_acr },
     reviewedAt: s.sso_reviewed_at?.toISOString() ?? null,
     redirectUri,
   };

@@ -9,6 +9,10 @@ import { showSuccess } from '../../components/notify.js';
 import { PageLoader } from '../../components/session.js';
 
 const SSO_KEY = ['admin-sso'] as const;
+/** Offered when the administrator first turns on the provider's second factor (RFC 8176 methods). */
+const SUGGESTED_AMR = 'mfa otp hwk swk fpt';
+/** Values typed separated by spaces or commas, each kept once. */
+const claimValues = (text: string): string[] => [...new Set(text.split(/[\s,]+/).filter(Boolean))];
 
 function SsoForm({ config }: { config: SsoConfig }) {
   const { t } = useTranslation();
@@ -18,6 +22,10 @@ function SsoForm({ config }: { config: SsoConfig }) {
   const [clientId, setClientId] = useState(config.clientId ?? '');
   const [clientSecret, setClientSecret] = useState('');
   const [emailLink, setEmailLink] = useState(config.emailLink);
+  const [providerMfa, setProviderMfa] = useState(config.providerMfa.enabled);
+  const [amr, setAmr] = useState(config.providerMfa.amr.join(' '));
+  const [acr, setAcr] = useState(config.providerMfa.acr.join(' '));
+  const mfaIncomplete = providerMfa && claimValues(amr).length + claimValues(acr).length === 0;
   const save = useMutation({
     mutationFn: () =>
       api.put('/api/admin/sso', {
@@ -26,6 +34,7 @@ function SsoForm({ config }: { config: SsoConfig }) {
         clientId: clientId.trim(),
         ...(clientSecret ? { clientSecret } : {}),
         emailLink,
+        providerMfa: { enabled: providerMfa, amr: claimValues(amr), acr: claimValues(acr) },
       }),
     onSuccess: async () => {
       setClientSecret('');
@@ -83,9 +92,47 @@ function SsoForm({ config }: { config: SsoConfig }) {
           onChange={(e) => setEmailLink(e.currentTarget.checked)}
           data-testid="sso-email-link"
         />
+        <Switch
+          label={t('sso.providerMfa')}
+          description={t('sso.providerMfaHint')}
+          checked={providerMfa}
+          onChange={(e) => {
+            const on = e.currentTarget.checked;
+            setProviderMfa(on);
+            if (on && !amr.trim() && !acr.trim()) setAmr(SUGGESTED_AMR);
+          }}
+          data-testid="sso-provider-mfa"
+        />
+        {providerMfa && (
+          <>
+            <TextInput
+              label={t('sso.providerMfaAmr')}
+              description={t('sso.providerMfaAmrHint')}
+              autoCapitalize="none"
+              spellCheck={false}
+              value={amr}
+              onChange={(e) => setAmr(e.currentTarget.value)}
+              data-testid="sso-provider-mfa-amr"
+            />
+            <TextInput
+              label={t('sso.providerMfaAcr')}
+              description={t('sso.providerMfaAcrHint')}
+              autoCapitalize="none"
+              spellCheck={false}
+              value={acr}
+              onChange={(e) => setAcr(e.currentTarget.value)}
+              data-testid="sso-provider-mfa-acr"
+            />
+          </>
+        )}
         <FormError error={save.error} />
         <Group>
-          <Button type="submit" loading={save.isPending} disabled={!issuer.trim() || !clientId.trim()} data-testid="sso-save">
+          <Button
+            type="submit"
+            loading={save.isPending}
+            disabled={!issuer.trim() || !clientId.trim() || mfaIncomplete}
+            data-testid="sso-save"
+          >
             {t('sso.save')}
           </Button>
         </Group>
@@ -137,7 +184,10 @@ export function SsoPage() {
           </Group>
         </Stack>
       </Paper>
-      <SsoForm key={JSON.stringify([config.issuer, config.clientId, config.enabled, config.emailLink, config.hasSecret])} config={config} />
+      <SsoForm
+        key={JSON.stringify([config.issuer, config.clientId, config.enabled, config.emailLink, config.hasSecret, config.providerMfa])}
+        config={config}
+      />
       <Paper withBorder p="sm">
         <Group justify="space-between" align="center">
           <Stack gap={2}>

@@ -10,11 +10,17 @@ export interface SchoolSsoRow {
   sso_client_secret: string | null;
   sso_email_link: boolean;
   sso_reviewed_at: Date | null;
+  /** The provider's `amr`/`acr` is accepted as the second factor when it names one of these values. */
+  sso_mfa_trusted: boolean;
+  sso_mfa_amr: string[];
+  sso_mfa_acr: string[];
 }
 
 export async function findSchoolSso(q: Queryable, schoolId: string): Promise<SchoolSsoRow | undefined> {
   const [s] = await q.query<SchoolSsoRow>(
-    'SELECT id, sso_enabled, sso_issuer, sso_client_id, sso_client_secret, sso_email_link, sso_reviewed_at FROM schools WHERE id = $1',
+    `SELECT id, sso_enabled, sso_issuer, sso_client_id, sso_client_secret, sso_email_link, sso_reviewed_at,
+            sso_mfa_trusted, sso_mfa_amr, sso_mfa_acr
+       FROM schools WHERE id = $1`,
     [schoolId],
   );
   return s;
@@ -32,11 +38,20 @@ export async function findSchoolIds(q: Queryable, schoolNumber: string | undefin
 export async function updateSchoolSso(
   q: Queryable,
   schoolId: string,
-  c: { enabled: boolean; issuer: string; clientId: string; sealedSecret: string; emailLink: boolean },
+  c: {
+    enabled: boolean;
+    issuer: string;
+    clientId: string;
+    sealedSecret: string;
+    emailLink: boolean;
+    providerMfa: { enabled: boolean; amr: string[]; acr: string[] };
+  },
 ): Promise<void> {
   await q.query(
-    'UPDATE schools SET sso_enabled = $2, sso_issuer = $3, sso_client_id = $4, sso_client_secret = $5, sso_email_link = $6 WHERE id = $1',
-    [schoolId, c.enabled, c.issuer, c.clientId, c.sealedSecret, c.emailLink],
+    `UPDATE schools SET sso_enabled = $2, sso_issuer = $3, sso_client_id = $4, sso_client_secret = $5, sso_email_link = $6,
+            sso_mfa_trusted = $7, sso_mfa_amr = $8::text[], sso_mfa_acr = $9::text[]
+      WHERE id = $1`,
+    [schoolId, c.enabled, c.issuer, c.clientId, c.sealedSecret, c.emailLink, c.providerMfa.enabled, c.providerMfa.amr, c.providerMfa.acr],
   );
 }
 
