@@ -60,6 +60,8 @@ describe('single sign-on and handover in Chromium', () => {
     await page.click(tid('sso-save'));
     await page.waitForSelector(`${tid('sso-page')}[data-enabled="true"][data-has-secret="true"]`);
     expect(await page.getAttribute(tid('sso-client-secret'), 'placeholder')).toMatch(/不變|unchanged/);
+    // On a phone the saved confirmation sits where the review button scrolls to.
+    await noToasts(page);
     await page.click(tid('sso-reviewed'));
     await expect.poll(() => page.getAttribute(tid('sso-reviewed-at'), 'data-reviewed-at')).not.toBe('');
     const config = (await (await page.request.get('/api/admin/sso')).json()) as {
