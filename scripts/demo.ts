@@ -113,6 +113,20 @@ const ROLE_PLAN: [string, number, string][] = [
 ];
 const csv = (rows: (string | number)[][]) => Buffer.from(rows.map((r) => r.join(',')).join('\n') + '\n');
 
+/** The demo's first users come with TOTP set up (the printed secret goes straight into an authenticator app) and a session to act with. */
+async function enrolledSession(deps: Awaited<ReturnType<typeof createServer>>['deps'], sessionToken: string, userId: string) {
+  const totp = generateSecret();
+  await deps.db.system((q) =>
+    q.query('UPDATE users SET totp_secret = $2, mfa_enrolled_at = now() WHERE id = $1', [
+      userId,
+      sealTotp(subKey(deps.serverKey, 'totp'), userId, totp),
+    ]),
+  );
+  const session = await deps.sessions.resolve(sessionToken);
+  if (!session) throw new Error('no session');
+  return { totp, session };
+}
+
 async function seedSchool(server: Awaited<ReturnType<typeof createServer>>) {
   const { db, clock, config, sessions, serverKey, mailer } = server.deps;
   const d = { db, clock, config, sessions, serverKey, smtpConfigured: mailer.configured };
@@ -139,18 +153,7 @@ async function seedSchool(server: Awaited<ReturnType<typeof createServer>>) {
   if (!u) throw new Error('demo administrator missing');
   const schoolId = u.school_id;
   // The demo administrator comes with TOTP set up, so the printed secret can go straight into an authenticator app.
-  const totp = generateSecret();
-  await db.system((q) =>
-    q.query('UPDATE users SET totp_secret = $2, mfa_enrolled_at = now() WHERE id = $1', [
-      u.id,
-      sealTotp(subKey(serverKey, 'totp'), u.id, totp),
-    ]),
-  );
-  const session =
-    (await sessions.resolve(setup.sessionToken)) ??
-    (() => {
-      throw new Error('no session');
-    })();
+  const { totp, session } = await enrolledSession(server.deps, setup.sessionToken, u.id);
   const actor = {
     ...session,
     stage: 'done' as const,
@@ -374,18 +377,7 @@ async function seedExchange(
   );
   const [u] = await db.system((q) => q.query<{ id: string }>('SELECT id FROM users WHERE username = $1', [EDB_USER]));
   if (!u) throw new Error('demo EDB officer missing');
-  const totp = generateSecret();
-  await db.system((q) =>
-    q.query('UPDATE users SET totp_secret = $2, mfa_enrolled_at = now() WHERE id = $1', [
-      u.id,
-      sealTotp(subKey(serverKey, 'totp'), u.id, totp),
-    ]),
-  );
-  const session =
-    (await sessions.resolve(setup.sessionToken)) ??
-    (() => {
-      throw new Error('no session');
-    })();
+  const { totp, session } = await enrolledSession(server.deps, setup.sessionToken, u.id);
   const officer = { ...session, stage: 'done' as const, ip: '127.0.0.1' };
   const idOf = async (username: string | undefined) =>
     (await db.system((q) => q.query<{ id: string }>('SELECT id FROM users WHERE username = $1', [username ?? ''])))[0]?.id ?? null;
