@@ -20,6 +20,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api, type NetworkPolicyView, type NetworkRuleView, type Role, type RoleListView, type TimeProfile } from '../../api.js';
+import { NameFields } from '../../components/NameFields.js';
 import { FormError } from '../../components/FormError.js';
 import { formatDateTime } from '../../components/format.js';
 import { showSuccess } from '../../components/notify.js';
@@ -87,20 +88,7 @@ function ZoneModal({ onClose }: { onClose: () => void }) {
     <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened onClose={onClose} title={t('network.zoneNewTitle')}>
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <TextInput
-            label={t('network.nameZh')}
-            required
-            value={nameZh}
-            onChange={(e) => setNameZh(e.currentTarget.value)}
-            data-testid="zone-form-name-zh"
-          />
-          <TextInput
-            label={t('network.nameEn')}
-            required
-            value={nameEn}
-            onChange={(e) => setNameEn(e.currentTarget.value)}
-            data-testid="zone-form-name-en"
-          />
+          <NameFields labels="network" testId="zone-form" nameZh={nameZh} nameEn={nameEn} onNameZh={setNameZh} onNameEn={setNameEn} />
           <Textarea
             label={t('network.cidrsLabel')}
             description={t('network.cidrsHint')}
@@ -164,20 +152,7 @@ function ProfileModal({ onClose }: { onClose: () => void }) {
     <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened onClose={onClose} title={t('network.profileNewTitle')}>
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <TextInput
-            label={t('network.nameZh')}
-            required
-            value={nameZh}
-            onChange={(e) => setNameZh(e.currentTarget.value)}
-            data-testid="profile-form-name-zh"
-          />
-          <TextInput
-            label={t('network.nameEn')}
-            required
-            value={nameEn}
-            onChange={(e) => setNameEn(e.currentTarget.value)}
-            data-testid="profile-form-name-en"
-          />
+          <NameFields labels="network" testId="profile-form" nameZh={nameZh} nameEn={nameEn} onNameZh={setNameZh} onNameEn={setNameEn} />
           <Checkbox.Group label={t('network.days')} required value={weekdays} onChange={setWeekdays}>
             <Group gap="sm" mt="xs">
               {WEEKDAYS.map((d) => (

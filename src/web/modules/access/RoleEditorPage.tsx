@@ -30,6 +30,7 @@ import {
   type RoleDetailView,
   type UserListView,
 } from '../../api.js';
+import { NameFields } from '../../components/NameFields.js';
 import { FormError } from '../../components/FormError.js';
 import { formatDate } from '../../components/format.js';
 import { showSuccess } from '../../components/notify.js';
@@ -186,20 +187,7 @@ function CopyModal({ role, opened, onClose }: { role: RoleDetailView; opened: bo
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <Text size="sm">{t('roles.copyExplain')}</Text>
-          <TextInput
-            label={t('roles.nameZh')}
-            required
-            value={nameZh}
-            onChange={(e) => setNameZh(e.currentTarget.value)}
-            data-testid="role-copy-name-zh"
-          />
-          <TextInput
-            label={t('roles.nameEn')}
-            required
-            value={nameEn}
-            onChange={(e) => setNameEn(e.currentTarget.value)}
-            data-testid="role-copy-name-en"
-          />
+          <NameFields labels="roles" testId="role-copy" nameZh={nameZh} nameEn={nameEn} onNameZh={setNameZh} onNameEn={setNameEn} />
           <FormError error={copy.error} />
           <Button type="submit" loading={copy.isPending} data-testid="role-copy-submit">
             {t('roles.copySubmit')}
@@ -485,21 +473,14 @@ function RoleForm({ role, catalogue }: { role: RoleDetailView | null; catalogue:
         <Stack gap="md">
           <Paper withBorder p="sm">
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TextInput
-                label={t('roles.nameZh')}
-                required
+              <NameFields
+                labels="roles"
+                testId="role"
+                nameZh={nameZh}
+                nameEn={nameEn}
+                onNameZh={setNameZh}
+                onNameEn={setNameEn}
                 disabled={!canManage}
-                value={nameZh}
-                onChange={(e) => setNameZh(e.currentTarget.value)}
-                data-testid="role-name-zh"
-              />
-              <TextInput
-                label={t('roles.nameEn')}
-                required
-                disabled={!canManage}
-                value={nameEn}
-                onChange={(e) => setNameEn(e.currentTarget.value)}
-                data-testid="role-name-en"
               />
             </SimpleGrid>
           </Paper>
