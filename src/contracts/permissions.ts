@@ -31,6 +31,7 @@ export const PERMISSION_KEYS = [
   'students.read',
   'students.manage',
   'students.reveal_id',
+  'students.contacts.read',
   'exchange.read',
   'exchange.manage',
   'exchange.prepare',
@@ -39,6 +40,9 @@ export const PERMISSION_KEYS = [
   'authority.read',
   'authority.publish',
   'authority.unlock',
+  'security.read',
+  'security.manage',
+  'school_key.manage',
 ] as const;
 
 export type PermissionKey = (typeof PERMISSION_KEYS)[number];

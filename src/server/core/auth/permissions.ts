@@ -48,6 +48,7 @@ const described: Record<PermissionKey, Omit<PermissionDef, 'key'>> = {
   'students.read': { module: 'school', scoped: true },
   'students.manage': { module: 'school', scoped: true },
   'students.reveal_id': { module: 'school', security: true },
+  'students.contacts.read': { module: 'school', scoped: true },
   'exchange.read': { module: 'exchange' },
   'exchange.manage': { module: 'exchange' },
   'exchange.prepare': { module: 'exchange' },
@@ -56,6 +57,9 @@ const described: Record<PermissionKey, Omit<PermissionDef, 'key'>> = {
   'authority.read': { module: 'authority', org: 'authority' },
   'authority.publish': { module: 'authority', org: 'authority' },
   'authority.unlock': { module: 'authority', org: 'authority', security: true },
+  'security.read': { module: 'security', security: true },
+  'security.manage': { module: 'security', security: true },
+  'school_key.manage': { module: 'security', security: true, privileged: true },
 };
 const defs: PermissionDef[] = PERMISSION_KEYS.map((key) => ({ key, ...described[key] }));
 // Account administration is the same for a school and an authority.
@@ -102,6 +106,7 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
       'classes.read',
       'staff.read',
       'students.read',
+      'students.contacts.read',
       'access_reviews.manage',
       'access_reviews.review',
       'notify.list.manage',
@@ -110,6 +115,7 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
       'exchange.read',
       'exchange.manage',
       'exchange.approve',
+      'security.read',
     ],
   },
   {
@@ -123,6 +129,7 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
       'classes.read',
       'staff.read',
       'students.read',
+      'students.contacts.read',
       'access_reviews.review',
       'exchange.read',
       'exchange.approve',
@@ -148,6 +155,8 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
       'sessions.revoke',
       'notify.outbox.read',
       'audit.read',
+      'security.read',
+      'security.manage',
     ],
   },
   {
@@ -169,7 +178,7 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
       'exchange.unlock',
     ],
   },
-  { key: 'teacher', nameZh: '教師', nameEn: 'Teacher', permissions: ['classes.read', 'staff.read', 'students.read:own_classes'] },
+  { key: 'teacher', nameZh: '教師', nameEn: 'Teacher', permissions: ['classes.read', 'staff.read', 'students.read:own_classes', 'students.contacts.read:own_classes'] },
   {
     key: 'office_staff',
     nameZh: '校務處職員',
@@ -182,6 +191,7 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
       'students.read',
       'students.manage',
       'students.reveal_id',
+      'students.contacts.read',
       'exchange.read',
       'exchange.prepare',
     ],
