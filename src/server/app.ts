@@ -28,6 +28,7 @@ import { NetworkPolicy } from './modules/access/service.js';
 import { authorityRoutes, exchangeRoutes } from './modules/exchange/routes.js';
 import { governanceRoutes } from './modules/governance/routes.js';
 import { importExportRoutes, schoolRoutes } from './modules/school/routes.js';
+import { securityRoutes } from './modules/security/routes.js';
 import { WEB_DIR } from './paths.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -169,6 +170,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   importExportRoutes(app, deps);
   exchangeRoutes(app, deps);
   authorityRoutes(app, deps);
+  securityRoutes(app, deps);
 
   if (existsSync(WEB_DIR)) await app.register(fastifyStatic, { root: WEB_DIR, wildcard: false, index: ['index.html'] });
 

@@ -21,6 +21,7 @@ import { Scheduler } from './core/scheduler/scheduler.js';
 import { handoverJob, registerAccessChecks, registerAccessHoldings, reviewRemindersJob, roleDatesJob } from './modules/access/service.js';
 import { HoldingRegistry } from './core/handover/registry.js';
 import { registerSchoolHoldings, sealStoredIdNumbers } from './modules/school/service.js';
+import { registerSecurityChecks } from './modules/security/service.js';
 import { registerFoundationChecks } from './modules/governance/checks.js';
 import { exchangeJob, registerExchangeChecks } from './modules/exchange/service.js';
 
@@ -90,6 +91,7 @@ export async function createServer(o: StartOptions) {
   registerFoundationChecks(checks);
   registerAccessChecks(checks);
   registerExchangeChecks(checks);
+  registerSecurityChecks(checks);
   const holdings = new HoldingRegistry();
   registerAccessHoldings(holdings);
   registerSchoolHoldings(holdings);

@@ -1,0 +1,4 @@
+import type { Deps } from '../../../core/deps.js';
+import type { App } from '../../../core/http.js';
+
+export function findingRoutes(_app: App, _d: Deps): void {}
