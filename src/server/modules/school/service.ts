@@ -16,6 +16,8 @@ export { getStudent, listStudents } from './students/list.js';
 export { createStudent, updateStudent } from './students/edit.js';
 export { moveStudent } from './students/placement.js';
 export { revealId } from './students/reveal.js';
+// For the exchange: a correction typed into a survey return also corrects the student's record (same checks, same transaction)
+export { CORRECTABLE_PARTICULARS, type ParticularsPatch, correctStudentParticulars } from './students/correct.js';
 
 // At start-up: identity numbers stored before they were encrypted are sealed (once)
 export { sealStoredIdNumbers } from './students/seal-stored-ids.js';
@@ -26,7 +28,16 @@ export { importFile } from './imports/pipeline.js';
 export { exportStaff, exportStudents } from './exports.js';
 
 // For the exchange module: survey returns generated from the records, and the levels a school teaches
-export { type Generated, classSubjectReturn, enrolmentReturn, headcountReturn, levelsOfSchools } from './returns.js';
+export {
+  type Generated,
+  type RollExceptionView,
+  classSubjectReturn,
+  enrolmentReturn,
+  enrolmentStartReturn,
+  headcountReturn,
+  levelsOfSchools,
+  returnTotals,
+} from './returns.js';
 
 // For the handover: class and subject teacher duties pass to a successor
 export { registerSchoolHoldings } from './holdings.js';
