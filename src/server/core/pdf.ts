@@ -50,3 +50,48 @@ export function pdfTable(t: PdfTable): Promise<Buffer> {
   doc.end();
   return done;
 }
+
+export interface PdfSheet {
+  title: string;
+  subtitle?: string;
+  /** Label and value lines (school, account, date), in both languages. */
+  fields: [string, string][];
+  /** The secret, printed large in a box: the only place it exists. */
+  secret: { label: string; value: string };
+  /** Paragraphs after the secret (what the sheet is for, how to keep and use it). */
+  notes: string[];
+}
+
+/** A one-page A4 portrait sheet that carries a secret to be kept on paper (a break-glass password, a recovery share). */
+export function pdfSheet(s: PdfSheet): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: s.title } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((res) => doc.on('end', () => res(Buffer.concat(chunks))));
+  doc.registerFont('hk', FONT).font('hk');
+  const width = doc.page.width - 112;
+  doc.fontSize(18).text(s.title, { width });
+  if (s.subtitle) doc.fontSize(10).fillColor('#444').text(s.subtitle, { width }).fillColor('black');
+  doc.moveDown(0.8);
+  for (const [label, value] of s.fields) {
+    doc.fontSize(9).fillColor('#555').text(label, { width }).fillColor('black');
+    doc.fontSize(12).text(value, { width });
+    doc.moveDown(0.3);
+  }
+  doc.moveDown(0.5);
+  doc.fontSize(10).text(s.secret.label, { width });
+  const top = doc.y + 4;
+  doc.fontSize(20);
+  const h = doc.heightOfString(s.secret.value, { width: width - 24 }) + 24;
+  doc.rect(56, top, width, h).lineWidth(1.5).stroke();
+  doc.text(s.secret.value, 68, top + 12, { width: width - 24, characterSpacing: 1 });
+  doc.x = 56;
+  doc.y = top + h + 16;
+  doc.fontSize(9.5);
+  for (const n of s.notes) {
+    doc.text(n, { width });
+    doc.moveDown(0.5);
+  }
+  doc.end();
+  return done;
+}
