@@ -97,6 +97,7 @@ export const AUDIT_ACTIONS = [
   'exchange.calendar_feed_created',
   'exchange.calendar_feed_revoked',
   'setup.authority_link_created',
+  'exchange.roll_exception_explained',
   'test.event',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -77,6 +77,8 @@ export const ERROR_CODES = [
   'same_person_twice',
   'person_lacks_right',
   'authority_only',
+  'reference_date_outside_year',
+  'roll_exceptions_open',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -7,8 +7,11 @@ export const Category = z.enum(CATEGORIES);
 export const Priority = z.enum(['normal', 'high', 'urgent']);
 export const AUTHORITY_CODES = ['EDB', 'HKEAA'] as const;
 export const AuthorityCode = z.enum(AUTHORITY_CODES);
-/** What a template generates from the school's records; `manual` rows are typed in by the school. */
-export const TemplateKind = z.enum(['headcount', 'enrolment', 'class_subject', 'manual']);
+/**
+ * What a template generates from the school's records; `manual` rows are typed in by the school.
+ * `enrolment_start` is Form E, the enrolment survey at the start of the school year.
+ */
+export const TemplateKind = z.enum(['headcount', 'enrolment', 'enrolment_start', 'class_subject', 'manual']);
 
 export const IncomingState = z.enum(['encrypted', 'decrypted', 'decrypt_failed', 'imported', 'import_failed']);
 export const ReturnState = z.enum(['draft', 'ready', 'rejected', 'processing', 'sent', 'send_failed', 'received']);
@@ -193,9 +196,26 @@ export const ReturnFile = z.strictObject({
   rows: z.array(z.record(z.string(), z.string())),
 });
 export const OpenedPackage = z.strictObject({
+/** An on-roll student with no class on the reference date: blocks sending until placed (and generated again) or explained. */
+export const RollExceptionReason = z.enum(['never_placed', 'placed_after']);
+export const RollException = z.strictObject({
+  studentId: z.uuid(),
+  regNo: z.string(),
+  strn: z.string(),
+  nameEn: z.string(),
+  nameZh: z.string(),
+  reason: RollExceptionReason,
+  /** For `placed_after`: the day their first placement starts, and its class. */
+  placedFrom: z.string().nullable(),
+  classCode: z.string().nullable(),
+  explanation: z.strictObject({ text: z.string(), by: z.string(), at: z.string() }).nullable(),
+});
   files: z.array(ReturnFile),
   summary: z.record(z.string(), z.number()),
   manifestOk: z.boolean(),
+  /** The day the return counts on, and the on-roll students without a class that day with the school's explanations. */
+  referenceDate: z.string().nullable().default(null),
+  exceptions: z.array(RollException).default([]),
 });
 
 // ---- School side --------------------------------------------------------------------------------
@@ -277,6 +297,9 @@ export const ReturnView = z.strictObject({
   rejectReason: z.string().nullable(),
   failure: z.string().nullable(),
   packageHash: z.string().nullable(),
+  /** The reference date the return counts on (null: a return that is not generated from the records). */
+  referenceDate: z.string().nullable(),
+  exceptions: z.array(RollException),
   receiptHash: z.string().nullable(),
   version: z.number().int(),
   checker: Person,
@@ -329,10 +352,20 @@ export const CalendarFeed = z.strictObject({ url: z.string().nullable(), created
 
 /** The files and columns each generated return carries (a `manual` return has one file, `data`). */
 export const RETURN_FILES: Record<Exclude<z.infer<typeof TemplateKind>, 'manual'>, Record<string, string[]>> = {
-  headcount: { students: ['strn', 'regNo', 'nameEn', 'nameZh', 'level', 'classCode', 'classNumber', 'leftBeforeRef'] },
+  /** S1–S4 students, each marked `repeater` Y/N; S5, S6 and repeaters by level as counts in the summary. */
+  headcount: { students: ['strn', 'regNo', 'nameEn', 'nameZh', 'level', 'classCode', 'classNumber', 'repeater'] },
   enrolment: {
     roll: ['strn', 'regNo', 'nameEn', 'nameZh', 'sex', 'dateOfBirth', 'level', 'classCode', 'classNumber', 'entryDate'],
     formA: ['strn', 'regNo', 'nameEn', 'leaveDate', 'leaveReason'],
+/**
+ * Who a generated return counts, as the survey defines it (shown on the return page in words): the
+ * students on roll on the reference date — entry date on or before it, and no leave date before it
+ * (the leave date is the student's LAST day on roll), or without a leave date still marked on roll —
+ * each in the class that covers that day. Someone on roll with no class that day is an exception
+ * (`RollException`) that must be placed or explained before the return can be sent.
+ */
+export const ON_ROLL_RULE = 'entry_date <= reference_date AND (leave_date >= reference_date OR (leave_date IS NULL AND status = on_roll))';
+
     formB: ['strn', 'regNo', 'nameEn', 'nameZh', 'sex', 'dateOfBirth', 'level', 'entryDate'],
     formC: ['regNo', 'nameEn', 'nameZh', 'sex', 'dateOfBirth', 'level', 'entryDate'],
     formD: ['strn', 'regNo', 'field', 'before', 'after'],
@@ -342,3 +375,7 @@ export const RETURN_FILES: Record<Exclude<z.infer<typeof TemplateKind>, 'manual'
     classSubjects: ['classCode', 'subjectCode', 'edbCode', 'subjectNameEn', 'medium', 'periods', 'teachers'],
   },
 };
+  /** Form E: every student on roll at the start of the year, with class and repeater mark; counts by level in the summary. */
+  enrolment_start: {
+    formE: ['strn', 'regNo', 'nameEn', 'nameZh', 'sex', 'dateOfBirth', 'level', 'classCode', 'classNumber', 'entryDate', 'repeater'],
+  },

@@ -78,6 +78,8 @@ const STATUS: Record<ErrorCode, number> = {
   same_person_twice: 400,
   person_lacks_right: 400,
   authority_only: 403,
+  reference_date_outside_year: 422,
+  roll_exceptions_open: 422,
   internal: 500,
 };
 

@@ -7,6 +7,7 @@ import {
   CalendarFeed,
   CategoryParam,
   ExchangeLog,
+  ExplainExceptionBody,
   InboxDetail,
   InboxList,
   InboxQuery,
@@ -104,6 +105,14 @@ export function exchangeRoutes(app: App, deps: Deps): void {
     { config: { permission: 'exchange.prepare' }, schema: { params: IdParam, body: ReturnRowsBody, response: NoContent } },
     async (req, reply) => {
       await ex.editReturn(d, actorOf(req), req.params.id, req.body);
+      return reply.code(204).send(null);
+    },
+  );
+  app.post(
+    '/api/exchange/returns/:id/exceptions',
+    { config: { permission: 'exchange.prepare' }, schema: { params: IdParam, body: ExplainExceptionBody, response: NoContent } },
+    async (req, reply) => {
+      await ex.explainException(d, actorOf(req), req.params.id, req.body);
       return reply.code(204).send(null);
     },
   );

@@ -24,6 +24,7 @@ export { exchangeLog } from './inbox/log.js';
 // Returns: generate or amend, correct, hand to the checker, approve and send, read
 export { amendReturn, generateReturn } from './returns/generate.js';
 export { editReturn } from './returns/correct.js';
+export { explainException } from './returns/exceptions.js';
 export { markReady, rejectReturn } from './returns/review.js';
 export { approveReturn } from './returns/approve.js';
 export { getReturn, returnPackage } from './returns/read.js';

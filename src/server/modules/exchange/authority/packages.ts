@@ -37,7 +37,13 @@ export async function openPackage(d: ExchangeDeps, a: Actor, packageId: string, 
       details: { school: p.header.schoolNumber, refNo: p.header.refNo, manifestOk },
     }),
   );
-  return OpenedPackage.parse({ files: json.files, summary: json.summary, manifestOk });
+  return OpenedPackage.parse({
+    files: json.files,
+    summary: json.summary,
+    referenceDate: json.referenceDate ?? null,
+    exceptions: json.exceptions ?? [],
+    manifestOk,
+  });
 }
 
 /** A package as a file, for the authority to download. */

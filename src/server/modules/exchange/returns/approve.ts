@@ -18,6 +18,7 @@ import { setTaskSubmitted } from '../queries/tasks.js';
 import type { Pkg } from '../types.js';
 import { getReturn } from './read.js';
 import { syncReceipts } from './receipts.js';
+import { assertExceptionsClosed } from './exceptions.js';
 import { dutiesOf, problemErrors, returnRow, setState, taskFor } from './records.js';
 
 /** The return's files as they travel: each file as CSV, and the whole as JSON. */
@@ -28,7 +29,12 @@ function bundleOf(g: Generated): Record<string, string> {
       f.columns,
       f.rows.map((r) => f.columns.map((c) => r[c] ?? '')),
     ).toString('utf8');
-  files['return.json'] = JSON.stringify({ files: g.files, summary: g.summary });
+  files['return.json'] = JSON.stringify({
+    files: g.files,
+    summary: g.summary,
+    referenceDate: g.referenceDate ?? null,
+    exceptions: g.exceptions ?? [],
+  });
   return files;
 }
 
@@ -61,6 +67,7 @@ export async function approveReturn(
     assertMayApprove(a.userId, dutiesOf(t), r.prepared_by); // again under the lock: the assignment may have changed meanwhile
     if (!mayStep('approve', r.state) || r.version !== version) throw new AppError('return_state');
     if (r.problems.length) throw new AppError('return_invalid', { errors: problemErrors(r.problems) });
+    assertExceptionsClosed(r.data);
     const school = await findSchoolIdentity(q, a.schoolId);
     const now = d.clock.now();
     await setState(d, q, a, r, RETURN_STEPS.approve.to);

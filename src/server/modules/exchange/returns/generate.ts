@@ -3,7 +3,7 @@ import { type Actor, who } from '../../../core/auth/actor.js';
 import { hongKongDate } from '../../../core/clock.js';
 import type { Queryable } from '../../../core/db/types.js';
 import { AppError } from '../../../core/errors.js';
-import { type Generated, classSubjectReturn, enrolmentReturn, headcountReturn } from '../../school/service.js';
+import { type Generated, classSubjectReturn, enrolmentReturn, enrolmentStartReturn, headcountReturn } from '../../school/service.js';
 import { type ExchangeDeps, event } from '../common.js';
 import { assertMayGenerate, mayPrepare, mayStep } from '../policy.js';
 import { setDeliveryPreparing } from '../queries/deliveries.js';
@@ -16,6 +16,8 @@ import {
   redraftReturn,
 } from '../queries/returns.js';
 import { type ReturnTaskRow, reopenTask, startTask } from '../queries/tasks.js';
+import { findReturnData } from '../queries/roll-exceptions.js';
+import { keepExplanations } from './exceptions.js';
 import { dutiesOf, taskFor, validate } from './records.js';
 
 /** Build the return's files from the school's records, as the template asks. */
@@ -26,6 +28,8 @@ async function generate(q: Queryable, deliveryId: string, t: ReturnTaskRow, toda
   switch (tpl.kind) {
     case 'headcount':
       return headcountReturn(q, ref);
+    case 'enrolment_start':
+      return enrolmentStartReturn(q, ref);
     case 'class_subject':
       return classSubjectReturn(q, ref);
     case 'enrolment': {
@@ -53,7 +57,11 @@ export async function generateReturn(d: ExchangeDeps, a: Actor, deliveryId: stri
     const latest = await lockLatestReturn(q, deliveryId);
     assertMayGenerate(latest?.state);
     const now = d.clock.now();
-    const g = await generate(q, deliveryId, t, hongKongDate(now));
+    const fresh = await generate(q, deliveryId, t, hongKongDate(now));
+    // An explanation given for a student who is still an exception, for the same reason, stands.
+    const g = latest
+      ? { ...fresh, exceptions: keepExplanations(fresh.exceptions, (await findReturnData(q, latest.id))?.exceptions) }
+      : fresh;
     const problems = validate(t, g);
     let id: string;
     if (latest) {

@@ -6,6 +6,7 @@ import type { ExchangeDeps } from '../common.js';
 import { assertMayApprove, assertStep, mayPrepare } from '../policy.js';
 import { setRejectReason } from '../queries/returns.js';
 import { setTaskAwaitingApproval, setTaskInProgress } from '../queries/tasks.js';
+import { assertExceptionsClosed } from './exceptions.js';
 import { dutiesOf, problemErrors, returnRow, setState, taskFor } from './records.js';
 
 /** The owner hands the return to the checker. A return that fails the template's rules cannot go. */
@@ -17,6 +18,7 @@ export async function markReady(d: ExchangeDeps, a: Actor, id: string): Promise<
     // After the authority refused a package (send_failed), the same return may go round again.
     const next = assertStep('ready', r.state);
     if (r.problems.length) throw new AppError('return_invalid', { errors: problemErrors(r.problems) });
+    assertExceptionsClosed(r.data);
     await setState(d, q, a, r, next);
     await setTaskAwaitingApproval(q, r.delivery_id);
     await audit(q, d.clock, {

@@ -1,17 +1,27 @@
 import type { Queryable } from '../../../core/db/types.js';
 
-/** The school year that contains a date, or else the current one. */
-export async function findYearFor(q: Queryable, refDate: string): Promise<{ id: string; starts_on: string } | undefined> {
-  const [y] = await q.query<{ id: string; starts_on: string }>(
-    `SELECT id, starts_on::text FROM school_years WHERE (starts_on <= $1::date AND ends_on >= $1::date) OR status = 'current'
-     ORDER BY (starts_on <= $1::date AND ends_on >= $1::date) DESC LIMIT 1`,
+import { onRollSql, placedOnSql } from './sql.js';
+
+export interface ReturnYearRow {
+  id: string;
+  starts_on: string;
+  /** The school year just before it (the one a repeater was in at the same level), if the school has it. */
+  previous_id: string | null;
+}
+
+/** The school year that contains the date — only that one: a date outside every year has none. */
+export async function findYearFor(q: Queryable, refDate: string): Promise<ReturnYearRow | undefined> {
+  const [y] = await q.query<ReturnYearRow>(
+    `SELECT y.id, y.starts_on::text,
+            (SELECT p.id FROM school_years p WHERE p.ends_on < y.starts_on AND p.ends_on >= y.starts_on - 366 ORDER BY p.ends_on DESC LIMIT 1) AS previous_id
+     FROM school_years y WHERE y.starts_on <= $1::date AND y.ends_on >= $1::date ORDER BY y.starts_on DESC LIMIT 1`,
     [refDate],
   );
   return y;
 }
 
-/** A student with one placement (the latest in the year as on the reference date). */
-export interface PlacedRow {
+/** A student on roll on the reference date, with the class they are in that day (null: none). */
+export interface RollRow {
   id: string;
   strn: string | null;
   reg_no: string;
@@ -23,40 +33,61 @@ export interface PlacedRow {
   leave_date: string | null;
   leave_reason: string | null;
   status: string;
-  level: string;
-  class_code: string;
-  class_number: number;
+  level: string | null;
+  class_code: string | null;
+  class_number: number | null;
+  /** The level of their last class in the year before (a repeater is at the same level again). */
+  previous_level: string | null;
+  /** Their first placement in the year that starts after the reference date, if any (and its class). */
+  next_from: string | null;
+  next_class_code: string | null;
 }
 
-/** Each student's latest placement in the year as on the reference date. */
-export async function listPlacements(q: Queryable, yearId: string, refDate: string): Promise<PlacedRow[]> {
-  return q.query<PlacedRow>(
-    `SELECT DISTINCT ON (s.id) s.id, s.strn, s.reg_no, s.name_en, s.name_zh, s.sex, s.date_of_birth::text, s.entry_date::text,
-            s.leave_date::text, s.leave_reason, s.status, c.level, c.code AS class_code, sc.class_number
-     FROM student_classes sc JOIN students s ON s.id = sc.student_id JOIN classes c ON c.id = sc.class_id
-     WHERE sc.year_id = $1 AND sc.from_date <= $2::date
-     ORDER BY s.id, sc.from_date DESC, sc.to_date DESC NULLS FIRST`,
-    [yearId, refDate],
+/**
+ * Every student on roll on the reference date (roll-policy.ts `onRollOn`), with the placement that
+ * covers that day in the year, the first one after it, and the last level of the year before.
+ * Set-based (one pass over each year's placements), so a 2,000-student school is one statement.
+ */
+export async function listRoll(q: Queryable, yearId: string, previousYearId: string | null, refDate: string): Promise<RollRow[]> {
+  return q.query<RollRow>(
+    `WITH cur AS (
+       SELECT DISTINCT ON (sc.student_id) sc.student_id, c.level, c.code, sc.class_number
+       FROM student_classes sc JOIN classes c ON c.id = sc.class_id
+       WHERE sc.year_id = $1 AND ${placedOnSql('sc', '$2::date')}
+       ORDER BY sc.student_id, sc.from_date DESC, sc.to_date DESC NULLS FIRST),
+     nxt AS (
+       SELECT DISTINCT ON (sc.student_id) sc.student_id, sc.from_date, c.code
+       FROM student_classes sc JOIN classes c ON c.id = sc.class_id
+       WHERE sc.year_id = $1 AND sc.from_date > $2::date ORDER BY sc.student_id, sc.from_date),
+     prev AS (
+       SELECT DISTINCT ON (sc.student_id) sc.student_id, c.level
+       FROM student_classes sc JOIN classes c ON c.id = sc.class_id
+       WHERE sc.year_id = $3 ORDER BY sc.student_id, sc.from_date DESC, sc.to_date DESC NULLS FIRST)
+     SELECT s.id, s.strn, s.reg_no, s.name_en, s.name_zh, s.sex, s.date_of_birth::text, s.entry_date::text, s.leave_date::text,
+            s.leave_reason, s.status, cur.level, cur.code AS class_code, cur.class_number, prev.level AS previous_level,
+            nxt.from_date::text AS next_from, nxt.code AS next_class_code
+     FROM students s LEFT JOIN cur ON cur.student_id = s.id LEFT JOIN nxt ON nxt.student_id = s.id LEFT JOIN prev ON prev.student_id = s.id
+     WHERE ${onRollSql('s', '$2::date')}`,
+    [yearId, refDate, previousYearId],
   );
 }
 
-/** Secondary students on roll on the day who are placed at the same level as in the year before. */
-export async function countRepeaters(q: Queryable, yearId: string, yearStart: string, refDate: string): Promise<number> {
-  const [rep] = await q.query<{ n: number }>(
-    `SELECT count(DISTINCT cur.student_id)::int AS n
-     FROM student_classes cur JOIN classes cc ON cc.id = cur.class_id
-     JOIN school_years py ON py.ends_on < $2::date AND py.ends_on >= $2::date - 366
-     JOIN student_classes prev ON prev.student_id = cur.student_id AND prev.year_id = py.id
-     JOIN classes pc ON pc.id = prev.class_id
-     JOIN students s ON s.id = cur.student_id
-     WHERE cur.year_id = $1 AND cur.from_date <= $3::date AND pc.level = cc.level AND cc.level LIKE 'S%'
-       AND (CASE WHEN s.leave_date IS NOT NULL THEN s.leave_date >= $3::date ELSE s.status = 'on_roll' END)`,
-    [yearId, yearStart, refDate],
+/**
+ * Students placed in the year by the reference date who are no longer on roll on it and whose
+ * leave date (or, without one, their status) puts them off the roll since `from`: form A when
+ * there is no previous roll to compare with.
+ */
+export async function listYearLeavers(q: Queryable, yearId: string, from: string, refDate: string): Promise<LeaverRow[]> {
+  return q.query<LeaverRow>(
+    `SELECT s.strn, s.reg_no, s.name_en, s.leave_date::text, s.leave_reason FROM students s
+     WHERE EXISTS (SELECT 1 FROM student_classes sc WHERE sc.student_id = s.id AND sc.year_id = $1 AND sc.from_date <= $3::date)
+       AND s.entry_date <= $3::date AND NOT ${onRollSql('s', '$3::date')} AND coalesce(s.leave_date, $3::date) >= $2::date
+     ORDER BY s.reg_no`,
+    [yearId, from, refDate],
   );
-  return rep?.n ?? 0;
 }
 
-export type LeaverRow = Pick<PlacedRow, 'strn' | 'reg_no' | 'name_en' | 'leave_date' | 'leave_reason'>;
+export type LeaverRow = Pick<RollRow, 'strn' | 'reg_no' | 'name_en' | 'leave_date' | 'leave_reason'>;
 
 /** Students by registration number, whatever year they were last placed in. */
 export async function listStudentsByRegNo(q: Queryable, regNos: string[]): Promise<LeaverRow[]> {
@@ -82,8 +113,7 @@ export async function listReturnClasses(q: Queryable, yearId: string, refDate: s
     `SELECT c.code, c.level, c.name_en, c.name_zh,
             (SELECT string_agg(st.staff_code, ' ' ORDER BY st.staff_code) FROM class_teachers ct JOIN staff st ON st.id = ct.staff_id WHERE ct.class_id = c.id) AS teachers,
             (SELECT count(*)::int FROM student_classes sc JOIN students st ON st.id = sc.student_id
-             WHERE sc.class_id = c.id AND sc.from_date <= $2::date AND (sc.to_date IS NULL OR sc.to_date >= $2::date) AND st.entry_date <= $2::date
-               AND (CASE WHEN st.leave_date IS NOT NULL THEN st.leave_date >= $2::date ELSE st.status = 'on_roll' END)) AS students
+             WHERE sc.class_id = c.id AND ${placedOnSql('sc', '$2::date')} AND ${onRollSql('st', '$2::date')}) AS students
      FROM classes c WHERE c.year_id = $1 ORDER BY c.level, c.code`,
     [yearId, refDate],
   );
