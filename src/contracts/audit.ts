@@ -35,6 +35,7 @@ export const AUDIT_ACTIONS = [
   'students.updated',
   'students.moved',
   'students.id_revealed',
+  'students.contacts_updated',
   'school.imported',
   'roles.created',
   'roles.updated',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Name } from './auth.js';
+import { EmergencyContactView } from './particulars.js';
 
 export const LEVELS = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6'] as const;
 export const Level = z.enum(LEVELS);
@@ -161,6 +162,8 @@ export const StudentListItem = z.strictObject({
   classCode: z.string().nullable(),
   classNumber: z.number().int().nullable(),
   status: StudentStatus,
+  /** In lists only: the emergency contact (relationship and phone), masked without the contacts right. */
+  emergencyContact: EmergencyContactView.nullable().optional(),
 });
 export const StudentList = z.strictObject({ students: z.array(StudentListItem), total: z.number().int() });
 export const StudentQuery = z.strictObject({

@@ -27,6 +27,7 @@ import {
   YearCreateBody,
   YearList,
 } from '../../../contracts/school.js';
+import { ContactsBody, ContactsView } from '../../../contracts/particulars.js';
 import { type App, sessionOf } from '../../core/http.js';
 import * as school from './service.js';
 
@@ -132,6 +133,20 @@ export function schoolRoutes(app: App, d: school.SchoolDeps): void {
     { config: { permission: 'students.manage' }, schema: { params: IdParam, body: PlacementBody, response: NoContent } },
     async (req, reply) => {
       await school.moveStudent(d, actorOf(req), req.params.id, req.body);
+      return reply.code(204).send(null);
+    },
+  );
+  app.get(
+    '/api/students/:id/contacts',
+    { config: { permission: 'students.read' }, schema: { params: IdParam, response: { 200: ContactsView } } },
+    async (req) => school.getContacts(d, actorOf(req), req.params.id),
+  );
+  // The contacts right reaching the student is checked by the service: nobody edits what they see masked.
+  app.put(
+    '/api/students/:id/contacts',
+    { config: { permission: 'students.manage' }, schema: { params: IdParam, body: ContactsBody, response: NoContent } },
+    async (req, reply) => {
+      await school.updateContacts(d, actorOf(req), req.params.id, req.body);
       return reply.code(204).send(null);
     },
   );

@@ -16,6 +16,7 @@ export { getStudent, listStudents } from './students/list.js';
 export { createStudent, updateStudent } from './students/edit.js';
 export { moveStudent } from './students/placement.js';
 export { revealId } from './students/reveal.js';
+export { getContacts, updateContacts } from './students/contacts.js';
 // For the exchange: a correction typed into a survey return also corrects the student's record (same checks, same transaction)
 export { CORRECTABLE_PARTICULARS, type ParticularsPatch, correctStudentParticulars } from './students/correct.js';
 

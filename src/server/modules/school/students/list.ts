@@ -5,6 +5,7 @@ import type { SchoolDeps } from '../common.js';
 import { listPlacementHistory, listStudentRows } from '../queries/students.js';
 import { toStudentDetail, toStudentListItem } from '../views.js';
 import { loadStudent, ownClassesOf } from './common.js';
+import { emergencyContactsOf } from './contacts.js';
 import { idHash } from './id-at-rest.js';
 
 /**
@@ -13,8 +14,18 @@ import { idHash } from './id-at-rest.js';
  */
 export async function listStudents(d: SchoolDeps, a: Actor, f: z.infer<typeof StudentQuery>): Promise<z.infer<typeof StudentList>> {
   const hash = f.q ? idHash(d.serverKey, a.schoolId, f.q) : undefined;
-  const rows = await d.db.school(a.schoolId, (q) => listStudentRows(q, ownClassesOf(a, 'students.read'), f, hash));
-  return { students: rows.map(toStudentListItem), total: rows[0]?.total ?? 0 };
+  return d.db.school(a.schoolId, async (q) => {
+    const rows = await listStudentRows(q, ownClassesOf(a, 'students.read'), f, hash);
+    const emergency = await emergencyContactsOf(
+      q,
+      a,
+      rows.map((r) => r.id),
+    );
+    return {
+      students: rows.map((r) => ({ ...toStudentListItem(r), emergencyContact: emergency.get(r.id) ?? null })),
+      total: rows[0]?.total ?? 0,
+    };
+  });
 }
 
 export async function getStudent(d: SchoolDeps, a: Actor, id: string): Promise<z.infer<typeof StudentDetail>> {
