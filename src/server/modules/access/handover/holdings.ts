@@ -30,7 +30,7 @@ export function registerAccessHoldings(registry: HoldingRegistry): void {
         kind: 'review_task',
         key: r.review_id,
         labelEn: `Access review: ${r.name} (${r.n} to decide)`,
-        labelZh: `權限審核：${r.name}（${r.n} 項待決定）`,
+        labelZh: `權限覆核：${r.name}（${r.n} 項待決定）`,
       })),
     async transfer(q, _schoolId, h, from, to) {
       // Items about the successor themselves stay with the campaign's starter: nobody reviews their own rights.

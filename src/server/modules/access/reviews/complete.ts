@@ -19,7 +19,7 @@ function reportCsv(items: DecisionRow[]): Buffer {
       'recommendation 建議',
       'decision 決定',
       'reason 理由',
-      'reviewer 審核人',
+      'reviewer 覆核人',
       'decided at 決定時間 (UTC)',
     ],
     items.map((i) => [

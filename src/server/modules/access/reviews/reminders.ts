@@ -31,7 +31,7 @@ export function reviewRemindersJob(d: AuthDeps): Job {
               await queueMail(q, d.clock, d.smtpConfigured, {
                 schoolId: id,
                 to: r.email,
-                subject: `Access review / 權限審核: ${r.name}`,
+                subject: `Access review / 權限覆核: ${r.name}`,
                 body: `${r.n} decision(s) are waiting for you in "${r.name}", due ${r.due_on}.\n「${r.name}」尚有 ${r.n} 項待你決定，限期 ${r.due_on}。`,
                 idemKey: `review-remind-mail:${r.review_id}:${r.reviewer_id}:${today}`,
               });

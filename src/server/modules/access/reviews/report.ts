@@ -30,7 +30,7 @@ export async function reviewReportPdf(d: Pick<AuthDeps, 'db'>, schoolId: string,
     return { rows, review, school };
   });
   return pdfTable({
-    title: `權限審核報告 Access review report — ${review.name}`,
+    title: `權限覆核報告 Access review report — ${review.name}`,
     subtitle: `${school?.name_zh ?? ''} ${school?.name_en ?? ''} · 完成 Completed ${review.completed_at ? hk(review.completed_at) : ''} (HKT) · ${review.completed_by ?? ''} · ${rows.length} 項 items, ${rows.filter((r) => r.decision === 'remove').length} 項撤銷 removed`,
     headers: [
       '用戶 User',
@@ -39,7 +39,7 @@ export async function reviewReportPdf(d: Pick<AuthDeps, 'db'>, schoolId: string,
       '建議 Recommendation',
       '決定 Decision',
       '理由 Reason',
-      '審核人 Reviewer',
+      '覆核人 Reviewer',
       '時間 Time (HKT)',
     ],
     widths: [10, 16, 16, 13, 9, 20, 9, 11],
