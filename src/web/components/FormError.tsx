@@ -11,10 +11,13 @@ export function FormError({
   error,
   testId = 'form-error',
   messages,
+  fieldLabel,
 }: {
   error: unknown;
   testId?: string;
   messages?: Partial<Record<ErrorCode, string>>;
+  /** Words for a field the shared `fields.` list cannot name (e.g. one of a list: "Guardian 2: Mobile phone"). */
+  fieldLabel?: (path: string) => string | undefined;
 }) {
   const { t } = useTranslation();
   if (!error) return null;
@@ -36,9 +39,11 @@ export function FormError({
           {problem.errors.map((entry, index) => (
             <List.Item key={`${entry.path}-${index}`}>
               {t('errors.fieldProblem', {
-                field: t(`fields.${entry.path.replace(/^\//, '').replace(/[./]/g, '_')}`, {
-                  defaultValue: entry.path || t('fields.body'),
-                }),
+                field:
+                  fieldLabel?.(entry.path) ??
+                  t(`fields.${entry.path.replace(/^\//, '').replace(/[./]/g, '_')}`, {
+                    defaultValue: entry.path || t('fields.body'),
+                  }),
                 problem: t(`zod.${entry.code}`, { defaultValue: entry.code }),
               })}
             </List.Item>

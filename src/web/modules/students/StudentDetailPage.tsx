@@ -11,6 +11,7 @@ import { formatDate } from '../../components/format.js';
 import { hasPermission, PageLoader, useMe } from '../../components/session.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { classAndNumber, classesQuery, classOptions } from '../school/shared.js';
+import { ContactsSection } from './ContactsSection.js';
 import { draftFromStudent, StudentForm, studentFields, type StudentDraft } from './StudentForm.js';
 
 const studentQuery = (id: string) => ({
@@ -304,6 +305,7 @@ export function StudentDetailPage() {
         {student.leaveDate && <Field label={t('students.leaveDate')}>{formatDate(student.leaveDate, language)}</Field>}
         {student.leaveReason && <Field label={t('students.leaveReason')}>{student.leaveReason}</Field>}
       </SimpleGrid>
+      <ContactsSection studentId={student.id} canManage={can('students.manage')} />
       <Title order={2} size="h3">
         {t('students.history')}
       </Title>

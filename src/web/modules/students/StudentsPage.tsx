@@ -161,6 +161,7 @@ export function StudentsPage() {
                   <Table.Th>{t('students.nameZh')}</Table.Th>
                   <Table.Th>{t('students.nameEn')}</Table.Th>
                   <Table.Th>{t('students.status')}</Table.Th>
+                  <Table.Th>{t('particulars.emergencyContact')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -184,6 +185,11 @@ export function StudentsPage() {
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>{student.nameEn}</Table.Td>
                     <Table.Td>
                       <StatusBadge status={student.status} labelKey={`students.statuses.${student.status}`} />
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }} data-testid="student-emergency">
+                      {student.emergencyContact
+                        ? `${t(`particulars.relationships.${student.emergencyContact.relationship}`)} ${student.emergencyContact.phone ?? ''}`
+                        : ''}
                     </Table.Td>
                   </Table.Tr>
                 ))}
