@@ -120,12 +120,8 @@ export function checkRows(rules: Rule[], files: { name: string; rows: Record<str
 
 /** The template each category gets when the authority leaves the rules to the defaults. */
 export const DEFAULT_RULES: Record<string, string[]> = {
-  headcount: [
-    'required students.strn',
-    'unique students.strn',
-    'match students.strn ^[A-Z][0-9]{6}[0-9A]$',
-    'oneof students.leftBeforeRef Y,N',
-  ],
+  headcount: ['required students.strn', 'unique students.strn', 'match students.strn ^[A-Z][0-9]{6}[0-9A]$', 'oneof students.repeater Y,N'],
+  enrolment_start: ['required formE.strn', 'unique formE.regNo', 'oneof formE.sex M,F', 'oneof formE.repeater Y,N'],
   enrolment: ['required roll.nameEn', 'unique roll.regNo', 'required formB.strn', 'oneof roll.sex M,F'],
   class_subject: ['required classSubjects.medium', 'oneof classSubjects.medium chinese,english,mixed', 'range classSubjects.periods 0 60'],
 };

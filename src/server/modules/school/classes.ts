@@ -3,6 +3,7 @@ import type { ClassCreateBody, ClassSubjectCreateBody, ClassSubjectView, ClassVi
 import { type Actor, who } from '../../core/auth/actor.js';
 import { audit } from '../../core/audit/audit.js';
 import { uniqueViolation } from '../../core/db/unique.js';
+import { hongKongDate } from '../../core/clock.js';
 import { AppError } from '../../core/errors.js';
 import { assertVisible, type SchoolDeps } from './common.js';
 import {
@@ -23,7 +24,7 @@ export async function listClasses(d: SchoolDeps, schoolId: string, yearId?: stri
   return d.db.school(schoolId, async (q) => {
     const year = yearId ?? (await findCurrentYearId(q));
     if (!year) return [];
-    return (await listClassRows(q, year)).map(toClassView);
+    return (await listClassRows(q, year, hongKongDate(d.clock.now()))).map(toClassView);
   });
 }
 

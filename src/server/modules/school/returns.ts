@@ -46,7 +46,7 @@ const file = (kind: keyof typeof RETURN_FILES, name: string, rows: Record<string
 /** The school year containing the reference date; a date outside every year is refused, never read against another year. */
 async function yearOf(q: Queryable, refDate: string): Promise<ReturnYearRow> {
   const year = await findYearFor(q, refDate);
-  if (!year) throw new AppError('reference_date_outside_year', { errors: [{ path: 'referenceDate', code: refDate }] });
+  if (!year) throw new AppError('reference_date_outside_year');
   return year;
 }
 

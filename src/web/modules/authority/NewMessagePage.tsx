@@ -28,6 +28,7 @@ import { api, ApiError, type AuthoritySchoolListView, type PublishResultView } f
 import { FormError } from '../../components/FormError.js';
 import { showSuccess } from '../../components/notify.js';
 import { PageLoader } from '../../components/session.js';
+import { formatDate } from '../../components/format.js';
 import { formatBytes, hongKongIso, hongKongToday } from '../exchange/shared.js';
 
 const MAX_ATTACHMENT_BYTES = 512 * 1024;
@@ -393,6 +394,13 @@ export function NewMessagePage() {
                       </Code>
                     ))}
                   </Text>
+                  {draft.kind !== 'manual' && (
+                    <Text size="xs" data-testid="new-roll-rule">
+                      {draft.referenceDate
+                        ? t('roll.rule', { date: formatDate(draft.referenceDate, i18n.language) })
+                        : t('roll.ruleNoDate')}
+                    </Text>
+                  )}
                   <Textarea
                     label={t('authority.new.rules')}
                     description={t('authority.new.rulesHint')}

@@ -28,6 +28,7 @@ import { showSuccess } from '../../components/notify.js';
 import { hasPermission, PageLoader, useMe } from '../../components/session.js';
 import { inboxItemQuery } from './MessagePage.js';
 import { cellKey, columnLabel, ReturnTable, ROWS_PER_PAGE, type CellRef } from './ReturnTable.js';
+import { RollExceptions, RollRule, summaryLabel } from './RollExceptions.js';
 import { EventTimeline, KEY_WORD_COUNT, KeyWordsInput, ReturnStateBadge, splitWords, titleOf } from './shared.js';
 
 const STEPS = ['draft', 'ready', 'processing', 'sent', 'received'] as const;
@@ -85,7 +86,7 @@ function SummaryCounts({ summary }: { summary: Record<string, number> }) {
       {entries.map(([key, value]) => (
         <Paper key={key} withBorder p="xs" data-testid="return-summary-item" data-key={key} data-value={value}>
           <Text size="xs" fw={700}>
-            {t(`exchange.summary.${key}`, { defaultValue: key })}
+            {summaryLabel(t, key)}
           </Text>
           <Text size="lg" fw={700}>
             {value}
@@ -436,7 +437,9 @@ export function ReturnPage() {
           </Text>
         )}
       </Paper>
+      <RollRule ret={data} />
       <SummaryCounts summary={data.summary} />
+      <RollExceptions ret={data} editable={editable} />
       {data.problems.length > 0 ? (
         <ProblemsList problems={data.problems} onShow={show} />
       ) : (

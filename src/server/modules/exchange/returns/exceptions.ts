@@ -18,11 +18,8 @@ export const openExceptions = (g: Pick<Generated, 'exceptions'>): RollExceptionV
 
 /** Refuses to send a return while an exception is neither placed nor explained, naming each student. */
 export function assertExceptionsClosed(g: Pick<Generated, 'exceptions'>): void {
-  const open = openExceptions(g);
-  if (open.length)
-    throw new AppError('roll_exceptions_open', {
-      errors: open.slice(0, 100).map((e) => ({ path: `exceptions:${e.regNo}`, code: e.reason })),
-    });
+  // The return page lists each one with its reason; the refusal only says why it cannot go.
+  if (openExceptions(g).length) throw new AppError('roll_exceptions_open');
 }
 
 /** After generating again: an explanation stands for a student still an exception for the same reason. */
@@ -56,7 +53,7 @@ export async function explainException(d: ExchangeDeps, a: Actor, id: string, b:
       returnId: id,
       event: 'roll_exception_explained',
       actor: a.username,
-      details: { regNo: target.regNo, reason: target.reason, explanation: b.explanation },
+      details: { regNo: target.regNo, explanation: b.explanation },
     });
     await audit(q, d.clock, {
       ...who(a),

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Level, Medium } from '../../../../contracts/school.js';
 import type { Queryable } from '../../../core/db/types.js';
-import { returnedId } from './sql.js';
+import { onRollSql, placedOnSql, returnedId } from './sql.js';
 
 export type YearStatus = 'planned' | 'current' | 'finished';
 
@@ -80,13 +80,20 @@ export interface ClassRow {
   students: number;
 }
 
-export async function listClassRows(q: Queryable, yearId: string): Promise<ClassRow[]> {
+/**
+ * A year's classes; `students` counts those in the class and on roll on `today` (the one rule,
+ * roll-policy.ts), or on the year's first or last day for a year that has not started or has ended.
+ */
+export async function listClassRows(q: Queryable, yearId: string, today: string): Promise<ClassRow[]> {
   return q.query<ClassRow>(
     `SELECT c.id, c.year_id, c.code, c.level, c.name_zh, c.name_en, c.stream,
             (SELECT array_agg(staff_id) FROM class_teachers ct WHERE ct.class_id = c.id) AS teacher_ids,
-            (SELECT count(*) FROM student_classes sc WHERE sc.class_id = c.id AND sc.to_date IS NULL) AS students
-     FROM classes c WHERE c.year_id = $1 ORDER BY c.level, c.code`,
-    [yearId],
+            (SELECT count(*) FROM student_classes sc JOIN students st ON st.id = sc.student_id
+             WHERE sc.class_id = c.id AND ${placedOnSql('sc', 'd.day')} AND ${onRollSql('st', 'd.day')}) AS students
+     FROM classes c JOIN school_years y ON y.id = c.year_id
+     CROSS JOIN LATERAL (SELECT least(greatest($2::date, y.starts_on), y.ends_on) AS day) d
+     WHERE c.year_id = $1 ORDER BY c.level, c.code`,
+    [yearId, today],
   );
 }
 
