@@ -212,6 +212,8 @@ export const ImportBody = z.strictObject({
     .string()
     .max(11_200_000)
     .regex(/^[A-Za-z0-9+/=\r\n]*$/),
+  /** The day placements made by the file start (students); the current year's first day when left out. */
+  effectiveDate: IsoDate.optional(),
 });
 export const ImportIssue = z.strictObject({
   /** Row number as the spreadsheet shows it (the header is row 1). 0 = the file as a whole. */
@@ -228,8 +230,16 @@ export const ImportReport = z.strictObject({
   update: z.number().int(),
   unchanged: z.number().int(),
   issues: z.array(ImportIssue),
+  /** Students the file places in a class or number other than their present one, and the day those placements start. */
+  placements: z.number().int(),
+  placementsFrom: z.string().nullable(),
   /** True only for a commit that wrote everything. */
   committed: z.boolean(),
 });
-export const ExportQuery = z.strictObject({ format: z.enum(['csv', 'xlsx']).default('csv'), classId: z.uuid().optional() });
+/** `lang`: the headers' language (the person's); the import reads either. */
+export const ExportQuery = z.strictObject({
+  format: z.enum(['csv', 'xlsx']).default('csv'),
+  classId: z.uuid().optional(),
+  lang: z.enum(['en', 'zh']).default('en'),
+});
 export const ExportParams = z.strictObject({ kind: z.enum(['students', 'staff']) });

@@ -7,6 +7,7 @@ import {
   assertYearOpen,
   IMPORT_PERMISSION,
   importedPlacementFrom,
+  placementDateInYear,
   newYearStatus,
   schoolYear,
   scopeOf,
@@ -113,16 +114,19 @@ describe('editing records', () => {
 });
 
 describe('imported placements', () => {
-  it('a student already on the records moves from today', () => {
-    expect(importedPlacementFrom(false, '2020-09-01', '2026-09-01', '2026-11-02')).toBe('2026-11-02');
+  it('start on the day chosen for the file, whether the student is new or already placed', () => {
+    expect(importedPlacementFrom('2026-09-01', '2020-09-01')).toBe('2026-09-01');
+    expect(importedPlacementFrom('2026-11-02', '2020-09-01')).toBe('2026-11-02');
   });
-  it('a new student is placed from the year’s start, or from entry when that is later', () => {
-    expect(importedPlacementFrom(true, '2020-09-01', '2026-09-01', '2026-11-02')).toBe('2026-09-01');
-    expect(importedPlacementFrom(true, '2026-10-15', '2026-09-01', '2026-11-02')).toBe('2026-10-15');
-    expect(importedPlacementFrom(true, '2026-09-01', '2026-09-01', '2026-11-02')).toBe('2026-09-01');
+  it('or on the student’s entry date when they join later than that day', () => {
+    expect(importedPlacementFrom('2026-09-01', '2026-10-15')).toBe('2026-10-15');
+    expect(importedPlacementFrom('2026-09-01', '2026-09-01')).toBe('2026-09-01');
   });
-  it('without a known year start, a new student is placed from today or their later entry', () => {
-    expect(importedPlacementFrom(true, '2020-09-01', null, '2026-11-02')).toBe('2026-11-02');
-    expect(importedPlacementFrom(true, '2026-12-01', null, '2026-11-02')).toBe('2026-12-01');
+  it('the day must fall within the current year', () => {
+    expect(placementDateInYear('2026-09-01', '2026-09-01', '2027-08-31')).toBe(true);
+    expect(placementDateInYear('2027-08-31', '2026-09-01', '2027-08-31')).toBe(true);
+    expect(placementDateInYear('2026-08-31', '2026-09-01', '2027-08-31')).toBe(false);
+    expect(placementDateInYear('2027-09-01', '2026-09-01', '2027-08-31')).toBe(false);
+    expect(placementDateInYear('2027-09-01', null, null)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { EventEmitter } from 'node:events';
 import { DataDirUnreadable, acquireDataDirLock } from './data-lock.js';
 import { APP_ROLE, assertUuid, type Database, type Listener, type Queryable } from './types.js';
@@ -38,7 +39,15 @@ export async function openPglite(
   const owner = onDisk ? acquireDataDirLock(dataDir, opts.purpose ?? 'server') : undefined;
   let pg: PGlite;
   try {
-    pg = new PGlite(dataDir, { parsers, loadDataDir: opts.loadDataDir, startParams: startParams(opts.sharedBuffersMb ?? 32) });
+    // pg_trgm: the student search's index (migration 0025).
+    // One options object: given as the second argument beside an undefined folder, the extensions are not loaded.
+    pg = new PGlite({
+      dataDir,
+      parsers,
+      loadDataDir: opts.loadDataDir,
+      startParams: startParams(opts.sharedBuffersMb ?? 32),
+      extensions: { pg_trgm },
+    });
     await pg.waitReady;
   } catch (err) {
     owner?.release();

@@ -1,19 +1,36 @@
 import { audit } from '../../core/audit/audit.js';
 import { type Actor, who } from '../../core/auth/actor.js';
+import { type HeaderLanguage, IMPORT_COLUMNS, type ImportKindName, headerOf } from '../../../contracts/import-columns.js';
 import { writeSheet } from './spreadsheet.js';
 import { listStaff } from './staff.js';
 import { listStudents } from './students/list.js';
 import type { SchoolDeps } from './common.js';
 
+/** The import's headers for these columns, in the person's language: an exported file imports again as it is. */
+function headers(kind: ImportKindName, names: string[], lang: HeaderLanguage): string[] {
+  return names.map((n) => {
+    const col = IMPORT_COLUMNS[kind].find((c) => c.name === n);
+    if (!col) throw new Error(`export column ${n} is not an import column`);
+    return headerOf(col, lang);
+  });
+}
+
 /**
  * Exports go through the same list queries as the screens, so data scopes apply; identity numbers
- * and dates of birth are left out (least exposure under the PDPO).
+ * and dates of birth are left out (least exposure under the PDPO). The columns are the import's, so
+ * the file comes back in unchanged: a row without the left-out columns keeps what the record has.
  */
-export async function exportStudents(d: SchoolDeps, a: Actor, format: 'csv' | 'xlsx', classId?: string): Promise<Buffer> {
+export async function exportStudents(
+  d: SchoolDeps,
+  a: Actor,
+  format: 'csv' | 'xlsx',
+  lang: HeaderLanguage,
+  classId?: string,
+): Promise<Buffer> {
   const { students } = await listStudents(d, a, { limit: 5000, offset: 0, classId });
   const file = await writeSheet(
     format,
-    ['class', 'class_number', 'reg_no', 'strn', 'name_zh', 'name_en', 'sex', 'status'],
+    headers('students', ['class', 'class_number', 'reg_no', 'strn', 'name_zh', 'name_en', 'sex', 'status'], lang),
     students.map((s) => [s.classCode, s.classNumber, s.regNo, s.strn, s.nameZh, s.nameEn, s.sex, s.status]),
   );
   await d.db.schoolTx(a.schoolId, (q) =>
@@ -21,21 +38,21 @@ export async function exportStudents(d: SchoolDeps, a: Actor, format: 'csv' | 'x
       ...who(a),
       action: 'school.exported',
       target: 'export:students',
-      details: { format, classId: classId ?? null, rows: students.length },
+      details: { format, lang, classId: classId ?? null, rows: students.length },
     }),
   );
   return file;
 }
 
-export async function exportStaff(d: SchoolDeps, a: Actor, format: 'csv' | 'xlsx'): Promise<Buffer> {
+export async function exportStaff(d: SchoolDeps, a: Actor, format: 'csv' | 'xlsx', lang: HeaderLanguage): Promise<Buffer> {
   const { staff } = await listStaff(d, a.schoolId, { limit: 500, offset: 0 });
   const file = await writeSheet(
     format,
-    ['staff_code', 'name_zh', 'name_en', 'post', 'status', 'join_date', 'leave_date', 'email'],
+    headers('staff', ['staff_code', 'name_zh', 'name_en', 'post', 'status', 'join_date', 'leave_date', 'email'], lang),
     staff.map((s) => [s.staffCode, s.nameZh, s.nameEn, s.post, s.status, s.joinDate, s.leaveDate, s.email]),
   );
   await d.db.schoolTx(a.schoolId, (q) =>
-    audit(q, d.clock, { ...who(a), action: 'school.exported', target: 'export:staff', details: { format, rows: staff.length } }),
+    audit(q, d.clock, { ...who(a), action: 'school.exported', target: 'export:staff', details: { format, lang, rows: staff.length } }),
   );
   return file;
 }

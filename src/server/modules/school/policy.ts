@@ -80,11 +80,14 @@ export function studentDatesInOrder(dateOfBirth: string, entryDate: string, leav
 }
 
 /**
- * The day an imported placement starts: a student new to the records from the later of their entry
- * date and the year's start (today when the year's start is unknown); anyone else from today.
+ * The day an imported placement starts: the day chosen for the file (by default the current year's
+ * first day), or the student's entry date when they join the school later than that.
  */
-export function importedPlacementFrom(isNew: boolean, entryDate: string, yearStart: string | null, today: string): string {
-  if (!isNew) return today;
-  const start = yearStart ?? today;
-  return start > entryDate ? start : entryDate;
+export function importedPlacementFrom(effectiveDate: string, entryDate: string): string {
+  return entryDate > effectiveDate ? entryDate : effectiveDate;
+}
+
+/** The day a file's placements start must fall within the current year (whose dates are unknown when there is none). */
+export function placementDateInYear(date: string, yearStart: string | null, yearEnd: string | null): boolean {
+  return !(yearStart && date < yearStart) && !(yearEnd && date > yearEnd);
 }

@@ -175,7 +175,7 @@ export function importExportRoutes(app: App, d: school.SchoolDeps): void {
         },
         async (req) => {
           const file = Buffer.from(req.body.contentBase64, 'base64');
-          return school.importFile(d, actorOf(req), kind, req.body.fileName, file, step === 'commit');
+          return school.importFile(d, actorOf(req), kind, req.body.fileName, file, step === 'commit', req.body.effectiveDate);
         },
       );
     }
@@ -185,7 +185,7 @@ export function importExportRoutes(app: App, d: school.SchoolDeps): void {
     '/api/exports/students',
     { config: { permission: 'students.read' }, schema: { querystring: ExportQuery } },
     async (req, reply) => {
-      const file = await school.exportStudents(d, actorOf(req), req.query.format, req.query.classId);
+      const file = await school.exportStudents(d, actorOf(req), req.query.format, req.query.lang, req.query.classId);
       return reply
         .type(types[req.query.format])
         .header('content-disposition', `attachment; filename="students.${req.query.format}"`)
@@ -193,7 +193,7 @@ export function importExportRoutes(app: App, d: school.SchoolDeps): void {
     },
   );
   app.get('/api/exports/staff', { config: { permission: 'staff.read' }, schema: { querystring: ExportQuery } }, async (req, reply) => {
-    const file = await school.exportStaff(d, actorOf(req), req.query.format);
+    const file = await school.exportStaff(d, actorOf(req), req.query.format, req.query.lang);
     return reply.type(types[req.query.format]).header('content-disposition', `attachment; filename="staff.${req.query.format}"`).send(file);
   });
 }

@@ -37,25 +37,27 @@ const storedFields = (r: ExistingClassSubjectRow) => ({
 type StoredClassSubject = ReturnType<typeof storedFields>;
 
 export const classSubjectsSpec: Spec<ClassSubjectRow, ClassSubjectRecord, StoredClassSubject> = {
-  columns: {
-    class: 'classCode',
-    subject_code: 'subjectCode',
-    medium: 'medium',
-    teachers: 'teacherCodes',
-  },
-  required: ['class', 'subject_code', 'medium'],
+  kind: 'class_subjects',
   schema,
-  keyField: 'key',
+  keyOf: (row) => (row.classCode && row.subjectCode ? `${row.classCode}/${row.subjectCode}` : undefined),
   keyColumn: 'subject_code',
+  alsoCompared: ['teacherIds'],
   currentYear: { column: 'class', needed: () => true },
-  clean(row, _beside, ctx, issue) {
-    const classId = ctx.classes.get(row.classCode);
-    if (!classId) return (issue('class', 'unknown_class'), null);
-    const subjectId = ctx.subjects.get(row.subjectCode);
-    if (!subjectId) return (issue('subject_code', 'unknown_subject'), null);
-    const teacherIds = teacherIdsOf(row.teacherCodes, ctx);
-    if (teacherIds === null) return (issue('teachers', 'unknown_staff'), null);
-    return { key: `${row.classCode}/${row.subjectCode}`, classId, subjectId, medium: row.medium, teacherIds };
+  clean(row, _beside, { ctx, prev, present }, issue) {
+    const classId = row.classCode ? ctx.classes.get(row.classCode) : undefined;
+    if (row.classCode && !classId) issue('class', 'unknown_class');
+    const subjectId = row.subjectCode ? ctx.subjects.get(row.subjectCode) : undefined;
+    if (row.subjectCode && !subjectId) issue('subject_code', 'unknown_subject');
+    // Without the column, the subject keeps its teachers.
+    const teacherIds = !present.has('teacherCodes') && prev ? prev.fields.teacherIds : teacherIdsOf(row.teacherCodes, ctx);
+    if (teacherIds === null) issue('teachers', 'unknown_staff');
+    return {
+      key: row.classCode && row.subjectCode ? `${row.classCode}/${row.subjectCode}` : undefined,
+      classId,
+      subjectId,
+      medium: row.medium,
+      teacherIds: teacherIds ?? undefined,
+    };
   },
   async existing(ctx) {
     const rows = await listExistingClassSubjects(ctx.q, ctx.yearId);

@@ -26,24 +26,18 @@ const storedFields = (r: ExistingClassRow) => ({
 type StoredClass = ReturnType<typeof storedFields>;
 
 export const classesSpec: Spec<ClassRow, ClassRecord, StoredClass> = {
-  columns: {
-    code: 'code',
-    level: 'level',
-    name_zh: 'nameZh',
-    name_en: 'nameEn',
-    stream: 'stream',
-    class_teachers: 'teacherCodes',
-  },
-  required: ['code', 'level', 'name_zh', 'name_en'],
+  kind: 'classes',
   schema,
-  keyField: 'code',
+  keyOf: (row) => row.code,
   keyColumn: 'code',
+  alsoCompared: ['teacherIds'],
   currentYear: { column: 'code', needed: () => true },
-  clean(row, _beside, ctx, issue) {
+  clean(row, _beside, { ctx, prev, present }, issue) {
     const { teacherCodes, ...rest } = row;
-    const teacherIds = teacherIdsOf(teacherCodes, ctx);
-    if (teacherIds === null) return (issue('class_teachers', 'unknown_staff'), null);
-    return { ...rest, teacherIds };
+    // Without the column, the class keeps its teachers.
+    const teacherIds = !present.has('teacherCodes') && prev ? prev.fields.teacherIds : teacherIdsOf(teacherCodes, ctx);
+    if (teacherIds === null) issue('class_teachers', 'unknown_staff');
+    return teacherIds === null ? rest : { ...rest, teacherIds };
   },
   async existing(ctx) {
     const rows = await listExistingClasses(ctx.q, ctx.yearId);

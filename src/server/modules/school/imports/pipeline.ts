@@ -6,14 +6,14 @@ import { hongKongDate } from '../../../core/clock.js';
 import { sha256 } from '../../../core/crypto/secrets.js';
 import type { Queryable } from '../../../core/db/types.js';
 import type { SchoolDeps } from '../common.js';
-import { assertMayImport } from '../policy.js';
+import { assertMayImport, placementDateInYear } from '../policy.js';
 import { analyzeRecordTables } from '../queries/imports.js';
 import { readSheet, type Sheet } from '../spreadsheet.js';
 import { classSubjectsSpec } from './class-subjects.js';
 import { classesSpec } from './classes.js';
 import { MAX_ROWS, checkColumns } from './columns.js';
 import { loadContext } from './context.js';
-import { crossCheckRows, planRows } from './rows.js';
+import { checkRows, columnNamer, crossCheckRows } from './rows.js';
 import type { Fields, Spec } from './spec.js';
 import { staffSpec } from './staff.js';
 import { studentsSpec } from './students.js';
@@ -26,10 +26,11 @@ interface Counts {
   create: number;
   update: number;
   unchanged: number;
+  placements: number;
 }
-const NONE: Counts = { create: 0, update: 0, unchanged: 0 };
+const NONE: Counts = { create: 0, update: 0, unchanged: 0, placements: 0 };
 
-/** One import as asked for: who, which kind, the file, and whether to write it or only preview it. */
+/** One import as asked for: who, which kind, the file, the day its placements start, and whether to write it or only preview it. */
 interface Job {
   d: SchoolDeps;
   a: Actor;
@@ -37,15 +38,24 @@ interface Job {
   fileName: string;
   file: Buffer;
   commit: boolean;
+  effectiveDate?: string;
 }
 
 /**
  * Check every row; with `commit`, write all of it in one transaction, or nothing if any row is wrong.
  * An import is a whole-school action: a right limited to one's own classes is not enough.
  */
-export async function importFile(d: SchoolDeps, a: Actor, kind: Kind, fileName: string, file: Buffer, commit: boolean): Promise<Report> {
+export async function importFile(
+  d: SchoolDeps,
+  a: Actor,
+  kind: Kind,
+  fileName: string,
+  file: Buffer,
+  commit: boolean,
+  effectiveDate?: string,
+): Promise<Report> {
   assertMayImport(a.ownClassesOnly, kind);
-  const job: Job = { d, a, kind, fileName, file, commit };
+  const job: Job = { d, a, kind, fileName, file, commit, effectiveDate };
   switch (kind) {
     case 'students':
       return runImport(studentsSpec, job);
@@ -58,34 +68,41 @@ export async function importFile(d: SchoolDeps, a: Actor, kind: Kind, fileName: 
   }
 }
 
-/** parse → columns → rows → cross-checks → preview, or commit with an audit record. */
+/** parse → columns → rows → cross-checks → preview, or commit with an audit record. Every problem in the file is reported in one pass. */
 async function runImport<P, C extends Fields, E extends Fields>(spec: Spec<P, C, E>, job: Job): Promise<Report> {
   const { d, a, kind, commit } = job;
   const sheet: Sheet = await readSheet(job.file, MAX_ROWS, a.schoolId);
-  const issues: Issue[] = checkColumns(spec, sheet);
+  const issues: Issue[] = [];
+  const cols = checkColumns(spec.kind, sheet, issues);
+  let placementsFrom: string | null = null;
   const report = (counts: Counts, committed: boolean): Report => ({
     kind,
     rows: sheet.rows.length,
     ...counts,
-    issues: issues.slice(0, 1000),
+    issues: issues.sort((x, y) => x.row - y.row).slice(0, 1000),
+    placementsFrom: spec.tracksPlacement ? placementsFrom : null,
     committed,
   });
-  // A file with wrong headers is refused as a whole: no row is looked at.
-  if (issues.length) return report(NONE, false);
+  // Without its key columns (or with too many rows) no row can be read.
+  if (!cols.readable) return report(NONE, false);
   const today = hongKongDate(d.clock.now());
   const run = async (q: Queryable) => {
-    const ctx = await loadContext(q, today, schoolIds(q, d.serverKey, a.schoolId));
+    const ctx = await loadContext(q, today, schoolIds(q, d.serverKey, a.schoolId), job.effectiveDate);
+    placementsFrom = ctx.placementsFrom;
+    if (spec.tracksPlacement && job.effectiveDate && !placementDateInYear(job.effectiveDate, ctx.yearStart, ctx.yearEnd))
+      issues.push({ row: 0, column: '', value: job.effectiveDate, code: 'effective_date_outside_year' });
     const existing = await spec.existing(ctx);
-    const plans = planRows(spec, sheet, ctx, existing, issues);
-    crossCheckRows(spec, plans, ctx, existing, issues);
+    const { checked, plans } = checkRows(spec, sheet, cols, ctx, existing, issues);
+    crossCheckRows(spec, checked, ctx, existing, issues, columnNamer(spec.kind, cols));
     const counts: Counts = {
       create: plans.filter((p) => p.action === 'create').length,
       update: plans.filter((p) => p.action === 'update').length,
       unchanged: plans.filter((p) => p.action === 'unchanged').length,
+      placements: plans.filter((p) => p.placementChanged).length,
     };
     if (!commit || issues.length) return { counts, wrote: false };
     if (counts.create + counts.update === 0) return { counts, wrote: true };
-    await spec.apply(ctx, plans, a.schoolId);
+    await spec.apply(ctx, plans, a.schoolId, existing);
     await audit(q, d.clock, {
       ...who(a),
       action: 'school.imported',
@@ -95,6 +112,7 @@ async function runImport<P, C extends Fields, E extends Fields>(spec: Spec<P, C,
         fileName: job.fileName,
         sha256: sha256(job.file).toString('hex'),
         ...counts,
+        ...(spec.tracksPlacement && counts.placements ? { placementsFrom: ctx.placementsFrom } : {}),
         keys: plans
           .filter((p) => p.action !== 'unchanged')
           .map((p) => p.key)
@@ -111,16 +129,12 @@ async function runImport<P, C extends Fields, E extends Fields>(spec: Spec<P, C,
           return out;
         })
       : await d.db.school(a.schoolId, run);
-    issues.sort((x, y) => x.row - y.row);
     // A bulk load changes the tables' shape: refresh the planner's statistics now (the embedded
     // database runs no autovacuum), or lists join placements the slow way until it is done.
     if (commit && r.wrote && r.counts.create + r.counts.update > 50) await d.db.system(analyzeRecordTables);
     return report(r.counts, commit && r.wrote);
   } catch (err) {
-    if (err instanceof ImportRefused) {
-      issues.sort((x, y) => x.row - y.row);
-      return report(NONE, false);
-    }
+    if (err instanceof ImportRefused) return report(NONE, false);
     // Two rows can still meet in a unique constraint the checks above do not see: refuse the file, name the constraint.
     const e = err as { code?: string; constraint?: string } | null;
     if (e?.code === '23505') {

@@ -31,22 +31,12 @@ const staffValues = (f: StaffRecord): StaffValues => ({
 });
 
 export const staffSpec: Spec<StaffRecord, StaffRecord, StoredStaff> = {
-  columns: {
-    staff_code: 'staffCode',
-    name_zh: 'nameZh',
-    name_en: 'nameEn',
-    post: 'post',
-    status: 'status',
-    join_date: 'joinDate',
-    leave_date: 'leaveDate',
-    email: 'email',
-  },
-  required: ['staff_code', 'name_en'],
+  kind: 'staff',
   schema: StaffFields,
-  keyField: 'staffCode',
+  keyOf: (row) => row.staffCode,
   keyColumn: 'staff_code',
-  clean(row, _beside, _ctx, issue) {
-    if (!staffDatesInOrder(row.joinDate, row.leaveDate)) return (issue('leave_date', 'dates_out_of_order'), null);
+  clean(row, _beside, _r, issue) {
+    if (!staffDatesInOrder(row.joinDate, row.leaveDate)) issue('leave_date', 'dates_out_of_order');
     return row;
   },
   async existing(ctx) {

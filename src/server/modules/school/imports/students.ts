@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { StudentFields } from '../../../../contracts/school.js';
-import { AppError } from '../../../core/errors.js';
-import { importedPlacementFrom } from '../policy.js';
+import { maskId, normaliseHkid, normaliseStrn } from '../identity.js';
+import { importedPlacementFrom, studentDatesInOrder } from '../policy.js';
 import {
   closePlacements,
   type ExistingStudentRow,
@@ -11,72 +11,74 @@ import {
   releaseIdHashes,
 } from '../queries/imports.js';
 import { updateStudentRow } from '../queries/students.js';
-import { maskId } from '../identity.js';
-import { cleanStudent, studentValues } from '../students/edit.js';
-import type { Existing, Spec } from './spec.js';
+import type { StoredId } from '../students/id-at-rest.js';
+import { studentValues } from '../students/edit.js';
 import { toStoredStudentFacts } from '../views.js';
+import type { Checked, Existing, Spec } from './spec.js';
+
+type StudentRow = z.infer<typeof StudentFields>;
 
 /**
  * A student row: the particulars, and the place in a current-year class if the file gives one. The
  * identity number is compared with the stored one by its keyed hash (`idHash`); the plain number is
- * only sealed and written.
+ * only sealed and written. A row without a number keeps the stored one (`keptId`) as it is.
  */
-type StudentRecord = z.infer<typeof StudentFields> & { idHash: string; classId?: string; classNumber?: number };
+type StudentRecord = Omit<StudentRow, 'idNumber'> & {
+  idNumber?: string;
+  idHash: string | null;
+  keptId?: StoredId;
+  classId?: string;
+  classNumber?: number;
+};
 
 const storedFields = (r: ExistingStudentRow) => ({
   ...toStoredStudentFacts(r),
+  idSealed: r.id_sealed,
+  idMasked: r.id_masked,
   classId: r.class_id,
   classNumber: r.class_number,
 });
 type StoredStudent = ReturnType<typeof storedFields>;
 
-/** The column that shows what a student's particulars were refused for. */
-const COLUMN_OF: Record<string, string> = { hkid_invalid: 'id_number', strn_invalid: 'strn' };
-
-export const studentsSpec: Spec<z.infer<typeof StudentFields>, StudentRecord, StoredStudent> = {
-  columns: {
-    reg_no: 'regNo',
-    strn: 'strn',
-    name_zh: 'nameZh',
-    name_en: 'nameEn',
-    sex: 'sex',
-    date_of_birth: 'dateOfBirth',
-    id_type: 'idType',
-    id_number: 'idNumber',
-    entry_date: 'entryDate',
-    status: 'status',
-    leave_date: 'leaveDate',
-    leave_reason: 'leaveReason',
-    class: 'classCode',
-    class_number: 'classNumber',
-  },
-  required: ['reg_no', 'name_en', 'sex', 'date_of_birth', 'id_type', 'id_number', 'entry_date'],
+export const studentsSpec: Spec<StudentRow, StudentRecord, StoredStudent> = {
+  kind: 'students',
   schema: StudentFields,
   beside: ['classCode', 'classNumber'],
-  keyField: 'regNo',
+  keyOf: (row) => row.regNo,
   keyColumn: 'reg_no',
-  currentYear: { column: 'class', needed: (plans) => plans.some((p) => p.fields.classId) },
+  keptWhenBlank: ['idNumber'],
+  currentYear: { column: 'class', needed: (rows) => rows.some((r) => r.fields.classId) },
   tracksPlacement: true,
   notCompared: ['idNumber'],
-  clean(row, beside, ctx, issue) {
-    let out: StudentRecord;
-    try {
-      const clean = cleanStudent(row);
-      out = { ...clean, idHash: ctx.ids.hash(clean.idNumber) };
-    } catch (err) {
-      const code = err instanceof AppError ? err.code : 'invalid';
-      issue(COLUMN_OF[code] ?? 'entry_date', code);
-      return null;
+  alsoCompared: ['idHash'],
+  clean(row, beside, { ctx, prev }, issue) {
+    const out: Partial<StudentRecord> = { ...row, idNumber: undefined };
+    if (row.idNumber !== undefined) {
+      const idNumber = row.idType === 'hkid' ? normaliseHkid(row.idNumber) : row.idNumber;
+      if (idNumber === null) issue('id_number', 'hkid_invalid');
+      else if (row.idType) Object.assign(out, { idNumber, idHash: ctx.ids.hash(idNumber) });
+    } else if (prev) {
+      // Left out: the stored number stays, as long as the document type does too (a new type needs its number).
+      const f = prev.fields;
+      if (row.idType !== undefined && row.idType !== f.idType) issue('id_number', 'required');
+      else Object.assign(out, { idHash: f.idHash, keptId: { sealed: f.idSealed, hash: f.idHash, masked: f.idMasked } });
     }
+    if (row.strn) {
+      const strn = normaliseStrn(row.strn);
+      if (strn === null) issue('strn', 'strn_invalid');
+      out.strn = strn ?? undefined;
+    }
+    if (row.entryDate && !studentDatesInOrder(row.dateOfBirth ?? '', row.entryDate, row.leaveDate))
+      issue(row.dateOfBirth && row.dateOfBirth >= row.entryDate ? 'entry_date' : 'leave_date', 'dates_out_of_order');
+
     const classCode = typeof beside.classCode === 'string' ? beside.classCode.toUpperCase() : '';
     const num = beside.classNumber === undefined ? undefined : Number(beside.classNumber);
     if (classCode || num !== undefined) {
-      if (!classCode) return (issue('class', 'required'), null);
-      if (num === undefined || !Number.isInteger(num) || num < 1 || num > 99) return (issue('class_number', 'invalid_number'), null);
-      const classId = ctx.classes.get(classCode);
-      if (!classId) return (issue('class', 'unknown_class'), null);
-      out.classId = classId;
-      out.classNumber = num;
+      const classId = classCode ? ctx.classes.get(classCode) : undefined;
+      if (!classCode) issue('class', 'required');
+      else if (!classId) issue('class', 'unknown_class');
+      if (num === undefined || !Number.isInteger(num) || num < 1 || num > 99) issue('class_number', 'invalid_number');
+      else if (classId) Object.assign(out, { classId, classNumber: num });
     }
     return out;
   },
@@ -84,43 +86,49 @@ export const studentsSpec: Spec<z.infer<typeof StudentFields>, StudentRecord, St
     const rows = await listExistingStudents(ctx.q, ctx.yearId);
     return new Map(rows.map((r): [string, Existing<StoredStudent>] => [r.reg_no, { id: r.id, fields: storedFields(r) }]));
   },
-  crossCheck(plans, _ctx, existing, issue) {
-    const strns = new Map<string, string>();
-    for (const [regNo, e] of existing) if (e.fields.strn) strns.set(e.fields.strn, regNo);
-    // One HKID is one student: by keyed hash, held by a stored student or by an earlier row of this file.
+  crossCheck(rows, _ctx, existing, issue) {
+    // Each identity number, STRN and place is held by one student: stored students hold theirs unless
+    // this file rewrites them (then their row claims it again, possibly changed), and rows claim theirs in order.
+    const inFile = new Set(rows.flatMap((r) => (r.key !== null && existing.has(r.key) ? [r.key] : [])));
     const hkids = new Map<string, { regNo: string; inFile: boolean }>();
-    for (const [regNo, e] of existing)
-      if (e.fields.idType === 'hkid' && e.fields.idHash) hkids.set(e.fields.idHash, { regNo, inFile: false });
-    for (const p of plans) {
-      const old = existing.get(p.key)?.fields;
-      if (old?.idHash && hkids.get(old.idHash)?.regNo === p.key) hkids.delete(old.idHash);
+    const strns = new Map<string, { regNo: string; inFile: boolean }>();
+    const places = new Map<string, { regNo: string; inFile: boolean }>(); // class:number
+    for (const [regNo, e] of existing) {
+      const f = e.fields;
+      if (inFile.has(regNo)) continue;
+      if (f.idType === 'hkid' && f.idHash) hkids.set(f.idHash, { regNo, inFile: false });
+      if (f.strn) strns.set(f.strn, { regNo, inFile: false });
+      if (f.classId) places.set(`${f.classId}:${f.classNumber}`, { regNo, inFile: false });
     }
-    const places = new Map<string, string>(); // class:number → reg no. (after this import)
-    for (const [regNo, e] of existing) if (e.fields.classId) places.set(`${e.fields.classId}:${e.fields.classNumber}`, regNo);
-    // Students placed by this file leave their old places first.
-    for (const p of plans) {
-      const old = existing.get(p.key)?.fields;
-      if (p.fields.classId !== undefined && old?.classId) places.delete(`${old.classId}:${old.classNumber}`);
+    // A stored student whose row gives no class keeps their place; one whose row gives no number keeps it.
+    for (const r of rows) {
+      const old = r.key === null ? undefined : existing.get(r.key)?.fields;
+      if (!old || r.key === null) continue;
+      if (old.classId && r.fields.classId === undefined) places.set(`${old.classId}:${old.classNumber}`, { regNo: r.key, inFile: false });
+      if (old.idType === 'hkid' && old.idHash && !r.fields.idHash) hkids.set(old.idHash, { regNo: r.key, inFile: false });
     }
-    for (const p of plans) {
-      const f = p.fields;
-      if (f.idType === 'hkid') {
-        const holder = hkids.get(f.idHash);
+    const claim = (held: Map<string, { regNo: string; inFile: boolean }>, value: string, r: Checked<StudentRecord>) => {
+      const holder = held.get(value);
+      const regNo = r.key ?? `row ${r.row}`;
+      if (holder && holder.regNo !== regNo) return holder;
+      held.set(value, { regNo, inFile: true });
+      return undefined;
+    };
+    for (const r of rows) {
+      const f = r.fields;
+      if (f.idType === 'hkid' && f.idHash) {
+        const holder = claim(hkids, f.idHash, r);
         // The issue shows the number masked: enough to find the row, no more.
-        if (holder && holder.regNo !== p.key)
-          issue(p.row, 'id_number', maskId(f.idType, f.idNumber), holder.inFile ? 'duplicate_in_file' : 'id_number_taken');
-        else hkids.set(f.idHash, { regNo: p.key, inFile: true });
+        const shown = f.idNumber ? maskId(f.idType, f.idNumber) : (f.keptId?.masked ?? '');
+        if (holder) issue(r.row, 'id_number', shown, holder.inFile ? 'duplicate_in_file' : 'id_number_taken');
       }
       if (f.strn) {
-        const owner = strns.get(f.strn);
-        if (owner && owner !== p.key) issue(p.row, 'strn', f.strn, owner === '' ? 'duplicate_in_file' : 'strn_taken');
-        strns.set(f.strn, p.key);
+        const holder = claim(strns, f.strn, r);
+        if (holder) issue(r.row, 'strn', f.strn, holder.inFile ? 'duplicate_in_file' : 'strn_taken');
       }
       if (f.classId) {
-        const place = `${f.classId}:${f.classNumber}`;
-        const holder = places.get(place);
-        if (holder && holder !== p.key) issue(p.row, 'class_number', String(f.classNumber), 'class_number_taken');
-        places.set(place, p.key);
+        const holder = claim(places, `${f.classId}:${f.classNumber}`, r);
+        if (holder) issue(r.row, 'class_number', String(f.classNumber), 'class_number_taken');
       }
     }
   },
@@ -128,7 +136,11 @@ export const studentsSpec: Spec<z.infer<typeof StudentFields>, StudentRecord, St
     const ids = new Map<string, string>();
     const creates = plans.filter((p) => p.action === 'create');
     const protect = await ctx.ids.sealer();
-    const values = (f: StudentRecord) => studentValues(f, protect(f.idType, f.idNumber));
+    const values = (f: StudentRecord) => {
+      const stored = f.keptId ?? (f.idNumber === undefined ? undefined : protect(f.idType, f.idNumber));
+      if (!stored) throw new Error('imported student has no identity number');
+      return studentValues(f, stored);
+    };
     // Students updated by this file let go of their numbers first, so numbers can move between students within one file.
     const updating = plans.flatMap((p) => (p.action === 'update' && p.existingId ? [p.existingId] : []));
     if (updating.length) await releaseIdHashes(ctx.q, updating);
@@ -144,20 +156,20 @@ export const studentsSpec: Spec<z.infer<typeof StudentFields>, StudentRecord, St
       if (p.existingId) ids.set(p.key, p.existingId);
       if (p.action === 'update' && p.existingId) await updateStudentRow(ctx.q, p.existingId, values(p.fields));
     }
-    // Placements that change: close the old ones first, so numbers can be swapped within one file.
+    // Placements that change start on the file's day: the old ones close the day before (so numbers can be swapped within one file).
+    const from = ctx.placementsFrom;
+    if (!from || !ctx.yearId) return;
     const moving = plans.flatMap((p) => {
       const { classId, classNumber, entryDate } = p.fields;
       if (!p.placementChanged || !classId || classNumber === undefined) return [];
       const studentId = ids.get(p.key);
       if (!studentId) throw new Error('imported student has no id');
-      return [
-        { studentId, classId, classNumber, fromDate: importedPlacementFrom(p.action === 'create', entryDate, ctx.yearStart, ctx.today) },
-      ];
+      return [{ studentId, classId, classNumber, fromDate: importedPlacementFrom(from, entryDate) }];
     });
-    if (moving.length && ctx.yearId) {
-      const studentIds = moving.map((m) => m.studentId);
-      await closePlacements(ctx.q, ctx.yearId, studentIds, ctx.today);
-      await insertPlacements(ctx.q, schoolId, ctx.yearId, moving);
+    for (const fromDate of new Set(moving.map((m) => m.fromDate))) {
+      const studentIds = moving.filter((m) => m.fromDate === fromDate).map((m) => m.studentId);
+      await closePlacements(ctx.q, ctx.yearId, studentIds, fromDate);
     }
+    if (moving.length) await insertPlacements(ctx.q, schoolId, ctx.yearId, moving);
   },
 };

@@ -10,10 +10,13 @@ export interface ImportYearRow {
   id: string;
   status: string;
   starts_on: string;
+  ends_on: string;
 }
 
 export async function findCurrentYear(q: Queryable): Promise<ImportYearRow | undefined> {
-  const [year] = await q.query<ImportYearRow>(`SELECT id, status, starts_on::text FROM school_years WHERE status = 'current'`);
+  const [year] = await q.query<ImportYearRow>(
+    `SELECT id, status, starts_on::text, ends_on::text FROM school_years WHERE status = 'current'`,
+  );
   return year;
 }
 
@@ -42,6 +45,9 @@ export interface ExistingStudentRow {
   id_type: z.infer<typeof IdType>;
   /** The identity number's keyed hash (the number itself is compared by it, never decrypted). */
   id_hash: string | null;
+  /** The sealed and masked forms, kept as they are by a row that leaves the number out. */
+  id_sealed: string;
+  id_masked: string;
   entry_date: string;
   status: z.infer<typeof StudentStatus>;
   leave_date: string | null;
@@ -53,8 +59,8 @@ export interface ExistingStudentRow {
 /** Every student, with their open placement in the year (none when `yearId` is null). */
 export async function listExistingStudents(q: Queryable, yearId: string | null): Promise<ExistingStudentRow[]> {
   return q.query<ExistingStudentRow>(
-    `SELECT st.id, st.reg_no, st.strn, st.name_zh, st.name_en, st.sex, st.date_of_birth::text, st.id_type, st.id_hash, st.entry_date::text, st.status,
-            st.leave_date::text, st.leave_reason, sc.class_id, sc.class_number
+    `SELECT st.id, st.reg_no, st.strn, st.name_zh, st.name_en, st.sex, st.date_of_birth::text, st.id_type, st.id_hash, st.id_sealed, st.id_masked,
+            st.entry_date::text, st.status, st.leave_date::text, st.leave_reason, sc.class_id, sc.class_number
      FROM students st LEFT JOIN student_classes sc ON sc.student_id = st.id AND sc.to_date IS NULL AND sc.year_id = $1`,
     [yearId],
   );
@@ -79,12 +85,22 @@ export async function releaseIdHashes(q: Queryable, studentIds: string[]): Promi
   await q.query('UPDATE students SET id_hash = NULL WHERE id = ANY($1)', [studentIds]);
 }
 
-/** Ends the students' open placements in the year the day before `fromDate` (never before each began). */
+/**
+ * Ends the students' open placements in the year the day before `fromDate`. An open placement that
+ * starts on or after that day never took effect before the new one: it is replaced, not kept as a
+ * placement of no days that overlaps the new one.
+ */
 export async function closePlacements(q: Queryable, yearId: string, studentIds: string[], fromDate: string): Promise<void> {
-  await q.query(
-    `UPDATE student_classes SET to_date = greatest(from_date, $3::date - 1) WHERE year_id = $1 AND to_date IS NULL AND student_id = ANY($2)`,
-    [yearId, studentIds, fromDate],
-  );
+  await q.query(`DELETE FROM student_classes WHERE year_id = $1 AND to_date IS NULL AND student_id = ANY($2) AND from_date >= $3::date`, [
+    yearId,
+    studentIds,
+    fromDate,
+  ]);
+  await q.query(`UPDATE student_classes SET to_date = $3::date - 1 WHERE year_id = $1 AND to_date IS NULL AND student_id = ANY($2)`, [
+    yearId,
+    studentIds,
+    fromDate,
+  ]);
 }
 
 export interface ImportedPlacement {

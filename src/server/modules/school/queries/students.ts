@@ -20,6 +20,12 @@ function scopeCondition(ownClassesOf: string | null, params: unknown[]): string 
   return `sc.class_id IN ${OWN_CLASSES_SQL.replaceAll('$OWNER', `$${params.length}`)}`;
 }
 
+/**
+ * What a search looks through: registration number, STRN, English name and the Chinese name without
+ * its spaces. The same expression as the trigram index `students_search` (migration 0025).
+ */
+const STUDENT_SEARCH_TEXT = `(st.reg_no || ' ' || coalesce(st.strn, '') || ' ' || st.name_en || ' ' || translate(coalesce(st.name_zh, ''), ' \u3000', ''))`;
+
 const FROM = `FROM students st
   LEFT JOIN student_classes sc ON sc.student_id = st.id AND sc.to_date IS NULL AND sc.year_id = (SELECT id FROM school_years WHERE status = 'current')
   LEFT JOIN classes c ON c.id = sc.class_id`;
@@ -57,7 +63,7 @@ export interface StudentDetailRow extends StudentRow {
 }
 
 export interface StudentFilter {
-  /** Part of a Chinese or English name, an STRN, a registration number (or, by its hash, a whole identity number). */
+  /** Part of a Chinese or English name (spaces aside), an STRN or a registration number (or, by its hash, a whole identity number). */
   q?: string;
   classId?: string;
   status?: z.infer<typeof StudentStatus>;
@@ -78,11 +84,10 @@ export async function listStudentRows(
   const params: unknown[] = [];
   const where = [scopeCondition(ownClassesOf, params)];
   if (f.q) {
-    params.push(likePattern(f.q), f.q.toUpperCase().replace(/[()\s]/g, ''), idHash ?? null);
-    const [like, exact, hash] = [params.length - 2, params.length - 1, params.length];
-    where.push(
-      `(st.name_en ILIKE $${like} OR st.name_zh LIKE $${like} OR st.strn = $${exact} OR st.reg_no = $${exact} OR st.id_hash = $${hash})`,
-    );
+    // As typed (an English name keeps its spaces) and without spaces or brackets (a Chinese name, a part of an STRN).
+    params.push(likePattern(f.q), likePattern(f.q.replace(/[\s()\u3000]/g, '')), idHash ?? null);
+    const [like, compact, hash] = [params.length - 2, params.length - 1, params.length];
+    where.push(`(${STUDENT_SEARCH_TEXT} ILIKE $${like} OR ${STUDENT_SEARCH_TEXT} ILIKE $${compact} OR st.id_hash = $${hash})`);
   }
   if (f.classId) {
     params.push(f.classId);
