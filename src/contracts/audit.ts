@@ -72,6 +72,13 @@ export const AUDIT_ACTIONS = [
   'sso.configured',
   'sso.reviewed',
   'users.sso_mode_changed',
+  // Privileged accounts (memo S1, issue 12 part 2)
+  'auth.break_glass_used',
+  'privileged.kind_changed',
+  'privileged.break_glass_sealed',
+  'privileged.change_required',
+  'privileged.rotation_changed',
+  'privileged.rotation_warned',
   'school.exported',
   'exchange.published',
   'exchange.reminded',

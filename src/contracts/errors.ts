@@ -79,6 +79,9 @@ export const ERROR_CODES = [
   'authority_only',
   'reference_date_outside_year',
   'roll_exceptions_open',
+  'break_glass_used',
+  'break_glass_exists',
+  'break_glass_sealed',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

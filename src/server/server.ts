@@ -21,7 +21,7 @@ import { Scheduler } from './core/scheduler/scheduler.js';
 import { handoverJob, registerAccessChecks, registerAccessHoldings, reviewRemindersJob, roleDatesJob } from './modules/access/service.js';
 import { HoldingRegistry } from './core/handover/registry.js';
 import { registerSchoolHoldings, sealStoredIdNumbers } from './modules/school/service.js';
-import { registerSecurityChecks } from './modules/security/service.js';
+import { registerSecurityChecks, rotationWarningsJob } from './modules/security/service.js';
 import { registerFoundationChecks } from './modules/governance/checks.js';
 import { exchangeJob, registerExchangeChecks } from './modules/exchange/service.js';
 
@@ -108,6 +108,7 @@ export async function createServer(o: StartOptions) {
   scheduler.register(handoverJob({ clock, sessions, holdings }));
   scheduler.register(exchangeJob({ db, clock, smtpConfigured: mailer.configured }));
   scheduler.register(auditCheckpointJob(checkpoints, { clock, smtpConfigured: mailer.configured }));
+  scheduler.register(rotationWarningsJob({ clock, smtpConfigured: mailer.configured }));
   // Holding the embedded database's folder, the server runs the command line's commands for it.
   let channel: Channel | null = null;
   if (!o.db && db.kind === 'pglite')

@@ -80,6 +80,9 @@ const STATUS: Record<ErrorCode, number> = {
   authority_only: 403,
   reference_date_outside_year: 422,
   roll_exceptions_open: 422,
+  break_glass_used: 403,
+  break_glass_exists: 409,
+  break_glass_sealed: 409,
   internal: 500,
 };
 

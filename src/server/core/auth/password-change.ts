@@ -5,6 +5,7 @@ import { who } from './actor.js';
 import { type AuthDeps, type Origin, hashFor, signInUser } from './common.js';
 import { recordFailure, signedInFrom } from './failures.js';
 import { checkPassword, verifyPassword } from './password.js';
+import { passwordReused } from './password-history.js';
 import { completesSignIn, mayChangePassword, stageAfterPasswordChange } from './policy.js';
 import { deleteSessions } from './queries/sessions.js';
 import { setPassword } from './queries/users.js';
@@ -20,13 +21,15 @@ export async function changePassword(
 ): Promise<{ token: string; stage: SessionStage }> {
   if (!mayChangePassword(s.stage)) throw new AppError('mfa_required');
   const u = await d.db.school(s.schoolId, (q) => signInUser(q, s.userId));
+  // The break-glass password lives only on its printed sheet: it changes by printing a new one (memo S1).
+  if (u.account_kind === 'break_glass') throw new AppError('break_glass_sealed');
   const policy = checkPassword(next, [u.username, u.display_name_en, u.display_name_zh, u.email?.split('@')[0]]);
   if (policy) throw new AppError(policy);
   if (!(await verifyPassword(u.password_hash, current))) {
     const locked = await recordFailure(d, u, origin, 'auth.password_change_failed', 'bad_current_password');
     throw locked ? new AppError('account_locked', { retryAfter: locked }) : new AppError('invalid_credentials');
   }
-  if (await verifyPassword(u.password_hash, next)) throw new AppError('password_reused');
+  if (await passwordReused(d.db, s.schoolId, u.id, u.password_hash, next)) throw new AppError('password_reused');
   const hash = await hashFor(d, next);
   const now = d.clock.now();
   const { token, stage, others } = await d.db.schoolTx(s.schoolId, async (q) => {

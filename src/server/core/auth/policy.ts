@@ -131,3 +131,11 @@ export const SSO_CLOCK_SKEW_MS = 60_000;
 export function iatRefused(iat: unknown, now: Date): boolean {
   return typeof iat !== 'number' || !Number.isFinite(iat) || iat * 1000 > now.getTime() + SSO_CLOCK_SKEW_MS;
 }
+
+/**
+ * Whether the break-glass account's sheet is still sealed (memo S1): printed (`sealedAt`) and not used
+ * to sign in since. A used sheet signs nobody in again until a new one is printed.
+ */
+export function breakGlassSealed(sealedAt: Date | null, usedAt: Date | null): boolean {
+  return !!sealedAt && (!usedAt || usedAt < sealedAt);
+}

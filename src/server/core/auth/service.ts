@@ -12,6 +12,7 @@ export { confirmEnrolment, startEnrolment } from './mfa-enrolment.js';
 export { regenerateRecoveryCodes } from './recovery-codes.js';
 // One's own account
 export { changePassword } from './password-change.js';
+export { passwordReused } from './password-history.js';
 export { changeLocale, getMe } from './account.js';
 // Sessions: rotation after a change of rights, listing and ending them
 export { rotateForRights } from './rotation.js';

@@ -2,6 +2,7 @@ import type { SessionStage } from '../../../contracts/auth.js';
 import { audit } from '../audit/audit.js';
 import { AppError } from '../errors.js';
 import { type AuthDeps, type Origin, hashFor, signingIn } from './common.js';
+import { breakGlassSignIn } from './break-glass.js';
 import { settlePasswordStep, signedInFrom } from './failures.js';
 import { checkNetworkAtSignIn } from './network-refused.js';
 import { verifyPassword } from './password.js';
@@ -57,6 +58,7 @@ export async function login(
     throw new AppError('sso_required');
   }
   await checkNetworkAtSignIn(d, { schoolId: u.school_id, userId: u.id, username: u.username }, origin.ip, now);
+  if (u.account_kind === 'break_glass') return breakGlassSignIn(d, u, origin);
   const stage = firstStage({ enrolled: !!u.mfa_enrolled_at, mustChange: u.must_change_password, mfaRequired: u.mfa_required });
   const token = await d.db.schoolTx(u.school_id, async (q) => {
     // Failures are forgotten only when sign-in is complete: a right password must not reset the

@@ -5,6 +5,8 @@ export { listUsers } from './users/list.js';
 export { createUser } from './users/create.js';
 export { resetPassword, unlockUser } from './users/accounts.js';
 export { setUserRoles } from './users/roles.js';
+// Grant what you hold, outrank whom you act on: for other modules that act on accounts (security's privileged accounts)
+export { assertMayGrant, assertOutranks } from './policy.js';
 // The school's limits and the permission catalogue it may grant
 export { getSettings, permissionCatalogue, putSettings } from './settings.js';
 // Role editor (memo U1)

@@ -1,4 +1,7 @@
 import type { CheckRegistry } from '../../core/checks/registry.js';
+import { registerPrivilegedChecks } from './privileged/checks.js';
 
 /** The security module's memo checks (S1 school key and privileged passwords, S2 security review), one register call per area. */
-export function registerSecurityChecks(_registry: CheckRegistry): void {}
+export function registerSecurityChecks(registry: CheckRegistry): void {
+  registerPrivilegedChecks(registry);
+}

@@ -16,14 +16,19 @@ export interface SignInUserRow {
   mfa_enrolled_at: Date | null;
   totp_secret: string | null;
   totp_last_step: number | null;
-  /** Holds a security permission through any role, so must use MFA. */
+  /** Holds a security permission through any role, so must use MFA (never the sealed break-glass account: its sheet is how it gets in). */
   mfa_required: boolean;
   sso_mode: string;
+  /** personal, shared or break_glass (memo S1). */
+  account_kind: 'personal' | 'shared' | 'break_glass';
+  sealed_at: Date | null;
+  break_glass_used_at: Date | null;
 }
 
 const SIGN_IN_COLUMNS = `u.id, u.school_id, u.username, u.display_name_zh, u.display_name_en, u.email, u.password_hash, u.status,
   u.locked_until, u.must_change_password, u.mfa_enrolled_at, u.totp_secret, u.totp_last_step, u.sso_mode,
-  EXISTS (SELECT 1 FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id
+  u.account_kind, u.sealed_at, u.break_glass_used_at,
+  u.account_kind <> 'break_glass' AND EXISTS (SELECT 1 FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id
           WHERE ur.user_id = u.id AND rp.permission = ANY($2)) AS mfa_required`;
 
 /**
@@ -104,7 +109,8 @@ export async function completeEnrolment(q: Queryable, userId: string, step: numb
 
 export async function setPassword(q: Queryable, userId: string, passwordHash: string, at: Date): Promise<void> {
   await q.query(
-    'UPDATE users SET password_hash = $2, password_changed_at = $3, must_change_password = false, version = version + 1 WHERE id = $1',
+    `UPDATE users SET password_hash = $2, password_changed_at = $3, must_change_password = false, password_change_requested_at = NULL,
+            version = version + 1 WHERE id = $1`,
     [userId, passwordHash, at],
   );
 }
@@ -144,4 +150,18 @@ export async function findMe(q: Queryable, userId: string): Promise<MeRow | unde
 export async function setSsoMode(q: Queryable, userId: string, mode: 'local' | 'allowed' | 'required'): Promise<string | undefined> {
   const [row] = await q.query<{ username: string }>('UPDATE users SET sso_mode = $2 WHERE id = $1 RETURNING username', [userId, mode]);
   return row?.username;
+}
+
+/**
+ * The sealed break-glass account is used to sign in (memo S1): false when its sheet was already used
+ * (of two sign-ins at once, only one gets in). It stays unusable until resealed.
+ */
+export async function markBreakGlassUsed(q: Queryable, userId: string, at: Date): Promise<boolean> {
+  const rows = await q.query(
+    `UPDATE users SET break_glass_used_at = $2
+      WHERE id = $1 AND account_kind = 'break_glass' AND sealed_at IS NOT NULL
+        AND (break_glass_used_at IS NULL OR break_glass_used_at < sealed_at) RETURNING id`,
+    [userId, at],
+  );
+  return rows.length > 0;
 }

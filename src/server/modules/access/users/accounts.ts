@@ -1,7 +1,8 @@
 import { type Actor, who } from '../../../core/auth/actor.js';
 import { audit } from '../../../core/audit/audit.js';
 import { checkPassword } from '../../../core/auth/password.js';
-import { type AuthDeps, hashFor } from '../../../core/auth/service.js';
+import { findSignInUser } from '../../../core/auth/queries/users.js';
+import { type AuthDeps, hashFor, passwordReused } from '../../../core/auth/service.js';
 import type { Queryable } from '../../../core/db/types.js';
 import { AppError } from '../../../core/errors.js';
 import { assertOutranks } from '../policy.js';
@@ -39,6 +40,11 @@ export async function resetPassword(d: AuthDeps, a: Actor, userId: string, newPa
   if (!found) throw new AppError('not_found');
   const policy = checkPassword(newPassword, [found.username, found.display_name_en, found.display_name_zh, found.email?.split('@')[0]]);
   if (policy) throw new AppError(policy);
+  // The break-glass password lives only on its sheet (a new one is printed instead); no account takes back one of its last five.
+  const current = await d.db.school(a.schoolId, (q) => findSignInUser(q, userId));
+  if (current?.account_kind === 'break_glass') throw new AppError('break_glass_sealed');
+  if (current && (await passwordReused(d.db, a.schoolId, current.id, current.password_hash, newPassword)))
+    throw new AppError('password_reused');
   const hash = await hashFor(d, newPassword);
   const hashes = await d.db.schoolTx(a.schoolId, async (q) => {
     const u = await targetAccount(q, a, userId);
