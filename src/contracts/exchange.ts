@@ -195,7 +195,6 @@ export const ReturnFile = z.strictObject({
   columns: z.array(z.string()),
   rows: z.array(z.record(z.string(), z.string())),
 });
-export const OpenedPackage = z.strictObject({
 /** An on-roll student with no class on the reference date: blocks sending until placed (and generated again) or explained. */
 export const RollExceptionReason = z.enum(['never_placed', 'placed_after']);
 export const RollException = z.strictObject({
@@ -210,12 +209,13 @@ export const RollException = z.strictObject({
   classCode: z.string().nullable(),
   explanation: z.strictObject({ text: z.string(), by: z.string(), at: z.string() }).nullable(),
 });
+export const OpenedPackage = z.strictObject({
   files: z.array(ReturnFile),
   summary: z.record(z.string(), z.number()),
-  manifestOk: z.boolean(),
   /** The day the return counts on, and the on-roll students without a class that day with the school's explanations. */
   referenceDate: z.string().nullable().default(null),
   exceptions: z.array(RollException).default([]),
+  manifestOk: z.boolean(),
 });
 
 // ---- School side --------------------------------------------------------------------------------
@@ -283,6 +283,11 @@ export const AssignBody = z.strictObject({
 export const UnlockResult = z.strictObject({ imported: z.number().int(), failed: z.number().int() });
 
 export const Problem = z.strictObject({ file: z.string(), row: z.number().int(), column: z.string(), value: z.string(), rule: z.string() });
+export const ExplainExceptionBody = z.strictObject({
+  studentId: z.uuid(),
+  explanation: z.string().trim().min(5).max(1000),
+  version: z.number().int().positive(),
+});
 export const ReturnView = z.strictObject({
   id: z.uuid(),
   deliveryId: z.uuid(),
@@ -291,15 +296,15 @@ export const ReturnView = z.strictObject({
   kind: TemplateKind,
   files: z.array(ReturnFile),
   summary: z.record(z.string(), z.number()),
+  /** The reference date the return counts on (null: a return that is not generated from the records). */
+  referenceDate: z.string().nullable(),
+  exceptions: z.array(RollException),
   problems: z.array(Problem),
   preparedBy: z.string().nullable(),
   approvedBy: z.string().nullable(),
   rejectReason: z.string().nullable(),
   failure: z.string().nullable(),
   packageHash: z.string().nullable(),
-  /** The reference date the return counts on (null: a return that is not generated from the records). */
-  referenceDate: z.string().nullable(),
-  exceptions: z.array(RollException),
   receiptHash: z.string().nullable(),
   version: z.number().int(),
   checker: Person,
@@ -350,13 +355,6 @@ export const LogEntry = z.strictObject({
 export const ExchangeLog = z.strictObject({ date: z.string(), entries: z.array(LogEntry) });
 export const CalendarFeed = z.strictObject({ url: z.string().nullable(), createdAt: z.string().nullable() });
 
-/** The files and columns each generated return carries (a `manual` return has one file, `data`). */
-export const RETURN_FILES: Record<Exclude<z.infer<typeof TemplateKind>, 'manual'>, Record<string, string[]>> = {
-  /** S1–S4 students, each marked `repeater` Y/N; S5, S6 and repeaters by level as counts in the summary. */
-  headcount: { students: ['strn', 'regNo', 'nameEn', 'nameZh', 'level', 'classCode', 'classNumber', 'repeater'] },
-  enrolment: {
-    roll: ['strn', 'regNo', 'nameEn', 'nameZh', 'sex', 'dateOfBirth', 'level', 'classCode', 'classNumber', 'entryDate'],
-    formA: ['strn', 'regNo', 'nameEn', 'leaveDate', 'leaveReason'],
 /**
  * Who a generated return counts, as the survey defines it (shown on the return page in words): the
  * students on roll on the reference date — entry date on or before it, and no leave date before it
@@ -366,16 +364,23 @@ export const RETURN_FILES: Record<Exclude<z.infer<typeof TemplateKind>, 'manual'
  */
 export const ON_ROLL_RULE = 'entry_date <= reference_date AND (leave_date >= reference_date OR (leave_date IS NULL AND status = on_roll))';
 
+/** The files and columns each generated return carries (a `manual` return has one file, `data`). */
+export const RETURN_FILES: Record<Exclude<z.infer<typeof TemplateKind>, 'manual'>, Record<string, string[]>> = {
+  /** S1–S4 students, each marked `repeater` Y/N; S5, S6 and repeaters by level as counts in the summary. */
+  headcount: { students: ['strn', 'regNo', 'nameEn', 'nameZh', 'level', 'classCode', 'classNumber', 'repeater'] },
+  enrolment: {
+    roll: ['strn', 'regNo', 'nameEn', 'nameZh', 'sex', 'dateOfBirth', 'level', 'classCode', 'classNumber', 'entryDate'],
+    formA: ['strn', 'regNo', 'nameEn', 'leaveDate', 'leaveReason'],
     formB: ['strn', 'regNo', 'nameEn', 'nameZh', 'sex', 'dateOfBirth', 'level', 'entryDate'],
     formC: ['regNo', 'nameEn', 'nameZh', 'sex', 'dateOfBirth', 'level', 'entryDate'],
     formD: ['strn', 'regNo', 'field', 'before', 'after'],
+  },
+  /** Form E: every student on roll at the start of the year, with class and repeater mark; counts by level in the summary. */
+  enrolment_start: {
+    formE: ['strn', 'regNo', 'nameEn', 'nameZh', 'sex', 'dateOfBirth', 'level', 'classCode', 'classNumber', 'entryDate', 'repeater'],
   },
   class_subject: {
     classes: ['classCode', 'level', 'nameEn', 'nameZh', 'classTeachers', 'students'],
     classSubjects: ['classCode', 'subjectCode', 'edbCode', 'subjectNameEn', 'medium', 'periods', 'teachers'],
   },
 };
-  /** Form E: every student on roll at the start of the year, with class and repeater mark; counts by level in the summary. */
-  enrolment_start: {
-    formE: ['strn', 'regNo', 'nameEn', 'nameZh', 'sex', 'dateOfBirth', 'level', 'classCode', 'classNumber', 'entryDate', 'repeater'],
-  },
