@@ -185,6 +185,7 @@ export const SecurityEvent = z.enum([
   'school_key_changed',
   'school_key_locked',
   'check_failing',
+  'security_finding',
   'break_glass_used',
   'audit_checkpoint',
 ]);

@@ -106,6 +106,11 @@ export const AUDIT_ACTIONS = [
   'exchange.calendar_feed_revoked',
   'setup.authority_link_created',
   'exchange.roll_exception_explained',
+  'security.checks_run',
+  'security.finding_accepted',
+  'security.finding_reviewed',
+  'security.routine_done',
+  'security.routine_changed',
   'test.event',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -82,6 +82,9 @@ export const ERROR_CODES = [
   'break_glass_used',
   'break_glass_exists',
   'break_glass_sealed',
+  'acceptance_date_invalid',
+  'finding_fixed',
+  'routine_task_inactive',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

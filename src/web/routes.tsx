@@ -38,6 +38,7 @@ import { MessagesPage } from './modules/authority/MessagesPage.js';
 import { NewMessagePage } from './modules/authority/NewMessagePage.js';
 import { ProgressPage } from './modules/authority/ProgressPage.js';
 import { SessionsPage } from './modules/security/SessionsPage.js';
+import { SecurityCentrePage } from './modules/security/SecurityCentrePage.js';
 
 /** Hides a page the person has no permission for (the server refuses the data anyway). */
 function RequirePermission({ permission, children }: { permission: PermissionKey | readonly PermissionKey[]; children: ReactNode }) {
@@ -167,6 +168,14 @@ export function AppRoutes() {
             element={
               <RequirePermission permission="notify.list.manage">
                 <NotificationListPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/security"
+            element={
+              <RequirePermission permission="security.read">
+                <SecurityCentrePage />
               </RequirePermission>
             }
           />

@@ -83,6 +83,9 @@ const STATUS: Record<ErrorCode, number> = {
   break_glass_used: 403,
   break_glass_exists: 409,
   break_glass_sealed: 409,
+  acceptance_date_invalid: 400,
+  finding_fixed: 409,
+  routine_task_inactive: 409,
   internal: 500,
 };
 

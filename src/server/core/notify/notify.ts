@@ -62,6 +62,7 @@ export const SECURITY_EVENTS = [
   'school_key_changed',
   'school_key_locked',
   'check_failing',
+  'security_finding',
   'break_glass_used',
   // Not an alert: the daily copy of the audit checkpoint, sent only to whoever is listed for it.
   'audit_checkpoint',

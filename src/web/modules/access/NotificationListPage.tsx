@@ -18,6 +18,7 @@ export const SECURITY_EVENTS: readonly SecurityEventKey[] = [
   'school_key_changed',
   'school_key_locked',
   'check_failing',
+  'security_finding',
   'break_glass_used',
   'audit_checkpoint',
 ];
