@@ -21,7 +21,7 @@ import { Scheduler } from './core/scheduler/scheduler.js';
 import { handoverJob, registerAccessChecks, registerAccessHoldings, reviewRemindersJob, roleDatesJob } from './modules/access/service.js';
 import { HoldingRegistry } from './core/handover/registry.js';
 import { registerSchoolHoldings, sealStoredIdNumbers } from './modules/school/service.js';
-import { registerSecurityChecks, rotationWarningsJob } from './modules/security/service.js';
+import { registerSecurityChecks, rotationWarningsJob, routineRemindersJob, securityChecksJob } from './modules/security/service.js';
 import { registerFoundationChecks } from './modules/governance/checks.js';
 import { exchangeJob, registerExchangeChecks } from './modules/exchange/service.js';
 
