@@ -311,6 +311,35 @@ export async function postWithProgress<T>(path: string, body: unknown, onProgres
   }
 }
 
+/**
+ * A JSON POST whose answer is a file (a printed sheet made at that moment, e.g. the break-glass PDF):
+ * the same CSRF handling as `api.post`, the problem translated as any other.
+ */
+export async function postForFile(path: string, body: unknown = {}): Promise<Blob> {
+  for (let attempt = 0; ; attempt++) {
+    const headers: Record<string, string> = { accept: 'application/pdf, application/json', 'content-type': 'application/json' };
+    if (csrfToken) headers['x-csrf-token'] = csrfToken;
+    let response: Response;
+    try {
+      response = await fetch(path, { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify(body) });
+    } catch {
+      throw new ApiError(0, 'internal');
+    }
+    const rotated = response.headers.get('x-csrf-token');
+    if (rotated) csrfToken = rotated;
+    if (response.ok) return response.blob();
+    const error = await toApiError(response);
+    if (error.code === 'csrf_failed' && attempt === 0) {
+      const me = await request<{ csrfToken: string }>('GET', '/api/auth/me').catch(() => null);
+      if (me) {
+        csrfToken = me.csrfToken;
+        continue;
+      }
+    }
+    throw error;
+  }
+}
+
 /** Builds `?a=1&b=2` from the defined, non-empty values. */
 export function queryString(params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams();

@@ -38,6 +38,7 @@ import { MessagesPage } from './modules/authority/MessagesPage.js';
 import { NewMessagePage } from './modules/authority/NewMessagePage.js';
 import { ProgressPage } from './modules/authority/ProgressPage.js';
 import { SessionsPage } from './modules/security/SessionsPage.js';
+import { PrivilegedAccountsPage } from './modules/security/PrivilegedAccountsPage.js';
 import { SecurityCentrePage } from './modules/security/SecurityCentrePage.js';
 
 /** Hides a page the person has no permission for (the server refuses the data anyway). */
@@ -80,6 +81,14 @@ export function AppRoutes() {
             element={
               <RequirePermission permission="audit.read">
                 <AuditPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/security/accounts"
+            element={
+              <RequirePermission permission="security.read">
+                <PrivilegedAccountsPage />
               </RequirePermission>
             }
           />
