@@ -47,7 +47,7 @@ const headcount = (extra: Record<string, unknown> = {}) => ({
   deadline: new Date(s.clock.now().getTime() + 20 * DAY).toISOString(),
   audience: { levels: ['secondary'], schoolIds: [] },
   attachments: [{ name: 'parameters.csv', contentBase64: Buffer.from('level,from\nS1,2026-09-01\n').toString('base64') }],
-  template: { kind: 'headcount', rules: ['required students.strn', 'unique students.strn', 'oneof students.leftBeforeRef Y,N'] },
+  template: { kind: 'headcount', rules: ['required students.strn', 'unique students.strn', 'oneof students.repeater Y,N'] },
   ...extra,
 });
 

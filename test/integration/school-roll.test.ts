@@ -38,8 +38,8 @@ async function publish(category: string, kind: string, referenceDate: string, ru
     category,
     subjectCode: 'SES',
     typeCode: 'SURVEY',
-    titleZh: `${kind} ${referenceDate}`,
-    titleEn: `${kind} ${referenceDate}`,
+    titleZh: `調查 ${referenceDate}`,
+    titleEn: `${kind.replace('_', ' ')} survey ${referenceDate}`,
     bodyZh: '請於限期前提交。',
     bodyEn: 'Please submit before the deadline.',
     referenceDate,
@@ -177,16 +177,17 @@ describe('the headcount on 15 October counts exactly the students on roll that d
   });
 
   it("the classes' student counts follow the same rule, on today's date", async () => {
-    // Today is 2 November 2026: 1A has R001–R006 and R010 (R007–R009 have left, R011, R012 and R014 moved to 1B).
+    // Today is 2 November 2026: 1A has R001–R006 and R010 (R007–R009 have left, R011, R012 and R014 moved to 1B);
+    // 2A has R021 (placed from today) but not R018 (marked left); 3A has R025 (leaving in December) but not R027.
     const list = (await school.client.get(`/api/school/classes?yearId=${fixture.yearId}`)).body.classes as {
       code: string;
       students: number;
     }[];
-    expect(Object.fromEntries(list.map((c) => [c.code, c.students]))).toEqual({
+    expect(Object.fromEntries(list.map((c) => [c.code, c.studentCount]))).toEqual({
       '1A': 7,
       '1B': 4,
-      '2A': 5,
-      '3A': 3,
+      '2A': 6,
+      '3A': 4,
       '4A': 4,
       '5A': 3,
       '6A': 4,
@@ -231,8 +232,8 @@ describe('Form E, the enrolment survey at the start of the school year', () => {
       total: 32,
       repeaters: 6,
       S1: 12,
-      boysS1: 6, // 1, 3, 9, 11, 13 and … R001, R003, R009, R011, R013 + nobody else odd: see below
-      girlsS1: 6,
+      boysS1: 5,
+      girlsS1: 7,
       repeatersS1: 1,
       classesS1: 2,
       S2: 5,
@@ -299,7 +300,7 @@ describe('Form E, the enrolment survey at the start of the school year', () => {
     expect(placed.status, JSON.stringify(placed.body)).toBe(204);
     const again = await generate(deliveryId);
     expect(again.id).toBe(form.id);
-    // R020 is now a row of 2A (a boy? no: 20 is even, a girl), R021 keeps its explanation.
+    // R020 (a girl) is now a row of 2A, R021 keeps its explanation.
     expect(
       rowsOf(again, 'formE')
         .filter((x) => x.classCode === '2A')
