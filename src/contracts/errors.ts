@@ -77,6 +77,7 @@ export const ERROR_CODES = [
   'same_person_twice',
   'person_lacks_right',
   'authority_only',
+  'record_correction_invalid',
   'reference_date_outside_year',
   'roll_exceptions_open',
   'break_glass_used',

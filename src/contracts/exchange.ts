@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Name } from './auth.js';
+import { CorrectedRow, RecordCorrection } from './corrections.js';
 
 /** Data exchange with the Education Bureau and the HKEAA (memo O1, O2). */
 export const CATEGORIES = ['headcount', 'enrolment', 'class_subject', 'place_allocation', 'exam_registration', 'general'] as const;
@@ -215,6 +216,8 @@ export const OpenedPackage = z.strictObject({
   /** The day the return counts on, and the on-roll students without a class that day with the school's explanations. */
   referenceDate: z.string().nullable().default(null),
   exceptions: z.array(RollException).default([]),
+  /** Rows the school corrected by hand (and whether the student's record was corrected too). */
+  corrections: z.array(CorrectedRow).default([]),
   manifestOk: z.boolean(),
 });
 
@@ -300,6 +303,8 @@ export const ReturnView = z.strictObject({
   referenceDate: z.string().nullable(),
   exceptions: z.array(RollException),
   problems: z.array(Problem),
+  /** Rows corrected by hand since the return was generated; the authority sees them marked. */
+  corrections: z.array(CorrectedRow),
   preparedBy: z.string().nullable(),
   approvedBy: z.string().nullable(),
   rejectReason: z.string().nullable(),
@@ -314,6 +319,8 @@ export const ReturnRowsBody = z.strictObject({
   files: z
     .array(z.strictObject({ name: z.string().max(40), rows: z.array(z.record(z.string().max(40), z.string().max(500))).max(20_000) }))
     .max(10),
+  /** Rows whose corrected particulars also go to the student's record, in the same transaction. */
+  records: z.array(RecordCorrection).max(2000).optional(),
   version: z.number().int().positive(),
 });
 export const RejectBody = z.strictObject({ reason: z.string().trim().min(1).max(1000) });

@@ -23,7 +23,7 @@ import { HoldingRegistry } from './core/handover/registry.js';
 import { registerSchoolHoldings, sealStoredIdNumbers } from './modules/school/service.js';
 import { registerSecurityChecks, rotationWarningsJob, routineRemindersJob, securityChecksJob } from './modules/security/service.js';
 import { registerFoundationChecks } from './modules/governance/checks.js';
-import { exchangeJob, registerExchangeChecks } from './modules/exchange/service.js';
+import { exchangeJob, registerExchangeChecks, registerExchangeHoldings } from './modules/exchange/service.js';
 
 /** PostgreSQL, or the embedded database in DATA_DIR, taken for this process (`purpose` names it to anyone refused). */
 export async function openDatabase(config: Config, log: (m: string, e?: unknown) => void, purpose = 'server'): Promise<Database> {
@@ -95,6 +95,7 @@ export async function createServer(o: StartOptions) {
   const holdings = new HoldingRegistry();
   registerAccessHoldings(holdings);
   registerSchoolHoldings(holdings);
+  registerExchangeHoldings(holdings);
   const mailer = createMailer(o.config.SMTP_URL, o.config.MAIL_FROM);
   const checkpoints = new AuditCheckpoints(checkpointFile(o.config.DATA_DIR), checkpointKey(serverKey));
   const deps: Deps = { config: o.config, db, clock, serverKey, sessions, checks, holdings, mailer, log, checkpoints };

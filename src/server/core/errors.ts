@@ -78,6 +78,7 @@ const STATUS: Record<ErrorCode, number> = {
   same_person_twice: 400,
   person_lacks_right: 400,
   authority_only: 403,
+  record_correction_invalid: 400,
   reference_date_outside_year: 422,
   roll_exceptions_open: 422,
   break_glass_used: 403,

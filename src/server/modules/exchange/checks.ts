@@ -2,8 +2,30 @@ import { annualReview } from '../../core/checks/evaluators.js';
 import type { CheckRegistry, CheckResult } from '../../core/checks/registry.js';
 import { hongKongDate } from '../../core/clock.js';
 import { CATEGORIES } from '../../../contracts/exchange.js';
+import { DUTY_PERMISSION, type DutyGap, procedureGaps } from './policy.js';
+import { listDutyHolders } from './queries/holdings.js';
 import { findProceduresStatus } from './queries/procedures.js';
 import { countOpenTasks } from './queries/tasks.js';
+import { CATEGORY_WORDS, DUTY_WORDS } from './words.js';
+
+/** Who is missing from the procedures, in each language (a person reads names and words, never codes). */
+export function missingWords(gaps: DutyGap[], lang: 'en' | 'zh'): string {
+  const category = (g: DutyGap) => CATEGORY_WORDS[g.category as keyof typeof CATEGORY_WORDS]?.[lang] ?? g.category;
+  return gaps
+    .map((g) => {
+      const duty = DUTY_WORDS[g.duty][lang];
+      const name = (lang === 'zh' ? (g.nameZh ?? g.nameEn) : (g.nameEn ?? g.nameZh)) ?? '';
+      if (lang === 'en') {
+        if (g.reason === 'unnamed') return `${category(g)}: no ${duty}`;
+        if (g.reason === 'inactive') return `${category(g)}: ${duty} ${name} (account disabled)`;
+        return `${category(g)}: ${duty} ${name} (lacks the right to ${g.duty === 'checker' ? 'approve' : 'prepare'} returns)`;
+      }
+      if (g.reason === 'unnamed') return `${category(g)}：未有${duty}`;
+      if (g.reason === 'inactive') return `${category(g)}：${duty}${name}（帳戶已停用）`;
+      return `${category(g)}：${duty}${name}（沒有${g.duty === 'checker' ? '審批' : '準備'}申報的權限）`;
+    })
+    .join(lang === 'en' ? '; ' : '；');
+}
 
 /** Governance checks of the exchange (memo O1 procedures, O2 deadlines). */
 export function registerExchangeChecks(registry: CheckRegistry): void {
@@ -14,10 +36,29 @@ export function registerExchangeChecks(registry: CheckRegistry): void {
     async evaluate({ q, schoolId, now }): Promise<CheckResult> {
       const s = await findProceduresStatus(q, schoolId);
       const link = '/exchange/procedures';
+      // Covered: owner, backup and checker each an active person holding the duty's right, in every category there is.
+      const holders = await listDutyHolders(q, DUTY_PERMISSION.owner, DUTY_PERMISSION.checker);
+      const { covered, gaps } = procedureGaps(
+        CATEGORIES,
+        holders.map((h) => ({
+          category: h.category,
+          duty: h.duty,
+          userId: h.user_id,
+          nameZh: h.name_zh,
+          nameEn: h.name_en,
+          active: h.active,
+          holdsRight: h.holds_right,
+        })),
+      );
       const total = CATEGORIES.length;
-      const complete = s?.complete ?? 0;
-      const params = { complete, total, date: s?.at ? hongKongDate(s.at) : '' };
-      if (complete < total) return { status: 'attention', summaryKey: 'checks.procedures.incomplete', params, link };
+      const params = { complete: covered, total, date: s?.at ? hongKongDate(s.at) : '' };
+      if (covered < total)
+        return {
+          status: 'attention',
+          summaryKey: 'checks.procedures.incomplete',
+          params: { ...params, missingEn: missingWords(gaps, 'en'), missingZh: missingWords(gaps, 'zh') },
+          link,
+        };
       // Reviewed every year: due twelve calendar months after the last review, overdue a month later.
       const review = annualReview(s?.at ?? null, now);
       switch (review.state) {

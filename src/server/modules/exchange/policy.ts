@@ -1,3 +1,4 @@
+import type { PermissionKey } from '../../../contracts/permissions.js';
 import { AppError } from '../../core/errors.js';
 import type { IncomingStateKey, ReturnStateKey, TaskStatusKey } from './types.js';
 
@@ -36,6 +37,69 @@ export const mayPrepare = (userId: string, task: Pick<Duties, 'ownerId' | 'backu
 export function assertMayApprove(userId: string, task: Duties, preparedBy: string | null): void {
   if (!task.checkerId || task.checkerId !== userId) throw new AppError('not_checker');
   if ([task.ownerId, task.backupId, preparedBy].includes(userId)) throw new AppError('own_review');
+}
+
+export type Duty = 'owner' | 'backup' | 'checker';
+export const DUTIES: readonly Duty[] = ['owner', 'backup', 'checker'];
+
+/** The right each duty needs: the owner and the backup prepare, the checker approves. */
+export const DUTY_PERMISSION = {
+  owner: 'exchange.prepare',
+  backup: 'exchange.prepare',
+  checker: 'exchange.approve',
+} as const satisfies Record<Duty, PermissionKey>;
+
+/** Who fills one duty of a procedure: the person named (if any), whether their account is active, whether they hold the duty's right. */
+export interface DutyHolder<C extends string = string> {
+  category: C;
+  duty: Duty;
+  userId: string | null;
+  nameZh: string | null;
+  nameEn: string | null;
+  active: boolean;
+  holdsRight: boolean;
+}
+
+/** Why a duty is not covered: nobody named, the person's account is not active, or they lack the duty's right. */
+export type DutyGap<C extends string = string> = Omit<DutyHolder<C>, 'active' | 'holdsRight'> & {
+  reason: 'unnamed' | 'inactive' | 'lacks_right';
+};
+
+/**
+ * Memo O1: a category is covered when its owner, backup and checker are each an active person who
+ * holds the right the duty needs. Counted over every category there is (a category with no
+ * procedure row lacks all three).
+ */
+export function procedureGaps<C extends string>(
+  categories: readonly C[],
+  holders: DutyHolder<C>[],
+): { covered: number; gaps: DutyGap<C>[] } {
+  const gaps: DutyGap<C>[] = [];
+  let covered = 0;
+  for (const category of categories) {
+    let ok = true;
+    for (const duty of DUTIES) {
+      const h = holders.find((x) => x.category === category && x.duty === duty);
+      const base = { category, duty, userId: h?.userId ?? null, nameZh: h?.nameZh ?? null, nameEn: h?.nameEn ?? null };
+      const reason = !h?.userId ? 'unnamed' : !h.active ? 'inactive' : !h.holdsRight ? 'lacks_right' : null;
+      if (reason) {
+        gaps.push({ ...base, reason });
+        ok = false;
+      }
+    }
+    if (ok) covered++;
+  }
+  return { covered, gaps };
+}
+
+/**
+ * A duty handed over to a successor (memo U3) who already has another duty in the same procedure
+ * or task would make them check their own work: the duty is left unfilled instead, and shows as
+ * missing until someone is named.
+ */
+export function successorFor(duties: Duties, duty: Duty, successorId: string): string | null {
+  const others = DUTIES.filter((x) => x !== duty).map((x) => duties[`${x}Id`]);
+  return others.includes(successorId) ? null : successorId;
 }
 
 // ---- Tasks --------------------------------------------------------------------------------------

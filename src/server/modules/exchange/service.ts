@@ -35,3 +35,6 @@ export { createFeed, feedCalendar, feedStatus, revokeFeed } from './feed.js';
 // Scheduled work and governance checks (memo O2)
 export { exchangeJob } from './jobs.js';
 export { registerExchangeChecks } from './checks.js';
+
+// For the handover (memo U3): procedure duties and open tasks pass to a successor
+export { registerExchangeHoldings } from './holdings.js';

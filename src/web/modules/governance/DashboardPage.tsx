@@ -13,6 +13,14 @@ import { StatusBadge } from '../../components/StatusBadge.js';
 type Area = z.infer<typeof MemoArea>;
 const AREAS: Area[] = ['user', 'operation', 'security', 'learning', 'cloud'];
 
+/** A check may word a part itself in both languages (`missingEn`, `missingZh`): the reader's language gives `missing`. */
+function inLanguage(params: Check['params'], language: string): Check['params'] {
+  const suffix = language.startsWith('zh') ? 'Zh' : 'En';
+  const out = { ...params };
+  for (const [key, value] of Object.entries(params)) if (key.endsWith(suffix)) out[key.slice(0, -suffix.length)] = value;
+  return out;
+}
+
 function CheckCard({ check }: { check: Check }) {
   const { t, i18n } = useTranslation();
   const title = t(`checkTitles.${check.key.replaceAll('.', '_')}`, { defaultValue: check.key });
@@ -25,7 +33,7 @@ function CheckCard({ check }: { check: Check }) {
           </Title>
           <StatusBadge status={check.status} labelKey={`dashboard.status.${check.status}`} />
         </Group>
-        <Text size="sm">{t(check.summaryKey, { ...check.params, defaultValue: check.summaryKey })}</Text>
+        <Text size="sm">{t(check.summaryKey, { ...inLanguage(check.params, i18n.language), defaultValue: check.summaryKey })}</Text>
         {check.evidence.length > 0 && (
           <List size="sm" spacing={2}>
             {check.evidence.map((line, index) => (

@@ -42,6 +42,7 @@ export async function openPackage(d: ExchangeDeps, a: Actor, packageId: string, 
     summary: json.summary,
     referenceDate: json.referenceDate ?? null,
     exceptions: json.exceptions ?? [],
+    corrections: json.corrections ?? [],
     manifestOk,
   });
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../../core/db/types.js';
 import type { Generated } from '../../school/service.js';
+import type { CorrectedRowValue } from './corrections.js';
 import type { RowProblem } from '../rules.js';
 import type { ReturnStateKey, TemplateKindKey } from '../types.js';
 
@@ -20,11 +21,13 @@ export interface ReturnRow {
   package_hash: string | null;
   receipt_hash: string | null;
   version: number;
+  /** Rows corrected by hand since the return was generated. */
+  corrections: CorrectedRowValue[];
 }
 
 export async function findReturn(q: Queryable, id: string, lock = false): Promise<ReturnRow | undefined> {
   const [r] = await q.query<ReturnRow>(
-    `SELECT id, delivery_id, amendment, state, kind, data, problems, prepared_by, approved_by, reject_reason, failure, package_hash, receipt_hash, version
+    `SELECT id, delivery_id, amendment, state, kind, data, problems, prepared_by, approved_by, reject_reason, failure, package_hash, receipt_hash, version, corrections
      FROM exchange_returns WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
     [id],
   );
@@ -91,7 +94,7 @@ export async function redraftReturn(
   at: Date,
 ): Promise<void> {
   await q.query(
-    `UPDATE exchange_returns SET state = 'draft', data = $2, problems = $3, prepared_by = $4, updated_at = $5, version = version + 1, failure = NULL WHERE id = $1`,
+    `UPDATE exchange_returns SET state = 'draft', data = $2, problems = $3, prepared_by = $4, updated_at = $5, version = version + 1, failure = NULL, corrections = '[]' WHERE id = $1`,
     [id, data, JSON.stringify(problems), by, at],
   );
 }

@@ -10,6 +10,7 @@ import { intake, packageHashOf } from '../authority/intake.js';
 import type { ExchangeDeps } from '../common.js';
 import { unlockKey } from '../key.js';
 import { RETURN_STEPS, assertMayApprove, assertStep, mayStep } from '../policy.js';
+import type { CorrectedRowValue } from '../queries/corrections.js';
 import { setDeliverySubmitted } from '../queries/deliveries.js';
 import { findOrgBoxKey, findSchoolIdentity } from '../queries/orgs.js';
 import { insertPackage } from '../queries/packages.js';
@@ -22,7 +23,7 @@ import { assertExceptionsClosed } from './exceptions.js';
 import { dutiesOf, problemErrors, returnRow, setState, taskFor } from './records.js';
 
 /** The return's files as they travel: each file as CSV, and the whole as JSON. */
-function bundleOf(g: Generated): Record<string, string> {
+function bundleOf(g: Generated, corrections: CorrectedRowValue[]): Record<string, string> {
   const files: Record<string, string> = {};
   for (const f of g.files)
     files[`${f.name}.csv`] = writeCsv(
@@ -34,6 +35,7 @@ function bundleOf(g: Generated): Record<string, string> {
     summary: g.summary,
     referenceDate: g.referenceDate ?? null,
     exceptions: g.exceptions ?? [],
+    corrections,
   });
   return files;
 }
@@ -71,7 +73,7 @@ export async function approveReturn(
     const school = await findSchoolIdentity(q, a.schoolId);
     const now = d.clock.now();
     await setState(d, q, a, r, RETURN_STEPS.approve.to);
-    const files = bundleOf(r.data);
+    const files = bundleOf(r.data, r.corrections);
     const manifest = Object.entries(files).map(([name, body]) => ({ name, bytes: Buffer.byteLength(body), sha256: sha256Hex(body) }));
     const header: Pkg['header'] = {
       refNo: t.ref_no,
