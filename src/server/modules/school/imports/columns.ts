@@ -43,7 +43,8 @@ export function checkColumns(kind: ImportKindName, sheet: Sheet, issues: z.infer
       specOf.set(col.field, col);
     }
   }
-  const lang: HeaderLanguage = sheet.headers.some((h) => /[\u0080-\uffff]/.test(h)) ? 'zh' : 'en';
+  const chinese = sheet.headers.filter((h) => /[\u0080-\uffff]/.test(h)).length;
+  const lang: HeaderLanguage = chinese * 2 > sheet.headers.filter(Boolean).length ? 'zh' : 'en';
   let readable = true;
   for (const col of IMPORT_COLUMNS[kind])
     if (col.required === 'key' && !headerOf.has(col.field)) {
