@@ -191,6 +191,8 @@ export const VerifyResult = z.strictObject({
   amendment: z.number().int(),
 });
 export const UnlockBody = z.strictObject({ words: SchoolKeyWords });
+/** Without words, the person's unlocked window (SCHOOL_KEY_UNLOCK_MINUTES) supplies the key. */
+export const InboxUnlockBody = z.strictObject({ words: SchoolKeyWords.optional() });
 export const ReturnFile = z.strictObject({
   name: z.string(),
   columns: z.array(z.string()),
@@ -324,7 +326,7 @@ export const ReturnRowsBody = z.strictObject({
   version: z.number().int().positive(),
 });
 export const RejectBody = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
-export const ApproveBody = z.strictObject({ words: SchoolKeyWords, version: z.number().int().positive() });
+export const ApproveBody = z.strictObject({ words: SchoolKeyWords.optional(), version: z.number().int().positive() });
 
 export const ProcedureView = z.strictObject({
   category: Category,

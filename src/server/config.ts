@@ -46,6 +46,10 @@ export const settings = {
     schema: z.coerce.number().int().min(1).max(168).default(12),
     doc: 'Sign out this many hours after sign-in, whatever the activity.',
   },
+  SCHOOL_KEY_UNLOCK_MINUTES: {
+    schema: z.coerce.number().int().min(0).max(60).default(10),
+    doc: 'After a person unlocks the school key, keep it unlocked for their session this many minutes (in server memory only; ended at sign-out). 0 asks for the 24 words every time.',
+  },
   LOGIN_RATE_PER_MINUTE: {
     schema: z.coerce.number().int().min(1).max(10000).default(20),
     doc: 'Sign-in attempts allowed per source address per minute.',

@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { SessionStore } from './core/auth/sessions.js';
 import { CheckRegistry } from './core/checks/registry.js';
 import { type Clock, systemClock } from './core/clock.js';
+import { KeyWindow } from './core/crypto/key-window.js';
 import { findServerKeyCheck, storeServerKeyCheck } from './core/crypto/queries.js';
 import { loadServerKey, open, seal, subKey } from './core/crypto/secrets.js';
 import { migrate } from './core/db/migrate.js';
@@ -87,6 +88,8 @@ export async function createServer(o: StartOptions) {
   const timeouts = { idleMs: o.config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: o.config.SESSION_ABSOLUTE_HOURS * 3600_000 };
   const sessions = new SessionStore(db, clock, timeouts, (m, e) => log.warn({ err: e }, m));
   await sessions.start();
+  const keyWindow = new KeyWindow(clock, o.config.SCHOOL_KEY_UNLOCK_MINUTES * 60_000);
+  sessions.onEnd((key) => (key === '*' ? keyWindow.clear() : keyWindow.drop(key)));
   const checks = new CheckRegistry((m, e) => log.error({ err: e }, m));
   registerFoundationChecks(checks);
   registerAccessChecks(checks);
@@ -98,7 +101,7 @@ export async function createServer(o: StartOptions) {
   registerExchangeHoldings(holdings);
   const mailer = createMailer(o.config.SMTP_URL, o.config.MAIL_FROM);
   const checkpoints = new AuditCheckpoints(checkpointFile(o.config.DATA_DIR), checkpointKey(serverKey));
-  const deps: Deps = { config: o.config, db, clock, serverKey, sessions, checks, holdings, mailer, log, checkpoints };
+  const deps: Deps = { config: o.config, db, clock, serverKey, sessions, keyWindow, checks, holdings, mailer, log, checkpoints };
   const { app, routes } = await buildApp(deps);
   const scheduler = new Scheduler(db, clock, (job, err) => log.error({ err, job }, 'job failed'));
   scheduler.register(cleanupJob(timeouts));

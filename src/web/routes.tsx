@@ -38,6 +38,7 @@ import { MessagesPage } from './modules/authority/MessagesPage.js';
 import { NewMessagePage } from './modules/authority/NewMessagePage.js';
 import { ProgressPage } from './modules/authority/ProgressPage.js';
 import { SessionsPage } from './modules/security/SessionsPage.js';
+import { SchoolKeyPage } from './modules/security/SchoolKeyPage.js';
 import { PrivilegedAccountsPage } from './modules/security/PrivilegedAccountsPage.js';
 import { SecurityCentrePage } from './modules/security/SecurityCentrePage.js';
 
@@ -89,6 +90,14 @@ export function AppRoutes() {
             element={
               <RequirePermission permission="security.read">
                 <PrivilegedAccountsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/security/key"
+            element={
+              <RequirePermission permission="security.read">
+                <SchoolKeyPage />
               </RequirePermission>
             }
           />

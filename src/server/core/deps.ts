@@ -4,6 +4,7 @@ import type { AuditCheckpoints } from './audit/checkpoint.js';
 import type { SessionStore } from './auth/sessions.js';
 import type { CheckRegistry } from './checks/registry.js';
 import type { Clock } from './clock.js';
+import type { KeyWindow } from './crypto/key-window.js';
 import type { Database } from './db/types.js';
 import type { HoldingRegistry } from './handover/registry.js';
 import type { Mailer } from './mail/mailer.js';
@@ -15,6 +16,8 @@ export interface Deps {
   clock: Clock;
   serverKey: Buffer;
   sessions: SessionStore;
+  /** School keys people unlocked, per session, for a short while (memory only). */
+  keyWindow: KeyWindow;
   checks: CheckRegistry;
   holdings: HoldingRegistry;
   mailer: Mailer;

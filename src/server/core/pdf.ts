@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 
 // A Traditional Chinese font shipped through npm, so reports never depend on what the machine has installed.
 const FONT = createRequire(import.meta.url).resolve('@expo-google-fonts/noto-sans-hk/400Regular/NotoSansHK_400Regular.ttf');
+/** The same font, for documents laid out by hand (the school key's recovery sheets). */
+export const PDF_FONT = FONT;
 
 export interface PdfTable {
   title: string;

@@ -54,6 +54,7 @@ const NAV: NavGroup[] = [
     labelKey: 'nav.security',
     items: [
       { id: 'security-centre', to: '/security', labelKey: 'nav.securityCentre', permission: 'security.read' },
+      { id: 'security-key', to: '/security/key', labelKey: 'schoolKey.nav', permission: 'security.read' },
       { id: 'security-accounts', to: '/security/accounts', labelKey: 'privileged.nav', permission: 'security.read' },
       { id: 'audit', to: '/audit', labelKey: 'nav.audit', permission: 'audit.read' },
       { id: 'sessions', to: '/admin/sessions', labelKey: 'nav.sessions', permission: 'sessions.read' },

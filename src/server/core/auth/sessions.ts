@@ -66,6 +66,8 @@ export class SessionStore {
   private touched = new Map<string, number>();
   /** Bumped on every invalidation, so a load that raced with one is not cached. */
   private generation = 0;
+  /** Told when a session ends, here or in another process (`*`: every session). */
+  private ended: ((key: string) => void)[] = [];
 
   constructor(
     private db: Database,
@@ -81,6 +83,7 @@ export class SessionStore {
         this.generation++;
         if (payload === '*') this.cache.clear();
         else this.cache.delete(payload);
+        for (const fn of this.ended) fn(payload);
       },
       () => {
         this.generation++;
@@ -188,8 +191,14 @@ export class SessionStore {
       const key = h.toString('base64url');
       this.cache.delete(key);
       this.touched.delete(key);
+      for (const fn of this.ended) fn(key);
       await this.db.notify(CHANNEL, key);
     }
+  }
+
+  /** Call `fn` with the session's key (its token hash, base64url; `*` for all) whenever a session ends. */
+  onEnd(fn: (key: string) => void): void {
+    this.ended.push(fn);
   }
 
   /** Mark a person's sessions for rotation and drop cached rights after their roles changed. */

@@ -28,10 +28,13 @@ export interface AnnualState {
   due: Date | null;
 }
 
-/** Where a yearly duty last done at `at` stands at `now`. Never done is `attention`: it needs doing, nothing has lapsed. */
-export function annualReview(at: Date | null, now: Date): AnnualState {
+/**
+ * Where a yearly duty last done at `at` stands at `now`. Never done is `attention`: it needs doing,
+ * nothing has lapsed. A duty with its own period (the school key's rotation) passes it as `months`.
+ */
+export function annualReview(at: Date | null, now: Date, months = ANNUAL_MONTHS): AnnualState {
   if (!at) return { state: 'never', status: 'attention', due: null };
-  const due = addMonths(at, ANNUAL_MONTHS);
+  const due = addMonths(at, months);
   if (now < due) return { state: 'ok', status: 'ok', due };
   return { state: 'due', status: now < addMonths(due, GRACE_MONTHS) ? 'attention' : 'overdue', due };
 }

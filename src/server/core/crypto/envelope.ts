@@ -73,3 +73,21 @@ export function canonical(v: unknown): string {
 }
 
 export const sha256Hex = (data: string | Buffer): string => sha256(data).toString('hex');
+
+/**
+ * Rewrap data keys from one recipient key to another (a school key's rotation): the data key is
+ * opened with the old private key and wrapped afresh, under a new ephemeral key, for the new public
+ * key. The old key's public half is computed once, not per item.
+ */
+export function rewrapper(oldBoxPrivate: KeyObject, newBoxPublic: Buffer): (w: Wrapped, aad: string) => Wrapped {
+  const mine = rawPublic(createPublicKey(oldBoxPrivate));
+  const recipient = publicX25519(newBoxPublic);
+  return (w, aad) => {
+    const eph = Buffer.from(w.eph, 'base64url');
+    const dataKey = open(kek(diffieHellman({ privateKey: oldBoxPrivate, publicKey: publicX25519(eph) }), eph, mine), w.key, aad);
+    const fresh = generateKeyPairSync('x25519');
+    const freshEph = rawPublic(fresh.publicKey);
+    const shared = diffieHellman({ privateKey: fresh.privateKey, publicKey: recipient });
+    return { eph: freshEph.toString('base64url'), key: seal(kek(shared, freshEph, newBoxPublic), dataKey, aad) };
+  };
+}

@@ -1,5 +1,6 @@
 import type { Actor } from '../../core/auth/actor.js';
 import type { Clock } from '../../core/clock.js';
+import type { KeyWindow } from '../../core/crypto/key-window.js';
 import type { Database, Queryable } from '../../core/db/types.js';
 import { AppError } from '../../core/errors.js';
 import type { PermissionKey } from '../../../contracts/permissions.js';
@@ -12,6 +13,8 @@ export interface ExchangeDeps {
   db: Database;
   clock: Clock;
   smtpConfigured: boolean;
+  /** School keys people unlocked, per session (absent for scheduled work, which never unlocks). */
+  keyWindow?: KeyWindow;
 }
 
 export const AUTHORITIES: Record<AuthorityKey, { nameZh: string; nameEn: string; prefix: string }> = {

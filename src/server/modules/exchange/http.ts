@@ -7,7 +7,12 @@ import type { ExchangeDeps } from './common.js';
 
 export const NoContent = { 204: z.null() };
 
-export const exchangeDeps = (deps: Deps): ExchangeDeps => ({ db: deps.db, clock: deps.clock, smtpConfigured: deps.mailer.configured });
+export const exchangeDeps = (deps: Deps): ExchangeDeps => ({
+  db: deps.db,
+  clock: deps.clock,
+  smtpConfigured: deps.mailer.configured,
+  keyWindow: deps.keyWindow,
+});
 
 /** Today in Hong Kong: the default day of the exchange log. */
 export const today = (deps: Deps): string => hongKongDate(deps.clock.now());

@@ -6,12 +6,35 @@ import { AppError } from '../../core/errors.js';
 import { securityEvent } from '../../core/notify/notify.js';
 import type { ExchangeDeps } from './common.js';
 import { KEY_FAILURE_LIMIT, KEY_WINDOW_MS, keyRetryAfter } from './policy.js';
-import { countKeyFailures, lockKeyFingerprint } from './queries/keys.js';
+import { countKeyFailures, findKeyFingerprint, lockKeyFingerprint } from './queries/keys.js';
 
 export interface Unlocked {
   box: KeyObject;
   sign: KeyObject;
   fingerprint: string;
+  entropy: Uint8Array;
+}
+
+/**
+ * The school key for a protected step: from the words when given (and then kept unlocked for the
+ * person's session for the configured window), otherwise from that window. The window's key must
+ * still be the school's key in force (it may have been rotated meanwhile, from another process);
+ * without words or a window the step is refused with `school_key_needed`.
+ */
+export async function schoolKeyFor(d: ExchangeDeps, a: Actor, words: string[] | undefined): Promise<Unlocked> {
+  if (words) {
+    const keys = await unlockKey(d, a, words);
+    d.keyWindow?.hold(a.tokenHash, { schoolId: a.schoolId, ...keys });
+    return keys;
+  }
+  const held = d.keyWindow?.get(a.tokenHash, a.schoolId);
+  if (!held) throw new AppError('school_key_needed');
+  const current = await d.db.school(a.schoolId, (q) => findKeyFingerprint(q, a.schoolId));
+  if (current?.key_fingerprint !== held.fingerprint) {
+    d.keyWindow?.drop(a.tokenHash);
+    throw new AppError('school_key_needed');
+  }
+  return held;
 }
 
 /**
@@ -60,5 +83,5 @@ export async function unlockKey(d: ExchangeDeps, a: Actor, words: string[]): Pro
   });
   if ('refused' in outcome) throw new AppError('rate_limited', { retryAfter: outcome.refused });
   if ('wrong' in outcome || !entropy || !pub) throw new AppError('school_key_wrong');
-  return { ...schoolKeyPairs(entropy), fingerprint: pub.fingerprint };
+  return { ...schoolKeyPairs(entropy), fingerprint: pub.fingerprint, entropy };
 }

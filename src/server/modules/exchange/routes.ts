@@ -10,6 +10,7 @@ import {
   ExplainExceptionBody,
   InboxDetail,
   InboxList,
+  InboxUnlockBody,
   InboxQuery,
   LogQuery,
   PackageFile,
@@ -18,7 +19,6 @@ import {
   RejectBody,
   ReturnRowsBody,
   ReturnView,
-  UnlockBody,
   UnlockResult,
 } from '../../../contracts/exchange.js';
 import type { Deps } from '../../core/deps.js';
@@ -58,7 +58,7 @@ export function exchangeRoutes(app: App, deps: Deps): void {
   );
   app.post(
     '/api/exchange/unlock',
-    { config: { permission: 'exchange.unlock' }, schema: { body: UnlockBody, response: { 200: UnlockResult } } },
+    { config: { permission: 'exchange.unlock' }, schema: { body: InboxUnlockBody, response: { 200: UnlockResult } } },
     async (req) => ex.unlockInbox(d, actorOf(req), req.body.words),
   );
   app.put(

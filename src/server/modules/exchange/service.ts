@@ -29,6 +29,10 @@ export { markReady, rejectReturn } from './returns/review.js';
 export { approveReturn } from './returns/approve.js';
 export { getReturn, returnPackage } from './returns/read.js';
 
+// The school key: unlock (words or the person's window), rewrap on rotation (the security module's lifecycle)
+export { type Unlocked, schoolKeyFor } from './key.js';
+export { type RewrapResult, rewrapDeliveries, tellAuthoritiesKeyChanged, wrappedByKey } from './rewrap.js';
+
 // The personal calendar feed
 export { createFeed, feedCalendar, feedStatus, revokeFeed } from './feed.js';
 

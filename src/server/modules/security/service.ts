@@ -18,3 +18,11 @@ export { listPrivileged } from './privileged/list.js';
 export { rotationWarningsJob } from './privileged/jobs.js';
 export { setRotationPeriod } from './privileged/settings.js';
 
+// Memo S1: the school key (unlock window, rotation, recovery shares).
+export { type KeyDeps } from './key/common.js';
+export { recoverKey } from './key/recover.js';
+export { rotateKey } from './key/rotate.js';
+export { confirmShare, issueShares } from './key/shares.js';
+export { shareSheet } from './key/sheet.js';
+export { keyStatus, setKeySettings } from './key/status.js';
+export { lockSchoolKey, unlockSchoolKey, unlockState } from './key/unlock.js';

@@ -64,6 +64,11 @@ function SchoolKeyWords({ result, authority }: { result: SetupResultView; author
       <Alert color="red" variant="outline" role="alert">
         <Text size="sm">{t(authority ? 'setup.authorityKeyWarning' : 'setup.keyWarning')}</Text>
       </Alert>
+      {!authority && (
+        <Text size="sm" data-testid="school-key-loss">
+          {t('schoolKey.lossExplain')}
+        </Text>
+      )}
       <SimpleGrid
         cols={{ base: 2, xs: 3, sm: 4 }}
         spacing="xs"

@@ -29,6 +29,7 @@ import { hasPermission, PageLoader, useMe } from '../../components/session.js';
 import { inboxItemQuery } from './MessagePage.js';
 import { cellKey, columnLabel, ReturnTable, ROWS_PER_PAGE, type CellRef } from './ReturnTable.js';
 import { RollExceptions, RollRule, summaryLabel } from './RollExceptions.js';
+import { KEY_WINDOW_QUERY, KeyWindowNote, useKeyWindow, windowOpen } from '../security/keyWindow.js';
 import { EventTimeline, KEY_WORD_COUNT, KeyWordsInput, ReturnStateBadge, splitWords, titleOf } from './shared.js';
 
 const STEPS = ['draft', 'ready', 'processing', 'sent', 'received'] as const;
@@ -221,9 +222,14 @@ function ApproveModal({ ret, onClose }: { ret: ReturnViewData; onClose: () => vo
   const queryClient = useQueryClient();
   const [words, setWords] = useState('');
   const [tried, setTried] = useState(false);
+  const keyWindow = useKeyWindow();
+  const unlocked = windowOpen(keyWindow.data);
   const approve = useMutation({
-    mutationFn: (list: string[]) =>
-      api.post<ReturnViewData>(`/api/exchange/returns/${ret.id}/approve`, { words: list, version: ret.version }),
+    mutationFn: (list: string[] | null) =>
+      api.post<ReturnViewData>(
+        `/api/exchange/returns/${ret.id}/approve`,
+        list ? { words: list, version: ret.version } : { version: ret.version },
+      ),
     onSuccess: async (result) => {
       setWords('');
       queryClient.setQueryData(['exchange', 'return', ret.id], result);
@@ -231,9 +237,15 @@ function ApproveModal({ ret, onClose }: { ret: ReturnViewData; onClose: () => vo
       showSuccess(result.state === 'received' ? t('exchange.return.receivedNotice') : t('exchange.return.sentNotice'));
       onClose();
     },
+    // The window may have run out meanwhile: ask for the words.
+    onError: () => void queryClient.invalidateQueries({ queryKey: KEY_WINDOW_QUERY }),
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (unlocked) {
+      approve.mutate(null);
+      return;
+    }
     setTried(true);
     const list = splitWords(words);
     if (list.length === KEY_WORD_COUNT) approve.mutate(list);
@@ -249,7 +261,11 @@ function ApproveModal({ ret, onClose }: { ret: ReturnViewData; onClose: () => vo
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <Text size="sm">{t('exchange.return.approveExplain')}</Text>
-          <KeyWordsInput value={words} onChange={setWords} showError={tried} testId="approve-words" />
+          {unlocked && keyWindow.data?.unlockedUntil ? (
+            <KeyWindowNote until={keyWindow.data.unlockedUntil} />
+          ) : (
+            <KeyWordsInput value={words} onChange={setWords} showError={tried} testId="approve-words" />
+          )}
           <FormError error={approve.error} testId="approve-error" messages={VERSION_MESSAGES} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

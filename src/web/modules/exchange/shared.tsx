@@ -1,5 +1,6 @@
 import { Badge, Stack, Text, Textarea, Timeline } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { wordsFromText } from '../../../contracts/security-key.js';
 import type { ExchangeEventView, InboxItemView, ReturnViewData } from '../../api.js';
 import { formatDateTime } from '../../components/format.js';
 
@@ -69,13 +70,9 @@ export const titleOf = (item: { titleZh: string; titleEn: string }, language: st
 export const nameOf = (item: { nameZh: string; nameEn: string }, language: string): string =>
   language === 'en' ? item.nameEn : item.nameZh;
 
-/** The words typed or pasted, split on any white space, in lower case as the word list has them. */
+/** The words typed or pasted as one text (spaces, new lines, numbering such as "1." dropped), in lower case as the word list has them. */
 export function splitWords(text: string): string[] {
-  return text
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((word) => word.toLowerCase());
+  return wordsFromText(text);
 }
 
 /**

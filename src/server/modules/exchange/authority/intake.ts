@@ -5,7 +5,7 @@ import { AppError } from '../../../core/errors.js';
 import { type ExchangeDeps, assertAuthority, event } from '../common.js';
 import { packageFitsDelivery } from '../policy.js';
 import { findDeliveryHeader, findDeliveryMessageId, setDeliveryReceived } from '../queries/deliveries.js';
-import { findSchoolSigningKey } from '../queries/orgs.js';
+import { findSchoolSigningKeyAt } from '../queries/orgs.js';
 import { findPackageForIntake, lockSentPackage, receivePackage, refusePackage } from '../queries/packages.js';
 import type { Pkg } from '../types.js';
 
@@ -25,7 +25,11 @@ export async function verifyPackage(
   const hash = packageHashOf(p);
   if (hash !== p.packageHash) throw new AppError('package_tampered');
   if (p.header.authority !== authorityCode) throw new AppError('package_wrong_key');
-  const s = await d.db.system((q) => findSchoolSigningKey(q, p.header.schoolNumber));
+  // The key version in force when the package was made: a rotation since then does not orphan it.
+  const made = new Date(p.header.createdAt);
+  const s = Number.isNaN(made.getTime())
+    ? undefined
+    : await d.db.system((q) => findSchoolSigningKeyAt(q, p.header.schoolNumber, p.header.schoolKeyFingerprint, made));
   if (!s || !verifyHash(s.key_sign_public, hash, p.signature)) throw new AppError('package_wrong_key');
   return { schoolId: s.id, schoolNumber: p.header.schoolNumber, packageHash: hash };
 }

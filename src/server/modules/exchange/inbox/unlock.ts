@@ -2,20 +2,21 @@ import { audit } from '../../../core/audit/audit.js';
 import { type Actor, who } from '../../../core/auth/actor.js';
 import { openContent, unwrapKey } from '../../../core/crypto/envelope.js';
 import { type ExchangeDeps, assertSchool, event } from '../common.js';
-import { unlockKey } from '../key.js';
+import { schoolKeyFor } from '../key.js';
 import { lockEncryptedDeliveries, setDecryptFailed, setImportFailed, setImported } from '../queries/deliveries.js';
 import { setTaskContent } from '../queries/tasks.js';
 import { MessageContent } from '../types.js';
 
 /**
- * Unlock with the school key and import every message still encrypted: each is decrypted (or marked
- * decrypt_failed, with the reason) and its content imported into the task (or import_failed). The
+ * Unlock with the school key (the words, or the person's unlocked window) and import every message
+ * still encrypted: each is decrypted (or marked decrypt_failed, with the reason) and its content
+ * imported into the task (or import_failed). The
  * words were checked against the key's fingerprint first, so a failure here is the message's, not the
  * person's: it is not retried, and the authority is asked to send it again.
  */
-export async function unlockInbox(d: ExchangeDeps, a: Actor, words: string[]): Promise<{ imported: number; failed: number }> {
+export async function unlockInbox(d: ExchangeDeps, a: Actor, words?: string[]): Promise<{ imported: number; failed: number }> {
   await d.db.school(a.schoolId, (q) => assertSchool(q, a));
-  const keys = await unlockKey(d, a, words);
+  const keys = await schoolKeyFor(d, a, words);
   return d.db.schoolTx(a.schoolId, async (q) => {
     const rows = await lockEncryptedDeliveries(q);
     let imported = 0;

@@ -6,6 +6,12 @@ export async function lockKeyFingerprint(q: Queryable, orgId: string): Promise<{
   return org;
 }
 
+/** The fingerprint of the organisation's key in force. */
+export async function findKeyFingerprint(q: Queryable, orgId: string): Promise<{ key_fingerprint: string } | undefined> {
+  const [org] = await q.query<{ key_fingerprint: string }>('SELECT key_fingerprint FROM schools WHERE id = $1', [orgId]);
+  return org;
+}
+
 export interface KeyFailuresRow {
   n: number;
   first: Date | null;

@@ -57,11 +57,28 @@ export interface SigningKeyRow {
   key_sign_public: Buffer;
 }
 
-export async function findSchoolSigningKey(q: Queryable, schoolNumber: string): Promise<SigningKeyRow | undefined> {
-  const [s] = await q.query<SigningKeyRow>(`SELECT id, key_sign_public FROM schools WHERE school_number = $1 AND kind = 'school'`, [
-    schoolNumber,
-  ]);
+/**
+ * The school's signing key of the version whose fingerprint a package names, provided that version
+ * was in force when the package says it was made (a retired key cannot sign new packages).
+ */
+export async function findSchoolSigningKeyAt(
+  q: Queryable,
+  schoolNumber: string,
+  fingerprint: string,
+  at: Date,
+): Promise<SigningKeyRow | undefined> {
+  const [s] = await q.query<SigningKeyRow>(
+    `SELECT s.id, v.sign_public AS key_sign_public FROM schools s
+       JOIN school_key_versions v ON v.school_id = s.id AND v.fingerprint = $2
+      WHERE s.school_number = $1 AND s.kind = 'school' AND v.created_at <= $3 AND (v.retired_at IS NULL OR v.retired_at > $3)`,
+    [schoolNumber, fingerprint, at],
+  );
   return s;
+}
+
+/** Every authority on the platform (each may send to any school). */
+export function listAuthorityIds(q: Queryable): Promise<{ id: string }[]> {
+  return q.query<{ id: string }>(`SELECT id FROM schools WHERE kind = 'authority' ORDER BY id`);
 }
 
 export async function findOrgBoxKey(q: Queryable, orgId: string): Promise<{ key_box_public: Buffer } | undefined> {

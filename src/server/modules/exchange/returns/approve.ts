@@ -8,7 +8,7 @@ import { AppError } from '../../../core/errors.js';
 import type { Generated } from '../../school/service.js';
 import { intake, packageHashOf } from '../authority/intake.js';
 import type { ExchangeDeps } from '../common.js';
-import { unlockKey } from '../key.js';
+import { schoolKeyFor } from '../key.js';
 import { RETURN_STEPS, assertMayApprove, assertStep, mayStep } from '../policy.js';
 import type { CorrectedRowValue } from '../queries/corrections.js';
 import { setDeliverySubmitted } from '../queries/deliveries.js';
@@ -49,7 +49,7 @@ export async function approveReturn(
   d: ExchangeDeps,
   a: Actor,
   id: string,
-  words: string[],
+  words: string[] | undefined,
   version: number,
 ): Promise<z.infer<typeof ReturnView>> {
   const pre = await d.db.school(a.schoolId, async (q) => {
@@ -60,7 +60,7 @@ export async function approveReturn(
     if (r.version !== version) throw new AppError('version_conflict');
     return t;
   });
-  const keys = await unlockKey(d, a, words);
+  const keys = await schoolKeyFor(d, a, words);
   const auth = await d.db.system((q) => findOrgBoxKey(q, pre.authority_id));
   if (!auth) throw new AppError('not_found');
   const packageId = await d.db.schoolTx(a.schoolId, async (q) => {
