@@ -42,9 +42,12 @@ export const MAX_GUARDIANS = 3;
  */
 export const PHONE_RE = /^(?:(?:\+|00)852)?[2-9][0-9]{7}$|^(?:\+|00)(?!852)[1-9][0-9]{7,14}$/;
 
+/** Spaces, hyphens, dots and brackets go; so does a leading `'` (a spreadsheet's mark for text, as our CSV writes `'+44…`). */
+const stripPhone = (input: string): string => input.replace(/^'/, '').replace(/[\s().-]/g, '');
+
 /** The stored form: a Hong Kong number as its 8 digits, any other as + and its digits. */
 export function normalisePhone(input: string): string | null {
-  const s = input.replace(/[\s().-]/g, '');
+  const s = stripPhone(input);
   if (!PHONE_RE.test(s)) return null;
   return s.replace(/^(?:\+|00)852/, '').replace(/^00/, '+');
 }
@@ -57,7 +60,7 @@ export const Phone = z
   .string()
   .trim()
   .max(30)
-  .overwrite((s) => s.replace(/[\s().-]/g, ''))
+  .overwrite(stripPhone)
   .regex(PHONE_RE)
   .overwrite((s) => normalisePhone(s) ?? s);
 
@@ -121,3 +124,46 @@ export const EmergencyContactView = z.strictObject({
   phone: z.string().nullable(),
   masked: z.boolean(),
 });
+
+// ---- Import and export ------------------------------------------------------------------------
+
+/** Yes or no in a file (`Y`/`N`; the import also reads 是/否, yes/no). */
+const YesNo = z.enum(['Y', 'N']).optional();
+
+/**
+ * The contact columns of the student import, flat: guardian n's fields are `g<n>…` (the columns in
+ * `import-columns.ts`). Each cell is checked as the form checks its field.
+ */
+export const ContactImportFields = z.strictObject({
+  addressZh: ContactsBody.shape.addressZh,
+  addressEn: ContactsBody.shape.addressEn,
+  district: ContactsBody.shape.district,
+  homePhone: ContactsBody.shape.homePhone,
+  mobilePhone: ContactsBody.shape.mobilePhone,
+  g1NameZh: GuardianFields.shape.nameZh,
+  g1NameEn: GuardianFields.shape.nameEn,
+  g1Relationship: Relationship.optional(),
+  g1MobilePhone: GuardianFields.shape.mobilePhone,
+  g1OtherPhone: GuardianFields.shape.otherPhone,
+  g1Email: GuardianFields.shape.email,
+  g1Emergency: YesNo,
+  g2NameZh: GuardianFields.shape.nameZh,
+  g2NameEn: GuardianFields.shape.nameEn,
+  g2Relationship: Relationship.optional(),
+  g2MobilePhone: GuardianFields.shape.mobilePhone,
+  g2OtherPhone: GuardianFields.shape.otherPhone,
+  g2Email: GuardianFields.shape.email,
+  g2Emergency: YesNo,
+  g3NameZh: GuardianFields.shape.nameZh,
+  g3NameEn: GuardianFields.shape.nameEn,
+  g3Relationship: Relationship.optional(),
+  g3MobilePhone: GuardianFields.shape.mobilePhone,
+  g3OtherPhone: GuardianFields.shape.otherPhone,
+  g3Email: GuardianFields.shape.email,
+  g3Emergency: YesNo,
+});
+
+/** A guardian's fields in the flat import record, for guardian 1–3. */
+export const GUARDIAN_IMPORT_FIELDS = ['NameZh', 'NameEn', 'Relationship', 'MobilePhone', 'OtherPhone', 'Email', 'Emergency'] as const;
+export type ContactImport = z.infer<typeof ContactImportFields>;
+export const guardianImportField = (n: number, f: (typeof GUARDIAN_IMPORT_FIELDS)[number]) => `g${n}${f}` as keyof ContactImport;

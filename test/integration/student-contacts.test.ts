@@ -317,4 +317,117 @@ describe('student contact particulars', () => {
     expect((await b.put(`/api/students/${ids.s3}/contacts`, { guardians: [], version: 1 })).status).toBe(404);
     expect((await contacts(c, ids.s3 ?? '')).guardians).toHaveLength(1);
   });
+
+  describe('import and export', () => {
+    const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+    const exportCsv = async (x: Client, lang = 'en') =>
+      (await s.app.inject({ method: 'GET', url: `/api/exports/students?format=csv&lang=${lang}`, headers: { cookie: x.cookie } })).body;
+    const imp = (x: Client, step: 'preview' | 'commit', text: string) =>
+      x.post(`/api/imports/students/${step}`, { fileName: 'students.csv', contentBase64: b64(text) });
+    let clerk: Client;
+
+    beforeAll(async () => {
+      const r = await c.put(`/api/students/${ids.s2}/contacts`, {
+        ...full,
+        guardians: [{ ...father, emergencyContact: true }, { ...mother, emergencyContact: false }],
+        version: 0,
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(204);
+      clerk = (await person('clerk2', '10.5.0.5', [], [{ key: 'students.read' }, { key: 'students.manage' }])).client;
+    });
+
+    it('exports the contact columns in full to someone with the right, and the file imports back changing nothing', async () => {
+      const csv = await exportCsv(c);
+      const [header, ...lines] = csv
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
+      expect(header).toContain('address_zh,address_en,district,home_phone,mobile_phone,guardian1_name_zh');
+      expect(header).toContain('guardian3_emergency_contact');
+      const r2 = lines.find((l) => l.includes('R00002')) ?? '';
+      expect(r2).toContain('2345 6789');
+      expect(r2).toContain("'+442079460958"); // a leading + is neutralised for spreadsheets; the import reads it back
+      expect(r2).toContain('meiling.chan@example.com');
+      const before = await contacts(c, ids.s2 ?? '');
+      const again = await imp(c, 'commit', csv);
+      expect(again.body.issues).toEqual([]);
+      expect(again.body).toMatchObject({ create: 0, update: 0, unchanged: 3 });
+      expect(await contacts(c, ids.s2 ?? '')).toEqual(before);
+      // The Chinese export too.
+      const zh = await exportCsv(c, 'zh');
+      expect(zh).toContain('監護人1緊急聯絡人');
+      expect((await imp(c, 'preview', zh)).body).toMatchObject({ issues: [], unchanged: 3 });
+    });
+
+    it('imports guardians and an address with Chinese headers and words; leaves the other columns as they are', async () => {
+      const file = [
+        '註冊編號,地區,住宅電話,監護人1中文姓名,監護人1關係,監護人1手提電話,監護人1緊急聯絡人,監護人2英文姓名,監護人2關係',
+        'R00001,沙田,+852 2601 2345,何美儀,母親,6000 1111,是,Ho Kwok Wai,父親',
+      ].join('\n');
+      const r = await imp(c, 'commit', file);
+      expect(r.body.issues).toEqual([]);
+      expect(r.body).toMatchObject({ committed: true, update: 1 });
+      const v = await contacts(c, ids.s1 ?? '');
+      expect(v).toMatchObject({ district: 'sha_tin', homePhone: '2601 2345', addressZh: null });
+      expect(
+        v.guardians.map((g: { nameZh: string; nameEn: string; relationship: string; emergencyContact: boolean }) => [
+          g.nameZh ?? g.nameEn,
+          g.relationship,
+          g.emergencyContact,
+        ]),
+      ).toEqual([
+        ['何美儀', 'mother', true],
+        ['Ho Kwok Wai', 'father', false],
+      ]);
+      expect((await c.get(`/api/students/${ids.s1}`)).body.nameEn).toBe('Lee Siu Fong 1');
+    });
+
+    it('reports every bad contact cell at once and writes nothing', async () => {
+      const before = await contacts(c, ids.s1 ?? '');
+      const file = [
+        'reg_no,home_phone,guardian1_name_en,guardian1_relationship,guardian1_mobile_phone,guardian1_emergency_contact,guardian2_name_en,guardian2_relationship,guardian2_email,guardian2_emergency_contact,guardian3_name_en',
+        'R00001,1234,Chan Tai Man,uncle,9123 456,Y,Chan Siu Man,father,not-mail,Y,Someone',
+      ].join('\n');
+      const r = await imp(c, 'commit', file);
+      expect(r.body.committed).toBe(false);
+      const problems = (r.body.issues as { column: string; code: string }[]).map((i) => `${i.column}:${i.code}`).sort();
+      // Guardian 1's relationship is both not one of the list and, so, missing; guardian 2 is the emergency contact with no phone.
+      expect(problems).toEqual([
+        'guardian1_mobile_phone:invalid_format',
+        'guardian1_relationship:invalid_value',
+        'guardian1_relationship:required',
+        'guardian2_email:invalid_format',
+        'guardian2_mobile_phone:required',
+        'guardian3_relationship:required',
+        'home_phone:invalid_format',
+      ]);
+      // With the cells put right, the two emergency contacts remain: one is refused.
+      const two = [
+        'reg_no,guardian1_name_en,guardian1_relationship,guardian1_mobile_phone,guardian1_emergency_contact,guardian2_name_en,guardian2_relationship,guardian2_mobile_phone,guardian2_emergency_contact',
+        'R00001,Chan Tai Man,relative,91234567,Y,Chan Siu Man,father,61234567,Y',
+      ].join('\n');
+      const r2 = await imp(c, 'commit', two);
+      expect((r2.body.issues as { column: string; code: string }[]).map((i) => `${i.column}:${i.code}`)).toEqual([
+        'guardian2_emergency_contact:one_emergency_contact',
+      ]);
+      expect(await contacts(c, ids.s1 ?? '')).toEqual(before);
+    });
+
+    it('someone without the right exports masked contacts, may bring that file back unchanged, and cannot import contacts', async () => {
+      const csv = await exportCsv(clerk);
+      for (const secret of ['2345 6789', '442079460958', 'meiling', 'Chan Mei Ling', 'Nathan', '彌敦道', '6000 1111'])
+        expect(csv).not.toContain(secret);
+      expect(csv).toContain('2345 ****');
+      expect(csv).toContain('m***@example.com');
+      const before = [await contacts(c, ids.s1 ?? ''), await contacts(c, ids.s2 ?? '')];
+      const back = await imp(clerk, 'commit', csv);
+      expect(back.body.issues).toEqual([]);
+      expect(back.body).toMatchObject({ update: 0, unchanged: 3 });
+      expect([await contacts(c, ids.s1 ?? ''), await contacts(c, ids.s2 ?? '')]).toEqual(before);
+      const typed = await imp(clerk, 'commit', 'reg_no,home_phone,name_en\nR00002,2345 0000,Lee Siu Fong 2\n');
+      expect(typed.body.committed).toBe(false);
+      expect(typed.body.issues).toEqual([{ row: 2, column: 'home_phone', value: '', code: 'contacts_not_permitted' }]);
+      expect((await contacts(c, ids.s2 ?? '')).homePhone).toBe('2345 6789');
+    });
+  });
 });

@@ -4,6 +4,7 @@ import { type HeaderLanguage, IMPORT_COLUMNS, type ImportKindName, headerOf } fr
 import { writeSheet } from './spreadsheet.js';
 import { listStaff } from './staff.js';
 import { listStudents } from './students/list.js';
+import { CONTACT_EXPORT_COLUMNS, contactExportCells } from './students/contacts-export.js';
 import type { SchoolDeps } from './common.js';
 
 /** The import's headers for these columns, in the person's language: an exported file imports again as it is. */
@@ -28,10 +29,20 @@ export async function exportStudents(
   classId?: string,
 ): Promise<Buffer> {
   const { students } = await listStudents(d, a, { limit: 5000, offset: 0, classId });
+  // Contacts: in full only where the person holds the contacts right for the student, masked otherwise.
+  const contacts = await contactExportCells(
+    d,
+    a,
+    students.map((s) => s.id),
+  );
   const file = await writeSheet(
     format,
-    headers('students', ['class', 'class_number', 'reg_no', 'strn', 'name_zh', 'name_en', 'sex', 'status'], lang),
-    students.map((s) => [s.classCode, s.classNumber, s.regNo, s.strn, s.nameZh, s.nameEn, s.sex, s.status]),
+    headers(
+      'students',
+      ['class', 'class_number', 'reg_no', 'strn', 'name_zh', 'name_en', 'sex', 'status', ...CONTACT_EXPORT_COLUMNS],
+      lang,
+    ),
+    students.map((s) => [s.classCode, s.classNumber, s.regNo, s.strn, s.nameZh, s.nameEn, s.sex, s.status, ...(contacts.get(s.id) ?? [])]),
   );
   await d.db.schoolTx(a.schoolId, (q) =>
     audit(q, d.clock, {

@@ -14,6 +14,7 @@ import {
   Stack,
   Table,
   Text,
+  TextInput,
   Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -26,6 +27,8 @@ import {
   IMPORT_KINDS,
   IMPORT_PERMISSION,
   MAX_IMPORT_BYTES,
+  headerLanguage,
+  hongKongDay,
   templateCsv,
   toBase64,
   type ImportKindName,
@@ -37,10 +40,19 @@ const ISSUES_SHOWN = 200;
 
 type Step = 'preview' | 'commit';
 
+/** What was sent: the step, and the kind, file and placements' day it was for. */
+interface Sent {
+  step: Step;
+  kind: ImportKindName;
+  file: File;
+  effectiveDate: string;
+}
+
 /** The preview answer, remembered with what it was for (a new file or kind needs a new check). */
 interface Checked {
   kind: ImportKindName;
   file: File;
+  effectiveDate: string;
   report: ImportReportView;
 }
 
@@ -71,6 +83,19 @@ function ImportSummary({ report, testId }: { report: ImportReportView; testId: s
         </Paper>
       ))}
     </SimpleGrid>
+  );
+}
+
+/** When the file's placements start (students): chosen on the screen, or the school year's first day. */
+function PlacementsNote({ report }: { report: ImportReportView }) {
+  const { t, i18n } = useTranslation();
+  if (report.kind !== 'students') return null;
+  return (
+    <Text size="sm" data-testid="import-placements" data-count={report.placements} data-from={report.placementsFrom ?? ''}>
+      {report.placements > 0 && report.placementsFrom
+        ? t('imports.placements', { count: report.placements, date: hongKongDay(report.placementsFrom, i18n.language) })
+        : t('imports.noPlacements')}
+    </Text>
   );
 }
 
@@ -122,26 +147,32 @@ function IssuesTable({ report }: { report: ImportReportView }) {
 }
 
 function ImportSection({ kinds }: { kinds: ImportKindName[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = headerLanguage(i18n.language);
   const queryClient = useQueryClient();
   const [kind, setKind] = useState<ImportKindName>(kinds[0] ?? 'students');
   const [file, setFile] = useState<File | null>(null);
+  const [effectiveDate, setEffectiveDate] = useState('');
   const [checked, setChecked] = useState<Checked | null>(null);
   const [done, setDone] = useState<ImportReportView | null>(null);
   const [progress, setProgress] = useState<UploadProgress | null>(null);
   const tooLarge = file !== null && file.size > MAX_IMPORT_BYTES;
 
-  // The template is made here, headers only; its link is a blob URL released when the kind changes.
-  const templateUrl = useMemo(() => URL.createObjectURL(new Blob([templateCsv(kind)], { type: 'text/csv;charset=utf-8' })), [kind]);
+  // The template is made here, headers only, in the person's language; its link is a blob URL released when either changes.
+  const templateUrl = useMemo(
+    () => URL.createObjectURL(new Blob([templateCsv(kind, lang)], { type: 'text/csv;charset=utf-8' })),
+    [kind, lang],
+  );
   useEffect(() => () => URL.revokeObjectURL(templateUrl), [templateUrl]);
 
   const send = useMutation({
-    mutationFn: async ({ step, kind: forKind, file: chosen }: { step: Step; kind: ImportKindName; file: File }) => {
+    mutationFn: async ({ step, kind: forKind, file: chosen, effectiveDate: from }: Sent) => {
       setProgress({ phase: 'uploading', fraction: 0 });
       const contentBase64 = toBase64(new Uint8Array(await chosen.arrayBuffer()));
-      return postWithProgress<ImportReportView>(`/api/imports/${forKind}/${step}`, { fileName: chosen.name, contentBase64 }, setProgress);
+      const body = { fileName: chosen.name, contentBase64, ...(forKind === 'students' && from ? { effectiveDate: from } : {}) };
+      return postWithProgress<ImportReportView>(`/api/imports/${forKind}/${step}`, body, setProgress);
     },
-    onSuccess: async (report, { step, kind: forKind, file: chosen }) => {
+    onSuccess: async (report, { step, kind: forKind, file: chosen, effectiveDate: from }) => {
       if (step === 'commit' && report.committed) {
         setChecked(null);
         setDone(report);
@@ -150,7 +181,7 @@ function ImportSection({ kinds }: { kinds: ImportKindName[] }) {
         );
       } else {
         // A commit that found issues (the data changed since the check) shows them like a check does.
-        setChecked({ kind: forKind, file: chosen, report });
+        setChecked({ kind: forKind, file: chosen, effectiveDate: from, report });
       }
     },
     onSettled: () => setProgress(null),
@@ -171,14 +202,19 @@ function ImportSection({ kinds }: { kinds: ImportKindName[] }) {
     setFile(value);
     reset();
   };
+  const chooseDate = (value: string) => {
+    setEffectiveDate(value);
+    reset();
+  };
   const run = (step: Step) => {
     if (!file || tooLarge) return;
     if (step === 'preview') setChecked(null);
     setDone(null);
-    send.mutate({ step, kind, file });
+    send.mutate({ step, kind, file, effectiveDate });
   };
 
-  const current = checked && checked.kind === kind && checked.file === file ? checked.report : null;
+  const current =
+    checked && checked.kind === kind && checked.file === file && checked.effectiveDate === effectiveDate ? checked.report : null;
   const canCommit = current !== null && current.issues.length === 0 && !send.isPending;
 
   return (
@@ -210,13 +246,24 @@ function ImportSection({ kinds }: { kinds: ImportKindName[] }) {
             </Table.Thead>
             <Table.Tbody>
               {IMPORT_COLUMNS[kind].map((column) => (
-                <Table.Tr key={column.name} data-testid="import-column" data-column={column.name} data-required={column.required}>
+                <Table.Tr
+                  key={column.name}
+                  data-testid="import-column"
+                  data-column={column.name}
+                  data-zh={column.zh}
+                  data-required={column.required !== undefined}
+                >
                   <Table.Td style={{ whiteSpace: 'nowrap', verticalAlign: 'top' }}>
                     <Stack gap={4} align="flex-start">
-                      <Code>{column.name}</Code>
+                      <Code aria-label={t(lang === 'zh' ? 'imports.headerZh' : 'imports.headerEn')}>
+                        {lang === 'zh' ? column.zh : column.name}
+                      </Code>
+                      <Code c="dimmed" aria-label={t(lang === 'zh' ? 'imports.headerEn' : 'imports.headerZh')}>
+                        {lang === 'zh' ? column.name : column.zh}
+                      </Code>
                       {column.required && (
-                        <Badge size="xs" color="red" variant="outline">
-                          {t('importPage.required')}
+                        <Badge size="xs" color="red" variant="outline" style={{ whiteSpace: 'normal', height: 'auto' }}>
+                          {t(column.required === 'key' ? 'importPage.required' : 'imports.requiredNew')}
                         </Badge>
                       )}
                     </Stack>
@@ -233,6 +280,16 @@ function ImportSection({ kinds }: { kinds: ImportKindName[] }) {
           {t('importPage.template')}
         </Anchor>
       </Stack>
+      {kind === 'students' && (
+        <TextInput
+          label={t('imports.effectiveDate')}
+          description={t('imports.effectiveDateHint')}
+          type="date"
+          value={effectiveDate}
+          onChange={(e) => chooseDate(e.currentTarget.value)}
+          data-testid="import-effective-date"
+        />
+      )}
       <FileInput
         label={t('importPage.file')}
         description={t('importPage.fileHint')}
@@ -287,6 +344,7 @@ function ImportSection({ kinds }: { kinds: ImportKindName[] }) {
             {t('importPage.checkResult', { name: checked?.file.name ?? '' })}
           </Text>
           <ImportSummary report={current} testId="import-summary" />
+          <PlacementsNote report={current} />
           {current.issues.length > 0 ? (
             <IssuesTable report={current} />
           ) : (
@@ -317,9 +375,11 @@ function ImportSection({ kinds }: { kinds: ImportKindName[] }) {
 
 function ExportSection({ students, staff, classesVisible }: { students: boolean; staff: boolean; classesVisible: boolean }) {
   const { t, i18n } = useTranslation();
+  const lang = headerLanguage(i18n.language);
   const [classId, setClassId] = useState<string | null>(null);
   const classes = useQuery({ ...classesQuery(undefined), enabled: students && classesVisible });
-  const studentsLink = (format: 'csv' | 'xlsx') => `/api/exports/students${queryString({ format, classId: classId ?? undefined })}`;
+  const studentsLink = (format: 'csv' | 'xlsx') => `/api/exports/students${queryString({ format, lang, classId: classId ?? undefined })}`;
+  const staffLink = (format: 'csv' | 'xlsx') => `/api/exports/staff${queryString({ format, lang })}`;
   return (
     <Stack gap="sm">
       <Title order={2} size="h3">
@@ -327,6 +387,7 @@ function ExportSection({ students, staff, classesVisible }: { students: boolean;
       </Title>
       <Alert color="gray" variant="outline" data-testid="export-note">
         <Text size="sm">{t('importPage.exportNote')}</Text>
+        <Text size="sm">{t('imports.exportLanguage')}</Text>
       </Alert>
       {students && (
         <Stack gap="xs">
@@ -361,10 +422,10 @@ function ExportSection({ students, staff, classesVisible }: { students: boolean;
             {t('importPage.exportStaff')}
           </Text>
           <Group gap="xs">
-            <Button component="a" variant="default" href="/api/exports/staff?format=csv" download data-testid="export-staff-csv">
+            <Button component="a" variant="default" href={staffLink('csv')} download data-testid="export-staff-csv">
               {t('importPage.downloadCsv')}
             </Button>
-            <Button component="a" variant="default" href="/api/exports/staff?format=xlsx" download data-testid="export-staff-xlsx">
+            <Button component="a" variant="default" href={staffLink('xlsx')} download data-testid="export-staff-xlsx">
               {t('importPage.downloadXlsx')}
             </Button>
           </Group>

@@ -1,6 +1,14 @@
 /** What the import screen needs to know about each kind of file (the server checks everything again). */
+import {
+  type HeaderLanguage,
+  IMPORT_COLUMNS,
+  type ImportColumnSpec,
+  type ImportKindName,
+  headerOf,
+} from '../../../contracts/import-columns.js';
 import type { PermissionKey } from '../../../contracts/permissions.js';
-export type ImportKindName = 'students' | 'staff' | 'classes' | 'class_subjects';
+
+export type { HeaderLanguage, ImportKindName };
 
 export const IMPORT_KINDS: readonly ImportKindName[] = ['students', 'staff', 'classes', 'class_subjects'];
 
@@ -21,51 +29,27 @@ export const IMPORT_EXPORT_PERMISSIONS: readonly PermissionKey[] = [
   'staff.read',
 ];
 
-export interface ImportColumn {
-  name: string;
-  required: boolean;
+/** The columns of each kind, with their English and Chinese headers (the server reads either). */
+export { IMPORT_COLUMNS };
+export type { ImportColumnSpec };
+
+/** The headers' language for the person's screen language. */
+export const headerLanguage = (language: string): HeaderLanguage => (language.startsWith('zh') ? 'zh' : 'en');
+
+/** A calendar date (YYYY-MM-DD) in Hong Kong's way: 01/09/2026, or 2026年9月1日. */
+export function hongKongDay(day: string, language: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return day;
+  const [, y, mo, d] = m;
+  return headerLanguage(language) === 'en' ? `${d}/${mo}/${y}` : `${y}年${Number(mo)}月${Number(d)}日`;
 }
-
-const col = (name: string, required = false): ImportColumn => ({ name, required });
-
-/** The columns in the order the template offers them (the first row of the file, lower case). */
-export const IMPORT_COLUMNS: Record<ImportKindName, readonly ImportColumn[]> = {
-  students: [
-    col('reg_no', true),
-    col('strn'),
-    col('name_zh'),
-    col('name_en', true),
-    col('sex', true),
-    col('date_of_birth', true),
-    col('id_type', true),
-    col('id_number', true),
-    col('entry_date', true),
-    col('status'),
-    col('leave_date'),
-    col('leave_reason'),
-    col('class'),
-    col('class_number'),
-  ],
-  staff: [
-    col('staff_code', true),
-    col('name_zh'),
-    col('name_en', true),
-    col('post'),
-    col('status'),
-    col('join_date'),
-    col('leave_date'),
-    col('email'),
-  ],
-  classes: [col('code', true), col('level', true), col('name_zh', true), col('name_en', true), col('stream'), col('class_teachers')],
-  class_subjects: [col('class', true), col('subject_code', true), col('medium', true), col('teachers')],
-};
 
 /** The server's limit for an imported file. */
 export const MAX_IMPORT_BYTES = 8 * 1024 * 1024;
 
-/** A headers-only CSV (UTF-8 with a byte-order mark, so Excel keeps Chinese text when it is filled in). */
-export function templateCsv(kind: ImportKindName): string {
-  return `\uFEFF${IMPORT_COLUMNS[kind].map((c) => c.name).join(',')}\r\n`;
+/** A headers-only CSV in the person's language (UTF-8 with a byte-order mark, so Excel keeps Chinese text when it is filled in). */
+export function templateCsv(kind: ImportKindName, lang: HeaderLanguage): string {
+  return `\uFEFF${IMPORT_COLUMNS[kind].map((c) => headerOf(c, lang)).join(',')}\r\n`;
 }
 
 /** Base64 of the bytes, in chunks (a multiple of 3 bytes each) so an 8 MB file does not overflow the call stack. */

@@ -17,6 +17,8 @@ import { checkRows, columnNamer, crossCheckRows } from './rows.js';
 import type { Fields, Spec } from './spec.js';
 import { staffSpec } from './staff.js';
 import { studentsSpec } from './students.js';
+import { withholdContactColumns } from './student-contacts.js';
+import { contactsReach } from '../contacts-policy.js';
 import { schoolIds } from '../students/id-at-rest.js';
 
 type Issue = z.infer<typeof ImportIssue>;
@@ -74,6 +76,8 @@ async function runImport<P, C extends Fields, E extends Fields>(spec: Spec<P, C,
   const sheet: Sheet = await readSheet(job.file, MAX_ROWS, a.schoolId);
   const issues: Issue[] = [];
   const cols = checkColumns(spec.kind, sheet, issues);
+  // Contacts are imported only by whoever sees them in full across the school (others' columns are read as left out).
+  const withhold = spec.kind === 'students' && contactsReach(a.permissions, a.ownClassesOnly) !== 'school';
   let placementsFrom: string | null = null;
   const report = (counts: Counts, committed: boolean): Report => ({
     kind,
@@ -92,8 +96,9 @@ async function runImport<P, C extends Fields, E extends Fields>(spec: Spec<P, C,
     if (spec.tracksPlacement && job.effectiveDate && !placementDateInYear(job.effectiveDate, ctx.yearStart, ctx.yearEnd))
       issues.push({ row: 0, column: '', value: job.effectiveDate, code: 'effective_date_outside_year' });
     const existing = await spec.existing(ctx);
-    const { checked, plans } = checkRows(spec, sheet, cols, ctx, existing, issues);
-    crossCheckRows(spec, checked, ctx, existing, issues, columnNamer(spec.kind, cols));
+    const usable = withhold ? withholdContactColumns(sheet, cols, (key) => existing.get(key)?.fields, issues) : cols;
+    const { checked, plans } = checkRows(spec, sheet, usable, ctx, existing, issues);
+    crossCheckRows(spec, checked, ctx, existing, issues, columnNamer(spec.kind, usable));
     const counts: Counts = {
       create: plans.filter((p) => p.action === 'create').length,
       update: plans.filter((p) => p.action === 'update').length,

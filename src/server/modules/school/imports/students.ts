@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { ContactImportFields } from '../../../../contracts/particulars.js';
 import { StudentFields } from '../../../../contracts/school.js';
 import { maskId, normaliseHkid, normaliseStrn } from '../identity.js';
 import { importedPlacementFrom, studentDatesInOrder } from '../policy.js';
@@ -15,8 +16,11 @@ import type { StoredId } from '../students/id-at-rest.js';
 import { studentValues } from '../students/edit.js';
 import { toStoredStudentFacts } from '../views.js';
 import type { Checked, Existing, Spec } from './spec.js';
+import { applyContactFields, cleanContactFields, listStoredContactFields } from './student-contacts.js';
 
-type StudentRow = z.infer<typeof StudentFields>;
+/** A row: the student's particulars and their contacts (address, phones, guardians 1–3), each cell checked as the forms check it. */
+const StudentImportFields = z.strictObject({ ...StudentFields.shape, ...ContactImportFields.shape });
+type StudentRow = z.infer<typeof StudentImportFields>;
 
 /**
  * A student row: the particulars, and the place in a current-year class if the file gives one. The
@@ -31,8 +35,9 @@ type StudentRecord = Omit<StudentRow, 'idNumber'> & {
   classNumber?: number;
 };
 
-const storedFields = (r: ExistingStudentRow) => ({
+const storedFields = (r: ExistingStudentRow, contacts: z.infer<typeof ContactImportFields> | undefined) => ({
   ...toStoredStudentFacts(r),
+  ...contacts,
   idSealed: r.id_sealed,
   idMasked: r.id_masked,
   classId: r.class_id,
@@ -42,7 +47,7 @@ type StoredStudent = ReturnType<typeof storedFields>;
 
 export const studentsSpec: Spec<StudentRow, StudentRecord, StoredStudent> = {
   kind: 'students',
-  schema: StudentFields,
+  schema: StudentImportFields,
   beside: ['classCode', 'classNumber'],
   keyOf: (row) => row.regNo,
   keyColumn: 'reg_no',
@@ -80,11 +85,17 @@ export const studentsSpec: Spec<StudentRow, StudentRecord, StoredStudent> = {
       if (num === undefined || !Number.isInteger(num) || num < 1 || num > 99) issue('class_number', 'invalid_number');
       else if (classId) Object.assign(out, { classId, classNumber: num });
     }
-    return out;
+    return { ...out, ...cleanContactFields(row, issue) };
   },
   async existing(ctx) {
     const rows = await listExistingStudents(ctx.q, ctx.yearId);
-    return new Map(rows.map((r): [string, Existing<StoredStudent>] => [r.reg_no, { id: r.id, fields: storedFields(r) }]));
+    const contacts = await listStoredContactFields(
+      ctx.q,
+      rows.map((r) => r.id),
+    );
+    return new Map(
+      rows.map((r): [string, Existing<StoredStudent>] => [r.reg_no, { id: r.id, fields: storedFields(r, contacts.get(r.id)) }]),
+    );
   },
   crossCheck(rows, _ctx, existing, issue) {
     // Each identity number, STRN and place is held by one student: stored students hold theirs unless
@@ -132,7 +143,7 @@ export const studentsSpec: Spec<StudentRow, StudentRecord, StoredStudent> = {
       }
     }
   },
-  async apply(ctx, plans, schoolId) {
+  async apply(ctx, plans, schoolId, existing) {
     const ids = new Map<string, string>();
     const creates = plans.filter((p) => p.action === 'create');
     const protect = await ctx.ids.sealer();
@@ -156,6 +167,14 @@ export const studentsSpec: Spec<StudentRow, StudentRecord, StoredStudent> = {
       if (p.existingId) ids.set(p.key, p.existingId);
       if (p.action === 'update' && p.existingId) await updateStudentRow(ctx.q, p.existingId, values(p.fields));
     }
+    await applyContactFields(
+      ctx.q,
+      schoolId,
+      plans.flatMap((p) => {
+        const studentId = ids.get(p.key);
+        return studentId && p.action !== 'unchanged' ? [{ studentId, fields: p.fields, stored: existing.get(p.key)?.fields }] : [];
+      }),
+    );
     // Placements that change start on the file's day: the old ones close the day before (so numbers can be swapped within one file).
     const from = ctx.placementsFrom;
     if (!from || !ctx.yearId) return;
