@@ -47,7 +47,7 @@ describe('privileged accounts page', () => {
       username: 'sysadmin',
       displayNameEn: 'System administrator (shared)',
       displayNameZh: '系統管理員（共用）',
-      password: 'shared sysadmin passphrase',
+      password: 'harbour lantern seventeen ways',
       roleIds: [roles.find((r) => r.key === 'system_admin')?.id],
     });
     const id = ((await created.json()) as { id: string }).id;

@@ -90,7 +90,12 @@ function BreakGlassCard({ list, canManage }: { list: AccountList; canManage: boo
                 </Button>
               </Group>
             )}
-            <Modal opened={confirming} onClose={() => setConfirming(false)} title={t('privileged.breakGlass.confirmTitle')}>
+            <Modal
+              closeButtonProps={{ 'aria-label': t('common.close') }}
+              opened={confirming}
+              onClose={() => setConfirming(false)}
+              title={t('privileged.breakGlass.confirmTitle')}
+            >
               <Stack gap="sm">
                 <Text size="sm">{t('privileged.breakGlass.confirmText')}</Text>
                 <FormError error={reseal.error} />
@@ -220,6 +225,7 @@ function AccountCard({ account, now, canManage, canRequire }: { account: Account
           </Group>
         )}
         <Modal
+          closeButtonProps={{ 'aria-label': t('common.close') }}
           opened={confirming}
           onClose={() => setConfirming(false)}
           title={t('privileged.requireChange.confirmTitle', { name: account.username })}
