@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Name } from './auth.js';
 import { PERMISSION_KEYS } from './permissions.js';
 
 /** Memo S2: the security checks, their findings, the posture over time and the system administrator's routine. */
@@ -100,8 +101,8 @@ export const RoutineView = z.strictObject({
 });
 export const CompleteTaskBody = z.strictObject({ note: z.string().trim().max(500).optional() });
 export const RoutineTaskBody = z.strictObject({
-  titleZh: z.string().trim().min(1).max(200),
-  titleEn: z.string().trim().min(1).max(200),
+  titleZh: Name(200),
+  titleEn: Name(200),
   frequency: Frequency,
 });
 export const RoutineTaskUpdateBody = RoutineTaskBody.extend({ active: z.boolean(), version: z.number().int().min(1) });

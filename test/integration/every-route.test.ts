@@ -248,6 +248,18 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
       signature: 'sig',
     },
   },
+  'POST /api/security/checks/run': {},
+  'POST /api/security/findings/:id/accept': { reason: 'Rotating the key next week', until: '2026-12-31' },
+  'POST /api/security/findings/:id/review': { note: 'Looked at it with the principal' },
+  'POST /api/security/routine': { titleZh: '檢查防火牆記錄', titleEn: 'Check the firewall log', frequency: 'weekly' },
+  'PUT /api/security/routine/:id': {
+    titleZh: '檢查防火牆記錄',
+    titleEn: 'Check the firewall log',
+    frequency: 'weekly',
+    active: true,
+    version: 1,
+  },
+  'POST /api/security/routine/:id/done': { note: 'Nothing unusual' },
   // Not a spreadsheet (a few binary bytes): every variant below must be refused before anything is read.
   ...Object.fromEntries(
     ['students', 'staff', 'classes', 'class_subjects'].flatMap((k) =>

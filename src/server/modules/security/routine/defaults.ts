@@ -14,7 +14,7 @@ export const DEFAULT_TASKS: readonly { key: string; frequency: Frequency; titleE
     key: 'review_sessions',
     frequency: 'weekly',
     titleEn: 'Look over active sessions and end any that should not be there',
-    titleZh: '檢視使用中的登入工作階段，結束不應存在者',
+    titleZh: '檢視使用中的登入工作階段及結束不應存在者',
   },
   {
     key: 'review_privileged',
