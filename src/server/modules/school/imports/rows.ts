@@ -53,6 +53,7 @@ export function checkRows<P, C extends Fields, E extends Fields>(
     ...(spec.alsoCompared ?? []),
   ].filter((k) => k !== 'classId' && k !== 'classNumber');
   const missingForNew = new Set<string>();
+  const shape = spec.schema.shape;
   const out: Rows<C> = { checked: [], plans: [] };
 
   sheet.rows.forEach((raw, i) => {
@@ -74,7 +75,7 @@ export function checkRows<P, C extends Fields, E extends Fields>(
     };
     const parsed: Fields = {};
     const parse = (field: string, value: unknown, fromFile: boolean, isNew: boolean) => {
-      const schema = spec.schema.shape[field];
+      const schema = shape[field];
       const col = columnOf.get(field);
       if (!schema || !col) return;
       const r = schema.safeParse(value);

@@ -54,5 +54,7 @@ export interface SchoolIds {
 }
 
 export function schoolIds(q: Queryable, serverKey: Buffer, schoolId: string): SchoolIds {
-  return { hash: (n) => idHash(serverKey, schoolId, n), sealer: () => idSealer(q, serverKey, schoolId) };
+  // The school's hash key is derived once for the file, not once per row (as `idHash` does).
+  const key = schoolHashKey(serverKey, schoolId, 'student_ids');
+  return { hash: (n) => hmac(key, idSearchForm(n)).toString('hex'), sealer: () => idSealer(q, serverKey, schoolId) };
 }
