@@ -130,7 +130,7 @@ describe('Form E: the enrolment survey at the start of the school year', () => {
     expect(await summary('S1')).toBe('2');
     expect(await summary('S2')).toBe('1');
     expect(await summary('unplaced')).toBe('1');
-    expect(await page.textContent(`${tid('return-summary-item')}[data-key="boysS1"]`)).toContain('S1 男生');
+    expect(await page.textContent(`${tid('return-summary-item')}[data-key="boysS1"]`)).toContain('中一 男生');
     await page.waitForSelector(`${tid('roll-exceptions')}[data-open="1"]`);
     expect(await page.getAttribute(tid('roll-exception'), 'data-reg-no')).toBe('E2026005');
     expect(await page.textContent(tid('roll-exception'))).toContain('本學年從未編入任何班別');

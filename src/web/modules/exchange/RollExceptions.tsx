@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Badge, Button, Group, Modal, Stack, Table, Text, Textarea } from '@mantine/core';
+import { Badge, Button, Group, Modal, Paper, Stack, Table, Text, Textarea } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, type ReturnViewData } from '../../api.js';
@@ -12,8 +12,31 @@ type RollExceptionData = ReturnViewData['exceptions'][number];
 /** A summary key in the reader's words: `S1`, `unplaced`, or a count by level such as `repeatersS1` / `boysS2`. */
 export function summaryLabel(t: (key: string, options?: Record<string, unknown>) => string, key: string): string {
   const byLevel = /^(repeaters|boys|girls|classes)([PS][1-6])$/.exec(key);
-  if (byLevel) return t(`roll.summary.${byLevel[1]}`, { level: byLevel[2] });
+  if (byLevel) return t(`roll.summary.${byLevel[1]}`, { level: t(`exchange.summary.${byLevel[2]}`) });
   return t(`exchange.summary.${key}`, { defaultValue: key });
+}
+
+const LEVELS = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6'];
+const BY_LEVEL = ['repeaters', 'boys', 'girls', 'classes'];
+
+/** Where a summary key sits: the total, then each level, then the counts by level (repeaters, boys, girls, classes), then the rest. */
+function summaryRank(key: string): number[] {
+  if (key === 'total') return [0];
+  if (LEVELS.includes(key)) return [1, LEVELS.indexOf(key)];
+  if (key === 'repeaters') return [2];
+  const byLevel = /^(repeaters|boys|girls|classes)([PS][1-6])$/.exec(key);
+  if (byLevel) return [3, BY_LEVEL.indexOf(byLevel[1] ?? ''), LEVELS.indexOf(byLevel[2] ?? '')];
+  if (key === 'unplaced') return [5];
+  return [4];
+}
+
+/** A return's totals in reading order (the database keeps no order of its own). */
+export function orderedSummary(summary: Record<string, number>): [string, number][] {
+  return Object.entries(summary).sort(([a], [b]) => {
+    const [ra, rb] = [summaryRank(a), summaryRank(b)];
+    for (let i = 0; i < Math.max(ra.length, rb.length); i++) if ((ra[i] ?? 0) !== (rb[i] ?? 0)) return (ra[i] ?? 0) - (rb[i] ?? 0);
+    return a.localeCompare(b);
+  });
 }
 
 /** Who the return counts, in words: the survey's rule with its reference date (the same rule for every return). */
@@ -89,9 +112,10 @@ export function RollExceptions({ ret, editable }: { ret: ReturnViewData; editabl
   if (ret.exceptions.length === 0) return null;
   const open = ret.exceptions.filter((e) => !e.explanation).length;
   return (
-    <Alert
-      color={open > 0 ? 'red' : 'gray'}
-      variant="outline"
+    <Paper
+      withBorder
+      p="sm"
+      style={{ borderColor: open > 0 ? 'var(--mantine-color-red-9)' : undefined, minWidth: 0 }}
       role={open > 0 ? 'alert' : undefined}
       data-testid="roll-exceptions"
       data-count={ret.exceptions.length}
@@ -156,6 +180,6 @@ export function RollExceptions({ ret, editable }: { ret: ReturnViewData; editabl
         </Table.ScrollContainer>
       </Stack>
       {explaining && <ExplainModal ret={ret} exception={explaining} onClose={() => setExplaining(null)} />}
-    </Alert>
+    </Paper>
   );
 }
