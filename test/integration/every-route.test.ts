@@ -163,6 +163,12 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
     version: 1,
   },
   'POST /api/students/:id/placement': { classId: randomUUID(), classNumber: 5, fromDate: '2026-09-01' },
+  'PUT /api/students/:id/contacts': {
+    addressZh: '九龍旺角彌敦道 600 號',
+    homePhone: '2345 6789',
+    guardians: [{ nameEn: 'Chan Mei Ling', relationship: 'mother', mobilePhone: '9123 4567', emergencyContact: true }],
+    version: 0,
+  },
   'POST /api/students/:id/reveal-id': { reason: 'checking the enrolment survey' },
   'POST /api/admin/roles': { nameZh: '活動統籌', nameEn: 'Activities Coordinator', grants: [{ key: 'classes.read', scope: 'school' }] },
   'POST /api/admin/roles/:id/copy': { nameZh: '副本', nameEn: 'Copy of role' },

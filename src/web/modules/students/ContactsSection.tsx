@@ -117,7 +117,7 @@ export function ContactsSection({ studentId, canManage }: { studentId: string; c
         <Line label={t('particulars.fields.addressEn')} testId="contacts-address-en">
           {c.addressEn}
         </Line>
-        <Line label={t('particulars.fields.district')} testId="contacts-district">
+        <Line label={t('particulars.fields.district')} testId="contacts-district-shown">
           {district}
         </Line>
         <Line label={t('particulars.fields.homePhone')} testId="contacts-home-phone">
