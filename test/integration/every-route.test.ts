@@ -216,6 +216,11 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /api/exchange/inbox/:id/returns': {},
   'POST /api/exchange/inbox/:id/amend': {},
   'PUT /api/exchange/returns/:id/rows': { files: [{ name: 'students', rows: [{ strn: 'S1234567' }] }], version: 1 },
+  'POST /api/exchange/returns/:id/exceptions': {
+    studentId: '00000000-0000-4000-8000-000000000001',
+    explanation: 'Placed in 2A from 1 October',
+    version: 1,
+  },
   'POST /api/exchange/returns/:id/ready': {},
   'POST /api/exchange/returns/:id/reject': { reason: 'Check the STRN of 1A-4' },
   'POST /api/exchange/returns/:id/approve': { words: WORDS, version: 1 },
