@@ -14,9 +14,12 @@ export function PostureChart() {
   const posture = useQuery({ queryKey: POSTURE_KEY, queryFn: () => api.get<Posture>('/api/security/posture?days=90') });
   const days = posture.data?.days ?? [];
   const max = Math.max(1, ...days.map((d) => d.high + d.medium + d.low));
-  const width = Math.max(days.length * 12, 120);
+  // At least a month of slots, newest on the right, so a few days of history are a few narrow bars, not one wide block.
+  const slots = Math.max(days.length, 30);
+  const bar = 12;
+  const width = slots * bar;
   const height = 120;
-  const bar = width / Math.max(days.length, 1);
+  const offset = slots - days.length;
   return (
     <Paper withBorder p="md" data-testid="posture">
       <Stack gap="xs">
@@ -46,7 +49,14 @@ export function PostureChart() {
                   const h = (d[level] / max) * (height - 4);
                   y -= h;
                   return h > 0 ? (
-                    <rect key={`${d.day}-${level}`} x={i * bar + 1} y={y} width={Math.max(bar - 2, 1)} height={h} fill={COLOURS[level]} />
+                    <rect
+                      key={`${d.day}-${level}`}
+                      x={(offset + i) * bar + 1}
+                      y={y}
+                      width={Math.max(bar - 2, 1)}
+                      height={h}
+                      fill={COLOURS[level]}
+                    />
                   ) : null;
                 });
               })}
