@@ -235,9 +235,24 @@ describe('data exchange between the Education Bureau and a school in Chromium', 
     await page.press(tid('cell-input'), 'Enter');
     await page.waitForSelector(`${tid('return-edit-bar')}[data-unsaved="1"]`);
     expect(await page.isDisabled(tid('return-ready'))).toBe(true);
+    // An STRN is the student's record too: offered, and ticked, to correct it there in the same step.
+    expect(await page.isChecked(tid('record-correction'))).toBe(true);
+    await expectAccessible(page, 'return-record-correction');
+    await shot(page, '68-exchange-return-record-correction-zh');
     await page.click(tid('return-save'));
     await page.waitForSelector(`${tid('return-page')}[data-problems="0"]`);
     expect(await page.textContent(tid('cell-students-4-strn'))).toBe(FIXED_STRN);
+    // The row is marked corrected, with its record; the count says so.
+    expect(await page.getAttribute(`${tid('return-row')}[data-row="4"] ${tid('row-corrected')}`, 'data-record')).toBe('true');
+    expect(await page.getAttribute(tid('return-corrections'), 'data-count')).toBe('1');
+    // The student's record now has the STRN (the next survey will not repeat the error).
+    await page.goto('/students');
+    await page.fill(tid('student-search'), 'S2026004');
+    await page.click(tid('student-search-submit'));
+    await page.waitForSelector(`${tid('student-row')}[data-reg-no="S2026004"]`);
+    expect(await page.textContent(`${tid('student-row')}[data-reg-no="S2026004"]`)).toContain(FIXED_STRN);
+    await page.goto(`/exchange/returns/${returnId}`);
+    await page.waitForSelector(`${tid('return-page')}[data-problems="0"]`);
     await page.click(tid('return-ready'));
     await page.waitForSelector(`${tid('return-page')}[data-state="ready"]`);
     // The preparer is not the checker: no approve button here.
@@ -292,6 +307,12 @@ describe('data exchange between the Education Bureau and a school in Chromium', 
     await edbPage.click(tid('open-submit'));
     await edbPage.waitForSelector(`${tid('opened-package')}[data-manifest-ok="true"]`);
     expect(await edbPage.textContent(tid('cell-students-4-strn'))).toBe(FIXED_STRN);
+    // The bureau sees which row the school corrected by hand, and that its record was corrected too.
+    expect(
+      await edbPage.getAttribute(`${tid('opened-package')} ${tid('return-row')}[data-row="4"] ${tid('row-corrected')}`, 'data-record'),
+    ).toBe('true');
+    expect(await edbPage.locator(`${tid('opened-package')} ${tid('row-corrected')}`).count()).toBe(1);
+    expect(await edbPage.getAttribute(`${tid('opened-package')} ${tid('return-corrections')}`, 'data-count')).toBe('1');
     await edbPage.keyboard.press('Escape');
     const packageHref = (await edbPage.getAttribute(`${row} ${tid('school-package')}`, 'href')) ?? '';
     expect(packageHref).toMatch(/^\/api\/authority\/packages\/[0-9a-f-]{36}$/);

@@ -32,6 +32,7 @@ import { Pager } from '../../components/Pager.js';
 import { hasPermission, PageLoader, useMe } from '../../components/session.js';
 import { KEY_WORD_COUNT, KeyWordsInput, nameOf, PriorityBadge, splitWords, titleOf } from '../exchange/shared.js';
 import { columnLabel, ReturnTable } from '../exchange/ReturnTable.js';
+import { CorrectionsNote, correctedRowsOf } from '../exchange/RecordCorrection.js';
 import { CountBars } from './CountBars.js';
 
 const PAGE_SIZE = 100;
@@ -70,6 +71,7 @@ function OpenedFiles({ opened }: { opened: OpenedPackageView }) {
           {opened.manifestOk ? t('authority.open.manifestOk') : t('authority.open.manifestBad')}
         </Text>
       </Alert>
+      <CorrectionsNote corrections={opened.corrections} />
       {Object.keys(opened.summary).length > 0 && (
         <Text size="sm">
           {Object.entries(opened.summary)
@@ -96,6 +98,7 @@ function OpenedFiles({ opened }: { opened: OpenedPackageView }) {
               onOffset={(offset) => setOffsets((previous) => ({ ...previous, [file.name]: offset }))}
               focus={null}
               onEdit={() => undefined}
+              corrected={correctedRowsOf(opened.corrections, file.name)}
             />
           </Tabs.Panel>
         ))}

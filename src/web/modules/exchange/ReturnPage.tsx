@@ -28,7 +28,8 @@ import { showSuccess } from '../../components/notify.js';
 import { hasPermission, PageLoader, useMe } from '../../components/session.js';
 import { inboxItemQuery } from './MessagePage.js';
 import { cellKey, columnLabel, ReturnTable, ROWS_PER_PAGE, type CellRef } from './ReturnTable.js';
-import { orderedSummary, RollExceptions, RollRule, summaryLabel } from './RollExceptions.js';
+import { CorrectionsNote, correctedRowsOf, RecordCorrectionOption, recordRows, SaveError } from './RecordCorrection.js';
+import { RollExceptions, RollRule, summaryLabel } from './RollExceptions.js';
 import { KEY_WINDOW_QUERY, KeyWindowNote, useKeyWindow, windowOpen } from '../security/keyWindow.js';
 import { EventTimeline, KEY_WORD_COUNT, KeyWordsInput, ReturnStateBadge, splitWords, titleOf } from './shared.js';
 
@@ -80,7 +81,7 @@ function ReturnStepper({ state }: { state: ReturnViewData['state'] }) {
 
 function SummaryCounts({ summary }: { summary: Record<string, number> }) {
   const { t } = useTranslation();
-  const entries = orderedSummary(summary);
+  const entries = Object.entries(summary);
   if (entries.length === 0) return null;
   return (
     <SimpleGrid cols={{ base: 2, xs: 3, md: 6 }} spacing="xs" data-testid="return-summary">
@@ -308,12 +309,16 @@ export function ReturnPage() {
   const [offsets, setOffsets] = useState<Record<string, number>>({});
   const [focus, setFocus] = useState<CellRef | null>(null);
   const [modal, setModal] = useState<'approve' | 'reject' | null>(null);
+  const [alsoRecord, setAlsoRecord] = useState(true);
+  const mayCorrectRecords = hasPermission(me, 'students.manage');
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['exchange'] });
   const save = useMutation({
     mutationFn: (data: ReturnViewData) =>
       api.put(`/api/exchange/returns/${data.id}/rows`, {
         files: Object.entries(draft.rows).map(([name, rows]) => ({ name, rows })),
+        // Corrected particulars also go to the students' records when asked (and allowed): one step, all or nothing.
+        records: data.kind !== 'manual' && alsoRecord && mayCorrectRecords ? recordRows(draft.cells) : undefined,
         version: data.version,
       }),
     onSuccess: async () => {
@@ -348,6 +353,7 @@ export function ReturnPage() {
   const editable = preparer && (data.state === 'draft' || data.state === 'rejected');
   const unsaved = draft.cells.size + draft.reshaped;
   const manual = data.kind === 'manual';
+  const toRecord = manual ? [] : recordRows(draft.cells);
   const problemCells = new Set(data.problems.map(cellKey));
   const files = data.files.map((file) => ({ ...file, rows: draft.rows[file.name] ?? file.rows }));
   const activeTab = tab ?? files[0]?.name ?? null;
@@ -455,6 +461,7 @@ export function ReturnPage() {
       </Paper>
       <RollRule ret={data} />
       <SummaryCounts summary={data.summary} />
+      <CorrectionsNote corrections={data.corrections} />
       <RollExceptions ret={data} editable={editable} />
       {data.problems.length > 0 ? (
         <ProblemsList problems={data.problems} onShow={show} />
@@ -508,7 +515,8 @@ export function ReturnPage() {
               </Button>
             </Group>
           </Group>
-          <FormError error={save.error} testId="return-save-error" messages={VERSION_MESSAGES} />
+          <RecordCorrectionOption rows={toRecord.length} mayCorrect={mayCorrectRecords} checked={alsoRecord} onChange={setAlsoRecord} />
+          <SaveError error={save.error} messages={VERSION_MESSAGES} />
         </Paper>
       )}
       <Tabs value={activeTab} onChange={setTab} keepMounted={false}>
@@ -530,6 +538,7 @@ export function ReturnPage() {
               onOffset={(offset) => setOffsets((previous) => ({ ...previous, [file.name]: offset }))}
               focus={focus}
               onEdit={edit}
+              corrected={correctedRowsOf(data.corrections, file.name)}
               onRemoveRow={editable && manual ? (row) => removeRow(file.name, row) : undefined}
             />
             {editable && manual && (

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { Button, Stack, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { Badge, Button, Stack, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ReturnFileView } from '../../api.js';
 import { Pager } from '../../components/Pager.js';
@@ -55,6 +55,24 @@ function CellEditor({ label, initial, onDone }: { label: string; initial: string
   );
 }
 
+/** The mark beside a row number: corrected by hand, and whether the student's record was corrected too. */
+function CorrectedMark({ row, record }: { row: number; record: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Badge
+      size="xs"
+      variant="outline"
+      color={record ? 'teal.9' : 'orange.9'}
+      style={{ maxWidth: 'none' }}
+      aria-label={t(record ? 'corrections.markRecordLabel' : 'corrections.markLabel', { row })}
+      data-testid="row-corrected"
+      data-record={record}
+    >
+      {t(record ? 'corrections.markRecord' : 'corrections.mark')}
+    </Badge>
+  );
+}
+
 /**
  * One file of a return as a table, 50 rows a page (a return can have thousands). Cells that break a
  * rule are marked; in a draft the preparer clicks a cell to correct it (Enter keeps, Escape cancels).
@@ -69,6 +87,7 @@ export function ReturnTable({
   focus,
   onEdit,
   onRemoveRow,
+  corrected,
 }: {
   file: ReturnFileView;
   problems: Set<string>;
@@ -80,6 +99,8 @@ export function ReturnTable({
   onEdit: (cell: CellRef, value: string) => void;
   /** Given when rows may be removed (a return the school types in). */
   onRemoveRow?: (row: number) => void;
+  /** Rows corrected by hand (row → the student's record corrected too), marked beside the row number. */
+  corrected?: ReadonlyMap<number, boolean>;
 }) {
   const { t } = useTranslation();
   const [editing, setEditing] = useState<CellRef | null>(null);
@@ -111,8 +132,11 @@ export function ReturnTable({
             {rows.map((row, index) => {
               const rowNumber = offset + index + 1;
               return (
-                <Table.Tr key={rowNumber} data-testid="return-row" data-row={rowNumber}>
-                  <Table.Td>{rowNumber}</Table.Td>
+                <Table.Tr key={rowNumber} data-testid="return-row" data-row={rowNumber} data-corrected={corrected?.has(rowNumber) ?? false}>
+                  <Table.Td>
+                    {rowNumber}
+                    {corrected?.has(rowNumber) && <CorrectedMark row={rowNumber} record={corrected.get(rowNumber) ?? false} />}
+                  </Table.Td>
                   {file.columns.map((column) => {
                     const cell = { file: file.name, row: rowNumber, column };
                     const key = cellKey(cell);
