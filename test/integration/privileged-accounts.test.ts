@@ -82,22 +82,38 @@ describe('the sealed break-glass account', () => {
     expect((await c.post('/api/security/privileged/break-glass', { username: 'breakglass2' })).body.code).toBe('break_glass_exists');
     const sealed = await actions('privileged.break_glass_sealed');
     expect(sealed).toHaveLength(1);
+    // It has no second factor by design: the MFA check leaves it out.
+    const mfa = (await s.deps.checks.evaluateAll(s.db, admin.schoolId, s.clock)).find((x) => x.key === 'memo.S1.admin-mfa');
+    expect(mfa?.status).toBe('ok');
+    expect(mfa?.evidence).not.toContain('breakglass');
   });
 
-  it('signs in without a second factor, alerts the notification list at once, and is spent until resealed', async () => {
+  it('signs in without a second factor, alerts the notification list at once (its own event), and is spent until resealed', async () => {
     await knownSheetPassword(id, sheet);
+    const list = await c.put('/api/admin/notification-list', {
+      entries: [
+        { userId: admin.adminId, events: ['break_glass_used'] },
+        { email: 'it-team@school1.edu.hk', events: ['break_glass_used'] },
+      ],
+    });
+    expect(list.status).toBe(204);
     const x = new Client(s, '10.9.9.9');
     const r = await x.post('/api/auth/login', { username: 'breakglass', password: sheet, school: admin.code });
     expect(r.status).toBe(200);
     expect(r.body.stage).toBe('done');
     await x.refreshCsrf();
     expect((await x.get('/api/security/privileged')).status).toBe(200);
-    // Nobody is listed for the event yet: it goes to the holders of users.manage, in the app and by mail.
+    // The notification list's people and addresses for the event hear of it at once, in the app and by mail.
     const alerts = await notices('notifications.breakGlassUsed');
-    expect(alerts.map((n) => n.user_id)).toContain(admin.adminId);
+    expect(alerts.map((n) => n.user_id)).toEqual([admin.adminId]);
     expect(alerts[0]?.params).toMatchObject({ username: 'breakglass', ip: '10.9.9.9' });
-    const mail = (await c.get('/api/outbox')).body.entries as { subject: string }[];
-    expect(mail.some((m) => m.subject.startsWith('Break-glass account used'))).toBe(true);
+    const mail = (await c.get('/api/outbox')).body.entries as { subject: string; to: string }[];
+    expect(
+      mail
+        .filter((m) => m.subject.startsWith('Break-glass account used'))
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual(['admin1@school1.edu.hk', 'it-team@school1.edu.hk']);
     expect(await actions('auth.break_glass_used')).toHaveLength(1);
     // The sheet works once.
     const again = await new Client(s, '10.9.9.8').post('/api/auth/login', { username: 'breakglass', password: sheet, school: admin.code });
@@ -123,10 +139,14 @@ describe('the sealed break-glass account', () => {
     s.clock.advance(8 * DAY);
     expect((await check()).status).toBe('overdue');
     await signInAgain(s, admin);
+    const sessionsOf = async () =>
+      (await s.db.school(admin.schoolId, (q) => q.query('SELECT 1 FROM sessions WHERE user_id = $1', [id]))).length;
+    expect(await sessionsOf()).toBe(1);
     const r = await c.post('/api/security/privileged/break-glass/reseal');
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toContain('application/pdf');
     expect((await account('breakglass'))?.breakGlass).toBe('sealed');
+    expect(await sessionsOf()).toBe(0);
     // The old sheet's password no longer opens it.
     const old = await new Client(s, '10.9.9.7').post('/api/auth/login', { username: 'breakglass', password: sheet, school: admin.code });
     expect(old.body.code).toBe('sign_in_failed');

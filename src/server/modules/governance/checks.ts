@@ -11,7 +11,8 @@ export function registerFoundationChecks(registry: CheckRegistry): void {
     memo: 'S1',
     owner: 'users.manage',
     async evaluate({ q }): Promise<CheckResult> {
-      const rows = await activeHoldersOfAny(q, SECURITY_PERMISSIONS);
+      // The break-glass account has no second factor by design; memo.S1.privileged-passwords watches it.
+      const rows = (await activeHoldersOfAny(q, SECURITY_PERMISSIONS)).filter((r) => !r.break_glass);
       const missing = rows.filter((r) => !r.enrolled).map((r) => r.username);
       const link = '/admin/users';
       return missing.length

@@ -6,12 +6,14 @@ import type { Queryable } from '../../core/db/types.js';
 export interface HolderRow {
   username: string;
   enrolled: boolean;
+  /** The sealed break-glass account: no second factor by design (memo S1, docs/security-model.md). */
+  break_glass: boolean;
 }
 
 /** Active people holding any of the permissions, with whether they have enrolled an authenticator. */
 export async function activeHoldersOfAny(q: Queryable, permissions: readonly PermissionKey[]): Promise<HolderRow[]> {
   return q.query<HolderRow>(
-    `SELECT DISTINCT u.username, u.mfa_enrolled_at IS NOT NULL AS enrolled FROM users u
+    `SELECT DISTINCT u.username, u.mfa_enrolled_at IS NOT NULL AS enrolled, u.account_kind = 'break_glass' AS break_glass FROM users u
      JOIN user_roles ur ON ur.user_id = u.id JOIN role_permissions rp ON rp.role_id = ur.role_id
      WHERE rp.permission = ANY($1) AND u.status = 'active' ORDER BY u.username`,
     [permissions],
