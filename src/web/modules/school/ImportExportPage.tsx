@@ -11,6 +11,7 @@ import {
   Progress,
   Select,
   SimpleGrid,
+  Spoiler,
   Stack,
   Table,
   Text,
@@ -236,46 +237,54 @@ function ImportSection({ kinds }: { kinds: ImportKindName[] }) {
           {t('importPage.columnsTitle')}
         </Text>
         <Text size="xs">{t('importPage.columnsExplain')}</Text>
-        <Table.ScrollContainer minWidth={300} type="native" tabIndex={0} aria-label={t('importPage.columnsTitle')}>
-          <Table withTableBorder data-testid="import-columns" data-kind={kind}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('importPage.column')}</Table.Th>
-                <Table.Th>{t('importPage.columnNotes')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {IMPORT_COLUMNS[kind].map((column) => (
-                <Table.Tr
-                  key={column.name}
-                  data-testid="import-column"
-                  data-column={column.name}
-                  data-zh={column.zh}
-                  data-required={column.required !== undefined}
-                >
-                  <Table.Td style={{ whiteSpace: 'nowrap', verticalAlign: 'top' }}>
-                    <Stack gap={4} align="flex-start">
-                      <Code aria-label={t(lang === 'zh' ? 'imports.headerZh' : 'imports.headerEn')}>
-                        {lang === 'zh' ? column.zh : column.name}
-                      </Code>
-                      <Code c="dimmed" aria-label={t(lang === 'zh' ? 'imports.headerEn' : 'imports.headerZh')}>
-                        {lang === 'zh' ? column.name : column.zh}
-                      </Code>
-                      {column.required && (
-                        <Badge size="xs" color="red" variant="outline" style={{ whiteSpace: 'normal', height: 'auto' }}>
-                          {t(column.required === 'key' ? 'importPage.required' : 'imports.requiredNew')}
-                        </Badge>
-                      )}
-                    </Stack>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{t(`importPage.columnHints.${kind}.${column.name}`)}</Text>
-                  </Table.Td>
+        {/* Students have some forty columns: on a phone the list opens on demand, so the file and the check stay near. */}
+        <Spoiler
+          maxHeight={420}
+          showLabel={t('imports.allColumns', { count: IMPORT_COLUMNS[kind].length })}
+          hideLabel={t('imports.fewerColumns')}
+          data-testid="import-columns-spoiler"
+        >
+          <Table.ScrollContainer minWidth={300} type="native" tabIndex={0} aria-label={t('importPage.columnsTitle')}>
+            <Table withTableBorder data-testid="import-columns" data-kind={kind}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('importPage.column')}</Table.Th>
+                  <Table.Th>{t('importPage.columnNotes')}</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+              </Table.Thead>
+              <Table.Tbody>
+                {IMPORT_COLUMNS[kind].map((column) => (
+                  <Table.Tr
+                    key={column.name}
+                    data-testid="import-column"
+                    data-column={column.name}
+                    data-zh={column.zh}
+                    data-required={column.required !== undefined}
+                  >
+                    <Table.Td style={{ whiteSpace: 'nowrap', verticalAlign: 'top' }}>
+                      <Stack gap={4} align="flex-start">
+                        <Code aria-label={t(lang === 'zh' ? 'imports.headerZh' : 'imports.headerEn')}>
+                          {lang === 'zh' ? column.zh : column.name}
+                        </Code>
+                        <Code c="dimmed" aria-label={t(lang === 'zh' ? 'imports.headerEn' : 'imports.headerZh')}>
+                          {lang === 'zh' ? column.name : column.zh}
+                        </Code>
+                        {column.required && (
+                          <Badge size="xs" color="red" variant="outline" style={{ whiteSpace: 'normal', height: 'auto' }}>
+                            {t(column.required === 'key' ? 'importPage.required' : 'imports.requiredNew')}
+                          </Badge>
+                        )}
+                      </Stack>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{t(`importPage.columnHints.${kind}.${column.name}`)}</Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Spoiler>
         <Anchor href={templateUrl} download={`${kind}-template.csv`} size="sm" data-testid="import-template">
           {t('importPage.template')}
         </Anchor>
