@@ -75,16 +75,10 @@ export async function setProceduresReviewed(q: Queryable, schoolId: string, at: 
 
 export interface ProceduresStatusRow {
   at: Date | null;
-  /** Categories whose procedure names an owner, a backup and a checker. */
-  complete: number;
 }
 
+/** When the procedures were last reviewed (who fills each duty, and whether they may, is `listDutyHolders`). */
 export async function findProceduresStatus(q: Queryable, schoolId: string): Promise<ProceduresStatusRow | undefined> {
-  const [s] = await q.query<ProceduresStatusRow>(
-    `SELECT procedures_reviewed_at AS at,
-                (SELECT count(*)::int FROM exchange_procedures WHERE owner_id IS NOT NULL AND backup_id IS NOT NULL AND checker_id IS NOT NULL) AS complete
-         FROM schools WHERE id = $1`,
-    [schoolId],
-  );
+  const [s] = await q.query<ProceduresStatusRow>('SELECT procedures_reviewed_at AS at FROM schools WHERE id = $1', [schoolId]);
   return s;
 }
