@@ -34,6 +34,7 @@ import { KEY_WORD_COUNT, KeyWordsInput, nameOf, PriorityBadge, splitWords, title
 import { columnLabel, ReturnTable } from '../exchange/ReturnTable.js';
 import { CorrectionsNote, correctedRowsOf } from '../exchange/RecordCorrection.js';
 import { CountBars } from './CountBars.js';
+import { orderedSummary, RollExceptionsNote, summaryLabel } from '../exchange/RollExceptions.js';
 
 const PAGE_SIZE = 100;
 const STATE_COLOUR: Record<SchoolProgressView['state'], string> = {
@@ -72,10 +73,11 @@ function OpenedFiles({ opened }: { opened: OpenedPackageView }) {
         </Text>
       </Alert>
       <CorrectionsNote corrections={opened.corrections} />
+      <RollExceptionsNote exceptions={opened.exceptions} referenceDate={opened.referenceDate} />
       {Object.keys(opened.summary).length > 0 && (
         <Text size="sm">
-          {Object.entries(opened.summary)
-            .map(([key, value]) => `${t(`exchange.summary.${key}`, { defaultValue: key })}: ${value}`)
+          {orderedSummary(opened.summary)
+            .map(([key, value]) => `${summaryLabel(t, key)}: ${value}`)
             .join(' · ')}
         </Text>
       )}

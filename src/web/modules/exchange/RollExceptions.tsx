@@ -183,3 +183,30 @@ export function RollExceptions({ ret, editable }: { ret: ReturnViewData; editabl
     </Paper>
   );
 }
+
+/** What the authority sees in an opened return: who was counted, and each student without a class with the school's explanation. */
+export function RollExceptionsNote({ exceptions, referenceDate }: { exceptions: RollExceptionData[]; referenceDate: string | null }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <Stack gap={4} data-testid="opened-roll" data-exceptions={exceptions.length}>
+      {referenceDate && <Text size="sm">{t('roll.rule', { date: formatDate(referenceDate, i18n.language) })}</Text>}
+      {exceptions.length > 0 && (
+        <>
+          <Text size="sm" fw={700}>
+            {t('roll.exceptionsTitle', { count: exceptions.length })}
+          </Text>
+          {exceptions.map((e) => (
+            <Text size="sm" key={e.studentId} data-testid="opened-roll-exception" data-reg-no={e.regNo}>
+              {e.regNo} {i18n.language === 'en' ? e.nameEn : e.nameZh || e.nameEn} ·{' '}
+              {t(`roll.reasons.${e.reason}`, {
+                date: e.placedFrom ? formatDate(e.placedFrom, i18n.language) : '',
+                classCode: e.classCode ?? '',
+              })}
+              {e.explanation ? ` · ${e.explanation.text}` : ''}
+            </Text>
+          ))}
+        </>
+      )}
+    </Stack>
+  );
+}
