@@ -13,6 +13,8 @@ export const UserView = z.strictObject({
   mustChangePassword: z.boolean(),
   lastLoginAt: z.string().nullable(),
   roleIds: z.array(z.uuid()),
+  /** personal, shared or the sealed break-glass account (memo S1). */
+  accountKind: z.enum(['personal', 'shared', 'break_glass']),
 });
 export const UserList = z.strictObject({ users: z.array(UserView) });
 

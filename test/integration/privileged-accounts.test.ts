@@ -82,6 +82,9 @@ describe('the sealed break-glass account', () => {
     expect((await c.post('/api/security/privileged/break-glass', { username: 'breakglass2' })).body.code).toBe('break_glass_exists');
     const sealed = await actions('privileged.break_glass_sealed');
     expect(sealed).toHaveLength(1);
+    const users = (await c.get('/api/admin/users')).body.users as { username: string; accountKind: string }[];
+    expect(users.find((u) => u.username === 'breakglass')?.accountKind).toBe('break_glass');
+    expect(users.find((u) => u.username === 'admin1')?.accountKind).toBe('personal');
     // It has no second factor by design: the MFA check leaves it out.
     const mfa = (await s.deps.checks.evaluateAll(s.db, admin.schoolId, s.clock)).find((x) => x.key === 'memo.S1.admin-mfa');
     expect(mfa?.status).toBe('ok');

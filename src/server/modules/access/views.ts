@@ -37,6 +37,7 @@ export function toUserView(r: UserRow): z.infer<typeof UserView> {
     mustChangePassword: r.must_change_password,
     lastLoginAt: r.last_login_at?.toISOString() ?? null,
     roleIds: r.role_ids ?? [],
+    accountKind: r.account_kind,
   };
 }
 

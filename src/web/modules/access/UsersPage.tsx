@@ -314,6 +314,11 @@ export function UsersPage() {
                         {t('users.disabled')}
                       </Badge>
                     )}
+                    {user.accountKind !== 'personal' && (
+                      <Badge ml="xs" color="blue.8" autoContrast data-testid="user-account-kind">
+                        {t(`privileged.kinds.${user.accountKind}`)}
+                      </Badge>
+                    )}
                   </Table.Td>
                   <Table.Td>{user.roleIds.map(roleLabel).join('、')}</Table.Td>
                   <Table.Td>{user.mfaEnrolled ? t('common.yes') : t('common.no')}</Table.Td>

@@ -13,6 +13,7 @@ export interface UserRow {
   must_change_password: boolean;
   last_login_at: Date | null;
   role_ids: string[] | null;
+  account_kind: 'personal' | 'shared' | 'break_glass';
 }
 
 /** The names an account is known by (a password may not contain them). */
@@ -30,7 +31,7 @@ export interface TargetUserRow extends UserIdentityRow {
 export async function listUsers(q: Queryable): Promise<UserRow[]> {
   return q.query<UserRow>(
     `SELECT u.id, u.username, u.display_name_zh, u.display_name_en, u.email, u.status, u.locked_until, u.mfa_enrolled_at,
-              u.must_change_password, u.last_login_at, (SELECT array_agg(role_id) FROM user_roles ur WHERE ur.user_id = u.id) AS role_ids
+              u.must_change_password, u.last_login_at, u.account_kind, (SELECT array_agg(role_id) FROM user_roles ur WHERE ur.user_id = u.id) AS role_ids
        FROM users u ORDER BY u.username LIMIT 5000`,
   );
 }
