@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { CheckRunView, UNMONITORED } from '../../../../contracts/security-findings.js';
 import type { Config } from '../../../config.js';
@@ -112,16 +113,37 @@ export async function runSecurityChecks(
     const open = await countOpen(q);
     await upsertPosture(q, schoolId, hongKongDate(now), open);
     const newFindings = added.length + touches.filter((t) => t.reopen).length;
-    for (const a of alerts) {
-      const [en, zh] = MAIL_WORDS[a.checkKey] ?? ['A high security finding', '一項高風險保安發現'];
+    if (alerts.length) {
+      // One message per run for every high finding that is new in it; each occurrence is in exactly one message.
+      const counts = new Map<FindingCheckKey, number>();
+      for (const a of alerts) counts.set(a.checkKey, (counts.get(a.checkKey) ?? 0) + 1);
+      const lines = [...counts].map(([k, n]) => {
+        const [en, zh] = MAIL_WORDS[k] ?? ['A high security finding', '一項高風險保安發現'];
+        return [`${en} (${n})`, `${zh}（${n}）`] as const;
+      });
+      const key = createHash('sha256')
+        .update(
+          alerts
+            .map((a) => `${a.id}:${a.occurrence}`)
+            .sort()
+            .join('|'),
+        )
+        .digest('hex')
+        .slice(0, 32);
       await securityEvent(q, d.clock, d.smtpConfigured, {
         schoolId,
         event: 'security_finding',
         titleKey: 'notifications.securityFinding',
-        params: {},
-        subject: `Security finding / 保安發現: ${en} / ${zh}`,
-        body: `The security checks found: ${en}. See the security centre.\n保安檢查發現：${zh}。請查看保安中心。`,
-        idemKey: `finding:${a.id}:${a.occurrence}`,
+        params: { count: String(alerts.length) },
+        subject: `Security findings / 保安發現: ${alerts.length} new high / 新的高風險發現`,
+        body: [
+          'The security checks found (see the security centre):',
+          ...lines.map(([en]) => `- ${en}`),
+          '',
+          '保安檢查發現（請查看保安中心）：',
+          ...lines.map(([, zh]) => `- ${zh}`),
+        ].join('\n'),
+        idemKey: `findings:${schoolId}:${key}`,
         fallbackPermission: 'security.manage',
       });
     }
