@@ -349,7 +349,7 @@ function IssueSharesModal({ status, onClose }: { status: Status; onClose: () => 
                   data={roleOptions}
                   value={h.role}
                   allowDeselect={false}
-                  onChange={(v) => setHolders((all) => all.map((x, j) => (j === i ? { ...x, role: (v ?? 'other') } : x)))}
+                  onChange={(v) => setHolders((all) => all.map((x, j) => (j === i ? { ...x, role: v ?? 'other' } : x)))}
                 />
                 {holders.length > 2 && (
                   <Button variant="subtle" color="red" onClick={() => setHolders((all) => all.filter((_, j) => j !== i))}>
@@ -624,7 +624,7 @@ export function SchoolKeyPage() {
                 date: formatDate(shares.issuedAt, lang),
               })}
             </Text>
-            <Table.ScrollContainer minWidth={360} type="native">
+            <Table.ScrollContainer minWidth={360} type="native" tabIndex={0}>
               <Table data-testid="shares-table">
                 <Table.Thead>
                   <Table.Tr>
@@ -685,7 +685,7 @@ export function SchoolKeyPage() {
       </Section>
 
       <Section title={t('schoolKey.history.title')} testId="key-history">
-        <Table.ScrollContainer minWidth={360} type="native">
+        <Table.ScrollContainer minWidth={360} type="native" tabIndex={0}>
           <Table striped data-testid="key-history-table">
             <Table.Thead>
               <Table.Tr>
