@@ -85,6 +85,9 @@ describe('exchange duties in a handover', () => {
   it('the O1 check is ok while every category has an active owner, backup and checker with their rights', async () => {
     expect(await o1()).toMatchObject({ status: 'ok', params: { complete: CATEGORIES.length, total: CATEGORIES.length } });
     expect(await task()).toMatchObject({ checker: { id: ids.checker } });
+    expect(
+      ((await school.client.get('/api/exchange/procedures')).body.procedures as { complete: boolean }[]).every((x) => x.complete),
+    ).toBe(true);
   });
 
   it("a leaving checker's plan lists every procedure they check and their open task, in words", async () => {
@@ -151,5 +154,8 @@ describe('the O1 check after the people lose their rights', () => {
       '學生人數統計：負責人Person 01（沒有準備申報的權限）；學生人數統計：後備人Person 02（沒有準備申報的權限）；學生人數統計：核對人Person 04（帳戶已停用）',
     );
     expect(String(r.params.missingEn).split('; ')).toHaveLength(CATEGORIES.length * 3);
+    // The procedures page counts the same way: named is not enough.
+    const list = (await c.get('/api/exchange/procedures')).body.procedures as { complete: boolean }[];
+    expect(list.filter((x) => x.complete)).toHaveLength(0);
   });
 });

@@ -2,6 +2,7 @@ import { annualReview } from '../../core/checks/evaluators.js';
 import type { CheckRegistry, CheckResult } from '../../core/checks/registry.js';
 import { hongKongDate } from '../../core/clock.js';
 import { CATEGORIES } from '../../../contracts/exchange.js';
+import { dutyHolderOf } from './holdings.js';
 import { DUTY_PERMISSION, type DutyGap, procedureGaps } from './policy.js';
 import { listDutyHolders } from './queries/holdings.js';
 import { findProceduresStatus } from './queries/procedures.js';
@@ -38,18 +39,7 @@ export function registerExchangeChecks(registry: CheckRegistry): void {
       const link = '/exchange/procedures';
       // Covered: owner, backup and checker each an active person holding the duty's right, in every category there is.
       const holders = await listDutyHolders(q, DUTY_PERMISSION.owner, DUTY_PERMISSION.checker);
-      const { covered, gaps } = procedureGaps(
-        CATEGORIES,
-        holders.map((h) => ({
-          category: h.category,
-          duty: h.duty,
-          userId: h.user_id,
-          nameZh: h.name_zh,
-          nameEn: h.name_en,
-          active: h.active,
-          holdsRight: h.holds_right,
-        })),
-      );
+      const { covered, gaps } = procedureGaps(CATEGORIES, holders.map(dutyHolderOf));
       const total = CATEGORIES.length;
       const params = { complete: covered, total, date: s?.at ? hongKongDate(s.at) : '' };
       if (covered < total)

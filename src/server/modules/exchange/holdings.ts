@@ -1,6 +1,7 @@
 import type { HoldingRegistry } from '../../core/handover/registry.js';
-import { type Duty, successorFor } from './policy.js';
+import { type Duty, type DutyHolder, successorFor } from './policy.js';
 import {
+  type DutyHolderRow,
   listProcedureDuties,
   listTaskDuties,
   lockProcedurePeople,
@@ -9,6 +10,17 @@ import {
   transferTaskDuty,
 } from './queries/holdings.js';
 import { CATEGORY_WORDS, DUTY_WORDS } from './words.js';
+
+/** A procedure duty's holder as the O1 rule reads it. */
+export const dutyHolderOf = (r: DutyHolderRow): DutyHolder => ({
+  category: r.category,
+  duty: r.duty,
+  userId: r.user_id,
+  nameZh: r.name_zh,
+  nameEn: r.name_en,
+  active: r.active,
+  holdsRight: r.holds_right,
+});
 
 const DUTY_OF: Record<string, Duty> = { owner: 'owner', backup: 'backup', checker: 'checker' };
 

@@ -148,11 +148,15 @@ export function toInboxDetailView(r: InboxItemRow, returns: ReturnSummaryRow[], 
   };
 }
 
-/** A category's procedure; a category without one shows nobody named and the default lead time. */
+/**
+ * A category's procedure; a category without one shows nobody named and the default lead time.
+ * Complete as memo O1 counts it: all three named, each active and holding the duty's right (`covered`).
+ */
 export function toProcedureView(
   category: CategoryKey,
   r: ProcedureRow | undefined,
   defaultLeadDays: number,
+  covered: boolean,
 ): z.infer<typeof ProcedureView> {
   return {
     category,
@@ -161,7 +165,7 @@ export function toProcedureView(
     checker: person(r?.checker_id ?? null, r?.checker ?? null),
     leadDays: r?.lead_days ?? defaultLeadDays,
     notes: r?.notes ?? null,
-    complete: r ? procedureComplete({ ownerId: r.owner_id, backupId: r.backup_id, checkerId: r.checker_id }) : false,
+    complete: covered && !!r && procedureComplete({ ownerId: r.owner_id, backupId: r.backup_id, checkerId: r.checker_id }),
   };
 }
 

@@ -3,7 +3,9 @@ import { CATEGORIES, type ProcedureBody, type ProcedureList } from '../../../../
 import { audit } from '../../../core/audit/audit.js';
 import { type Actor, who } from '../../../core/auth/actor.js';
 import { type ExchangeDeps, assertHolders, assertSchool, iso } from '../common.js';
-import { DEFAULT_LEAD_DAYS, assertThreePeople } from '../policy.js';
+import { DEFAULT_LEAD_DAYS, DUTY_PERMISSION, assertThreePeople, procedureGaps } from '../policy.js';
+import { dutyHolderOf } from '../holdings.js';
+import { listDutyHolders } from '../queries/holdings.js';
 import { listExchangePeople } from '../queries/people.js';
 import { findProcedure, findProceduresReview, listProcedureRows, setProceduresReviewed, upsertProcedure } from '../queries/procedures.js';
 import type { CategoryKey } from '../types.js';
@@ -16,8 +18,13 @@ export async function listProcedures(d: ExchangeDeps, a: Actor): Promise<z.infer
     const by = new Map(rows.map((r) => [r.category, r]));
     const s = await findProceduresReview(q, a.schoolId);
     const people = await listExchangePeople(q);
+    // Complete as the O1 check counts it: a person named who is disabled or lost the right leaves a gap.
+    const holders = await listDutyHolders(q, DUTY_PERMISSION.owner, DUTY_PERMISSION.checker);
+    const { gaps } = procedureGaps(CATEGORIES, holders.map(dutyHolderOf));
     return {
-      procedures: CATEGORIES.map((category) => toProcedureView(category, by.get(category), DEFAULT_LEAD_DAYS)),
+      procedures: CATEGORIES.map((category) =>
+        toProcedureView(category, by.get(category), DEFAULT_LEAD_DAYS, !gaps.some((g) => g.category === category)),
+      ),
       reviewedAt: iso(s?.at),
       reviewedBy: s?.by ?? null,
       people: people.map(toExchangePersonView),
@@ -28,8 +35,8 @@ export async function listProcedures(d: ExchangeDeps, a: Actor): Promise<z.infer
 export async function putProcedure(d: ExchangeDeps, a: Actor, category: CategoryKey, b: z.infer<typeof ProcedureBody>): Promise<void> {
   await d.db.schoolTx(a.schoolId, async (q) => {
     await assertSchool(q, a);
-    await assertHolders(q, [b.ownerId, b.backupId], 'exchange.prepare');
-    await assertHolders(q, [b.checkerId], 'exchange.approve');
+    await assertHolders(q, [b.ownerId, b.backupId], DUTY_PERMISSION.owner);
+    await assertHolders(q, [b.checkerId], DUTY_PERMISSION.checker);
     assertThreePeople(b);
     const before = await findProcedure(q, category);
     await upsertProcedure(q, a.schoolId, category, b, d.clock.now());
