@@ -181,7 +181,7 @@ describe('the headcount on 15 October counts exactly the students on roll that d
     // 2A has R021 (placed from today) but not R018 (marked left); 3A has R025 (leaving in December) but not R027.
     const list = (await school.client.get(`/api/school/classes?yearId=${fixture.yearId}`)).body.classes as {
       code: string;
-      students: number;
+      studentCount: number;
     }[];
     expect(Object.fromEntries(list.map((c) => [c.code, c.studentCount]))).toEqual({
       '1A': 7,
