@@ -239,6 +239,10 @@ describe('data exchange between the Education Bureau and a school in Chromium', 
     expect(await page.isChecked(tid('record-correction'))).toBe(true);
     await expectAccessible(page, 'return-record-correction');
     await shot(page, '68-exchange-return-record-correction-zh');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator(tid('record-correction')).scrollIntoViewIfNeeded();
+    await fullShot(page, '69-exchange-return-record-correction-390-zh');
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.click(tid('return-save'));
     await page.waitForSelector(`${tid('return-page')}[data-problems="0"]`);
     expect(await page.textContent(tid('cell-students-4-strn'))).toBe(FIXED_STRN);
