@@ -29,4 +29,12 @@ describe('glossary', () => {
     }
     expect(found).toEqual([]);
   });
+
+  it('no translation carries a replacement character (a broken multi-byte edit)', () => {
+    for (const locale of ['zh-HK', 'en']) {
+      const text = readFileSync(join(root, `src/web/i18n/${locale}.json`), 'utf8');
+      const broken = text.split('\n').flatMap((line, i) => (line.includes('\uFFFD') ? [`${locale}:${i + 1}`] : []));
+      expect(broken).toEqual([]);
+    }
+  });
 });
