@@ -45,7 +45,11 @@ beforeAll(async () => {
 afterAll(() => s?.close());
 
 const apiRoutes = () => s.routes.filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'));
-const fill = (url: string) => url.replace(/:(id|itemId|userId)\b/g, () => randomUUID()).replace(/:token\b/g, 'x'.repeat(32));
+const fill = (url: string) =>
+  url
+    .replace(/:(id|itemId|userId|setId)\b/g, () => randomUUID())
+    .replace(/:token\b/g, 'x'.repeat(32))
+    .replace(/:holderNo\b/g, '1');
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
 
 describe('every route', () => {
@@ -129,6 +133,20 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /api/admin/users/:id/reset-password': { newPassword: 'reset passphrase 12345' },
   'PUT /api/admin/users/:id/roles': { roleIds: [] },
   'PUT /api/admin/settings': { privilegedLimit: 3 },
+  'PUT /api/security/key/settings': { rotationMonths: 12 },
+  'POST /api/security/key/unlock': { words: Array.from({ length: 24 }, () => 'abandon') },
+  'POST /api/security/key/lock': {},
+  'POST /api/security/key/rotate': {},
+  'POST /api/security/key/shares': {
+    threshold: 2,
+    holders: [
+      { name: 'Principal', role: 'principal' },
+      { name: 'Safe', role: 'safe' },
+    ],
+  },
+  'POST /api/security/key/shares/:setId/:holderNo/sheet': { share: 'ABCD-EFGH' },
+  'POST /api/security/key/shares/:setId/:holderNo/confirm': { share: 'ABCD-EFGH' },
+  'POST /api/security/key/recover': { shares: ['ABCD-EFGH', 'JKMN-PQRS'] },
   'PUT /api/security/privileged/settings': { rotationDays: 180 },
   'PUT /api/security/privileged/accounts/:id/kind': { kind: 'shared' },
   'POST /api/security/privileged/accounts/:id/require-change': {},
