@@ -29,7 +29,7 @@ import { hasPermission, PageLoader, useMe } from '../../components/session.js';
 import { inboxItemQuery } from './MessagePage.js';
 import { cellKey, columnLabel, ReturnTable, ROWS_PER_PAGE, type CellRef } from './ReturnTable.js';
 import { CorrectionsNote, correctedRowsOf, RecordCorrectionOption, recordRows, SaveError } from './RecordCorrection.js';
-import { RollExceptions, RollRule, summaryLabel } from './RollExceptions.js';
+import { orderedSummary, RollExceptions, RollRule, summaryLabel } from './RollExceptions.js';
 import { KEY_WINDOW_QUERY, KeyWindowNote, useKeyWindow, windowOpen } from '../security/keyWindow.js';
 import { EventTimeline, KEY_WORD_COUNT, KeyWordsInput, ReturnStateBadge, splitWords, titleOf } from './shared.js';
 
@@ -81,7 +81,7 @@ function ReturnStepper({ state }: { state: ReturnViewData['state'] }) {
 
 function SummaryCounts({ summary }: { summary: Record<string, number> }) {
   const { t } = useTranslation();
-  const entries = Object.entries(summary);
+  const entries = orderedSummary(summary);
   if (entries.length === 0) return null;
   return (
     <SimpleGrid cols={{ base: 2, xs: 3, md: 6 }} spacing="xs" data-testid="return-summary">
