@@ -329,7 +329,10 @@ describe('student contact particulars', () => {
     beforeAll(async () => {
       const r = await c.put(`/api/students/${ids.s2}/contacts`, {
         ...full,
-        guardians: [{ ...father, emergencyContact: true }, { ...mother, emergencyContact: false }],
+        guardians: [
+          { ...father, emergencyContact: true },
+          { ...mother, emergencyContact: false },
+        ],
         version: 0,
       });
       expect(r.status, JSON.stringify(r.body)).toBe(204);
@@ -428,6 +431,14 @@ describe('student contact particulars', () => {
       expect(typed.body.committed).toBe(false);
       expect(typed.body.issues).toEqual([{ row: 2, column: 'home_phone', value: '', code: 'contacts_not_permitted' }]);
       expect((await contacts(c, ids.s2 ?? '')).homePhone).toBe('2345 6789');
+      // Typing the stored number in full is refused like any other: a preview is no way to test a guess.
+      const guess = await imp(clerk, 'preview', 'reg_no,home_phone,guardian2_email\nR00002,2345 6789,meiling.chan@example.com\n');
+      expect(guess.body.issues).toEqual([
+        { row: 2, column: 'home_phone', value: '', code: 'contacts_not_permitted' },
+        { row: 2, column: 'guardian2_email', value: '', code: 'contacts_not_permitted' },
+      ]);
+      const wrongGuess = await imp(clerk, 'preview', 'reg_no,home_phone,guardian2_email\nR00002,2345 6780,meiling.chen@example.com\n');
+      expect(wrongGuess.body.issues).toEqual(guess.body.issues);
     });
   });
 });

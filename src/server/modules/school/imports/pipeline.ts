@@ -17,6 +17,7 @@ import { checkRows, columnNamer, crossCheckRows } from './rows.js';
 import type { Fields, Spec } from './spec.js';
 import { staffSpec } from './staff.js';
 import { studentsSpec } from './students.js';
+import { contactsVisibleTo } from '../students/contacts.js';
 import { withholdContactColumns } from './student-contacts.js';
 import { contactsReach } from '../contacts-policy.js';
 import { schoolIds } from '../students/id-at-rest.js';
@@ -96,7 +97,14 @@ async function runImport<P, C extends Fields, E extends Fields>(spec: Spec<P, C,
     if (spec.tracksPlacement && job.effectiveDate && !placementDateInYear(job.effectiveDate, ctx.yearStart, ctx.yearEnd))
       issues.push({ row: 0, column: '', value: job.effectiveDate, code: 'effective_date_outside_year' });
     const existing = await spec.existing(ctx);
-    const usable = withhold ? withholdContactColumns(sheet, cols, (key) => existing.get(key)?.fields, issues) : cols;
+    const inFull = withhold
+      ? await contactsVisibleTo(
+          q,
+          a,
+          [...existing.values()].map((e) => e.id),
+        )
+      : new Set<string>();
+    const usable = withhold ? withholdContactColumns(sheet, cols, (key) => existing.get(key), inFull, issues) : cols;
     const { checked, plans } = checkRows(spec, sheet, usable, ctx, existing, issues);
     crossCheckRows(spec, checked, ctx, existing, issues, columnNamer(spec.kind, usable));
     const counts: Counts = {

@@ -163,13 +163,16 @@ export async function applyContactFields(
 /**
  * For someone who does not see contacts in full across the school: the contact columns are read as
  * left out (every student keeps what is stored), so their masked export comes back in unchanged. A
- * cell that is neither blank, nor masked (has a `*`), nor what the masked export shows in full (the
- * district, a relationship, the emergency mark) is refused: they may not write contacts.
+ * cell that is neither blank, nor masked (has a `*`), nor what their export shows in full (the
+ * district, a relationship, the emergency mark; every cell of a student whose contacts they see in
+ * full, `inFull`) is refused: they may not write contacts. A stored phone, name or address is never
+ * compared for anyone else, or a preview would tell whether a guessed number is the stored one.
  */
 export function withholdContactColumns(
   sheet: Sheet,
   cols: Columns,
-  stored: (regNo: string) => Record<string, unknown> | undefined,
+  stored: (regNo: string) => { id: string; fields: Record<string, unknown> } | undefined,
+  inFull: ReadonlySet<string>,
   issues: z.infer<typeof ImportIssue>[],
 ): Columns {
   const headerOf = new Map(cols.headerOf);
@@ -182,7 +185,8 @@ export function withholdContactColumns(
       const text = raw[header] ?? '';
       if (text === '' || text.includes('*')) return;
       const record = keyHeader === undefined ? undefined : stored((raw[keyHeader] ?? '').trim().toUpperCase());
-      if (record && cellValue(c, text) === record[c.field]) return;
+      const shownInFull = !!record && (c.values !== undefined || inFull.has(record.id));
+      if (record && shownInFull && cellValue(c, text) === record.fields[c.field]) return;
       issues.push({ row: i + 2, column: header, value: '', code: 'contacts_not_permitted' });
     });
     headerOf.delete(c.field);
