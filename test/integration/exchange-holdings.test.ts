@@ -104,7 +104,7 @@ describe('exchange duties in a handover', () => {
       ]),
     );
     expect(items.filter((i) => i.kind === 'exchange_procedure')).toHaveLength(CATEGORIES.length);
-    expect(items.find((i) => i.labelZh === '資料交換程序：學生人數統計（核對人）')).toBeDefined();
+    expect(items.find((i) => i.labelZh === '資料交換程序：實際在學人數點算（核對人）')).toBeDefined();
     const tasks = items.filter((i) => i.kind === 'exchange_task');
     expect(tasks).toHaveLength(1);
     expect(tasks[0]?.labelEn).toBe(`Exchange task ${ids.refNo} Student headcount: checker`);
@@ -151,7 +151,7 @@ describe('the O1 check after the people lose their rights', () => {
       'Student headcount: owner Person 01 (lacks the right to prepare returns); Student headcount: backup Person 02 (lacks the right to prepare returns); Student headcount: checker Person 04 (account disabled)',
     );
     expect(r.params.missingZh).toContain(
-      '學生人數統計：負責人Person 01（沒有準備申報的權限）；學生人數統計：後備人Person 02（沒有準備申報的權限）；學生人數統計：核對人Person 04（帳戶已停用）',
+      '實際在學人數點算：負責人Person 01（沒有準備申報的權限）；實際在學人數點算：後備人Person 02（沒有準備申報的權限）；實際在學人數點算：核對人Person 04（帳戶已停用）',
     );
     expect(String(r.params.missingEn).split('; ')).toHaveLength(CATEGORIES.length * 3);
     // The procedures page counts the same way: named is not enough.

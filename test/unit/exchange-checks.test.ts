@@ -59,7 +59,7 @@ describe('memo.O1.procedures: every category covered by active people with the r
       complete: 5,
       missingEn:
         'Student headcount: backup Lee Ka Yan (account disabled); Student headcount: checker Wong Siu Ming (lacks the right to approve returns)',
-      missingZh: '學生人數統計：後備人李嘉欣（帳戶已停用）；學生人數統計：核對人黃小明（沒有審批申報的權限）',
+      missingZh: '實際在學人數點算：後備人李嘉欣（帳戶已停用）；實際在學人數點算：核對人黃小明（沒有批核申報的權限）',
     });
     // Nothing a person reads is a code.
     expect(`${String(r.params?.missingEn)} ${String(r.params?.missingZh)}`).not.toMatch(/exchange\.|lacks_right|inactive|_/);

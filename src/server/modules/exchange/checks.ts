@@ -23,7 +23,7 @@ export function missingWords(gaps: DutyGap[], lang: 'en' | 'zh'): string {
       }
       if (g.reason === 'unnamed') return `${category(g)}：未有${duty}`;
       if (g.reason === 'inactive') return `${category(g)}：${duty}${name}（帳戶已停用）`;
-      return `${category(g)}：${duty}${name}（沒有${g.duty === 'checker' ? '審批' : '準備'}申報的權限）`;
+      return `${category(g)}：${duty}${name}（沒有${g.duty === 'checker' ? '批核' : '準備'}申報的權限）`;
     })
     .join(lang === 'en' ? '; ' : '；');
 }

@@ -6,9 +6,9 @@ import type { CategoryKey } from './types.js';
  * both languages, as the web words them (`exchange.categories`, `exchange.owner` …).
  */
 export const CATEGORY_WORDS: Record<CategoryKey, { en: string; zh: string }> = {
-  headcount: { en: 'Student headcount', zh: '學生人數統計' },
+  headcount: { en: 'Student headcount', zh: '實際在學人數點算' },
   enrolment: { en: 'Enrolment', zh: '學生註冊' },
-  class_subject: { en: 'Classes and subjects', zh: '班級及科目' },
+  class_subject: { en: 'Classes and subjects', zh: '班別及科目資料調查' },
   place_allocation: { en: 'Place allocation', zh: '學位分配' },
   exam_registration: { en: 'Exam registration', zh: '考試報名' },
   general: { en: 'General notice', zh: '一般通告' },
