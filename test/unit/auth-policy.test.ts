@@ -98,11 +98,17 @@ describe('sign-in rate limit', () => {
 
 describe('single sign-on', () => {
   it('signs in only an active person who is not limited to a password', () => {
-    expect(ssoRefusal({ status: 'active', ssoMode: 'allowed' })).toBe(null);
-    expect(ssoRefusal({ status: 'active', ssoMode: 'required' })).toBe(null);
-    expect(ssoRefusal({ status: 'active', ssoMode: 'local' })).toBe('account active/local');
-    expect(ssoRefusal({ status: 'disabled', ssoMode: 'allowed' })).toBe('account disabled/allowed');
+    const personal = { accountKind: 'personal' };
+    expect(ssoRefusal({ status: 'active', ssoMode: 'allowed', ...personal })).toBe(null);
+    expect(ssoRefusal({ status: 'active', ssoMode: 'required', ...personal })).toBe(null);
+    expect(ssoRefusal({ status: 'active', ssoMode: 'allowed', accountKind: 'shared' })).toBe(null);
+    expect(ssoRefusal({ status: 'active', ssoMode: 'local', ...personal })).toBe('account active/local');
+    expect(ssoRefusal({ status: 'disabled', ssoMode: 'allowed', ...personal })).toBe('account disabled/allowed');
     expect(ssoRefusal(undefined)).toBe('no linked account');
+  });
+  it('never signs in the sealed break-glass account, whatever its mode (its sheet is its one way in)', () => {
+    for (const ssoMode of ['allowed', 'required'])
+      expect(ssoRefusal({ status: 'active', ssoMode, accountKind: 'break_glass' })).toBe('break-glass account');
   });
 });
 

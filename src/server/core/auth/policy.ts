@@ -87,9 +87,13 @@ export function rateLimitWait(count: number, limit: number, windowStart: Date, n
 /**
  * Why a person found through single sign-on may not sign in with it (the reason the audit log
  * records), or null when they may: they must exist, be active, and not be limited to a password.
+ * The sealed break-glass account never signs in through the provider: its one way in is its sheet,
+ * spent at each use and alerted (memo S1); a provider link would let it in again unseen, without
+ * the sheet and past a reseal.
  */
-export function ssoRefusal(u: { status: string; ssoMode: string } | undefined): string | null {
+export function ssoRefusal(u: { status: string; ssoMode: string; accountKind: string } | undefined): string | null {
   if (!u) return 'no linked account';
+  if (u.accountKind === 'break_glass') return 'break-glass account';
   if (u.status !== 'active' || u.ssoMode === 'local') return `account ${u.status}/${u.ssoMode}`;
   return null;
 }

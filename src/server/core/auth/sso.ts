@@ -168,7 +168,8 @@ export async function finishSso(
       let u: SsoUserRow | undefined;
       if (attempt.link_user_id) {
         u = await findSsoUser(q, attempt.link_user_id);
-        if (u) {
+        // The break-glass account is never linked (ssoRefusal below refuses it too).
+        if (u && u.account_kind !== 'break_glass') {
           await setSsoSubject(q, u.id, issuer, sub);
           await audit(q, d.clock, {
             ...signingIn(schoolId, u, origin.ip),
@@ -208,7 +209,7 @@ export async function finishSso(
     await d.db.schoolTx(schoolId, (q) => tellLinkSuspended(d, q, schoolId, who, issuer, origin.ip));
     throw await fail('link made at another issuer');
   }
-  const refused = ssoRefusal(user && { status: user.status, ssoMode: user.sso_mode });
+  const refused = ssoRefusal(user && { status: user.status, ssoMode: user.sso_mode, accountKind: user.account_kind });
   if (refused || !user) throw await fail(refused ?? 'no linked account');
   await checkNetworkAtSignIn(d, { schoolId, userId: user.id, username: user.username }, origin.ip, d.clock.now());
   // Security roles pass the local second factor after the provider, as after a password, unless the

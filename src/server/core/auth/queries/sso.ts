@@ -103,9 +103,11 @@ export interface SsoUserRow {
   mfa_enrolled_at: Date | null;
   /** Holds a security permission through any role, so must use MFA whichever way they sign in. */
   mfa_required: boolean;
+  /** personal, shared or break_glass (memo S1): the break-glass account never signs in this way. */
+  account_kind: 'personal' | 'shared' | 'break_glass';
 }
 
-const SSO_USER_COLUMNS = `u.id, u.username, u.status, u.sso_mode, u.sso_subject, u.sso_issuer, u.mfa_enrolled_at,
+const SSO_USER_COLUMNS = `u.id, u.username, u.status, u.sso_mode, u.sso_subject, u.sso_issuer, u.mfa_enrolled_at, u.account_kind,
   EXISTS (SELECT 1 FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id
           WHERE ur.user_id = u.id AND rp.permission = ANY($1)) AS mfa_required`;
 
