@@ -89,6 +89,13 @@ describe('the sealed break-glass account', () => {
     const mfa = (await s.deps.checks.evaluateAll(s.db, admin.schoolId, s.clock)).find((x) => x.key === 'memo.S1.admin-mfa');
     expect(mfa?.status).toBe('ok');
     expect(mfa?.evidence).not.toContain('breakglass');
+    // Nor do the security checks report it as a security right without MFA, or (never signing in, by design) dormant.
+    await s.db.system((q) => q.query(`UPDATE users SET created_at = created_at - interval '100 days' WHERE id = $1`, [id]));
+    expect((await c.post('/api/security/checks/run', {})).status).toBe(200);
+    const findings = await s.db.school(admin.schoolId, (q) =>
+      q.query<{ check_key: string }>('SELECT check_key FROM security_findings WHERE subject = $1', [id]),
+    );
+    expect(findings).toEqual([]);
   });
 
   it('signs in without a second factor, alerts the notification list at once (its own event), and is spent until resealed', async () => {

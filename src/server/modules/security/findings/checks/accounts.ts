@@ -54,7 +54,10 @@ export const accountChecks: FindingCheck[] = [
     owner: 'users.manage',
     async look({ q }) {
       const rows = await listHoldersOfAny(q, SECURITY_PERMISSIONS);
-      return rows.filter((r) => !r.enrolled).map((r) => ({ subject: r.id, params: { name: r.name, username: r.username } }));
+      // The sealed break-glass account has no second factor by design (memo S1; the privileged-passwords check watches it).
+      return rows
+        .filter((r) => !r.enrolled && !r.break_glass)
+        .map((r) => ({ subject: r.id, params: { name: r.name, username: r.username } }));
     },
   },
   {

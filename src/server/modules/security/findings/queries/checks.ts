@@ -10,11 +10,14 @@ export interface PersonRow {
 }
 const PERSON = `u.id, u.username, coalesce(u.display_name_zh || ' ' || u.display_name_en, u.display_name_en) AS name`;
 
-/** Active accounts with no sign-in since `before` (never signed in: counted from when the account was made). */
+/**
+ * Active accounts with no sign-in since `before` (never signed in: counted from when the account was
+ * made). Not the sealed break-glass account: it is meant never to sign in (memo S1).
+ */
 export async function listDormant(q: Queryable, before: Date): Promise<(PersonRow & { last_login_at: Date | null })[]> {
   return q.query(
     `SELECT ${PERSON}, u.last_login_at FROM users u
-      WHERE u.status = 'active' AND coalesce(u.last_login_at, u.created_at) < $1 ORDER BY u.username`,
+      WHERE u.status = 'active' AND u.account_kind <> 'break_glass' AND coalesce(u.last_login_at, u.created_at) < $1 ORDER BY u.username`,
     [before],
   );
 }
@@ -28,13 +31,13 @@ export async function listLeaversEnabled(q: Queryable, today: string): Promise<(
   );
 }
 
-/** Active people holding any of the permissions, with whether they have enrolled an authenticator. */
+/** Active people holding any of the permissions, with whether they have enrolled an authenticator and are the break-glass account. */
 export async function listHoldersOfAny(
   q: Queryable,
   permissions: readonly PermissionKey[],
-): Promise<(PersonRow & { enrolled: boolean })[]> {
+): Promise<(PersonRow & { enrolled: boolean; break_glass: boolean })[]> {
   return q.query(
-    `SELECT DISTINCT ${PERSON}, u.mfa_enrolled_at IS NOT NULL AS enrolled FROM users u
+    `SELECT DISTINCT ${PERSON}, u.mfa_enrolled_at IS NOT NULL AS enrolled, u.account_kind = 'break_glass' AS break_glass FROM users u
        JOIN user_roles ur ON ur.user_id = u.id JOIN role_permissions rp ON rp.role_id = ur.role_id
       WHERE rp.permission = ANY($1) AND u.status = 'active' ORDER BY u.username`,
     [permissions],
