@@ -129,6 +129,10 @@ describe('the sealed break-glass account', () => {
     const again = await new Client(s, '10.9.9.8').post('/api/auth/login', { username: 'breakglass', password: sheet, school: admin.code });
     expect(again.status).toBe(403);
     expect(again.body.code).toBe('break_glass_used');
+    // Nor does it print itself a new sheet (which would void the one in the safe and keep it in).
+    const self = await x.post('/api/security/privileged/break-glass/reseal');
+    expect(self.status).toBe(403);
+    expect(self.body.code).toBe('forbidden');
     // Its password is changed only by a new sheet, never by hand.
     expect((await x.post('/api/account/password', { currentPassword: sheet, newPassword: 'a brand new password here' })).body.code).toBe(
       'break_glass_sealed',

@@ -115,6 +115,9 @@ export async function resealBreakGlassAccount(d: BreakGlassDeps, a: Actor): Prom
     await adminRole(q, a);
     const u = await lockBreakGlass(q);
     if (!u) throw new AppError('not_found');
+    // Not by the break-glass account itself: signed in once with the sheet, it could print itself a
+    // fresh one, void the sheet in the safe and keep the only password that works.
+    if (u.id === a.userId) throw new AppError('forbidden');
     await resealBreakGlass(q, u.id, hash, now);
     const ended = await deleteSessionsOf(q, u.id);
     await audit(q, d.clock, {
