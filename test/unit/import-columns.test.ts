@@ -50,3 +50,21 @@ describe('import headers in English or Chinese', () => {
     }
   });
 });
+
+describe('import column hints', () => {
+  it('every column of every kind has a hint in both languages (the three guardians share theirs)', async () => {
+    const { readFileSync } = await import('node:fs');
+    for (const locale of ['en', 'zh-HK']) {
+      const messages = JSON.parse(readFileSync(new URL(`../../src/web/i18n/${locale}.json`, import.meta.url), 'utf8')) as {
+        importPage: { columnHints: Record<string, Record<string, string>> };
+      };
+      const missing = Object.entries(IMPORT_COLUMNS).flatMap(([kind, columns]) =>
+        columns
+          .map((c) => c.name.replace(/^guardian\d_/, 'guardian_'))
+          .filter((name) => !messages.importPage.columnHints[kind]?.[name])
+          .map((name) => `${locale}:${kind}.${name}`),
+      );
+      expect(missing).toEqual([]);
+    }
+  });
+});

@@ -20,6 +20,7 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { postWithProgress, queryString, type ImportReportView, type UploadProgress } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
 import { hasPermission, useMe } from '../../components/session.js';
@@ -277,7 +278,7 @@ function ImportSection({ kinds }: { kinds: ImportKindName[] }) {
                       </Stack>
                     </Table.Td>
                     <Table.Td>
-                      <Text size="sm">{t(`importPage.columnHints.${kind}.${column.name}`)}</Text>
+                      <Text size="sm">{columnHint(t, kind, column.name)}</Text>
                     </Table.Td>
                   </Table.Tr>
                 ))}
@@ -442,6 +443,14 @@ function ExportSection({ students, staff, classesVisible }: { students: boolean;
       )}
     </Stack>
   );
+}
+
+/** A column's hint; the three guardians' columns share one hint each, with the guardian's number. */
+function columnHint(t: TFunction, kind: string, name: string): string {
+  const guardian = /^guardian(\d)_(.+)$/.exec(name);
+  return guardian
+    ? t(`importPage.columnHints.${kind}.guardian_${guardian[2]}`, { n: guardian[1] })
+    : t(`importPage.columnHints.${kind}.${name}`);
 }
 
 export function ImportExportPage() {
