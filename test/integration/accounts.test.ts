@@ -218,7 +218,12 @@ describe('rights', () => {
     const after = await c.get('/api/dashboard');
     expect(after.status).toBe(403);
     expect(c.cookie).not.toBe(before);
-    expect((await c.get('/api/auth/me')).body.permissions).toEqual(['classes.read', 'staff.read', 'students.contacts.read', 'students.read']);
+    expect((await c.get('/api/auth/me')).body.permissions).toEqual([
+      'classes.read',
+      'staff.read',
+      'students.contacts.read',
+      'students.read',
+    ]);
   });
 });
 

@@ -178,7 +178,12 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
       'exchange.unlock',
     ],
   },
-  { key: 'teacher', nameZh: '教師', nameEn: 'Teacher', permissions: ['classes.read', 'staff.read', 'students.read:own_classes', 'students.contacts.read:own_classes'] },
+  {
+    key: 'teacher',
+    nameZh: '教師',
+    nameEn: 'Teacher',
+    permissions: ['classes.read', 'staff.read', 'students.read:own_classes', 'students.contacts.read:own_classes'],
+  },
   {
     key: 'office_staff',
     nameZh: '校務處職員',
