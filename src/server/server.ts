@@ -111,12 +111,13 @@ export async function createServer(o: StartOptions) {
   scheduler.register(reviewRemindersJob({ db, clock, config: o.config, sessions, serverKey, smtpConfigured: mailer.configured }));
   scheduler.register(handoverJob({ clock, sessions, holdings }));
   scheduler.register(exchangeJob({ db, clock, smtpConfigured: mailer.configured }));
-  scheduler.register(auditCheckpointJob(checkpoints, { clock, smtpConfigured: mailer.configured }));
   scheduler.register(
     securityChecksJob({ db, clock, config: o.config, smtpConfigured: mailer.configured, log: (m, e) => log.error({ err: e }, m) }),
   );
   scheduler.register(routineRemindersJob({ clock }));
   scheduler.register(rotationWarningsJob({ clock, smtpConfigured: mailer.configured }));
+  // Last, so each checkpoint vouches for what the other jobs of the same tick wrote.
+  scheduler.register(auditCheckpointJob(checkpoints, { clock, smtpConfigured: mailer.configured }));
   // Holding the embedded database's folder, the server runs the command line's commands for it.
   let channel: Channel | null = null;
   if (!o.db && db.kind === 'pglite')
