@@ -401,10 +401,17 @@ describe('a headcount survey, end to end', () => {
     const ret = (await school.client.post(`/api/exchange/inbox/${item.id}/returns`, {})).body.id;
     expect((await school.client.post(`/api/exchange/returns/${ret}/ready`, {})).status).toBe(204);
     // The platform's copy of the school's signing key no longer matches (as after a key change): the signature fails at intake.
+    // The authority verifies with the key version in force when the package was signed (school_key_versions).
     const [k] = await s.db.system((q) =>
-      q.query<{ key_sign_public: Buffer }>('SELECT key_sign_public FROM schools WHERE id = $1', [school.schoolId]),
+      q.query<{ sign_public: Buffer }>('SELECT sign_public FROM school_key_versions WHERE school_id = $1 AND retired_at IS NULL', [
+        school.schoolId,
+      ]),
     );
-    await s.db.system((q) => q.query('UPDATE schools SET key_sign_public = $2 WHERE id = $1', [school.schoolId, Buffer.alloc(32, 7)]));
+    const setSignPublic = (key: Buffer | undefined) =>
+      s.db.system((q) =>
+        q.query('UPDATE school_key_versions SET sign_public = $2 WHERE school_id = $1 AND retired_at IS NULL', [school.schoolId, key]),
+      );
+    await setSignPublic(Buffer.alloc(32, 7));
     const v1 = (await checker.get(`/api/exchange/returns/${ret}`)).body.version;
     const failed = await checker.post(`/api/exchange/returns/${ret}/approve`, { words: school.words, version: v1 });
     expect(failed.body).toMatchObject({ state: 'send_failed', failure: 'package_wrong_key' });
@@ -412,7 +419,7 @@ describe('a headcount survey, end to end', () => {
       state: 'preparing',
       receiptHash: null,
     });
-    await s.db.system((q) => q.query('UPDATE schools SET key_sign_public = $2 WHERE id = $1', [school.schoolId, k?.key_sign_public]));
+    await setSignPublic(k?.sign_public);
     expect((await school.client.post(`/api/exchange/returns/${ret}/ready`, {})).status).toBe(204);
     const v2 = (await checker.get(`/api/exchange/returns/${ret}`)).body.version;
     const ok = await checker.post(`/api/exchange/returns/${ret}/approve`, { words: school.words, version: v2 });
