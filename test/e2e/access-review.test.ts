@@ -263,7 +263,15 @@ describe('access review, network rules and notification list in Chromium', () =>
     const outside = page.locator(`${tid('notify-list-entry')}[data-who="supervisor@stmarys.edu.hk"]`);
     await outside.waitFor();
     // The supervisor hears only about system-administrator rights and the school key.
-    for (const event of ['account_locked', 'network_refused', 'backup_downloaded', 'school_key_locked', 'check_failing'])
+    for (const event of [
+      'account_locked',
+      'network_refused',
+      'backup_downloaded',
+      'school_key_locked',
+      'check_failing',
+      'security_finding',
+      'break_glass_used',
+    ])
       await outside.locator(tid(`notify-event-${event}`)).uncheck();
     await page.click(tid('notify-list-save'));
     await noToasts(page);
@@ -275,7 +283,7 @@ describe('access review, network rules and notification list in Chromium', () =>
       'privileged_changed',
       'school_key_changed',
     ]);
-    expect(saved.entries.find((e) => e.username === 'lkho')?.events).toHaveLength(7);
+    expect(saved.entries.find((e) => e.username === 'lkho')?.events).toHaveLength(9);
     await page.click(tid('notify-list-signoff'));
     await expect.poll(() => page.getAttribute(tid('notify-list-reviewed'), 'data-reviewed-at')).not.toBe('');
     expect(await page.textContent(tid('notify-list-reviewed'))).toContain('smwong');

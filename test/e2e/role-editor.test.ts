@@ -50,7 +50,7 @@ describe('role editor in Chromium', () => {
     await page.fill(tid('role-name-en'), 'Activities Coordinator');
     // The search narrows the grid, by key or by the translated label.
     await page.fill(tid('role-permission-search'), 'students');
-    await expect.poll(() => page.locator(tid('permission-row')).count()).toBe(3);
+    await expect.poll(() => page.locator(tid('permission-row')).count()).toBe(4);
     await page.check(tid('grant-students.read'));
     await page.click(tid('scope-students.read'));
     await page.getByRole('option', { name: '任教班別', exact: true }).click();
