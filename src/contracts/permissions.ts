@@ -43,6 +43,9 @@ export const PERMISSION_KEYS = [
   'security.read',
   'security.manage',
   'school_key.manage',
+  'planning.read',
+  'planning.manage',
+  'planning.migrate',
 ] as const;
 
 export type PermissionKey = (typeof PERMISSION_KEYS)[number];

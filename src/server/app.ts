@@ -27,6 +27,7 @@ import { accessRoutes } from './modules/access/routes.js';
 import { NetworkPolicy } from './modules/access/service.js';
 import { authorityRoutes, exchangeRoutes } from './modules/exchange/routes.js';
 import { governanceRoutes } from './modules/governance/routes.js';
+import { planningRoutes } from './modules/planning/routes.js';
 import { importExportRoutes, schoolRoutes } from './modules/school/routes.js';
 import { securityRoutes } from './modules/security/routes.js';
 import { WEB_DIR } from './paths.js';
@@ -171,6 +172,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   exchangeRoutes(app, deps);
   authorityRoutes(app, deps);
   securityRoutes(app, deps);
+  planningRoutes(app, deps);
 
   if (existsSync(WEB_DIR)) await app.register(fastifyStatic, { root: WEB_DIR, wildcard: false, index: ['index.html'] });
 

@@ -60,6 +60,10 @@ const described: Record<PermissionKey, Omit<PermissionDef, 'key'>> = {
   'security.read': { module: 'security', security: true },
   'security.manage': { module: 'security', security: true },
   'school_key.manage': { module: 'security', security: true, privileged: true },
+  'planning.read': { module: 'planning' },
+  'planning.manage': { module: 'planning' },
+  // Migrating makes the new year current and the old one read-only for everyone: a school-wide act.
+  'planning.migrate': { module: 'planning', privileged: true },
 };
 const defs: PermissionDef[] = PERMISSION_KEYS.map((key) => ({ key, ...described[key] }));
 // Account administration is the same for a school and an authority.
@@ -116,6 +120,7 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
       'exchange.manage',
       'exchange.approve',
       'security.read',
+      'planning.read',
     ],
   },
   {
@@ -133,13 +138,15 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
       'access_reviews.review',
       'exchange.read',
       'exchange.approve',
+      'planning.read',
+      'planning.manage',
     ],
   },
   {
     key: 'panel_head',
     nameZh: '主任',
     nameEn: 'Panel Head / Coordinator',
-    permissions: ['users.read', 'classes.read', 'staff.read', 'students.read'],
+    permissions: ['users.read', 'classes.read', 'staff.read', 'students.read', 'planning.read'],
   },
   { key: 'system_admin', nameZh: '系統管理員', nameEn: 'System Administrator', permissions: all },
   {
@@ -176,6 +183,8 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
       'exchange.manage',
       'exchange.prepare',
       'exchange.unlock',
+      'planning.read',
+      'planning.manage',
     ],
   },
   {
@@ -199,6 +208,7 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
       'students.contacts.read',
       'exchange.read',
       'exchange.prepare',
+      'planning.read',
     ],
   },
   {

@@ -1,0 +1,2 @@
+/** What the planning module offers the rest of the server (explicit exports only). */
+export {};
