@@ -8,6 +8,7 @@ export default defineConfig({
   build: {
     outDir: '../../dist/web',
     emptyOutDir: true,
+    manifest: true,
     // One small admin SPA; splitting would add requests without saving much.
     chunkSizeWarningLimit: 1024,
   },

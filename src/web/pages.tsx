@@ -1,0 +1,299 @@
+import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
+import type { PermissionKey } from '../contracts/permissions.js';
+import { IMPORT_EXPORT_PERMISSIONS } from './modules/school/importColumns.js';
+
+/**
+ * Every page of the signed-in application, in one table: routes.tsx builds the routes from it and the
+ * generated accessibility test (test/e2e/axe-all.test.ts) opens every page in it for every built-in
+ * role that may open it. Each page is its own script, fetched when first opened, so the sign-in page
+ * and the dashboard stay light (the build fails above 200 KB gzip of script for either: vite.config.ts).
+ * A new page: add a line here with `lazyPage` (never a static import of a page in routes.tsx).
+ */
+export interface PageRoute {
+  path: string;
+  /** Shown only to a person with one of these rights (the server refuses the data anyway). */
+  permission?: PermissionKey | readonly PermissionKey[];
+  Page: LazyExoticComponent<ComponentType>;
+}
+
+/** A page's script, loaded on first use; `pick` names the page among the module's exports. */
+export function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType): LazyExoticComponent<ComponentType> {
+  return lazy(async () => ({ default: pick(await load()) }));
+}
+
+export const HOME_PAGE = lazyPage(
+  () => import('./modules/governance/DashboardPage.js'),
+  (m) => m.HomePage,
+);
+
+export const APP_PAGES: readonly PageRoute[] = [
+  {
+    path: '/account',
+    Page: lazyPage(
+      () => import('./modules/access/AccountPage.js'),
+      (m) => m.AccountPage,
+    ),
+  },
+  {
+    path: '/audit',
+    permission: 'audit.read',
+    Page: lazyPage(
+      () => import('./modules/security/AuditPage.js'),
+      (m) => m.AuditPage,
+    ),
+  },
+  {
+    path: '/security/accounts',
+    permission: 'security.read',
+    Page: lazyPage(
+      () => import('./modules/security/PrivilegedAccountsPage.js'),
+      (m) => m.PrivilegedAccountsPage,
+    ),
+  },
+  {
+    path: '/security/key',
+    permission: 'security.read',
+    Page: lazyPage(
+      () => import('./modules/security/SchoolKeyPage.js'),
+      (m) => m.SchoolKeyPage,
+    ),
+  },
+  {
+    path: '/admin/users',
+    permission: 'users.read',
+    Page: lazyPage(
+      () => import('./modules/access/UsersPage.js'),
+      (m) => m.UsersPage,
+    ),
+  },
+  {
+    path: '/admin/roles',
+    permission: 'roles.read',
+    Page: lazyPage(
+      () => import('./modules/access/RolesPage.js'),
+      (m) => m.RolesPage,
+    ),
+  },
+  {
+    path: '/admin/roles/:id',
+    permission: 'roles.read',
+    Page: lazyPage(
+      () => import('./modules/access/RoleEditorPage.js'),
+      (m) => m.RoleEditorPage,
+    ),
+  },
+  {
+    path: '/admin/access',
+    permission: 'roles.read',
+    Page: lazyPage(
+      () => import('./modules/access/AccessPage.js'),
+      (m) => m.AccessPage,
+    ),
+  },
+  {
+    path: '/admin/reviews',
+    permission: 'access_reviews.review',
+    Page: lazyPage(
+      () => import('./modules/access/ReviewsPage.js'),
+      (m) => m.ReviewsPage,
+    ),
+  },
+  {
+    path: '/admin/reviews/:id',
+    permission: 'access_reviews.review',
+    Page: lazyPage(
+      () => import('./modules/access/ReviewDetailPage.js'),
+      (m) => m.ReviewDetailPage,
+    ),
+  },
+  {
+    path: '/admin/network',
+    permission: 'network.manage',
+    Page: lazyPage(
+      () => import('./modules/access/NetworkPage.js'),
+      (m) => m.NetworkPage,
+    ),
+  },
+  {
+    path: '/admin/handover',
+    permission: 'handover.manage',
+    Page: lazyPage(
+      () => import('./modules/access/HandoverPage.js'),
+      (m) => m.HandoverPage,
+    ),
+  },
+  {
+    path: '/admin/handover/:id',
+    permission: 'handover.manage',
+    Page: lazyPage(
+      () => import('./modules/access/HandoverPage.js'),
+      (m) => m.HandoverDetailPage,
+    ),
+  },
+  {
+    path: '/admin/sso',
+    permission: 'sso.manage',
+    Page: lazyPage(
+      () => import('./modules/access/SsoPage.js'),
+      (m) => m.SsoPage,
+    ),
+  },
+  {
+    path: '/admin/notification-list',
+    permission: 'notify.list.manage',
+    Page: lazyPage(
+      () => import('./modules/access/NotificationListPage.js'),
+      (m) => m.NotificationListPage,
+    ),
+  },
+  {
+    path: '/security',
+    permission: 'security.read',
+    Page: lazyPage(
+      () => import('./modules/security/SecurityCentrePage.js'),
+      (m) => m.SecurityCentrePage,
+    ),
+  },
+  {
+    path: '/admin/sessions',
+    permission: 'sessions.read',
+    Page: lazyPage(
+      () => import('./modules/security/SessionsPage.js'),
+      (m) => m.SessionsPage,
+    ),
+  },
+  {
+    path: '/admin/outbox',
+    permission: 'notify.outbox.read',
+    Page: lazyPage(
+      () => import('./modules/notify/OutboxPage.js'),
+      (m) => m.OutboxPage,
+    ),
+  },
+  {
+    path: '/admin/settings',
+    permission: 'school.settings.manage',
+    Page: lazyPage(
+      () => import('./modules/school/SettingsPage.js'),
+      (m) => m.SettingsPage,
+    ),
+  },
+  {
+    path: '/students',
+    permission: 'students.read',
+    Page: lazyPage(
+      () => import('./modules/students/StudentsPage.js'),
+      (m) => m.StudentsPage,
+    ),
+  },
+  {
+    path: '/students/:id',
+    permission: 'students.read',
+    Page: lazyPage(
+      () => import('./modules/students/StudentDetailPage.js'),
+      (m) => m.StudentDetailPage,
+    ),
+  },
+  {
+    path: '/staff',
+    permission: 'staff.read',
+    Page: lazyPage(
+      () => import('./modules/staff/StaffPage.js'),
+      (m) => m.StaffPage,
+    ),
+  },
+  {
+    path: '/school/setup',
+    permission: 'classes.read',
+    Page: lazyPage(
+      () => import('./modules/school/SchoolSetupPage.js'),
+      (m) => m.SchoolSetupPage,
+    ),
+  },
+  {
+    path: '/school/import',
+    permission: IMPORT_EXPORT_PERMISSIONS,
+    Page: lazyPage(
+      () => import('./modules/school/ImportExportPage.js'),
+      (m) => m.ImportExportPage,
+    ),
+  },
+  {
+    path: '/exchange/inbox',
+    permission: 'exchange.read',
+    Page: lazyPage(
+      () => import('./modules/exchange/InboxPage.js'),
+      (m) => m.InboxPage,
+    ),
+  },
+  {
+    path: '/exchange/inbox/:id',
+    permission: 'exchange.read',
+    Page: lazyPage(
+      () => import('./modules/exchange/MessagePage.js'),
+      (m) => m.MessagePage,
+    ),
+  },
+  {
+    path: '/exchange/returns/:id',
+    permission: 'exchange.read',
+    Page: lazyPage(
+      () => import('./modules/exchange/ReturnPage.js'),
+      (m) => m.ReturnPage,
+    ),
+  },
+  {
+    path: '/exchange/procedures',
+    permission: 'exchange.read',
+    Page: lazyPage(
+      () => import('./modules/exchange/ProceduresPage.js'),
+      (m) => m.ProceduresPage,
+    ),
+  },
+  {
+    path: '/exchange/log',
+    permission: 'exchange.read',
+    Page: lazyPage(
+      () => import('./modules/exchange/LogPage.js'),
+      ({ ExchangeLogPage }) =>
+        function SchoolExchangeLog() {
+          return <ExchangeLogPage side="exchange" />;
+        },
+    ),
+  },
+  {
+    path: '/authority/messages',
+    permission: 'authority.read',
+    Page: lazyPage(
+      () => import('./modules/authority/MessagesPage.js'),
+      (m) => m.MessagesPage,
+    ),
+  },
+  {
+    path: '/authority/messages/new',
+    permission: 'authority.publish',
+    Page: lazyPage(
+      () => import('./modules/authority/NewMessagePage.js'),
+      (m) => m.NewMessagePage,
+    ),
+  },
+  {
+    path: '/authority/messages/:id',
+    permission: 'authority.read',
+    Page: lazyPage(
+      () => import('./modules/authority/ProgressPage.js'),
+      (m) => m.ProgressPage,
+    ),
+  },
+  {
+    path: '/authority/log',
+    permission: 'authority.read',
+    Page: lazyPage(
+      () => import('./modules/exchange/LogPage.js'),
+      ({ ExchangeLogPage }) =>
+        function AuthorityExchangeLog() {
+          return <ExchangeLogPage side="authority" />;
+        },
+    ),
+  },
+];
