@@ -15,8 +15,22 @@ export const UserView = z.strictObject({
   roleIds: z.array(z.uuid()),
   /** personal, shared or the sealed break-glass account (memo S1). */
   accountKind: z.enum(['personal', 'shared', 'break_glass']),
+  /** How the person signs in: password only (local), password or single sign-on (allowed), single sign-on only (required). */
+  ssoMode: z.enum(['local', 'allowed', 'required']),
 });
-export const UserList = z.strictObject({ users: z.array(UserView) });
+/** One page of accounts and how many match in all. */
+export const UserList = z.strictObject({ users: z.array(UserView), total: z.number().int() });
+/** Search (Chinese or English name, user name, e-mail) and filters for the users page; without them, every account. */
+export const UserQuery = z.strictObject({
+  q: z.string().trim().max(100).optional(),
+  roleId: z.uuid().optional(),
+  status: z.enum(['active', 'disabled', 'locked']).optional(),
+  mfa: z.enum(['enrolled', 'not_enrolled']).optional(),
+  kind: z.enum(['personal', 'shared', 'break_glass']).optional(),
+  ssoMode: z.enum(['local', 'allowed', 'required']).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(5000),
+  offset: z.coerce.number().int().min(0).max(100000).default(0),
+});
 
 export const UserCreateBody = z.strictObject({
   username: Username,
@@ -126,6 +140,8 @@ export const ReviewItemView = z.strictObject({
   reason: z.string().nullable(),
   decidedAt: z.string().nullable(),
   lastLoginAt: z.string().nullable(),
+  /** The batch that decided it (one item or a bulk decision), which its reviewer may undo until completion. */
+  batchId: z.uuid().nullable(),
 });
 export const ReviewView = z.strictObject({
   id: z.uuid(),
@@ -140,7 +156,67 @@ export const ReviewView = z.strictObject({
   removals: z.number().int(),
 });
 export const ReviewList = z.strictObject({ reviews: z.array(ReviewView) });
-export const ReviewDetail = z.strictObject({ ...ReviewView.shape, items: z.array(ReviewItemView) });
+/** Decisions made together, still in force: who made them, what was chosen, and how many items they decide. */
+export const ReviewBatchView = z.strictObject({
+  id: z.uuid(),
+  decision: z.enum(['keep', 'remove']),
+  reason: z.string(),
+  selection: z.strictObject({
+    recommendation: z.enum(['none', 'inactive', 'staff_left', 'staff_on_leave']).optional(),
+    roleId: z.uuid().optional(),
+    items: z.number().int().optional(),
+  }),
+  decidedBy: z.uuid(),
+  decidedByName: z.string(),
+  decidedAt: z.string(),
+  items: z.number().int(),
+});
+/** What completing the campaign needs, shown before anyone presses the button. */
+export const ReviewRequirements = z.strictObject({
+  undecided: z.number().int(),
+  /** The removals decided so far would leave nobody with every system-administrator right. */
+  leavesNoAdministrator: z.boolean(),
+});
+export const ReviewDetail = z.strictObject({
+  ...ReviewView.shape,
+  items: z.array(ReviewItemView),
+  batches: z.array(ReviewBatchView),
+  requirements: ReviewRequirements,
+});
+/**
+ * One request decides many items: the reviewer's own undecided items matching every filter given
+ * (no recommendation, one role) or the items named. Items about the reviewer are never taken.
+ */
+export const ReviewBulkBody = z
+  .strictObject({
+    decision: z.enum(['keep', 'remove']),
+    reason: z.string().trim().min(3).max(500),
+    recommendation: z.enum(['none', 'inactive', 'staff_left', 'staff_on_leave']).optional(),
+    roleId: z.uuid().optional(),
+    itemIds: z.array(z.uuid()).min(1).max(5000).optional(),
+  })
+  .refine((b) => b.recommendation !== undefined || b.roleId !== undefined || b.itemIds !== undefined, {
+    path: ['recommendation'],
+    message: 'choose_items',
+  });
+export const ReviewBulkResult = z.strictObject({ batchId: z.uuid().nullable(), decided: z.number().int() });
+export const ReviewBatchParams = z.strictObject({ id: z.uuid(), batchId: z.uuid() });
+/** Before a campaign starts: how many items it will have and whether a second reviewer is needed. */
+export const ReviewPreviewQuery = z.strictObject({
+  /** Comma-separated role ids; empty = every role. */
+  roleIds: z
+    .string()
+    .max(50 * 37)
+    .regex(/^([0-9a-f-]{36}(,[0-9a-f-]{36})*)?$/)
+    .default(''),
+  reviewerId: z.uuid().optional(),
+  secondReviewerId: z.uuid().optional(),
+});
+export const ReviewPreview = z.strictObject({
+  items: z.number().int(),
+  reviewerHoldsRights: z.boolean(),
+  secondReviewerNeeded: z.boolean(),
+});
 
 // ---- Network zones and time profiles (memo U2) ------------------------------------------------
 export const ZoneBody = z.strictObject({ nameZh: Name(60), nameEn: Name(60), cidrs: z.array(z.string().trim().max(50)).min(1).max(100) });

@@ -46,6 +46,7 @@ export const AUDIT_ACTIONS = [
   'roles.member_lapsed',
   'access_reviews.started',
   'access_reviews.decided',
+  'access_reviews.decision_undone',
   'access_reviews.completed',
   'access_reviews.cancelled',
   'auth.network_refused',

@@ -49,6 +49,7 @@ export const ERROR_CODES = [
   'import_busy',
   'import_invalid',
   'review_incomplete',
+  'review_closed',
   'own_review',
   'network_refused',
   'cidr_invalid',

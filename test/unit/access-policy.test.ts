@@ -9,6 +9,7 @@ import {
   assertMayDecide,
   assertMayGrant,
   assertMayReview,
+  assertMayUndo,
   assertMemberDates,
   assertNotLockedOut,
   assertNotOwnHandover,
@@ -20,8 +21,10 @@ import {
   assertRoleDeletable,
   assertSuccessorDiffers,
   holdsAll,
+  needsSecondReviewer,
   recurrenceDue,
   secondReviewerFor,
+  selectForBulk,
   startsLater,
   validGrants,
 } from '../../src/server/modules/access/policy.js';
@@ -160,6 +163,54 @@ describe('nobody reviews their own rights', () => {
     expect(codeOf(() => assertMayComplete('open', 0))).toBeNull();
     expect(codeOf(() => assertMayComplete('open', 1))).toBe('review_incomplete');
     expect(codeOf(() => assertMayComplete('completed', 0))).toBe('conflict');
+  });
+  describe('bulk decisions', () => {
+    const item = (id: string, o: Partial<Parameters<typeof selectForBulk>[1][number]> = {}) => ({
+      id,
+      userId: `person-${id}`,
+      reviewerId: 'rev',
+      roleId: 'teacher',
+      recommendation: null,
+      decided: false,
+      ...o,
+    });
+    const items = [
+      item('a'),
+      item('b', { recommendation: 'inactive' }),
+      item('c', { roleId: 'admin' }),
+      item('d', { decided: true }),
+      item('e', { reviewerId: 'other' }),
+      item('own', { userId: 'rev', reviewerId: 'rev' }),
+    ];
+    it('takes the reviewer’s own undecided items that match every filter, never one about the reviewer', () => {
+      expect(selectForBulk('open', items, { recommendation: 'none' }, 'rev')).toEqual(['a', 'c']);
+      expect(selectForBulk('open', items, { roleId: 'teacher' }, 'rev')).toEqual(['a', 'b']);
+      expect(selectForBulk('open', items, { roleId: 'teacher', recommendation: 'inactive' }, 'rev')).toEqual(['b']);
+      expect(selectForBulk('open', items, { roleId: 'nobody' }, 'rev')).toEqual([]);
+      expect(selectForBulk('open', items, { recommendation: 'none' }, 'other')).toEqual(['e']);
+    });
+    it('items named one by one must each be decidable by the reviewer, or nothing is decided', () => {
+      expect(selectForBulk('open', items, { itemIds: ['a', 'b'] }, 'rev')).toEqual(['a', 'b']);
+      expect(codeOf(() => selectForBulk('open', items, { itemIds: ['a', 'own'] }, 'rev'))).toBe('own_review');
+      expect(codeOf(() => selectForBulk('open', items, { itemIds: ['a', 'e'] }, 'rev'))).toBe('forbidden');
+      expect(codeOf(() => selectForBulk('open', items, { itemIds: ['d'] }, 'rev'))).toBe('conflict');
+      expect(codeOf(() => selectForBulk('open', items, { itemIds: ['zz'] }, 'rev'))).toBe('not_found');
+    });
+    it('nothing is decided once the campaign is completed', () => {
+      expect(codeOf(() => selectForBulk('completed', items, { recommendation: 'none' }, 'rev'))).toBe('review_closed');
+    });
+    it('a batch is undone once, by whoever made it, while the campaign is open', () => {
+      const batch = { decidedBy: 'rev', undone: false, campaignStatus: 'open' };
+      expect(codeOf(() => assertMayUndo(batch, 'rev'))).toBeNull();
+      expect(codeOf(() => assertMayUndo(batch, 'other'))).toBe('forbidden');
+      expect(codeOf(() => assertMayUndo({ ...batch, undone: true }, 'rev'))).toBe('conflict');
+      expect(codeOf(() => assertMayUndo({ ...batch, campaignStatus: 'completed' }, 'rev'))).toBe('review_closed');
+    });
+    it('a second reviewer is needed exactly when the reviewer holds rights and nobody else is named', () => {
+      expect(needsSecondReviewer(null, true)).toBe(true);
+      expect(needsSecondReviewer('second', true)).toBe(false);
+      expect(needsSecondReviewer(null, false)).toBe(false);
+    });
   });
   it('a recurring campaign is due its number of months after the last was completed', () => {
     const at = new Date('2025-11-02T03:00:00Z');

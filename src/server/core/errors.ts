@@ -50,6 +50,7 @@ const STATUS: Record<ErrorCode, number> = {
   import_busy: 503,
   import_invalid: 422,
   review_incomplete: 409,
+  review_closed: 409,
   own_review: 403,
   network_refused: 403,
   cidr_invalid: 400,

@@ -96,7 +96,7 @@ export function secondReviewerFor(c: { main: string; starter: string; named: str
 
 /** Nobody reviews their own rights: a reviewer who holds rights in the campaign needs a second reviewer. */
 export function assertOwnRightsReviewed(secondReviewer: string | null, reviewerHoldsRights: boolean): void {
-  if (!secondReviewer && reviewerHoldsRights) throw new AppError('own_review');
+  if (needsSecondReviewer(secondReviewer, reviewerHoldsRights)) throw new AppError('own_review');
 }
 
 /** Only the item's reviewer decides it, never about their own rights, and only while the campaign is open. */
@@ -105,6 +105,66 @@ export function assertMayDecide(item: { userId: string; reviewerId: string; camp
   if (item.userId === actorId) throw new AppError('own_review');
   if (item.reviewerId !== actorId) throw new AppError('forbidden');
 }
+
+/** An item as a bulk decision sees it. */
+export interface BulkCandidate {
+  id: string;
+  userId: string;
+  reviewerId: string;
+  roleId: string;
+  recommendation: string | null;
+  decided: boolean;
+}
+
+/** What a reviewer picks for a bulk decision: every filter given must match ('none': no recommendation). */
+export interface BulkSelection {
+  recommendation?: string | undefined;
+  roleId?: string | undefined;
+  itemIds?: readonly string[] | undefined;
+}
+
+/**
+ * The items a bulk decision takes: the reviewer's own undecided items that match the selection,
+ * never one about the reviewer. Items named one by one must each be decidable (or the whole request
+ * is refused); a filter passes over items that are someone else's, about the reviewer, or decided.
+ */
+export function selectForBulk(campaignStatus: string, items: readonly BulkCandidate[], sel: BulkSelection, actorId: string): string[] {
+  if (campaignStatus !== 'open') throw new AppError('review_closed');
+  const named = sel.itemIds ? new Set(sel.itemIds) : null;
+  if (named) {
+    const byId = new Map(items.map((i) => [i.id, i]));
+    for (const id of named) {
+      const item = byId.get(id);
+      if (!item) throw new AppError('not_found');
+      assertMayDecide({ userId: item.userId, reviewerId: item.reviewerId, campaignStatus }, actorId);
+      if (item.decided) throw new AppError('conflict');
+    }
+  }
+  const wanted = (r: string | null) =>
+    sel.recommendation === undefined || (sel.recommendation === 'none' ? r === null : r === sel.recommendation);
+  return items
+    .filter(
+      (i) =>
+        !i.decided &&
+        i.reviewerId === actorId &&
+        i.userId !== actorId &&
+        (!named || named.has(i.id)) &&
+        (sel.roleId === undefined || i.roleId === sel.roleId) &&
+        wanted(i.recommendation),
+    )
+    .map((i) => i.id);
+}
+
+/** A batch of decisions is undone by the reviewer who made it, once, while the campaign is open. */
+export function assertMayUndo(batch: { decidedBy: string; undone: boolean; campaignStatus: string }, actorId: string): void {
+  if (batch.campaignStatus !== 'open') throw new AppError('review_closed');
+  if (batch.decidedBy !== actorId) throw new AppError('forbidden');
+  if (batch.undone) throw new AppError('conflict');
+}
+
+/** Whether the campaign would leave the reviewer's own rights undecided: shown before it is started, refused when it is. */
+export const needsSecondReviewer = (secondReviewer: string | null, reviewerHoldsRights: boolean): boolean =>
+  !secondReviewer && reviewerHoldsRights;
 
 /** An open campaign completes once every item is decided. */
 export function assertMayComplete(status: string, undecided: number): void {

@@ -11,13 +11,17 @@ export { assertMayGrant, assertOutranks } from './policy.js';
 export { getSettings, permissionCatalogue, putSettings } from './settings.js';
 // Role editor (memo U1)
 export { accessMatrix, getRole, listRoles } from './roles/read.js';
+export { roleNames } from './roles/names.js';
 export { copyRole, createRole, deleteRole, updateRole } from './roles/edit.js';
 export { addMember, removeMember } from './roles/members.js';
 export { roleDatesJob } from './roles/dates-job.js';
 // Access-review campaigns (memo U1)
 export { getReview, listReviews } from './reviews/read.js';
 export { startReview } from './reviews/start.js';
+export { previewReview } from './reviews/preview.js';
 export { decide } from './reviews/decide.js';
+export { decideBulk } from './reviews/decide-bulk.js';
+export { undoBatch } from './reviews/undo.js';
 export { completeReview } from './reviews/complete.js';
 export { reviewReport, reviewReportPdf } from './reviews/report.js';
 export { reviewRemindersJob } from './reviews/reminders.js';

@@ -6,6 +6,7 @@ import type {
   HandoverPlanView,
   NetworkView,
   NotificationListView,
+  ReviewBatchView,
   ReviewItemView,
   ReviewView,
   RoleDetail,
@@ -16,6 +17,7 @@ import { displayName } from './common.js';
 import type { HandoverItemRow, PlanRow, PlanSummaryRow } from './queries/handover.js';
 import type { HolidayRow, NetworkRuleRow, NetworkSettingsRow, TimeProfileRow, ZoneRow } from './queries/network.js';
 import type { ListReviewRow, RecipientRow } from './queries/notification-list.js';
+import type { BatchRow } from './queries/review-batches.js';
 import type { ReviewItemRow, ReviewRow } from './queries/reviews.js';
 import type { AccessRow, GrantRow, RoleMemberRow, RoleRow, RoleSummaryRow } from './queries/roles.js';
 import type { UserRow } from './queries/users.js';
@@ -38,6 +40,7 @@ export function toUserView(r: UserRow): z.infer<typeof UserView> {
     lastLoginAt: r.last_login_at?.toISOString() ?? null,
     roleIds: r.role_ids ?? [],
     accountKind: r.account_kind,
+    ssoMode: r.sso_mode,
   };
 }
 
@@ -119,6 +122,25 @@ export function toReviewItemView(i: ReviewItemRow): z.infer<typeof ReviewItemVie
     reason: i.reason,
     decidedAt: i.decided_at?.toISOString() ?? null,
     lastLoginAt: i.last_login_at?.toISOString() ?? null,
+    batchId: i.batch_id,
+  };
+}
+
+export function toReviewBatchView(b: BatchRow): z.infer<typeof ReviewBatchView> {
+  const rec = b.selection.recommendation;
+  return {
+    id: b.id,
+    decision: b.decision,
+    reason: b.reason,
+    selection: {
+      ...(rec === 'none' || rec === 'inactive' || rec === 'staff_left' || rec === 'staff_on_leave' ? { recommendation: rec } : {}),
+      ...(b.selection.roleId ? { roleId: b.selection.roleId } : {}),
+      ...(b.selection.items !== undefined ? { items: b.selection.items } : {}),
+    },
+    decidedBy: b.decided_by,
+    decidedByName: b.decided_by_name,
+    decidedAt: b.decided_at.toISOString(),
+    items: b.items,
   };
 }
 

@@ -32,6 +32,7 @@ export interface ReviewItemRow {
   reason: string | null;
   decided_at: Date | null;
   last_login_at: Date | null;
+  batch_id: string | null;
 }
 
 /** A decision as the kept report shows it. */
@@ -108,7 +109,7 @@ export async function findReview(q: Queryable, id: string): Promise<ReviewRow | 
 export async function listReviewItems(q: Queryable, reviewId: string): Promise<ReviewItemRow[]> {
   return q.query<ReviewItemRow>(
     `SELECT i.id, i.user_id, u.username, u.display_name_en, u.display_name_zh, i.role_id, ro.name_en AS role_name, i.reviewer_id, rv.username AS reviewer_name,
-              i.recommendation, i.decision, i.reason, i.decided_at, u.last_login_at
+              i.recommendation, i.decision, i.reason, i.decided_at, u.last_login_at, i.batch_id
        FROM access_review_items i JOIN users u ON u.id = i.user_id JOIN roles ro ON ro.id = i.role_id JOIN users rv ON rv.id = i.reviewer_id
        WHERE i.review_id = $1 ORDER BY u.username, ro.name_en`,
     [reviewId],
@@ -133,6 +134,16 @@ export async function holdsRoleIn(q: Queryable, userId: string, roleIds: string[
     roleIds,
   ]);
   return !!own;
+}
+
+/** How many items a campaign over these roles (null: every role) would have: one per active person and role. */
+export async function countItemsInScope(q: Queryable, roleIds: string[] | null): Promise<number> {
+  const [r] = await q.query<{ n: number }>(
+    `SELECT count(*) AS n FROM user_roles ur JOIN users u ON u.id = ur.user_id
+       WHERE ($1::uuid[] IS NULL OR ur.role_id = ANY($1)) AND u.status = 'active'`,
+    [roleIds],
+  );
+  return r?.n ?? 0;
 }
 
 export interface NewCampaign {
@@ -189,20 +200,6 @@ export async function lockItemToDecide(q: Queryable, reviewId: string, itemId: s
     [itemId, reviewId],
   );
   return i;
-}
-
-export async function recordDecision(
-  q: Queryable,
-  itemId: string,
-  d: { decision: 'keep' | 'remove'; reason: string; at: Date; by: string },
-): Promise<void> {
-  await q.query('UPDATE access_review_items SET decision = $2, reason = $3, decided_at = $4, decided_by = $5 WHERE id = $1', [
-    itemId,
-    d.decision,
-    d.reason,
-    d.at,
-    d.by,
-  ]);
 }
 
 export async function lockReview(q: Queryable, id: string): Promise<{ status: string; name: string } | undefined> {

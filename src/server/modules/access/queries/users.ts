@@ -14,6 +14,7 @@ export interface UserRow {
   last_login_at: Date | null;
   role_ids: string[] | null;
   account_kind: 'personal' | 'shared' | 'break_glass';
+  sso_mode: 'local' | 'allowed' | 'required';
 }
 
 /** The names an account is known by (a password may not contain them). */
@@ -28,12 +29,61 @@ export interface TargetUserRow extends UserIdentityRow {
   id: string;
 }
 
-export async function listUsers(q: Queryable): Promise<UserRow[]> {
+/** The users page's search and filters; every one optional. */
+export interface UserFilter {
+  /** Words that must each appear in the Chinese or English name, the user name or the e-mail. */
+  words: readonly string[];
+  roleId?: string | undefined;
+  status?: 'active' | 'disabled' | 'locked' | undefined;
+  mfa?: 'enrolled' | 'not_enrolled' | undefined;
+  kind?: 'personal' | 'shared' | 'break_glass' | undefined;
+  ssoMode?: 'local' | 'allowed' | 'required' | undefined;
+  /** For the locked filter: an account is locked while locked_until is after this. */
+  now: Date;
+}
+
+const likeWord = (w: string) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The WHERE clause and its parameters for a filter (values only ever travel as parameters). */
+function userWhere(f: UserFilter): { where: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const conds: string[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  for (const w of f.words) {
+    const n = p(likeWord(w));
+    conds.push(
+      `(u.username ILIKE ${n} OR u.display_name_en ILIKE ${n} OR coalesce(u.display_name_zh, '') ILIKE ${n} OR coalesce(u.email, '') ILIKE ${n})`,
+    );
+  }
+  if (f.roleId) conds.push(`EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role_id = ${p(f.roleId)})`);
+  if (f.status === 'locked') conds.push(`u.locked_until > ${p(f.now)}`);
+  else if (f.status) conds.push(`u.status = ${p(f.status)}`);
+  if (f.mfa) conds.push(f.mfa === 'enrolled' ? 'u.mfa_enrolled_at IS NOT NULL' : 'u.mfa_enrolled_at IS NULL');
+  if (f.kind) conds.push(`u.account_kind = ${p(f.kind)}`);
+  if (f.ssoMode) conds.push(`u.sso_mode = ${p(f.ssoMode)}`);
+  return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
+}
+
+/** One page of the accounts that match, by user name, with the roles each holds now. */
+export async function listUsers(q: Queryable, f: UserFilter, page: { limit: number; offset: number }): Promise<UserRow[]> {
+  const { where, params } = userWhere(f);
   return q.query<UserRow>(
     `SELECT u.id, u.username, u.display_name_zh, u.display_name_en, u.email, u.status, u.locked_until, u.mfa_enrolled_at,
-              u.must_change_password, u.last_login_at, u.account_kind, (SELECT array_agg(role_id) FROM user_roles ur WHERE ur.user_id = u.id) AS role_ids
-       FROM users u ORDER BY u.username LIMIT 5000`,
+              u.must_change_password, u.last_login_at, u.account_kind, u.sso_mode,
+              (SELECT array_agg(role_id ORDER BY role_id) FROM user_roles ur WHERE ur.user_id = u.id) AS role_ids
+       FROM users u ${where} ORDER BY u.username LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    [...params, page.limit, page.offset],
   );
+}
+
+/** How many accounts match the filter in all. */
+export async function countUsersMatching(q: Queryable, f: UserFilter): Promise<number> {
+  const { where, params } = userWhere(f);
+  const [r] = await q.query<{ n: number }>(`SELECT count(*) AS n FROM users u ${where}`, params);
+  return r?.n ?? 0;
 }
 
 export interface NewUser {

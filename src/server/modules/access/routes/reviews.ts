@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { EmptyBody, IdParam } from '../../../../contracts/account.js';
-import { ReviewDecisionBody, ReviewDetail, ReviewItemParams, ReviewList, ReviewStartBody } from '../../../../contracts/admin.js';
+import {
+  ReviewBatchParams,
+  ReviewBulkBody,
+  ReviewBulkResult,
+  ReviewDecisionBody,
+  ReviewDetail,
+  ReviewItemParams,
+  ReviewList,
+  ReviewPreview,
+  ReviewPreviewQuery,
+  ReviewStartBody,
+} from '../../../../contracts/admin.js';
 import { actorOf } from '../../../core/auth/actor.js';
 import type { AuthDeps } from '../../../core/auth/service.js';
 import { type App, sessionOf } from '../../../core/http.js';
@@ -15,6 +26,14 @@ export function reviewRoutes(app: App, d: AuthDeps): void {
     async (req) => ({
       reviews: await access.listReviews(d, sessionOf(req).schoolId),
     }),
+  );
+  app.get(
+    '/api/access-reviews/preview',
+    {
+      config: { permission: 'access_reviews.manage' },
+      schema: { querystring: ReviewPreviewQuery, response: { 200: ReviewPreview } },
+    },
+    async (req) => access.previewReview(d, actorOf(req), req.query),
   );
   app.get(
     '/api/access-reviews/:id',
@@ -39,6 +58,22 @@ export function reviewRoutes(app: App, d: AuthDeps): void {
       await access.decide(d, actorOf(req), req.params.id, req.params.itemId, req.body);
       return reply.code(204).send(null);
     },
+  );
+  app.post(
+    '/api/access-reviews/:id/decisions',
+    {
+      config: { permission: 'access_reviews.review' },
+      schema: { params: IdParam, body: ReviewBulkBody, response: { 200: ReviewBulkResult } },
+    },
+    async (req) => access.decideBulk(d, actorOf(req), req.params.id, req.body),
+  );
+  app.post(
+    '/api/access-reviews/:id/batches/:batchId/undo',
+    {
+      config: { permission: 'access_reviews.review' },
+      schema: { params: ReviewBatchParams, body: EmptyBody, response: { 200: z.strictObject({ undone: z.number().int() }) } },
+    },
+    async (req) => access.undoBatch(d, actorOf(req), req.params.id, req.params.batchId),
   );
   app.post(
     '/api/access-reviews/:id/complete',

@@ -7,6 +7,7 @@ import {
   SchoolSettings,
   UserCreateBody,
   UserList,
+  UserQuery,
   UserRolesBody,
 } from '../../../../contracts/admin.js';
 import { actorOf } from '../../../core/auth/actor.js';
@@ -18,9 +19,11 @@ import { NoContent } from './common.js';
 
 /** User administration: accounts, roles, who is signed in, the school's limits. */
 export function userRoutes(app: App, d: AuthDeps): void {
-  app.get('/api/admin/users', { config: { permission: 'users.read' }, schema: { response: { 200: UserList } } }, async (req) => ({
-    users: await access.listUsers(d, sessionOf(req).schoolId),
-  }));
+  app.get(
+    '/api/admin/users',
+    { config: { permission: 'users.read' }, schema: { querystring: UserQuery, response: { 200: UserList } } },
+    async (req) => access.listUsers(d, sessionOf(req).schoolId, req.query),
+  );
   app.post(
     '/api/admin/users',
     { config: { permission: 'users.manage' }, schema: { body: UserCreateBody, response: { 201: z.strictObject({ id: z.uuid() }) } } },
