@@ -146,6 +146,19 @@ function skipped(name: string, note: string, okOutsideCi: boolean): void {
 mkdirSync('test-results', { recursive: true });
 const wantE2e = !process.env.SKIP_E2E && existsSync(CHROMIUM);
 
+// `TEST_ONLY=node` (CI, under a second Node.js): only `npm start` and the PostgreSQL integration suite,
+// the two that show whether the server itself runs on that version.
+if (process.env.TEST_ONLY === 'node') {
+  console.log(`Node.js ${process.version}: npm start and the integration suite on PostgreSQL`);
+  await startSmoke();
+  const why = await pgReachable();
+  if (why) skipped('integration on PostgreSQL', `no PostgreSQL at ${PG_URL.replace(/\/\/[^@]*@/, '//…@')}: ${why}`, false);
+  else await vitest('integration', 'integration on PostgreSQL', { TEST_DB: 'pg', TEST_DATABASE_URL: PG_URL });
+  console.log(`\nSummary (Node.js ${process.version})`);
+  for (const r of results) console.log(`  ${r.ok ? '✔' : '✘'} ${r.name}: ${r.note} (${r.seconds} s)`);
+  process.exit(results.every((r) => r.ok) ? 0 : 1);
+}
+
 // 1. Static checks, unit tests, start-up and the web bundle: none depends on another.
 // The longest first, two at a time; the start-up check mostly waits, so it runs beside them.
 const [, , , , , , built] = await Promise.all([
@@ -181,7 +194,7 @@ else if (!existsSync(CHROMIUM))
 else if (built) await vitest('e2e', 'browser (Chromium)', { CHROMIUM_PATH: CHROMIUM });
 else results.push({ name: 'browser (Chromium)', ok: false, note: 'not run: the web bundle did not build', seconds: 0 });
 
-console.log('\nSummary');
+console.log(`\nSummary (Node.js ${process.version})`);
 for (const r of results) console.log(`  ${r.ok ? '✔' : '✘'} ${r.name}: ${r.note} (${r.seconds} s)`);
 console.log(`  npm test took ${Math.round((Date.now() - started) / 1000)} s`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
