@@ -161,3 +161,7 @@ export const OutboxEntry = z.strictObject({
   status: z.enum(['queued', 'sent', 'failed', 'held']),
 });
 export const OutboxPage = z.strictObject({ entries: z.array(OutboxEntry) });
+  /** The person who acted, by name (a record keeps only the user name it was written with). */
+  actorDisplay: z.strictObject({ en: z.string(), zh: z.string().nullable() }).nullable(),
+  /** What the target names (a person or a role) in both languages; `roleKey` lets the web translate a built-in role. */
+  targetName: z.strictObject({ en: z.string(), zh: z.string().nullable(), roleKey: z.string().nullable() }).nullable(),

@@ -129,3 +129,23 @@ export async function listAuditEntries(q: Queryable, chainId: string, f: AuditFi
     params,
   );
 }
+
+/** A person or role an audit page names, in both languages (a role's template key lets the web translate a built-in one). */
+export interface AuditNameRow {
+  id: string;
+  kind: 'user' | 'role';
+  name_en: string;
+  name_zh: string | null;
+  role_key: string | null;
+}
+
+/** The names of the people and roles a page of records is about (ids of other schools find nothing under row-level security). */
+export async function listAuditNames(q: Queryable, userIds: string[], roleIds: string[]): Promise<AuditNameRow[]> {
+  if (!userIds.length && !roleIds.length) return [];
+  return q.query<AuditNameRow>(
+    `SELECT id, 'user' AS kind, display_name_en AS name_en, display_name_zh AS name_zh, NULL AS role_key FROM users WHERE id = ANY($1::uuid[])
+     UNION ALL
+     SELECT id, 'role' AS kind, name_en, name_zh, template_key AS role_key FROM roles WHERE id = ANY($2::uuid[])`,
+    [userIds, roleIds],
+  );
+}

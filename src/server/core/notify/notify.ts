@@ -1,3 +1,4 @@
+import type { NotificationTitleKey } from '../../../contracts/notifications.js';
 import type { PermissionKey } from '../../../contracts/permissions.js';
 import { findActiveHolders } from '../auth/queries/roles.js';
 import type { Clock } from '../clock.js';
@@ -8,8 +9,8 @@ export interface InAppNotice {
   schoolId: string;
   userId: string;
   kind: string;
-  /** i18n key under `notifications.*`, translated by the web. */
-  titleKey: string;
+  /** i18n key under `notifications.*`, translated by the web (the catalogue in contracts/notifications.ts). */
+  titleKey: NotificationTitleKey;
   params?: Record<string, string>;
   link?: string | null;
   /** Same key twice = sent once (DESIGN rule 7). */
@@ -81,7 +82,7 @@ export async function securityEvent(
   e: {
     schoolId: string;
     event: SecurityEventKind;
-    titleKey: string;
+    titleKey: NotificationTitleKey;
     params: Record<string, string>;
     subject: string;
     body: string;

@@ -1,6 +1,7 @@
 import { activeHolders } from '../../core/auth/roles.js';
 import { hongKongDate } from '../../core/clock.js';
 import type { Queryable } from '../../core/db/types.js';
+import type { ExchangeNotice } from '../../../contracts/notifications.js';
 import { notifyUser, queueMail } from '../../core/notify/notify.js';
 import type { Job } from '../../core/scheduler/scheduler.js';
 import { intake } from './authority/intake.js';
@@ -17,7 +18,7 @@ async function tell(
   q: Queryable,
   schoolId: string,
   people: ContactRow[],
-  kind: string,
+  notice: ExchangeNotice,
   t: OpenTaskRow,
   key: string,
   subject: string,
@@ -35,8 +36,8 @@ async function tell(
     const fresh = await notifyUser(q, d.clock, {
       schoolId,
       userId: p.id,
-      kind,
-      titleKey: `notifications.${kind.replace('exchange.', 'exchange_')}`,
+      kind: `exchange.${notice}`,
+      titleKey: `notifications.exchange_${notice}`,
       params,
       link: `/exchange/inbox/${t.delivery_id}`,
       idemKey: `${key}:${p.id}`,
@@ -67,7 +68,7 @@ const ESCALATION_TEXT: Record<Escalation, [string, string]> = {
 async function escalate(d: ExchangeDeps, q: Queryable, schoolId: string, to: ContactRow[], t: OpenTaskRow, why: Escalation, dueKey = 0) {
   const [subject, body] = ESCALATION_TEXT[why];
   const key = `exchange-esc:${why}:${t.delivery_id}${dueKey ? `:${dueKey}` : ''}`;
-  const sent = await tell(d, q, schoolId, to, `exchange.escalation_${why}`, t, key, subject, body);
+  const sent = await tell(d, q, schoolId, to, `escalation_${why}`, t, key, subject, body);
   if (sent) await event(q, d.clock, { orgId: schoolId, deliveryId: t.delivery_id, event: `escalated_${why}`, details: { to: to.length } });
 }
 
@@ -101,7 +102,7 @@ export async function runDeadlines(d: ExchangeDeps, schoolId: string): Promise<v
           q,
           schoolId,
           people(t.owner_id),
-          'exchange.arrived',
+          'arrived',
           t,
           `exchange-arrived:${id}`,
           'New message / 新訊息',
@@ -113,7 +114,7 @@ export async function runDeadlines(d: ExchangeDeps, schoolId: string): Promise<v
           q,
           schoolId,
           assigners,
-          'exchange.unassigned',
+          'unassigned',
           t,
           `exchange-unassigned:${id}`,
           'New message to assign / 新訊息待指派',
@@ -127,7 +128,7 @@ export async function runDeadlines(d: ExchangeDeps, schoolId: string): Promise<v
           q,
           schoolId,
           people(t.owner_id, t.backup_id),
-          'exchange.reminder',
+          'reminder',
           t,
           `exchange-remind:${id}:${due}:${days}`,
           `Due in ${days} day(s) / ${days} 日內到期`,
@@ -139,7 +140,7 @@ export async function runDeadlines(d: ExchangeDeps, schoolId: string): Promise<v
           q,
           schoolId,
           t.owner_id ? people(t.owner_id, t.backup_id) : managers,
-          'exchange.authority_reminder',
+          'authority_reminder',
           t,
           `exchange-authority-remind:${id}:${t.reminders}`,
           'Reminder from the authority / 當局提示',

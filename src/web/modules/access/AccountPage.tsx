@@ -11,6 +11,7 @@ import { formatDateTime } from '../../components/format.js';
 import { RecoveryCodesList } from '../../components/RecoveryCodesList.js';
 import { meQuery, PageLoader, useMe, useSetLocale } from '../../components/session.js';
 import { currentLocale } from '../../i18n/index.js';
+import { browserLabel } from '../../components/labels.js';
 
 function LanguageSection() {
   const { t } = useTranslation();
@@ -128,7 +129,7 @@ function MySessions() {
               <Table.Td>{formatDateTime(session.createdAt, i18n.language)}</Table.Td>
               <Table.Td>{formatDateTime(session.lastSeenAt, i18n.language)}</Table.Td>
               <Table.Td>{session.ip ?? ''}</Table.Td>
-              <Table.Td style={{ maxWidth: 240, overflowWrap: 'anywhere' }}>{session.userAgent ?? ''}</Table.Td>
+              <Table.Td data-testid="session-browser">{browserLabel(session.userAgent) ?? t('labels.anotherProgram')}</Table.Td>
               <Table.Td>
                 {session.current ? (
                   <Text size="sm" fw={700}>

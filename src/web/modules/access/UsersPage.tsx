@@ -9,8 +9,9 @@ import { showSuccess } from '../../components/notify.js';
 import { formatDateTime } from '../../components/format.js';
 import { PasswordRules } from '../../components/ChangePasswordForm.js';
 import { hasPermission, PageLoader, useMe } from '../../components/session.js';
-
-const roleName = (role: Role, language: string) => (language === 'en' ? role.nameEn : role.nameZh);
+import { roleLabel } from '../../components/labels.js';
+import type { RoleNameList } from '../../../contracts/labels.js';
+import type { z } from 'zod';
 
 function RoleCheckboxes({ roles, selected, onChange }: { roles: Role[]; selected: string[]; onChange: (ids: string[]) => void }) {
   const { t, i18n } = useTranslation();
@@ -18,7 +19,7 @@ function RoleCheckboxes({ roles, selected, onChange }: { roles: Role[]; selected
     <Checkbox.Group label={t('users.roles')} value={selected} onChange={onChange}>
       <Stack gap="xs" mt="xs">
         {roles.map((role) => (
-          <Checkbox key={role.id} value={role.id} label={roleName(role, i18n.language)} data-testid={`role-${role.key ?? role.id}`} />
+          <Checkbox key={role.id} value={role.id} label={roleLabel(t, role, i18n.language)} data-testid={`role-${role.key ?? role.id}`} />
         ))}
       </Stack>
     </Checkbox.Group>
@@ -267,10 +268,14 @@ export function UsersPage() {
     },
   });
   const roleList = roles.data?.roles ?? [];
-  const roleLabel = (id: string) => {
-    const role = roleList.find((r) => r.id === id);
-    return role ? roleName(role, i18n.language) : id.slice(0, 8);
+  // Names only, for whoever may list people (the office clerk has no right to read roles' rights).
+  const names = useQuery({ queryKey: ['role-names'], queryFn: () => api.get<z.infer<typeof RoleNameList>>('/api/admin/role-names') });
+  const roleText = (id: string) => {
+    const role = names.data?.roles.find((r) => r.id === id);
+    return role ? roleLabel(t, role, i18n.language) : '';
   };
+  // The actions column is there only for someone who may do something in it.
+  const anyAction = can('users.unlock') || can('users.reset_password') || (can('roles.assign') && can('roles.read'));
   const isLocked = (user: User) => user.lockedUntil !== null && new Date(user.lockedUntil).getTime() > Date.now();
 
   if (users.isPending) return <PageLoader />;
@@ -299,7 +304,7 @@ export function UsersPage() {
                 <Table.Th>{t('users.locked')}</Table.Th>
                 <Table.Th>{t('users.lastLogin')}</Table.Th>
                 {can('users.manage') && <Table.Th>{t('users.ssoMode')}</Table.Th>}
-                <Table.Th>{t('common.actions')}</Table.Th>
+                {anyAction && <Table.Th>{t('common.actions')}</Table.Th>}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -320,7 +325,12 @@ export function UsersPage() {
                       </Badge>
                     )}
                   </Table.Td>
-                  <Table.Td>{user.roleIds.map(roleLabel).join('、')}</Table.Td>
+                  <Table.Td data-testid="user-roles">
+                    {user.roleIds
+                      .map(roleText)
+                      .filter(Boolean)
+                      .join(i18n.language === 'en' ? ', ' : '、')}
+                  </Table.Td>
                   <Table.Td>{user.mfaEnrolled ? t('common.yes') : t('common.no')}</Table.Td>
                   <Table.Td>
                     {isLocked(user) ? t('users.lockedUntil', { time: formatDateTime(user.lockedUntil, i18n.language) }) : t('common.no')}
@@ -331,31 +341,33 @@ export function UsersPage() {
                       <SsoModeSelect user={user} />
                     </Table.Td>
                   )}
-                  <Table.Td>
-                    <Group gap="xs" wrap="nowrap">
-                      {can('users.unlock') && isLocked(user) && (
-                        <Button
-                          size="compact-sm"
-                          variant="default"
-                          loading={unlock.isPending && unlock.variables === user.id}
-                          onClick={() => unlock.mutate(user.id)}
-                          data-testid="user-unlock"
-                        >
-                          {t('users.unlock')}
-                        </Button>
-                      )}
-                      {can('users.reset_password') && (
-                        <Button size="compact-sm" variant="default" onClick={() => setResetting(user)} data-testid="user-reset-password">
-                          {t('users.resetPassword')}
-                        </Button>
-                      )}
-                      {can('roles.assign') && can('roles.read') && (
-                        <Button size="compact-sm" variant="default" onClick={() => setEditingRoles(user)} data-testid="user-edit-roles">
-                          {t('users.editRoles')}
-                        </Button>
-                      )}
-                    </Group>
-                  </Table.Td>
+                  {anyAction && (
+                    <Table.Td>
+                      <Group gap="xs" wrap="nowrap">
+                        {can('users.unlock') && isLocked(user) && (
+                          <Button
+                            size="compact-sm"
+                            variant="default"
+                            loading={unlock.isPending && unlock.variables === user.id}
+                            onClick={() => unlock.mutate(user.id)}
+                            data-testid="user-unlock"
+                          >
+                            {t('users.unlock')}
+                          </Button>
+                        )}
+                        {can('users.reset_password') && (
+                          <Button size="compact-sm" variant="default" onClick={() => setResetting(user)} data-testid="user-reset-password">
+                            {t('users.resetPassword')}
+                          </Button>
+                        )}
+                        {can('roles.assign') && can('roles.read') && (
+                          <Button size="compact-sm" variant="default" onClick={() => setEditingRoles(user)} data-testid="user-edit-roles">
+                            {t('users.editRoles')}
+                          </Button>
+                        )}
+                      </Group>
+                    </Table.Td>
+                  )}
                 </Table.Tr>
               ))}
             </Table.Tbody>

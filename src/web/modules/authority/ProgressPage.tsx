@@ -35,6 +35,7 @@ import { columnLabel, ReturnTable } from '../exchange/ReturnTable.js';
 import { CorrectionsNote, correctedRowsOf } from '../exchange/RecordCorrection.js';
 import { CountBars } from './CountBars.js';
 import { orderedSummary, RollExceptionsNote, summaryLabel } from '../exchange/RollExceptions.js';
+import { ruleSentence } from '../../components/labels.js';
 
 const PAGE_SIZE = 100;
 const STATE_COLOUR: Record<SchoolProgressView['state'], string> = {
@@ -287,8 +288,8 @@ export function ProgressPage() {
         {message.template && message.template.rules.length > 0 && (
           <List size="sm">
             {message.template.rules.map((rule, index) => (
-              <List.Item key={`${index}-${rule}`}>
-                <Code>{rule}</Code>
+              <List.Item key={`${index}-${rule}`} data-testid="template-rule">
+                {ruleSentence(t, rule)}
               </List.Item>
             ))}
           </List>

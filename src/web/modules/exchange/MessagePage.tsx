@@ -11,6 +11,7 @@ import { hasPermission, PageLoader, useMe } from '../../components/session.js';
 import { AssignForm, proceduresQuery } from './AssignForm.js';
 import { DueStateBadge, EventTimeline, formatBytes, PriorityBadge, ReturnStateBadge, TaskStatusBadge, titleOf } from './shared.js';
 import { UnlockModal } from './UnlockModal.js';
+import { ruleSentence } from '../../components/labels.js';
 
 export const inboxItemQuery = (id: string) => ({
   queryKey: ['exchange', 'item', id] as const,
@@ -116,8 +117,8 @@ function MessageContent({ item }: { item: InboxDetailView }) {
             {content.template.rules.length > 0 && (
               <List size="sm" spacing={2}>
                 {content.template.rules.map((rule, index) => (
-                  <List.Item key={`${index}-${rule}`}>
-                    <Code>{rule}</Code>
+                  <List.Item key={`${index}-${rule}`} data-testid="template-rule">
+                    {ruleSentence(t, rule)}
                   </List.Item>
                 ))}
               </List>

@@ -32,6 +32,7 @@ import { CorrectionsNote, correctedRowsOf, RecordCorrectionOption, recordRows, S
 import { orderedSummary, RollExceptions, RollRule, summaryLabel } from './RollExceptions.js';
 import { KEY_WINDOW_QUERY, KeyWindowNote, useKeyWindow, windowOpen } from '../security/keyWindow.js';
 import { EventTimeline, KEY_WORD_COUNT, KeyWordsInput, ReturnStateBadge, splitWords, titleOf } from './shared.js';
+import { ruleSentence } from '../../components/labels.js';
 
 const STEPS = ['draft', 'ready', 'processing', 'sent', 'received'] as const;
 const STEP_OF: Record<ReturnViewData['state'], number> = {
@@ -128,13 +129,11 @@ function ProblemsList({ problems, onShow }: { problems: ReturnProblem[]; onShow:
                   data-row={problem.row}
                   data-column={problem.column}
                 >
-                  <Table.Td>{problem.file}</Table.Td>
+                  <Table.Td>{t(`exchange.files.${problem.file}`, { defaultValue: problem.file })}</Table.Td>
                   <Table.Td>{problem.row}</Table.Td>
                   <Table.Td>{columnLabel(t, problem.column)}</Table.Td>
                   <Table.Td>{problem.value || t('exchange.return.empty')}</Table.Td>
-                  <Table.Td>
-                    <Code>{problem.rule}</Code>
-                  </Table.Td>
+                  <Table.Td data-testid="return-problem-rule">{ruleSentence(t, problem.rule)}</Table.Td>
                   <Table.Td>
                     <Button size="compact-xs" variant="default" onClick={() => onShow(problem)} data-testid="return-problem-show">
                       {t('exchange.return.showCell')}
@@ -164,7 +163,12 @@ function RefusedCells({ error }: { error: unknown }) {
           const [file = '', row = '', column = ''] = entry.path.split(':');
           return (
             <List.Item key={`${entry.path}-${index}`}>
-              {t('exchange.return.refusedCell', { file, row, column: columnLabel(t, column), rule: entry.code })}
+              {t('exchange.return.refusedCell', {
+                file: t(`exchange.files.${file}`, { defaultValue: file }),
+                row,
+                column: columnLabel(t, column),
+                rule: ruleSentence(t, entry.code),
+              })}
             </List.Item>
           );
         })}

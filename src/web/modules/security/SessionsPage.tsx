@@ -6,6 +6,7 @@ import { api, type SessionListView } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
 import { formatDateTime } from '../../components/format.js';
 import { hasPermission, PageLoader, useMe } from '../../components/session.js';
+import { browserLabel } from '../../components/labels.js';
 
 export function SessionsPage() {
   const { t, i18n } = useTranslation();
@@ -49,7 +50,7 @@ export function SessionsPage() {
                   <Table.Td>{formatDateTime(session.createdAt, i18n.language)}</Table.Td>
                   <Table.Td>{formatDateTime(session.lastSeenAt, i18n.language)}</Table.Td>
                   <Table.Td>{session.ip ?? ''}</Table.Td>
-                  <Table.Td style={{ maxWidth: 240, overflowWrap: 'anywhere' }}>{session.userAgent ?? ''}</Table.Td>
+                  <Table.Td data-testid="session-browser">{browserLabel(session.userAgent) ?? t('labels.anotherProgram')}</Table.Td>
                   <Table.Td>
                     {session.current ? (
                       <Text size="sm" fw={700}>

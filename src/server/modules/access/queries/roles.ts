@@ -240,3 +240,15 @@ export async function takeDuePlannedGrants(q: Queryable, today: string): Promise
 export async function deleteLapsedMemberships(q: Queryable, today: string): Promise<{ user_id: string; role_id: string }[]> {
   return q.query<{ user_id: string; role_id: string }>('DELETE FROM user_roles WHERE ends_on < $1 RETURNING user_id, role_id', [today]);
 }
+
+export interface RoleNameRow {
+  id: string;
+  template_key: string | null;
+  name_zh: string;
+  name_en: string;
+}
+
+/** Every role of the school by name, for lists of people (who holds what) without the right to read roles' rights. */
+export async function listRoleNames(q: Queryable): Promise<RoleNameRow[]> {
+  return q.query<RoleNameRow>('SELECT id, template_key, name_zh, name_en FROM roles ORDER BY name_en');
+}

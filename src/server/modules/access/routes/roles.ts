@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IdParam } from '../../../../contracts/account.js';
 import { AccessMatrix, AccessQuery, MemberBody, MemberParams, RoleBody, RoleCopyBody, RoleDetail } from '../../../../contracts/admin.js';
+import { RoleNameList } from '../../../../contracts/labels.js';
 import { actorOf } from '../../../core/auth/actor.js';
 import type { AuthDeps } from '../../../core/auth/service.js';
 import { writeCsv } from '../../../core/csv.js';
@@ -10,6 +11,10 @@ import { NoContent } from './common.js';
 
 /** The role editor (memo U1): roles, their rights and members, and who can do what. */
 export function roleRoutes(app: App, d: AuthDeps): void {
+  // Names only, for whoever lists people: the users page shows each person's roles by name, not by id.
+  app.get('/api/admin/role-names', { config: { permission: 'users.read' }, schema: { response: { 200: RoleNameList } } }, async (req) =>
+    access.roleNames(d, sessionOf(req).schoolId),
+  );
   app.get(
     '/api/admin/roles/:id',
     { config: { permission: 'roles.read' }, schema: { params: IdParam, response: { 200: RoleDetail } } },
