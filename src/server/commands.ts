@@ -8,6 +8,7 @@ import { loadServerKey } from './core/crypto/secrets.js';
 import type { Database } from './core/db/types.js';
 import { authorityExists } from './core/setup/queries.js';
 import { createSetupToken } from './core/setup/service.js';
+import { hkStampEn } from './core/hk-time.js';
 
 /**
  * The command-line commands that work on a database, written once: `npm run cli` runs them itself
@@ -43,7 +44,7 @@ export async function runCommand(c: CommandContext, cmd: string): Promise<Comman
   if (cmd === 'audit verify') return auditVerify(c);
   if (cmd === 'school create') {
     const { token, expiresAt } = await createSetupToken(c.db, c.clock);
-    return ok([`One-time setup link for a new school (valid until ${expiresAt.toISOString()}):`, `  ${base}/setup/${token}`]);
+    return ok([`One-time setup link for a new school (valid until ${hkStampEn(expiresAt)}):`, `  ${base}/setup/${token}`]);
   }
   const m = /^authority create (EDB|HKEAA)$/.exec(cmd);
   if (m) {
@@ -51,7 +52,7 @@ export async function runCommand(c: CommandContext, cmd: string): Promise<Comman
     if (await c.db.system((q) => authorityExists(q, code)))
       return { code: 1, out: [], err: [`${code} is already set up on this installation; its administrators add further users.`] };
     const { token, expiresAt } = await createSetupToken(c.db, c.clock, code);
-    return ok([`One-time setup link for the first ${code} user (valid until ${expiresAt.toISOString()}):`, `  ${base}/setup/${token}`]);
+    return ok([`One-time setup link for the first ${code} user (valid until ${hkStampEn(expiresAt)}):`, `  ${base}/setup/${token}`]);
   }
   return { code: 2, out: [], err: [`Unknown command: ${cmd}`] };
 }

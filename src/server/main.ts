@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
+import { hkStampEn } from './core/hk-time.js';
 import { createSetupToken, schoolCount } from './core/setup/service.js';
 import { DataDirBusy, DataDirUnreadable } from './core/db/data-lock.js';
 import { createServer } from './server.js';
@@ -33,7 +34,7 @@ console.log(
 if ((await schoolCount(server.deps.db)) === 0) {
   const { token, expiresAt } = await createSetupToken(server.deps.db, server.deps.clock);
   console.log(
-    `\nFirst run: open this one-time setup link to create the school (valid until ${expiresAt.toISOString()}):\n  ${address.replace(/\/$/, '')}/setup/${token}\n`,
+    `\nFirst run: open this one-time setup link to create the school (valid until ${hkStampEn(expiresAt)}):\n  ${address.replace(/\/$/, '')}/setup/${token}\n`,
   );
 }
 

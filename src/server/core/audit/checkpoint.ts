@@ -1,3 +1,4 @@
+import { hkStampEn, hkStampZh } from '../hk-time.js';
 import { mkdir, open as openFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -249,9 +250,9 @@ async function mailCheckpoint(
         to,
         subject: `Audit checkpoint / 審計檢查點 ${day}`,
         body: [
-          `This organisation's audit log had reached record ${c.seq} (hash ${c.hash}) when the server checkpointed it at ${c.at}.`,
+          `This organisation's audit log had reached record ${c.seq} (hash ${c.hash}) when the server checkpointed it at ${hkStampEn(new Date(c.at))}.`,
           'Keep this message apart from the server: if the log is ever found shorter or different, it shows how far the log went.',
-          `本機構的審計日誌於 ${c.at} 的檢查點已記錄至第 ${c.seq} 項（雜湊值 ${c.hash}）。`,
+          `本機構的審計日誌於 ${hkStampZh(new Date(c.at))} 的檢查點已記錄至第 ${c.seq} 項（雜湊值 ${c.hash}）。`,
           '請把本郵件與伺服器分開保存：如日後發現日誌被刪短或改動，可憑此核對日誌原有的長度。',
         ].join('\n'),
         idemKey: `audit-checkpoint:${schoolId}:${day}:${r.user_id ?? r.email ?? to}`,

@@ -1,3 +1,4 @@
+import { hkStampEn, hkStampZh } from '../hk-time.js';
 import { audit } from '../audit/audit.js';
 import { securityEvent } from '../notify/notify.js';
 import { AppError } from '../errors.js';
@@ -30,7 +31,7 @@ export async function networkRefused(
       titleKey: 'notifications.networkRefused',
       params: { username: who.username, ip },
       subject: `Sign-in refused by network rule / 網絡規則拒絕登入: ${who.username}`,
-      body: `${who.username} was refused (${rule}) from ${ip} at ${now.toISOString()}.\n${who.username} 從 ${ip} 登入被網絡規則拒絕（${rule}）。`,
+      body: `${who.username} was refused (${rule}) from ${ip} at ${hkStampEn(now)}.\n${who.username} 於 ${hkStampZh(now)} 從 ${ip} 登入被網絡規則拒絕（${rule}）。`,
       idemKey: `network-refused:${who.userId}:${ip}:${Math.floor(now.getTime() / 600_000)}`,
       fallbackPermission: 'network.manage',
     });

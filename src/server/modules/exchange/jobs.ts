@@ -1,3 +1,4 @@
+import { hkStampEn, hkStampZh } from '../../core/hk-time.js';
 import { activeHolders } from '../../core/auth/roles.js';
 import { hongKongDate } from '../../core/clock.js';
 import type { Queryable } from '../../core/db/types.js';
@@ -48,7 +49,7 @@ async function tell(
         schoolId,
         to: p.email,
         subject: `${subject} ${t.ref_no}`,
-        body: `${body}\n${t.ref_no} ${t.title_en} / ${t.title_zh}\nDue / 內部限期: ${params.due}; authority deadline / 當局限期: ${params.deadline}`,
+        body: `${body}\n${t.ref_no} ${t.title_en} / ${t.title_zh}\nDue: ${hkStampEn(t.internal_due)}; authority deadline: ${hkStampEn(t.deadline)}\n內部限期：${hkStampZh(t.internal_due)}；當局限期：${hkStampZh(t.deadline)}`,
         idemKey: `${key}:mail:${p.id}`,
       });
   }

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Anchor, Button, Checkbox, Group, Modal, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Checkbox, Group, Modal, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { DateField } from '../../components/DateField.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -13,7 +14,7 @@ import {
   type UserListView,
 } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
-import { formatDate } from '../../components/format.js';
+import { formatDate, hongKongToday } from '../../components/format.js';
 import { showSuccess } from '../../components/notify.js';
 import { hasPermission, PageLoader, useMe } from '../../components/session.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
@@ -31,13 +32,6 @@ function HandoverStatus({ status }: { status: HandoverPlanSummary['status'] }) {
   return <StatusBadge status={STATUS_COLOUR[status]} labelKey={`handover.statuses.${status}`} />;
 }
 
-/** Today in Hong Kong, as YYYY-MM-DD. */
-function hongKongToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Hong_Kong', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    new Date(),
-  );
-}
-
 function useActiveUsers() {
   return useQuery({ queryKey: ['admin-users'], queryFn: () => api.get<UserListView>('/api/admin/users') });
 }
@@ -50,7 +44,7 @@ function NewPlanModal({ onClose }: { onClose: () => void }) {
   const users = useActiveUsers();
   const [userId, setUserId] = useState<string | null>(null);
   const [reason, setReason] = useState<'leaving' | 'duty_change'>('leaving');
-  const [effectiveOn, setEffectiveOn] = useState(hongKongToday);
+  const [effectiveOn, setEffectiveOn] = useState(() => hongKongToday());
   const [disableAccount, setDisableAccount] = useState(true);
   const create = useMutation({
     mutationFn: () =>
@@ -97,12 +91,11 @@ function NewPlanModal({ onClose }: { onClose: () => void }) {
             comboboxProps={{ withinPortal: false }}
             data-testid="handover-form-reason"
           />
-          <TextInput
+          <DateField
             label={t('handover.effectiveOn')}
-            type="date"
             required
             value={effectiveOn}
-            onChange={(e) => setEffectiveOn(e.currentTarget.value)}
+            onChange={(value) => setEffectiveOn(value)}
             data-testid="handover-form-date"
           />
           {reason === 'leaving' && (

@@ -16,6 +16,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
+import { DateField } from '../../components/DateField.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -373,12 +374,11 @@ function HolidaysEditor({ network }: { network: NetworkPolicyView }) {
             {rows.map((row, index) => (
               <Table.Tr key={row.key} data-testid="holiday-row" data-day={row.day}>
                 <Table.Td>
-                  <TextInput
+                  <DateField
                     size="xs"
-                    type="date"
                     aria-label={t('network.holidayDayFor', { n: index + 1 })}
                     value={row.day}
-                    onChange={(e) => update(row.key, { day: e.currentTarget.value })}
+                    onChange={(value) => update(row.key, { day: value })}
                     data-testid="holiday-day"
                   />
                 </Table.Td>

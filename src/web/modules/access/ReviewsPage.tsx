@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { Alert, Anchor, Button, Group, Modal, MultiSelect, NumberInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { DateField } from '../../components/DateField.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, ApiError, type Created, type Review, type ReviewListView, type RoleListView, type UserListView } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
-import { formatDate } from '../../components/format.js';
+import { formatDate, hongKongToday, hongKongYear } from '../../components/format.js';
 import { showSuccess } from '../../components/notify.js';
 import { hasPermission, PageLoader, useMe } from '../../components/session.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
@@ -16,12 +17,6 @@ const REVIEW_STATUS_COLOUR: Record<Review['status'], string> = { open: 'planned'
 /** A status badge for a review: words on a colour. */
 export function ReviewStatus({ status }: { status: Review['status'] }) {
   return <StatusBadge status={REVIEW_STATUS_COLOUR[status]} labelKey={`reviews.statuses.${status}`} />;
-}
-
-/** Today in Hong Kong plus some days, as YYYY-MM-DD. */
-function hongKongDate(plusDays: number): string {
-  const date = new Date(Date.now() + plusDays * 86_400_000);
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Hong_Kong', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
 }
 
 function StartReviewModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
@@ -41,15 +36,24 @@ function StartReviewModal({ opened, onClose }: { opened: boolean; onClose: () =>
     queryFn: () => api.get<UserListView>('/api/admin/users'),
     enabled: opened && canListUsers,
   });
-  const [name, setName] = useState(() => t('reviews.nameDefault', { year: new Date().getFullYear() }));
+  const [name, setName] = useState(() => t('reviews.nameDefault', { year: hongKongYear() }));
   const [roleIds, setRoleIds] = useState<string[]>([]);
-  const [dueOn, setDueOn] = useState(() => hongKongDate(30));
+  const [dueOn, setDueOn] = useState(() => hongKongToday(30));
   const [reviewerId, setReviewerId] = useState<string | null>(null);
   const [secondReviewerId, setSecondReviewerId] = useState<string | null>(null);
   const [showSecond, setShowSecond] = useState(false);
   const [recurrence, setRecurrence] = useState<number | string>(12);
 
   // Only people whose roles let them review can be named.
+  // The rule that refuses a start, asked as the form is filled in: whether a second reviewer is needed, and how many items.
+  const preview = useQuery({
+    queryKey: ['review-preview', roleIds.join(','), reviewerId],
+    queryFn: () =>
+      api.get<z.infer<typeof ReviewPreview>>(
+        `/api/access-reviews/preview?${new URLSearchParams({ roleIds: roleIds.join(','), ...(reviewerId ? { reviewerId } : {}) }).toString()}`,
+      ),
+    enabled: opened,
+  });
   const reviewRoles = new Set((roles.data?.roles ?? []).filter((r) => r.permissions.includes('access_reviews.review')).map((r) => r.id));
   const candidates = (users.data?.users ?? []).filter(
     (u) => u.status === 'active' && (!roles.data || u.roleIds.some((id) => reviewRoles.has(id))),
@@ -109,14 +113,7 @@ function StartReviewModal({ opened, onClose }: { opened: boolean; onClose: () =>
               data-testid="review-form-roles"
             />
           )}
-          <TextInput
-            label={t('reviews.due')}
-            type="date"
-            required
-            value={dueOn}
-            onChange={(e) => setDueOn(e.currentTarget.value)}
-            data-testid="review-form-due"
-          />
+          <DateField label={t('reviews.due')} required value={dueOn} onChange={(value) => setDueOn(value)} data-testid="review-form-due" />
           {canListUsers && (
             <Select
               label={t('reviews.reviewer')}
@@ -131,7 +128,12 @@ function StartReviewModal({ opened, onClose }: { opened: boolean; onClose: () =>
               data-testid="review-form-reviewer"
             />
           )}
-          {ownReview && (
+          {preview.data && (
+            <Text size="sm" data-testid="review-form-items" data-items={preview.data.items}>
+              {t('reviewBulk.previewItems', { count: preview.data.items })}
+            </Text>
+          )}
+          {secondRequired && (
             <Alert color="yellow.4" variant="outline" data-testid="review-own-explain">
               <Text size="sm">{t('reviews.ownReviewExplain')}</Text>
             </Alert>

@@ -18,6 +18,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
+import { DateField } from '../../components/DateField.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -282,20 +283,18 @@ function AddMemberModal({ role, opened, onClose }: { role: RoleDetailView; opene
             comboboxProps={{ withinPortal: false }}
             data-testid="member-user"
           />
-          <TextInput
+          <DateField
             label={t('roles.startsOptional')}
             description={t('roles.startsHint')}
-            type="date"
             value={startsOn}
-            onChange={(e) => setStartsOn(e.currentTarget.value)}
+            onChange={(value) => setStartsOn(value)}
             data-testid="member-starts"
           />
-          <TextInput
+          <DateField
             label={t('roles.endsOptional')}
             description={t('roles.endsHint')}
-            type="date"
             value={endsOn}
-            onChange={(e) => setEndsOn(e.currentTarget.value)}
+            onChange={(value) => setEndsOn(value)}
             data-testid="member-ends"
           />
           <FormError error={users.error ?? add.error} />

@@ -20,6 +20,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
+import { DateField } from '../../components/DateField.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -296,18 +297,18 @@ export function NewMessagePage() {
           </Fieldset>
           <Fieldset legend={t('authority.new.dates')}>
             <SimpleGrid cols={{ base: 1, sm: 3 }}>
-              <TextInput
+              <DateField
                 label={t('exchange.referenceDate')}
                 description={t('authority.new.referenceHint')}
-                type="date"
-                {...text('referenceDate')}
+                value={draft.referenceDate}
+                onChange={(value) => set('referenceDate', value)}
                 data-testid="new-reference-date"
               />
-              <TextInput
+              <DateField
                 label={t('authority.new.deadlineDate')}
-                type="date"
                 required
-                {...text('deadlineDate')}
+                value={draft.deadlineDate}
+                onChange={(value) => set('deadlineDate', value)}
                 error={deadlineError ? t('errors.deadline_past') : undefined}
                 data-testid="new-deadline-date"
               />

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Button, Card, Group, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { DateField } from '../../components/DateField.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, type InboxDetailView, type ProcedureListView } from '../../api.js';
@@ -31,7 +32,9 @@ function AssignFields({ item, procedures }: { item: InboxDetailView; procedures:
   const [backup, setBackup] = useState<string | null>(item.owner ? (item.backup?.id ?? null) : (procedure?.backup?.id ?? null));
   const [checker, setChecker] = useState<string | null>(item.owner ? (item.checker?.id ?? null) : (procedure?.checker?.id ?? null));
   const due = hongKongParts(item.internalDue);
-  const [internalDue, setInternalDue] = useState(`${due.date}T${due.time}`);
+  const [dueDate, setDueDate] = useState(due.date);
+  const [dueTime, setDueTime] = useState(due.time);
+  const internalDue = `${dueDate}T${dueTime}`;
   const people = procedures.people;
   const preparers = people.filter((p) => p.canPrepare).map((p) => ({ value: p.id, label: p.name }));
   const checkers = people.filter((p) => p.canApprove).map((p) => ({ value: p.id, label: p.name }));
@@ -97,14 +100,21 @@ function AssignFields({ item, procedures }: { item: InboxDetailView; procedures:
               comboboxProps={{ withinPortal: false }}
               data-testid="assign-checker"
             />
-            <TextInput
+            <DateField
               label={t('exchange.internalDue')}
               description={t('exchange.assign.dueHint')}
-              type="datetime-local"
-              value={internalDue}
-              onChange={(e) => setInternalDue(e.currentTarget.value)}
+              value={dueDate}
+              onChange={setDueDate}
               disabled={closed}
               data-testid="assign-due"
+            />
+            <TextInput
+              label={t('exchange.assign.dueTime')}
+              type="time"
+              value={dueTime}
+              onChange={(e) => setDueTime(e.currentTarget.value)}
+              disabled={closed}
+              data-testid="assign-due-time"
             />
           </SimpleGrid>
           <FormError error={assign.error} testId="assign-error" />

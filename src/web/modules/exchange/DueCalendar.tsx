@@ -3,9 +3,8 @@ import { Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title } from '
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { InboxItemView } from '../../api.js';
+import { formatDateWithWeekday, formatMonth, weekdayNames } from '../../components/format.js';
 import { DueStateBadge, dueColour, hongKongParts, hongKongToday, titleOf } from './shared.js';
-
-const intlLocale = (language: string) => (language === 'en' ? 'en-HK' : 'zh-HK');
 
 /** YYYY-MM of a YYYY-MM-DD, moved by some months. */
 function addMonths(month: string, delta: number): string {
@@ -41,15 +40,9 @@ export function DueCalendar({ items }: { items: InboxItemView[] }) {
     byDay.set(day, [...(byDay.get(day) ?? []), item]);
   }
   const monthDays = [...byDay.keys()].filter((day) => day.startsWith(month)).sort();
-  const [y = 2000, m = 1] = month.split('-').map(Number);
-  const monthName = new Intl.DateTimeFormat(intlLocale(i18n.language), { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(
-    new Date(Date.UTC(y, m - 1, 1)),
-  );
-  const weekdays = Array.from({ length: 7 }, (_, i) =>
-    new Intl.DateTimeFormat(intlLocale(i18n.language), { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, 1 + i))),
-  );
-  const dayName = (day: string) =>
-    new Intl.DateTimeFormat(intlLocale(i18n.language), { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+  const monthName = formatMonth(`${month}-01`, i18n.language);
+  const weekdays = weekdayNames(i18n.language);
+  const dayName = (day: string) => formatDateWithWeekday(day, i18n.language);
 
   return (
     <Stack gap="sm" data-testid="due-calendar" data-month={month}>

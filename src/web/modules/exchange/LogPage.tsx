@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Group, Stack, Table, Text, Title } from '@mantine/core';
+import { DateField } from '../../components/DateField.js';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, queryString, type ExchangeLogView } from '../../api.js';
@@ -29,14 +30,7 @@ export function ExchangeLogPage({ side }: { side: 'exchange' | 'authority' }) {
       </Title>
       <Text size="sm">{t(side === 'exchange' ? 'exchange.log.explain' : 'exchange.log.explainAuthority')}</Text>
       <Group>
-        <TextInput
-          label={t('exchange.log.date')}
-          type="date"
-          required
-          value={date}
-          onChange={(e) => setDate(e.currentTarget.value)}
-          data-testid="log-date"
-        />
+        <DateField label={t('exchange.log.date')} required value={date} onChange={(value) => setDate(value)} data-testid="log-date" />
       </Group>
       {log.isPending ? (
         valid ? (

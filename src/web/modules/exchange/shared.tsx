@@ -2,7 +2,7 @@ import { Badge, Stack, Text, Textarea, Timeline } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { wordsFromText } from '../../../contracts/security-key.js';
 import type { ExchangeEventView, InboxItemView, ReturnViewData } from '../../api.js';
-import { formatDateTime } from '../../components/format.js';
+import { formatDateTime, hongKongMoment } from '../../components/format.js';
 
 /** The recovery phrase of a school (or authority) key has this many words. */
 export const KEY_WORD_COUNT = 24;
@@ -184,21 +184,11 @@ export function EventTimeline({
   );
 }
 
-/** Today in Hong Kong as YYYY-MM-DD. */
-export function hongKongToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Hong_Kong', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    new Date(),
-  );
-}
-
-/** A date-time as the YYYY-MM-DD and HH:MM Hong Kong parts a date and a time input take. */
-export function hongKongParts(iso: string): { date: string; time: string } {
-  const shifted = new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString();
-  return { date: shifted.slice(0, 10), time: shifted.slice(11, 16) };
-}
+// The one set of Hong Kong date helpers lives in components/format.ts; these names stay for the exchange pages.
+export { hongKongToday, hongKongParts } from '../../components/format.js';
 
 /** Hong Kong date and time inputs as an ISO date-time with offset. */
-export const hongKongIso = (date: string, time: string): string => `${date}T${time || '00:00'}:00+08:00`;
+export const hongKongIso = (date: string, time: string): string => hongKongMoment(date, time || '00:00');
 
 /** File sizes as people read them. */
 export function formatBytes(bytes: number): string {

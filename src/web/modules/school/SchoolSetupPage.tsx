@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, type Created, type StaffMember, type Year } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
 import { showSuccess } from '../../components/notify.js';
-import { formatDate } from '../../components/format.js';
+import { formatDate, hongKongYear } from '../../components/format.js';
 import { hasPermission, PageLoader, useMe } from '../../components/session.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { LEVELS } from '../../../contracts/school.js';
@@ -16,7 +16,7 @@ type Level = (typeof LEVELS)[number];
 /** The school year that starts in the next September is the usual one to add. */
 function nextStartYear(years: Year[]): number {
   const latest = Math.max(0, ...years.map((year) => Number(year.startsOn.slice(0, 4))).filter(Number.isFinite));
-  return latest > 0 ? latest + 1 : new Date().getFullYear();
+  return latest > 0 ? latest + 1 : hongKongYear();
 }
 
 function CreateYearModal({ opened, onClose, years }: { opened: boolean; onClose: () => void; years: Year[] }) {

@@ -1,4 +1,5 @@
 /** What the import screen needs to know about each kind of file (the server checks everything again). */
+import { formatDate } from '../../components/format.js';
 import {
   type HeaderLanguage,
   IMPORT_COLUMNS,
@@ -37,12 +38,7 @@ export type { ImportColumnSpec };
 export const headerLanguage = (language: string): HeaderLanguage => (language.startsWith('zh') ? 'zh' : 'en');
 
 /** A calendar date (YYYY-MM-DD) in Hong Kong's way: 01/09/2026, or 2026年9月1日. */
-export function hongKongDay(day: string, language: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!m) return day;
-  const [, y, mo, d] = m;
-  return headerLanguage(language) === 'en' ? `${d}/${mo}/${y}` : `${y}年${Number(mo)}月${Number(d)}日`;
-}
+export const hongKongDay = (day: string, language: string): string => formatDate(day, language);
 
 /** The server's limit for an imported file. */
 export const MAX_IMPORT_BYTES = 8 * 1024 * 1024;

@@ -1,5 +1,8 @@
 import { useState, type ChangeEvent, type FormEvent } from 'react';
-import { Button, Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { AUDIT_ACTIONS } from '../../../contracts/audit.js';
+import { auditActionLabel, auditTargetLabel, personName, roleLabel } from '../../components/labels.js';
+import { DateField } from '../../components/DateField.js';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
@@ -54,10 +57,19 @@ export function AuditPage() {
     setFilters(draft);
     setBefore(undefined);
   };
-  const set = (name: keyof AuditFilters) => (e: ChangeEvent<HTMLInputElement>) => {
-    const value = e.currentTarget.value;
-    setDraft((previous) => ({ ...previous, [name]: value }));
-  };
+  const setValue = (name: keyof AuditFilters) => (value: string) => setDraft((previous) => ({ ...previous, [name]: value }));
+  // Every action the log records, by its words (sorted as the reader reads them), never `auth.login`.
+  const actionOptions = AUDIT_ACTIONS.filter((a) => a !== 'test.event')
+    .map((a) => ({ value: a, label: auditActionLabel(t, a) }))
+    .sort((a, b) => a.label.localeCompare(b.label, i18n.language));
+  const toPerson = (n: { en: string; zh: string | null }) => ({ displayNameEn: n.en, displayNameZh: n.zh });
+  const targetText = (n: AuditRecord['targetName']) =>
+    n
+      ? n.roleKey !== null
+        ? roleLabel(t, { key: n.roleKey, nameZh: n.zh ?? n.en, nameEn: n.en }, i18n.language)
+        : personName(i18n.language, toPerson(n))
+      : null;
+  const set = (name: keyof AuditFilters) => (e: ChangeEvent<HTMLInputElement>) => setValue(name)(e.currentTarget.value);
 
   return (
     <Stack gap="md">
@@ -81,16 +93,20 @@ export function AuditPage() {
               autoCapitalize="none"
               data-testid="audit-filter-actor"
             />
-            <TextInput
+            <Select
               label={t('audit.action')}
-              description={t('audit.actionHint')}
-              value={draft.action}
-              onChange={set('action')}
-              autoCapitalize="none"
+              placeholder={t('labels.auditFilter.all')}
+              searchable
+              clearable
+              data={actionOptions}
+              value={draft.action || null}
+              onChange={(value) => setValue('action')(value ?? '')}
+              nothingFoundMessage={t('audit.none')}
+              comboboxProps={{ withinPortal: false }}
               data-testid="audit-filter-action"
             />
-            <TextInput label={t('audit.from')} type="date" value={draft.from} onChange={set('from')} data-testid="audit-filter-from" />
-            <TextInput label={t('audit.to')} type="date" value={draft.to} onChange={set('to')} data-testid="audit-filter-to" />
+            <DateField label={t('audit.from')} value={draft.from} onChange={setValue('from')} data-testid="audit-filter-from" />
+            <DateField label={t('audit.to')} value={draft.to} onChange={setValue('to')} data-testid="audit-filter-to" />
           </SimpleGrid>
           <Group>
             <Button type="submit" data-testid="audit-filter-apply">
@@ -155,10 +171,4 @@ export function AuditPage() {
       )}
     </Stack>
   );
-}
-
-/** `user:1b2c3d4e-…` → `user:1b2c3d4e…`: the full id stays in the cell's title. */
-function shortTarget(target: string | null): string {
-  if (!target) return '';
-  return target.replace(/([0-9a-f]{8})-[0-9a-f-]{27}/g, '$1…');
 }

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { Badge, Button, Card, Group, Modal, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, Modal, Select, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core';
+import { DateField } from '../../components/DateField.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -61,12 +62,11 @@ function AcceptModal({ finding, onClose }: { finding: Finding | null; onClose: (
             onChange={(e) => setReason(e.currentTarget.value)}
             data-testid="accept-reason"
           />
-          <TextInput
+          <DateField
             label={t('securityCentre.until')}
-            type="date"
             required
             value={until}
-            onChange={(e) => setUntil(e.currentTarget.value)}
+            onChange={(value) => setUntil(value)}
             data-testid="accept-until"
           />
           <FormError error={accept.error} />

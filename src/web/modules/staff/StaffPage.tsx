@@ -1,5 +1,6 @@
 import { useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
 import { Button, Group, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { DateField } from '../../components/DateField.js';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, queryString, type StaffListView, type StaffMember } from '../../api.js';
@@ -76,10 +77,9 @@ function StaffForm({
 }) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<StaffDraft>(initial);
-  const text = (name: Exclude<keyof StaffDraft, 'status'>) => (e: ChangeEvent<HTMLInputElement>) => {
-    const value = e.currentTarget.value;
+  const setValue = (name: Exclude<keyof StaffDraft, 'status'>) => (value: string) =>
     setDraft((previous) => ({ ...previous, [name]: value }));
-  };
+  const text = (name: Exclude<keyof StaffDraft, 'status'>) => (e: ChangeEvent<HTMLInputElement>) => setValue(name)(e.currentTarget.value);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onSubmit(draft);
@@ -117,18 +117,16 @@ function StaffForm({
             onChange={text('email')}
             data-testid="staff-form-email"
           />
-          <TextInput
+          <DateField
             label={t('staff.joinDateOptional')}
-            type="date"
             value={draft.joinDate}
-            onChange={text('joinDate')}
+            onChange={setValue('joinDate')}
             data-testid="staff-form-joinDate"
           />
-          <TextInput
+          <DateField
             label={t('staff.leaveDateOptional')}
-            type="date"
             value={draft.leaveDate}
-            onChange={text('leaveDate')}
+            onChange={setValue('leaveDate')}
             data-testid="staff-form-leaveDate"
           />
         </SimpleGrid>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { PermissionKey } from '../../../contracts/permissions.js';
 import { Anchor, Button, Group, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { DateField } from '../../components/DateField.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -203,12 +204,11 @@ function MoveStudentModal({
             onChange={(e) => setClassNumber(e.currentTarget.value)}
             data-testid="move-number"
           />
-          <TextInput
+          <DateField
             label={t('students.fromDate')}
             required
-            type="date"
             value={fromDate}
-            onChange={(e) => setFromDate(e.currentTarget.value)}
+            onChange={(value) => setFromDate(value)}
             data-testid="move-date"
           />
           <FormError error={move.error} />

@@ -1,5 +1,6 @@
 import { useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
 import { Button, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { DateField } from '../../components/DateField.js';
 import { useTranslation } from 'react-i18next';
 import type { SchoolClass, StudentDetailView } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
@@ -109,10 +110,14 @@ export function StudentForm({ mode, initial, classes, idMasked, pending, error, 
     (
       name: 'regNo' | 'strn' | 'nameZh' | 'nameEn' | 'dateOfBirth' | 'idNumber' | 'entryDate' | 'leaveDate' | 'leaveReason' | 'classNumber',
     ) =>
-    (e: ChangeEvent<HTMLInputElement>) => {
-      const value = e.currentTarget.value;
+    (e: ChangeEvent<HTMLInputElement>) =>
+      setDay(name)(e.currentTarget.value);
+  const setDay =
+    (
+      name: 'dateOfBirth' | 'entryDate' | 'leaveDate' | 'regNo' | 'strn' | 'nameZh' | 'nameEn' | 'idNumber' | 'leaveReason' | 'classNumber',
+    ) =>
+    (value: string) =>
       setDraft((previous) => ({ ...previous, [name]: value }));
-    };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onSubmit(draft);
@@ -158,12 +163,11 @@ export function StudentForm({ mode, initial, classes, idMasked, pending, error, 
             onChange={(value) => setDraft((previous) => ({ ...previous, sex: SEXES.find((sex) => sex === value) ?? null }))}
             data-testid="student-form-sex"
           />
-          <TextInput
+          <DateField
             label={t('students.dateOfBirth')}
             required
-            type="date"
             value={draft.dateOfBirth}
-            onChange={text('dateOfBirth')}
+            onChange={setDay('dateOfBirth')}
             data-testid="student-form-dateOfBirth"
           />
           <Select
@@ -187,12 +191,11 @@ export function StudentForm({ mode, initial, classes, idMasked, pending, error, 
             onChange={text('idNumber')}
             data-testid="student-form-idNumber"
           />
-          <TextInput
+          <DateField
             label={t('students.entryDate')}
             required
-            type="date"
             value={draft.entryDate}
-            onChange={text('entryDate')}
+            onChange={setDay('entryDate')}
             data-testid="student-form-entryDate"
           />
           {mode === 'create' ? (
@@ -230,11 +233,10 @@ export function StudentForm({ mode, initial, classes, idMasked, pending, error, 
                 }
                 data-testid="student-form-status"
               />
-              <TextInput
+              <DateField
                 label={t('students.leaveDateOptional')}
-                type="date"
                 value={draft.leaveDate}
-                onChange={text('leaveDate')}
+                onChange={setDay('leaveDate')}
                 data-testid="student-form-leaveDate"
               />
               <TextInput

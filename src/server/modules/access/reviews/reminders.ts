@@ -1,3 +1,4 @@
+import { hkDay } from '../../../core/hk-time.js';
 import type { AuthDeps } from '../../../core/auth/service.js';
 import { notifyUser, queueMail } from '../../../core/notify/notify.js';
 import type { Job } from '../../../core/scheduler/scheduler.js';
@@ -32,7 +33,7 @@ export function reviewRemindersJob(d: AuthDeps): Job {
                 schoolId: id,
                 to: r.email,
                 subject: `Access review / 權限覆核: ${r.name}`,
-                body: `${r.n} decision(s) are waiting for you in "${r.name}", due ${r.due_on}.\n「${r.name}」尚有 ${r.n} 項待你決定，限期 ${r.due_on}。`,
+                body: `${r.n} decision(s) are waiting for you in "${r.name}", due ${hkDay(r.due_on).date}.\n「${r.name}」尚有 ${r.n} 項待你決定，限期 ${hkDay(r.due_on).dateZh}。`,
                 idemKey: `review-remind-mail:${r.review_id}:${r.reviewer_id}:${today}`,
               });
             }

@@ -1,3 +1,4 @@
+import { hkTime } from '../../../core/hk-time.js';
 import type { AuthDeps } from '../../../core/auth/service.js';
 import { AppError } from '../../../core/errors.js';
 import { pdfTable } from '../../../core/pdf.js';
@@ -17,7 +18,10 @@ const RECOMMENDATION: Record<string, string> = {
   staff_left: '已離職 Left',
   staff_on_leave: '休假中 On leave',
 };
-const hk = (t: Date) => new Date(t.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+const hk = (t: Date) => {
+  const at = hkTime(t);
+  return `${at.date} ${at.time}`;
+};
 
 /** The same report as a PDF in both languages, built from the decisions, which cannot change once completed. */
 export async function reviewReportPdf(d: Pick<AuthDeps, 'db'>, schoolId: string, id: string): Promise<Buffer> {
