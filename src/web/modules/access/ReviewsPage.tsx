@@ -45,15 +45,6 @@ function StartReviewModal({ opened, onClose }: { opened: boolean; onClose: () =>
   const [recurrence, setRecurrence] = useState<number | string>(12);
 
   // Only people whose roles let them review can be named.
-  // The rule that refuses a start, asked as the form is filled in: whether a second reviewer is needed, and how many items.
-  const preview = useQuery({
-    queryKey: ['review-preview', roleIds.join(','), reviewerId],
-    queryFn: () =>
-      api.get<z.infer<typeof ReviewPreview>>(
-        `/api/access-reviews/preview?${new URLSearchParams({ roleIds: roleIds.join(','), ...(reviewerId ? { reviewerId } : {}) }).toString()}`,
-      ),
-    enabled: opened,
-  });
   const reviewRoles = new Set((roles.data?.roles ?? []).filter((r) => r.permissions.includes('access_reviews.review')).map((r) => r.id));
   const candidates = (users.data?.users ?? []).filter(
     (u) => u.status === 'active' && (!roles.data || u.roleIds.some((id) => reviewRoles.has(id))),
@@ -128,12 +119,7 @@ function StartReviewModal({ opened, onClose }: { opened: boolean; onClose: () =>
               data-testid="review-form-reviewer"
             />
           )}
-          {preview.data && (
-            <Text size="sm" data-testid="review-form-items" data-items={preview.data.items}>
-              {t('reviewBulk.previewItems', { count: preview.data.items })}
-            </Text>
-          )}
-          {secondRequired && (
+          {ownReview && (
             <Alert color="yellow.4" variant="outline" data-testid="review-own-explain">
               <Text size="sm">{t('reviews.ownReviewExplain')}</Text>
             </Alert>

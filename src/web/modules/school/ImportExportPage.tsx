@@ -382,6 +382,68 @@ function ImportSection({ kinds }: { kinds: ImportKindName[] }) {
   );
 }
 
+function ExportSection({ students, staff, classesVisible }: { students: boolean; staff: boolean; classesVisible: boolean }) {
+  const { t, i18n } = useTranslation();
+  const lang = headerLanguage(i18n.language);
+  const [classId, setClassId] = useState<string | null>(null);
+  const classes = useQuery({ ...classesQuery(undefined), enabled: students && classesVisible });
+  const studentsLink = (format: 'csv' | 'xlsx') => `/api/exports/students${queryString({ format, lang, classId: classId ?? undefined })}`;
+  const staffLink = (format: 'csv' | 'xlsx') => `/api/exports/staff${queryString({ format, lang })}`;
+  return (
+    <Stack gap="sm">
+      <Title order={2} size="h3">
+        {t('importPage.exportTitle')}
+      </Title>
+      <Alert color="gray" variant="outline" data-testid="export-note">
+        <Text size="sm">{t('importPage.exportNote')}</Text>
+        <Text size="sm">{t('imports.exportLanguage')}</Text>
+      </Alert>
+      {students && (
+        <Stack gap="xs">
+          <Text size="sm" fw={600}>
+            {t('importPage.exportStudents')}
+          </Text>
+          {classesVisible && (
+            <Select
+              label={t('importPage.exportClass')}
+              placeholder={t('students.allClasses')}
+              clearable
+              searchable
+              data={classOptions(classes.data?.classes ?? [], i18n.language)}
+              value={classId}
+              onChange={setClassId}
+              data-testid="export-class"
+            />
+          )}
+          <Group gap="xs">
+            <Button component="a" variant="default" href={studentsLink('csv')} download data-testid="export-students-csv">
+              {t('importPage.downloadCsv')}
+            </Button>
+            <Button component="a" variant="default" href={studentsLink('xlsx')} download data-testid="export-students-xlsx">
+              {t('importPage.downloadXlsx')}
+            </Button>
+          </Group>
+        </Stack>
+      )}
+      {staff && (
+        <Stack gap="xs">
+          <Text size="sm" fw={600}>
+            {t('importPage.exportStaff')}
+          </Text>
+          <Group gap="xs">
+            <Button component="a" variant="default" href={staffLink('csv')} download data-testid="export-staff-csv">
+              {t('importPage.downloadCsv')}
+            </Button>
+            <Button component="a" variant="default" href={staffLink('xlsx')} download data-testid="export-staff-xlsx">
+              {t('importPage.downloadXlsx')}
+            </Button>
+          </Group>
+        </Stack>
+      )}
+    </Stack>
+  );
+}
+
 /** A column's hint; the three guardians' columns share one hint each, with the guardian's number. */
 function columnHint(t: TFunction, kind: string, name: string): string {
   const guardian = /^guardian(\d)_(.+)$/.exec(name);

@@ -172,3 +172,9 @@ export function AuditPage() {
     </Stack>
   );
 }
+
+/** `user:1b2c3d4e-…` → `user:1b2c3d4e…`: the full id stays in the cell's title. */
+function shortTarget(target: string | null): string {
+  if (!target) return '';
+  return target.replace(/([0-9a-f]{8})-[0-9a-f-]{27}/g, '$1…');
+}
