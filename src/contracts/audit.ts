@@ -123,6 +123,15 @@ export const AUDIT_ACTIONS = [
   'security.finding_reviewed',
   'security.routine_done',
   'security.routine_changed',
+  'planning.template_changed',
+  'planning.calendar_made',
+  'planning.task_changed',
+  'planning.task_done',
+  'planning.task_reopened',
+  'planning.plan_created',
+  'planning.step_changed',
+  'planning.step_done',
+  'planning.step_reopened',
   'test.event',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -93,6 +93,11 @@ export const ERROR_CODES = [
   'acceptance_date_invalid',
   'finding_fixed',
   'routine_task_inactive',
+  'step_dependencies_open',
+  'step_dependants_done',
+  'step_done_by_migration',
+  'planning_already_done',
+  'exchange_task_unknown',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

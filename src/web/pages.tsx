@@ -296,4 +296,20 @@ export const APP_PAGES: readonly PageRoute[] = [
         },
     ),
   },
+  {
+    path: '/planning',
+    permission: 'planning.read',
+    Page: lazyPage(
+      () => import('./modules/planning/CalendarPage.js'),
+      (m) => m.CalendarPage,
+    ),
+  },
+  {
+    path: '/planning/rollover',
+    permission: 'planning.read',
+    Page: lazyPage(
+      () => import('./modules/planning/RolloverPage.js'),
+      (m) => m.RolloverPage,
+    ),
+  },
 ];

@@ -94,6 +94,11 @@ const STATUS: Record<ErrorCode, number> = {
   acceptance_date_invalid: 400,
   finding_fixed: 409,
   routine_task_inactive: 409,
+  step_dependencies_open: 409,
+  step_dependants_done: 409,
+  step_done_by_migration: 409,
+  planning_already_done: 409,
+  exchange_task_unknown: 400,
   internal: 500,
 };
 

@@ -35,6 +35,13 @@ const NAV: NavGroup[] = [
     ],
   },
   {
+    labelKey: 'permissionModules.planning',
+    items: [
+      { id: 'planning', to: '/planning', labelKey: 'planningCalendar.nav', permission: 'planning.read' },
+      { id: 'planning-rollover', to: '/planning/rollover', labelKey: 'rollover.nav', permission: 'planning.read' },
+    ],
+  },
+  {
     labelKey: 'nav.exchange',
     items: [
       { id: 'exchange-inbox', to: '/exchange/inbox', labelKey: 'nav.exchangeInbox', permission: 'exchange.read' },

@@ -21,6 +21,9 @@ export { assignTask, closeUnreadable, markDone } from './inbox/assign.js';
 export { listProcedures, putProcedure, reviewProcedures } from './inbox/procedures.js';
 export { exchangeLog } from './inbox/log.js';
 
+// For the planning calendar (memo O3): exchange tasks named by id, title, deadline and status
+export { type ExchangeTaskBrief, exchangeTaskBriefs, findExchangeTaskBrief } from './inbox/briefs.js';
+
 // Returns: generate or amend, correct, hand to the checker, approve and send, read
 export { amendReturn, generateReturn } from './returns/generate.js';
 export { editReturn } from './returns/correct.js';

@@ -1,2 +1,11 @@
 /** What the planning module offers the rest of the server (explicit exports only). */
-export {};
+
+// Memo O3, the annual work calendar: templates by month, a year's tasks, owners, done, exchange links, reminders
+export { getCalendar, getExchangeLinks, getPlanningPeople } from './calendar/read.js';
+export { createTemplate, editTemplate, getTemplates } from './calendar/templates.js';
+export { instantiateYear } from './calendar/instantiate.js';
+export { editTask, markTaskDone, reopenTask } from './calendar/tasks.js';
+
+// Memo O3, the transition plan into the next year (ordered, dependent steps) and the module's memo checks
+export { getTransition } from './plan/read.js';
+export { createPlan, editStep, markStepDone, reopenStep } from './plan/steps.js';

@@ -4,7 +4,7 @@
 export type { SchoolDeps } from './common.js';
 
 // School years, classes and subjects
-export { createYear, listYears, makeCurrent } from './years.js';
+export { createYear, listYears, makeCurrent, yearsOn } from './years.js';
 export { createClass, createClassSubject, listClasses, listClassSubjects } from './classes.js';
 export { createSubject, listSubjects } from './subjects.js';
 

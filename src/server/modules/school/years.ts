@@ -23,6 +23,11 @@ export async function listYears(d: SchoolDeps, schoolId: string): Promise<z.infe
   return rows.map(toYearView);
 }
 
+/** The school's years on the caller's connection: for other modules' reads and checks (the planning calendar, memo O3). */
+export async function yearsOn(q: Queryable): Promise<z.infer<typeof YearView>[]> {
+  return (await listYearRows(q)).map(toYearView);
+}
+
 /** A school year runs 1 September – 31 August. The first year a school creates becomes current. */
 export async function createYear(d: SchoolDeps, a: Actor, startYear: number): Promise<string> {
   const { code, startsOn, endsOn } = schoolYear(startYear);
