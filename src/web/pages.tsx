@@ -304,12 +304,4 @@ export const APP_PAGES: readonly PageRoute[] = [
       (m) => m.CalendarPage,
     ),
   },
-  {
-    path: '/planning/rollover',
-    permission: 'planning.read',
-    Page: lazyPage(
-      () => import('./modules/planning/RolloverPage.js'),
-      (m) => m.RolloverPage,
-    ),
-  },
 ];
