@@ -25,6 +25,7 @@ import { registerSchoolHoldings, sealStoredIdNumbers } from './modules/school/se
 import { registerSecurityChecks, rotationWarningsJob, routineRemindersJob, securityChecksJob } from './modules/security/service.js';
 import { registerFoundationChecks } from './modules/governance/checks.js';
 import { exchangeJob, registerExchangeChecks, registerExchangeHoldings } from './modules/exchange/service.js';
+import { planningRemindersJob } from './modules/planning/service.js';
 
 /** PostgreSQL, or the embedded database in DATA_DIR, taken for this process (`purpose` names it to anyone refused). */
 export async function openDatabase(config: Config, log: (m: string, e?: unknown) => void, purpose = 'server'): Promise<Database> {
@@ -115,6 +116,7 @@ export async function createServer(o: StartOptions) {
     securityChecksJob({ db, clock, config: o.config, smtpConfigured: mailer.configured, log: (m, e) => log.error({ err: e }, m) }),
   );
   scheduler.register(routineRemindersJob({ clock }));
+  scheduler.register(planningRemindersJob({ clock }));
   scheduler.register(rotationWarningsJob({ clock, smtpConfigured: mailer.configured }));
   // Last, so each checkpoint vouches for what the other jobs of the same tick wrote.
   scheduler.register(auditCheckpointJob(checkpoints, { clock, smtpConfigured: mailer.configured }));

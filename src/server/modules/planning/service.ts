@@ -5,6 +5,7 @@ export { getCalendar, getExchangeLinks, getPlanningPeople } from './calendar/rea
 export { createTemplate, editTemplate, getTemplates } from './calendar/templates.js';
 export { instantiateYear } from './calendar/instantiate.js';
 export { editTask, markTaskDone, reopenTask } from './calendar/tasks.js';
+export { planningRemindersJob } from './calendar/reminders.js';
 
 // Memo O3, the transition plan into the next year (ordered, dependent steps) and the module's memo checks
 export { getTransition } from './plan/read.js';
