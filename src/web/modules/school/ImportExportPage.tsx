@@ -18,7 +18,7 @@ import {
   Title,
 } from '@mantine/core';
 import { DateField } from '../../components/DateField.js';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { postWithProgress, queryString, type ImportReportView, type UploadProgress } from '../../api.js';

@@ -1,7 +1,5 @@
 import { useState, type ChangeEvent, type FormEvent } from 'react';
-import { Button, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { AUDIT_ACTIONS } from '../../../contracts/audit.js';
-import { auditActionLabel, auditTargetLabel, personName, roleLabel } from '../../components/labels.js';
+import { Button, Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { DateField } from '../../components/DateField.js';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -58,17 +56,6 @@ export function AuditPage() {
     setBefore(undefined);
   };
   const setValue = (name: keyof AuditFilters) => (value: string) => setDraft((previous) => ({ ...previous, [name]: value }));
-  // Every action the log records, by its words (sorted as the reader reads them), never `auth.login`.
-  const actionOptions = AUDIT_ACTIONS.filter((a) => a !== 'test.event')
-    .map((a) => ({ value: a, label: auditActionLabel(t, a) }))
-    .sort((a, b) => a.label.localeCompare(b.label, i18n.language));
-  const toPerson = (n: { en: string; zh: string | null }) => ({ displayNameEn: n.en, displayNameZh: n.zh });
-  const targetText = (n: AuditRecord['targetName']) =>
-    n
-      ? n.roleKey !== null
-        ? roleLabel(t, { key: n.roleKey, nameZh: n.zh ?? n.en, nameEn: n.en }, i18n.language)
-        : personName(i18n.language, toPerson(n))
-      : null;
   const set = (name: keyof AuditFilters) => (e: ChangeEvent<HTMLInputElement>) => setValue(name)(e.currentTarget.value);
 
   return (
@@ -93,16 +80,12 @@ export function AuditPage() {
               autoCapitalize="none"
               data-testid="audit-filter-actor"
             />
-            <Select
+            <TextInput
               label={t('audit.action')}
-              placeholder={t('labels.auditFilter.all')}
-              searchable
-              clearable
-              data={actionOptions}
-              value={draft.action || null}
-              onChange={(value) => setValue('action')(value ?? '')}
-              nothingFoundMessage={t('audit.none')}
-              comboboxProps={{ withinPortal: false }}
+              description={t('audit.actionHint')}
+              value={draft.action}
+              onChange={set('action')}
+              autoCapitalize="none"
               data-testid="audit-filter-action"
             />
             <DateField label={t('audit.from')} value={draft.from} onChange={setValue('from')} data-testid="audit-filter-from" />
