@@ -123,15 +123,6 @@ export const AUDIT_ACTIONS = [
   'security.finding_reviewed',
   'security.routine_done',
   'security.routine_changed',
-  'planning.template_changed',
-  'planning.calendar_made',
-  'planning.task_changed',
-  'planning.task_done',
-  'planning.task_reopened',
-  'planning.plan_created',
-  'planning.step_changed',
-  'planning.step_done',
-  'planning.step_reopened',
   'test.event',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -155,6 +146,10 @@ export const AuditEntry = z.strictObject({
   ip: z.string().nullable(),
   outcome: z.enum(['success', 'failure']),
   details: z.record(z.string(), z.unknown()),
+  /** The person who acted, by name (a record keeps only the user name it was written with). */
+  actorDisplay: z.strictObject({ en: z.string(), zh: z.string().nullable() }).nullable(),
+  /** What the target names (a person or a role) in both languages; `roleKey` lets the web translate a built-in role. */
+  targetName: z.strictObject({ en: z.string(), zh: z.string().nullable(), roleKey: z.string().nullable() }).nullable(),
 });
 export const AuditPage = z.strictObject({ entries: z.array(AuditEntry), nextBefore: z.number().int().nullable() });
 /** The latest signed checkpoint of the school's own chain (outside the database): when, and up to which record. */
@@ -170,7 +165,3 @@ export const OutboxEntry = z.strictObject({
   status: z.enum(['queued', 'sent', 'failed', 'held']),
 });
 export const OutboxPage = z.strictObject({ entries: z.array(OutboxEntry) });
-  /** The person who acted, by name (a record keeps only the user name it was written with). */
-  actorDisplay: z.strictObject({ en: z.string(), zh: z.string().nullable() }).nullable(),
-  /** What the target names (a person or a role) in both languages; `roleKey` lets the web translate a built-in role. */
-  targetName: z.strictObject({ en: z.string(), zh: z.string().nullable(), roleKey: z.string().nullable() }).nullable(),
