@@ -294,6 +294,16 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
     version: 1,
   },
   'POST /api/security/routine/:id/done': { note: 'Nothing unusual' },
+  'POST /api/planning/calendar/instantiate': { startYear: 2026 },
+  'PUT /api/planning/tasks/:id': { ownerId: null, dueOn: '2026-10-20', exchangeTaskId: null, version: 1 },
+  'POST /api/planning/tasks/:id/done': { note: 'Sent on time' },
+  'POST /api/planning/tasks/:id/reopen': {},
+  'POST /api/planning/templates': { titleZh: '家長日', titleEn: 'Parents day', month: 2, day: 15 },
+  'PUT /api/planning/templates/:id': { titleZh: '家長日', titleEn: 'Parents day', month: 2, day: 15, active: true, version: 1 },
+  'POST /api/planning/plan': { startYear: 2027 },
+  'PUT /api/planning/plan/steps/:id': { ownerId: null, dueOn: '2027-06-15', version: 1 },
+  'POST /api/planning/plan/steps/:id/done': { note: 'Classes agreed' },
+  'POST /api/planning/plan/steps/:id/reopen': {},
   // Not a spreadsheet (a few binary bytes): every variant below must be refused before anything is read.
   ...Object.fromEntries(
     ['students', 'staff', 'classes', 'class_subjects'].flatMap((k) =>
