@@ -34,6 +34,8 @@ export const NOTIFICATION_TITLES = [
   'routineDue',
   'dailyDigest',
   'askedToAct',
+  'dailyDigest',
+  'askedToAct',
   'planningTaskDue',
   'planningStepDue',
 ] as const;

@@ -166,7 +166,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   accessRoutes(app, { ...authDeps, policy: networkPolicy, holdings: deps.holdings });
   auditRoutes(app, deps);
   notifyRoutes(app, deps);
-  governanceRoutes(app, deps);
+  governanceRoutes(app, { ...deps, smtpConfigured: deps.mailer.configured });
   schoolRoutes(app, deps);
   importExportRoutes(app, deps);
   exchangeRoutes(app, deps);

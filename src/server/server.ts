@@ -17,13 +17,13 @@ import { openPglite } from './core/db/pglite.js';
 import type { Database } from './core/db/types.js';
 import type { Deps } from './core/deps.js';
 import { createMailer } from './core/mail/mailer.js';
-import { checksDigestJob, cleanupJob, mailJob } from './core/scheduler/jobs.js';
+import { cleanupJob, mailJob } from './core/scheduler/jobs.js';
 import { Scheduler } from './core/scheduler/scheduler.js';
 import { handoverJob, registerAccessChecks, registerAccessHoldings, reviewRemindersJob, roleDatesJob } from './modules/access/service.js';
 import { HoldingRegistry } from './core/handover/registry.js';
 import { registerSchoolHoldings, sealStoredIdNumbers } from './modules/school/service.js';
 import { registerSecurityChecks, rotationWarningsJob, routineRemindersJob, securityChecksJob } from './modules/security/service.js';
-import { registerFoundationChecks } from './modules/governance/checks.js';
+import { digestJob, registerFoundationChecks } from './modules/governance/service.js';
 import { exchangeJob, registerExchangeChecks, registerExchangeHoldings } from './modules/exchange/service.js';
 import { planningRemindersJob } from './modules/planning/service.js';
 
@@ -107,7 +107,7 @@ export async function createServer(o: StartOptions) {
   const scheduler = new Scheduler(db, clock, (job, err) => log.error({ err, job }, 'job failed'));
   scheduler.register(cleanupJob(timeouts));
   scheduler.register(mailJob(mailer));
-  scheduler.register(checksDigestJob(checks, clock, mailer.configured));
+  scheduler.register(digestJob({ checks, clock, smtpConfigured: mailer.configured }));
   scheduler.register(roleDatesJob({ clock, sessions }));
   scheduler.register(reviewRemindersJob({ db, clock, config: o.config, sessions, serverKey, smtpConfigured: mailer.configured }));
   scheduler.register(handoverJob({ clock, sessions, holdings }));

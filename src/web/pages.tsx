@@ -35,6 +35,15 @@ export const APP_PAGES: readonly PageRoute[] = [
     ),
   },
   {
+    // A dashboard item, read-only: where a check's link leads someone who may not open its fixing page.
+    path: '/governance/items/:key',
+    permission: 'governance.dashboard.read',
+    Page: lazyPage(
+      () => import('./modules/governance/ItemPage.js'),
+      (m) => m.ItemPage,
+    ),
+  },
+  {
     path: '/audit',
     permission: 'audit.read',
     Page: lazyPage(

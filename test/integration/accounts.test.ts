@@ -248,7 +248,7 @@ describe('governance checks', () => {
   it('the daily digest notifies once however often the scheduler runs', async () => {
     const count = async () =>
       (await admin.client.get('/api/notifications')).body.notifications.filter(
-        (n: { titleKey: string }) => n.titleKey === 'notifications.checkFailing',
+        (n: { titleKey: string }) => n.titleKey === 'notifications.dailyDigest',
       ).length;
     await s.scheduler.tick(true);
     const once = await count();

@@ -21,6 +21,7 @@ describe('checks layer', () => {
       key: 'memo.L1.broken-for-test',
       memo: 'L1',
       owner: 'governance.dashboard.read',
+      linkPermission: 'governance.dashboard.read',
       evaluate: async ({ q }) => {
         await q.query('SELECT * FROM no_such_table');
         throw new Error('unreachable');

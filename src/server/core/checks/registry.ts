@@ -34,6 +34,11 @@ export interface Check {
   memo: string;
   /** Who must act when it is not ok: the people who hold this permission (DESIGN: every check names its owner). */
   owner: PermissionKey;
+  /**
+   * The right the page behind the check's `link` needs (the web's route guard for that page). A dashboard
+   * reader without it gets the read-only view of the check instead, and a way to ask the owner.
+   */
+  linkPermission: PermissionKey;
   evaluate(ctx: CheckContext): Promise<CheckResult>;
 }
 
@@ -46,6 +51,7 @@ export interface CheckOutcome {
   params: Record<string, string | number>;
   evidence: string[];
   link: string | null;
+  linkPermission: PermissionKey;
   due: string | null;
   owner: { permission: PermissionKey; people: string[] };
 }
@@ -70,6 +76,10 @@ export class CheckRegistry {
     return [...this.checks.values()].sort((a, b) => a.key.localeCompare(b.key));
   }
 
+  get(key: string): Check | undefined {
+    return this.checks.get(key);
+  }
+
   /**
    * Every check for one school, each on its own connection turn: a check that throws shows as
    * `error` ("could not be evaluated") and the others still show.
@@ -78,37 +88,51 @@ export class CheckRegistry {
     const now = clock.now();
     const owners = new Map<PermissionKey, string[]>();
     const out: CheckOutcome[] = [];
-    for (const c of this.list()) {
-      const base = { key: c.key, memo: c.memo, area: areaOf(c.memo) };
-      let people = owners.get(c.owner);
-      if (!people) {
-        // Naming the owner is a courtesy: if it fails, the check still shows, with nobody named.
-        people = await db
-          .school(schoolId, (q) => ownerNames(q, c.owner, OWNER_NAMES))
-          .catch((err: unknown) => {
-            this.log(`owners of ${c.key} could not be listed`, err);
-            return [];
-          });
-        owners.set(c.owner, people);
-      }
-      const owner = { permission: c.owner, people };
-      try {
-        const r = await db.school(schoolId, (q) => c.evaluate({ q, schoolId, now }));
-        out.push({
-          ...base,
-          status: r.status,
-          summaryKey: r.summaryKey,
-          params: r.params ?? {},
-          evidence: r.evidence ?? [],
-          link: r.link ?? null,
-          due: r.due?.toISOString() ?? null,
-          owner,
-        });
-      } catch (err) {
-        this.log(`check ${c.key} could not be evaluated`, err);
-        out.push({ ...base, status: 'error', summaryKey: 'checks.error', params: {}, evidence: [], link: null, due: null, owner });
-      }
-    }
+    for (const c of this.list()) out.push(await this.evaluateCheck(db, schoolId, now, c, owners));
     return out;
+  }
+
+  /** One check for one school (the read-only view of a dashboard item); undefined when no such check is registered. */
+  async evaluateOne(db: Database, schoolId: string, clock: Clock, key: string): Promise<CheckOutcome | undefined> {
+    const c = this.checks.get(key);
+    return c ? this.evaluateCheck(db, schoolId, clock.now(), c, new Map()) : undefined;
+  }
+
+  private async evaluateCheck(
+    db: Database,
+    schoolId: string,
+    now: Date,
+    c: Check,
+    owners: Map<PermissionKey, string[]>,
+  ): Promise<CheckOutcome> {
+    const base = { key: c.key, memo: c.memo, area: areaOf(c.memo), linkPermission: c.linkPermission };
+    let people = owners.get(c.owner);
+    if (!people) {
+      // Naming the owner is a courtesy: if it fails, the check still shows, with nobody named.
+      people = await db
+        .school(schoolId, (q) => ownerNames(q, c.owner, OWNER_NAMES))
+        .catch((err: unknown) => {
+          this.log(`owners of ${c.key} could not be listed`, err);
+          return [];
+        });
+      owners.set(c.owner, people);
+    }
+    const owner = { permission: c.owner, people };
+    try {
+      const r = await db.school(schoolId, (q) => c.evaluate({ q, schoolId, now }));
+      return {
+        ...base,
+        status: r.status,
+        summaryKey: r.summaryKey,
+        params: r.params ?? {},
+        evidence: r.evidence ?? [],
+        link: r.link ?? null,
+        due: r.due?.toISOString() ?? null,
+        owner,
+      };
+    } catch (err) {
+      this.log(`check ${c.key} could not be evaluated`, err);
+      return { ...base, status: 'error', summaryKey: 'checks.error', params: {}, evidence: [], link: null, due: null, owner };
+    }
   }
 }

@@ -1,8 +1,5 @@
 import type { SessionTimeouts } from '../auth/sessions.js';
-import type { CheckRegistry } from '../checks/registry.js';
-import type { Clock } from '../clock.js';
 import type { Mailer } from '../mail/mailer.js';
-import { securityEvent } from '../notify/notify.js';
 import {
   claimNextMail,
   deleteOldAuthFailures,
@@ -50,35 +47,6 @@ export function mailJob(mailer: Mailer): Job {
           // The claim stays until it runs out: the next try comes after 5 minutes.
         }
       }
-    },
-  };
-}
-
-/** Once a day per school and failing check, tell the notification list (or, if none, the dashboard's readers). */
-export function checksDigestJob(checks: CheckRegistry, clock: Clock, smtpConfigured: boolean): Job {
-  return {
-    name: 'checks',
-    everyMs: 60 * 60_000,
-    async run({ db, now, forEachSchool }) {
-      const day = now.toISOString().slice(0, 10);
-      // The memo's checks are a school's duties; an authority on the platform has none of them.
-      await forEachSchool('school', async (id) => {
-        const results = await checks.evaluateAll(db, id, clock);
-        await db.schoolTx(id, async (q) => {
-          for (const c of results.filter((r) => r.status !== 'ok')) {
-            await securityEvent(q, clock, smtpConfigured, {
-              schoolId: id,
-              event: 'check_failing',
-              titleKey: 'notifications.checkFailing',
-              params: { check: c.key },
-              subject: `Governance check needs attention / 管治檢查需要跟進: ${c.key}`,
-              body: `The check ${c.key} (memo ${c.memo}) is ${c.status}. See the principal's dashboard.\n檢查項目 ${c.key}（備忘 ${c.memo}）狀態：${c.status}。請查看校長儀表板。`,
-              idemKey: `check:${id}:${c.key}:${day}`,
-              fallbackPermission: 'governance.dashboard.read',
-            });
-          }
-        });
-      });
     },
   };
 }

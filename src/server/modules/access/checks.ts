@@ -29,6 +29,7 @@ export function registerAccessChecks(registry: CheckRegistry): void {
     key: 'memo.U1.access-review',
     memo: 'U1',
     owner: 'access_reviews.manage',
+    linkPermission: 'access_reviews.review',
     async evaluate({ q, now }): Promise<CheckResult> {
       const s = await findAccessReviewState(q);
       const at = s?.completed_at ?? null;
@@ -44,6 +45,7 @@ export function registerAccessChecks(registry: CheckRegistry): void {
     key: 'memo.U1.notification-list',
     memo: 'U1',
     owner: 'notify.list.manage',
+    linkPermission: 'notify.list.manage',
     async evaluate({ q, schoolId, now }): Promise<CheckResult> {
       const s = await findNotificationListState(q, schoolId);
       const at = s?.at ?? null;
@@ -63,6 +65,7 @@ export function registerAccessChecks(registry: CheckRegistry): void {
     key: 'memo.U2.network-policy',
     memo: 'U2',
     owner: 'network.manage',
+    linkPermission: 'network.manage',
     async evaluate({ q, schoolId, now }): Promise<CheckResult> {
       const s = await findNetworkPolicyState(q, schoolId);
       const at = s?.reviewed ?? null;
@@ -78,6 +81,7 @@ export function registerAccessChecks(registry: CheckRegistry): void {
     key: 'memo.U3.handover',
     memo: 'U3',
     owner: 'handover.manage',
+    linkPermission: 'handover.manage',
     async evaluate({ q, now }): Promise<CheckResult> {
       const today = hongKongDate(now);
       const rows = await listLeavers(q, hongKongDate(new Date(now.getTime() + HANDOVER_HORIZON_DAYS * DAY)));

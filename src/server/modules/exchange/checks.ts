@@ -34,6 +34,7 @@ export function registerExchangeChecks(registry: CheckRegistry): void {
     key: 'memo.O1.procedures',
     memo: 'O1',
     owner: 'exchange.manage',
+    linkPermission: 'exchange.read',
     async evaluate({ q, schoolId, now }): Promise<CheckResult> {
       const s = await findProceduresStatus(q, schoolId);
       const link = '/exchange/procedures';
@@ -65,6 +66,7 @@ export function registerExchangeChecks(registry: CheckRegistry): void {
     key: 'memo.O2.deadlines',
     memo: 'O2',
     owner: 'exchange.manage',
+    linkPermission: 'exchange.read',
     async evaluate({ q, now }): Promise<CheckResult> {
       const c = await countOpenTasks(q, now);
       const params = { overdue: c?.overdue ?? 0, unassigned: c?.unassigned ?? 0, open: c?.open ?? 0 };

@@ -2,7 +2,7 @@ import { PRIVILEGED_PERMISSIONS, SECURITY_PERMISSIONS } from '../../core/auth/pe
 import { annualReview } from '../../core/checks/evaluators.js';
 import type { CheckRegistry, CheckResult } from '../../core/checks/registry.js';
 import { hongKongDate } from '../../core/clock.js';
-import { activeHoldersOfAny, privilegedLimit, ssoPolicy } from './queries.js';
+import { activeHoldersOfAny, privilegedLimit, ssoPolicy } from './queries/checks.js';
 
 /** The platform's own memo checks (accounts and sign-in); each module registers its own the same way. */
 export function registerFoundationChecks(registry: CheckRegistry): void {
@@ -10,6 +10,7 @@ export function registerFoundationChecks(registry: CheckRegistry): void {
     key: 'memo.S1.admin-mfa',
     memo: 'S1',
     owner: 'users.manage',
+    linkPermission: 'users.read',
     async evaluate({ q }): Promise<CheckResult> {
       // The break-glass account has no second factor by design; memo.S1.privileged-passwords watches it.
       const rows = (await activeHoldersOfAny(q, SECURITY_PERMISSIONS)).filter((r) => !r.break_glass);
@@ -31,6 +32,7 @@ export function registerFoundationChecks(registry: CheckRegistry): void {
     key: 'memo.U1.privileged-count',
     memo: 'U1',
     owner: 'roles.assign',
+    linkPermission: 'users.read',
     async evaluate({ q, schoolId }): Promise<CheckResult> {
       const names = (await activeHoldersOfAny(q, PRIVILEGED_PERMISSIONS)).map((r) => r.username);
       const limit = (await privilegedLimit(q, schoolId)) ?? 3;
@@ -49,6 +51,7 @@ export function registerFoundationChecks(registry: CheckRegistry): void {
     key: 'memo.U2.sso-policy',
     memo: 'U2',
     owner: 'sso.manage',
+    linkPermission: 'sso.manage',
     async evaluate({ q, schoolId, now }): Promise<CheckResult> {
       const s = await ssoPolicy(q, schoolId);
       const link = '/admin/sso';

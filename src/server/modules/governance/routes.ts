@@ -1,17 +1,28 @@
-import { Dashboard } from '../../../contracts/governance.js';
-import type { CheckRegistry } from '../../core/checks/registry.js';
-import type { Clock } from '../../core/clock.js';
-import type { Database } from '../../core/db/types.js';
+import { EmptyBody } from '../../../contracts/account.js';
+import { AskResult, CheckDetail, CheckKeyParam, Dashboard } from '../../../contracts/governance.js';
+import { actorOf } from '../../core/auth/actor.js';
 import { type App, sessionOf } from '../../core/http.js';
+import { type GovernanceDeps, askOwner, readCheck, readDashboard } from './service.js';
 
-export function governanceRoutes(app: App, d: { db: Database; clock: Clock; checks: CheckRegistry }): void {
+export function governanceRoutes(app: App, d: GovernanceDeps): void {
   app.get(
     '/api/dashboard',
     { config: { permission: 'governance.dashboard.read' }, schema: { response: { 200: Dashboard } } },
-    async (req) => {
-      const s = sessionOf(req);
-      const checks = await d.checks.evaluateAll(d.db, s.schoolId, d.clock);
-      return { checks, evaluatedAt: d.clock.now().toISOString() };
+    async (req) => readDashboard(d, sessionOf(req)),
+  );
+
+  app.get(
+    '/api/dashboard/checks/:key',
+    { config: { permission: 'governance.dashboard.read' }, schema: { params: CheckKeyParam, response: { 200: CheckDetail } } },
+    async (req) => readCheck(d, sessionOf(req), req.params.key),
+  );
+
+  app.post(
+    '/api/dashboard/checks/:key/ask',
+    {
+      config: { permission: 'governance.dashboard.read' },
+      schema: { params: CheckKeyParam, body: EmptyBody, response: { 200: AskResult } },
     },
+    async (req) => askOwner(d, actorOf(req), req.params.key),
   );
 }

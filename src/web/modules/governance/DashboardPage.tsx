@@ -1,61 +1,52 @@
-import { Anchor, Card, Group, List, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Card, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import type { z } from 'zod';
-import type { MemoArea } from '../../../contracts/governance.js';
-import { api, type Check, type DashboardView } from '../../api.js';
+import type { Dashboard as DashboardSchema, MemoArea, MemoItemView } from '../../../contracts/governance.js';
+import { api } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
-import { formatDate, formatDateTime } from '../../components/format.js';
+import { formatDateTime } from '../../components/format.js';
 import { hasPermission, PageLoader, useMe } from '../../components/session.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
+import { CheckCard } from './CheckCard.js';
 
 type Area = z.infer<typeof MemoArea>;
+type DashboardView = z.infer<typeof DashboardSchema>;
 const AREAS: Area[] = ['user', 'operation', 'security', 'learning', 'cloud'];
 
-/** A check may word a part itself in both languages (`missingEn`, `missingZh`): the reader's language gives `missing`. */
-function inLanguage(params: Check['params'], language: string): Check['params'] {
-  const suffix = language.startsWith('zh') ? 'Zh' : 'En';
-  const out = { ...params };
-  for (const [key, value] of Object.entries(params)) if (key.endsWith(suffix)) out[key.slice(0, -suffix.length)] = value;
-  return out;
-}
-
-function CheckCard({ check }: { check: Check }) {
-  const { t, i18n } = useTranslation();
-  const title = t(`checkTitles.${check.key.replaceAll('.', '_')}`, { defaultValue: check.key });
+/** A memo item no module checks yet: shown, named, and said to be not monitored (it still counts in the figure). */
+function UnmonitoredCard({ item }: { item: z.infer<typeof MemoItemView> }) {
+  const { t } = useTranslation();
   return (
-    <Card withBorder data-testid={`check-${check.key}`} data-status={check.status}>
+    <Card withBorder data-testid={`item-${item.memo}`} data-status="unmonitored">
       <Stack gap="xs">
         <Group justify="space-between" wrap="nowrap" align="flex-start">
           <Title order={3} size="h5">
-            {check.memo} · {title}
+            {item.memo} · {t(`dashboard.items.${item.memo}`)}
           </Title>
-          <StatusBadge status={check.status} labelKey={`dashboard.status.${check.status}`} />
+          <StatusBadge status="unmonitored" labelKey="dashboard.status.unmonitored" />
         </Group>
-        <Text size="sm">{t(check.summaryKey, { ...inLanguage(check.params, i18n.language), defaultValue: check.summaryKey })}</Text>
-        {check.evidence.length > 0 && (
-          <List size="sm" spacing={2}>
-            {check.evidence.map((line, index) => (
-              <List.Item key={`${index}-${line}`}>{line}</List.Item>
-            ))}
-          </List>
-        )}
-        {check.due && <Text size="sm">{t('dashboard.due', { date: formatDate(check.due, i18n.language) })}</Text>}
-        {check.status !== 'ok' && (
-          <Text size="sm" data-testid="check-owner">
-            {check.owner.people.length > 0
-              ? t('dashboard.owner', { people: check.owner.people.join('、') })
-              : t('dashboard.ownerNobody', { right: t(`permissionLabels.${check.owner.permission.replaceAll('.', '_')}`) })}
-          </Text>
-        )}
-        {check.link && (
-          <Anchor component={Link} to={check.link} size="sm" fw={700}>
-            {t('dashboard.act')}
-          </Anchor>
-        )}
+        <Text size="sm">{t('dashboard.unmonitoredHint')}</Text>
       </Stack>
     </Card>
+  );
+}
+
+/** The overall figure: how many of the memo's twenty items are monitored, and how the monitored ones stand. */
+function Summary({ summary }: { summary: DashboardView['summary'] }) {
+  const { t } = useTranslation();
+  return (
+    <Paper withBorder p="md" data-testid="dashboard-summary" data-monitored={summary.monitored} data-total={summary.total}>
+      <Stack gap={4}>
+        <Text fw={700}>{t('dashboard.summary.monitored', { monitored: summary.monitored, total: summary.total })}</Text>
+        <Text size="sm">
+          {t('dashboard.summary.standing', { ok: summary.ok, attention: summary.attention, overdue: summary.overdue })}
+          {summary.error > 0 && ` ${t('dashboard.summary.error', { error: summary.error })}`}
+        </Text>
+        {summary.unmonitored > 0 && <Text size="sm">{t('dashboard.summary.unmonitored', { unmonitored: summary.unmonitored })}</Text>}
+      </Stack>
+    </Paper>
   );
 }
 
@@ -64,31 +55,30 @@ function Dashboard() {
   const dashboard = useQuery({ queryKey: ['dashboard'], queryFn: () => api.get<DashboardView>('/api/dashboard') });
   if (dashboard.isPending) return <PageLoader />;
   if (dashboard.isError) return <FormError error={dashboard.error} />;
+  const { items, checks, summary, evaluatedAt } = dashboard.data;
   return (
     <Stack gap="lg">
       <Title order={1} size="h2">
         {t('dashboard.title')}
       </Title>
-      <Text size="sm">{t('dashboard.evaluatedAt', { time: formatDateTime(dashboard.data.evaluatedAt, i18n.language) })}</Text>
-      {AREAS.map((area) => {
-        const checks = dashboard.data.checks.filter((check) => check.area === area);
-        return (
-          <section key={area} data-testid={`area-${area}`} aria-labelledby={`area-heading-${area}`}>
-            <Title order={2} size="h3" mb="sm" id={`area-heading-${area}`}>
-              {t(`dashboard.areas.${area}`)}
-            </Title>
-            {checks.length === 0 ? (
-              <Text size="sm">{t('dashboard.noChecks')}</Text>
-            ) : (
-              <SimpleGrid cols={{ base: 1, md: 2 }}>
-                {checks.map((check) => (
-                  <CheckCard key={check.key} check={check} />
-                ))}
-              </SimpleGrid>
-            )}
-          </section>
-        );
-      })}
+      <Text size="sm">{t('dashboard.evaluatedAt', { time: formatDateTime(evaluatedAt, i18n.language) })}</Text>
+      <Summary summary={summary} />
+      {AREAS.map((area) => (
+        <section key={area} data-testid={`area-${area}`} aria-labelledby={`area-heading-${area}`}>
+          <Title order={2} size="h3" mb="sm" id={`area-heading-${area}`}>
+            {t(`dashboard.areas.${area}`)}
+          </Title>
+          <SimpleGrid cols={{ base: 1, md: 2 }}>
+            {items
+              .filter((item) => item.area === area)
+              .flatMap((item) =>
+                item.status === 'unmonitored'
+                  ? [<UnmonitoredCard key={item.memo} item={item} />]
+                  : checks.filter((check) => check.memo === item.memo).map((check) => <CheckCard key={check.key} check={check} />),
+              )}
+          </SimpleGrid>
+        </section>
+      ))}
     </Stack>
   );
 }

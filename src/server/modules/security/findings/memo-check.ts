@@ -11,6 +11,7 @@ export function registerFindingChecks(registry: CheckRegistry): void {
     key: 'memo.S2.security-review',
     memo: 'S2',
     owner: 'security.manage',
+    linkPermission: 'security.read',
     async evaluate({ q, now }): Promise<CheckResult> {
       const last = await findLastRun(q);
       const t = now.getTime();

@@ -9,6 +9,7 @@ export function registerKeyChecks(registry: CheckRegistry): void {
     key: 'memo.S1.school-key',
     memo: 'S1',
     owner: 'school_key.manage',
+    linkPermission: 'security.read',
     async evaluate({ q, schoolId, now }): Promise<CheckResult> {
       const s = await findKeyCheckState(q, schoolId);
       if (!s) return { status: 'attention', summaryKey: 'checks.schoolKey.noShares', link: '/security/key' };

@@ -13,6 +13,7 @@ export function registerPrivilegedChecks(registry: CheckRegistry): void {
     key: 'memo.S1.privileged-passwords',
     memo: 'S1',
     owner: 'users.manage',
+    linkPermission: 'security.read',
     async evaluate({ q, schoolId, now }): Promise<CheckResult> {
       const days = (await findRotationDays(q, schoolId)) ?? DEFAULT_ROTATION_DAYS;
       const rows = await listPrivilegedAccounts(q, SECURITY_PERMISSIONS);

@@ -1,5 +1,5 @@
-import type { PermissionKey } from '../../../contracts/permissions.js';
-import type { Queryable } from '../../core/db/types.js';
+import type { PermissionKey } from '../../../../contracts/permissions.js';
+import type { Queryable } from '../../../core/db/types.js';
 
 /** The governance module's SQL: what its foundation checks read. */
 
