@@ -313,4 +313,12 @@ export const APP_PAGES: readonly PageRoute[] = [
       (m) => m.CalendarPage,
     ),
   },
+  {
+    path: '/planning/rollover',
+    permission: 'planning.read',
+    Page: lazyPage(
+      () => import('./modules/planning/RolloverPage.js'),
+      (m) => m.RolloverPage,
+    ),
+  },
 ];

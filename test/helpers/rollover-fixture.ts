@@ -72,7 +72,10 @@ export async function rolloverFixture(db: Database, schoolId: string, perLevel =
     );
     const reg = (i: number) => `R${String(i).padStart(5, '0')}`;
     // Edge cases: 2 left in March; 3 leaves on the last day (still marked on roll); a new student admitted in June, never placed.
-    await q.query(`UPDATE students SET status = 'left', leave_date = '2027-03-15' WHERE school_id = $1 AND reg_no = $2`, [schoolId, reg(2)]);
+    await q.query(`UPDATE students SET status = 'left', leave_date = '2027-03-15' WHERE school_id = $1 AND reg_no = $2`, [
+      schoolId,
+      reg(2),
+    ]);
     await q.query(`UPDATE students SET leave_date = $3 WHERE school_id = $1 AND reg_no = $2`, [schoolId, reg(3), FROM.endsOn]);
     await q.query(
       `INSERT INTO students (school_id, reg_no, name_zh, name_en, sex, date_of_birth, id_type, id_sealed, id_masked, entry_date, status)
@@ -88,7 +91,15 @@ export async function rolloverFixture(db: Database, schoolId: string, perLevel =
 /** Rows and md5 of the tables a migration touches, for one school, computed here independently of the code under test. */
 export async function schoolChecksums(db: Database, schoolId: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const t of ['school_years', 'classes', 'class_teachers', 'class_subjects', 'class_subject_teachers', 'students', 'student_classes']) {
+  for (const t of [
+    'school_years',
+    'classes',
+    'class_teachers',
+    'class_subjects',
+    'class_subject_teachers',
+    'students',
+    'student_classes',
+  ]) {
     const [r] = await db.system((q) =>
       q.query<{ n: number; md5: string | null }>(
         `SELECT count(*)::int AS n, md5(string_agg(to_jsonb(t)::text, '|' ORDER BY to_jsonb(t)::text)) AS md5 FROM ${t} t WHERE t.school_id = $1`,

@@ -10,3 +10,17 @@ export { planningRemindersJob } from './calendar/reminders.js';
 // Memo O3, the transition plan into the next year (ordered, dependent steps) and the module's memo checks
 export { getTransition } from './plan/read.js';
 export { createPlan, editStep, markStepDone, reopenStep } from './plan/steps.js';
+
+// Memo O3, the year rollover: plan the new year (classes, promotion, intake, class numbers), preview, dry run, migrate, reset, undo
+export {
+  clearRolloverDecision,
+  createRolloverPlan,
+  getRolloverPlan,
+  resetRolloverPlan,
+  savePlanClasses,
+  setPlanNumberOrder,
+  setRolloverDecision,
+} from './rollover/plan.js';
+export { getPreview as getRolloverPreview } from './rollover/preview.js';
+export { importIntake } from './rollover/intake.js';
+export { migrateToNewYear, rolloverDryRun, undoMigration } from './rollover/migrate.js';

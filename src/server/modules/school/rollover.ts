@@ -49,7 +49,12 @@ export async function rolloverSource(q: Queryable, yearId: string, newFirstDay: 
 }
 
 /** One student of the rollover (on roll on the year's last day, or the intake), or undefined. */
-export async function rolloverStudent(q: Queryable, yearId: string, newFirstDay: string, studentId: string): Promise<RollStudentRow | undefined> {
+export async function rolloverStudent(
+  q: Queryable,
+  yearId: string,
+  newFirstDay: string,
+  studentId: string,
+): Promise<RollStudentRow | undefined> {
   const year = await findYearById(q, yearId);
   if (!year) return undefined;
   const [s] = await listRollStudents(q, yearId, year.ends_on, newFirstDay, studentId);
@@ -94,7 +99,8 @@ export interface RolloverWritten {
  */
 export async function applyRollover(q: Queryable, w: RolloverWrite): Promise<{ undo: RolloverUndo; written: RolloverWritten }> {
   const from = await findYearById(q, w.fromYearId);
-  if (!from || from.status !== 'current') throw new AppError('rollover_invalid', { errors: [{ path: from?.code ?? '', code: 'year_not_current' }] });
+  if (!from || from.status !== 'current')
+    throw new AppError('rollover_invalid', { errors: [{ path: from?.code ?? '', code: 'year_not_current' }] });
   const existing = await findYearByCode(q, w.toYear.code);
   if (existing && (existing.status !== 'planned' || existing.classes > 0))
     throw new AppError('rollover_invalid', { errors: [{ path: w.toYear.code, code: 'year_exists' }] });
@@ -127,7 +133,15 @@ export async function applyRollover(q: Queryable, w: RolloverWrite): Promise<{ u
   await setYearStatus(q, from.id, 'finished');
   await setYearStatus(q, toYearId, 'current');
   return {
-    undo: { fromYearId: from.id, toYearId, yearCreated: !existing, classIds: created.map((c) => c.id), classSubjectIds, placementIds, leavers },
+    undo: {
+      fromYearId: from.id,
+      toYearId,
+      yearCreated: !existing,
+      classIds: created.map((c) => c.id),
+      classSubjectIds,
+      placementIds,
+      leavers,
+    },
     written: { years: 1, classes: created.length, classSubjects: classSubjectIds.length, placements: placementIds.length, leavers: left },
   };
 }

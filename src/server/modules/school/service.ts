@@ -40,5 +40,23 @@ export {
   returnTotals,
 } from './returns.js';
 
+// For the planning module's year rollover: the year's roll and classes, and a migration's writes and undo, on the caller's transaction
+export {
+  type RolloverSource,
+  type RolloverUndo,
+  type RolloverWrite,
+  type RolloverWritten,
+  type RollStudentRow,
+  type SourceClassRow,
+  applyRollover,
+  rolloverChecksums,
+  rolloverSource,
+  rolloverCurrentYear,
+  rolloverSourceClasses,
+  rolloverStudent,
+  rolloverYear,
+  undoRollover,
+} from './rollover.js';
+
 // For the handover: class and subject teacher duties pass to a successor
 export { registerSchoolHoldings } from './holdings.js';

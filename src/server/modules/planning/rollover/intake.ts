@@ -22,6 +22,7 @@ export async function importIntake(d: SchoolDeps, a: Actor, fileName: string, fi
     ...(preview.update > 0 ? [{ row: 0, column: 'reg_no', value: String(preview.update), code: 'intake_updates_student' }] : []),
     ...(preview.placements > 0 ? [{ row: 0, column: 'class', value: String(preview.placements), code: 'intake_has_class' }] : []),
   ];
-  if (!commit || preview.issues.length || refusals.length) return { ...preview, issues: [...refusals, ...preview.issues], committed: false };
+  if (!commit || preview.issues.length || refusals.length)
+    return { ...preview, issues: [...refusals, ...preview.issues], committed: false };
   return importFile(d, a, 'students', fileName, file, true);
 }

@@ -25,7 +25,13 @@ const UndoRecord: z.ZodType<RolloverUndo> = z.object({
   classSubjectIds: z.array(z.string()),
   placementIds: z.array(z.string()),
   leavers: z.array(
-    z.object({ id: z.string(), status: z.string(), leave_date: z.string().nullable(), leave_reason: z.string().nullable(), version: z.number() }),
+    z.object({
+      id: z.string(),
+      status: z.string(),
+      leave_date: z.string().nullable(),
+      leave_reason: z.string().nullable(),
+      version: z.number(),
+    }),
   ),
 });
 
@@ -46,7 +52,14 @@ async function migrateIn(q: Queryable, schoolId: string, p: PlanRow, dryRun: boo
     schoolId,
     fromYearId: p.from_year_id,
     toYear: { code: p.to_code, startsOn: p.to_starts_on, endsOn: p.to_ends_on },
-    classes: classes.map((c) => ({ code: c.code, level: c.level, nameZh: c.name_zh, nameEn: c.name_en, stream: c.stream, subjectsFrom: c.subjects_from })),
+    classes: classes.map((c) => ({
+      code: c.code,
+      level: c.level,
+      nameZh: c.name_zh,
+      nameEn: c.name_en,
+      stream: c.stream,
+      subjectsFrom: c.subjects_from,
+    })),
     placements: preview.decisions.flatMap((d) =>
       d.toClass !== null && d.toNumber !== null ? [{ studentId: d.studentId, classCode: d.toClass, classNumber: d.toNumber }] : [],
     ),
@@ -56,7 +69,14 @@ async function migrateIn(q: Queryable, schoolId: string, p: PlanRow, dryRun: boo
   });
   const after = await rolloverChecksums(q);
   return {
-    result: { dryRun, toYearCode: p.to_code, written, checksumBefore: before, checksumAfter: after, tookMs: Math.round(performance.now() - t0) },
+    result: {
+      dryRun,
+      toYearCode: p.to_code,
+      written,
+      checksumBefore: before,
+      checksumAfter: after,
+      tookMs: Math.round(performance.now() - t0),
+    },
     undo,
   };
 }
@@ -123,7 +143,8 @@ export async function undoMigration(d: PlanDeps, a: Actor): Promise<z.infer<type
     if (!p) throw new AppError('not_found');
     if (p.status !== 'migrated' || !p.checksum_after || !p.checksum_before) throw new AppError('rollover_not_migrated');
     const changed = differing(await rolloverChecksums(q), p.checksum_after);
-    if (changed.length) throw new AppError('rollover_undo_refused', { errors: changed.map((t) => ({ path: t, code: 'changed_since_migration' })) });
+    if (changed.length)
+      throw new AppError('rollover_undo_refused', { errors: changed.map((t) => ({ path: t, code: 'changed_since_migration' })) });
     await undoRollover(q, UndoRecord.parse(p.undo));
     const restored = await rolloverChecksums(q);
     const off = differing(restored, p.checksum_before);

@@ -116,7 +116,8 @@ export async function savePlanClasses(d: PlanDeps, a: Actor, version: number, cl
   const seen = new Set<string>();
   const twice = new Set<string>();
   for (const c of classes) (seen.has(c.code) ? twice : seen).add(c.code);
-  if (twice.size) throw new AppError('rollover_invalid', { errors: [...twice].map((code) => ({ path: code, code: 'duplicate_class_code' })) });
+  if (twice.size)
+    throw new AppError('rollover_invalid', { errors: [...twice].map((code) => ({ path: code, code: 'duplicate_class_code' })) });
   await d.db.schoolTx(a.schoolId, async (q) => {
     const p = await draftAt(q, version);
     const before = await listPlanClasses(q, p.id);
@@ -173,7 +174,11 @@ export async function setRolloverDecision(d: PlanDeps, a: Actor, studentId: stri
       ...who(a),
       action: 'planning.rollover_decision_set',
       target: `student:${studentId}`,
-      details: { plan: p.id, before: before ?? null, after: { action: b.action, classCode: b.classCode ?? null, reason: b.reason ?? null } },
+      details: {
+        plan: p.id,
+        before: before ?? null,
+        after: { action: b.action, classCode: b.classCode ?? null, reason: b.reason ?? null },
+      },
     });
   });
 }

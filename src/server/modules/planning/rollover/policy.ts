@@ -170,7 +170,8 @@ export function buildPreview(p: PreviewInput): Preview {
   for (const s of p.students) {
     const manual = p.decisions.get(s.id);
     const who = { studentId: s.id, regNo: s.regNo, name: s.nameEn };
-    const action: Action = manual?.action ?? (s.kind === 'intake' ? 'admit' : s.leavingByData || (s.level && isTopLevel(s.level)) ? 'leave' : 'promote');
+    const action: Action =
+      manual?.action ?? (s.kind === 'intake' ? 'admit' : s.leavingByData || (s.level && isTopLevel(s.level)) ? 'leave' : 'promote');
     const d: Decision = {
       studentId: s.id,
       regNo: s.regNo,
@@ -199,7 +200,8 @@ export function buildPreview(p: PreviewInput): Preview {
         exceptions.push(exception('class_unknown', { ...who, classCode: manual.classCode }));
         continue;
       }
-      if (needsReason(action, s.level, target.level) && !manual.reason) exceptions.push(exception('level_without_reason', { ...who, classCode: target.code }));
+      if (needsReason(action, s.level, target.level) && !manual.reason)
+        exceptions.push(exception('level_without_reason', { ...who, classCode: target.code }));
     } else if (action === 'admit') {
       if (!entryLevel) continue;
       toBalance.push({ s, d });
@@ -249,7 +251,8 @@ export function buildPreview(p: PreviewInput): Preview {
         else if (d.action === 'repeat') count.repeating++;
         else count.admitted++;
       }
-      if (list.length > c.capacity) exceptions.push(exception('class_over_capacity', { classCode: c.code, count: list.length, capacity: c.capacity }));
+      if (list.length > c.capacity)
+        exceptions.push(exception('class_over_capacity', { classCode: c.code, count: list.length, capacity: c.capacity }));
       return { code: c.code, level: c.level, capacity: c.capacity, total: list.length, ...count };
     });
   const placed = decisions.filter((d) => d.toClass !== null);

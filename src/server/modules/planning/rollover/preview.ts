@@ -10,7 +10,10 @@ import { findLatestPlan, listDecisions, listPlanClasses, type PlanClassRow, type
 type Preview = z.infer<typeof RolloverPreview>;
 
 /** The plan worked out against the records as they are now: what a migration would do, and every exception. */
-export async function computePreview(q: Queryable, p: PlanRow): Promise<{ preview: Preview; source: RolloverSource; classes: PlanClassRow[] }> {
+export async function computePreview(
+  q: Queryable,
+  p: PlanRow,
+): Promise<{ preview: Preview; source: RolloverSource; classes: PlanClassRow[] }> {
   const source = await rolloverSource(q, p.from_year_id, p.to_starts_on);
   if (!source) throw new AppError('not_found');
   const classes = await listPlanClasses(q, p.id);

@@ -108,7 +108,11 @@ export async function listRollStudents(
 
 // ---- Writes of a migration --------------------------------------------------------------------
 
-export async function insertRolloverYear(q: Queryable, schoolId: string, y: { code: string; startsOn: string; endsOn: string }): Promise<string> {
+export async function insertRolloverYear(
+  q: Queryable,
+  schoolId: string,
+  y: { code: string; startsOn: string; endsOn: string },
+): Promise<string> {
   const [r] = await q.query<{ id: string }>(
     `INSERT INTO school_years (school_id, code, starts_on, ends_on, status) VALUES ($1, $2, $3, $4, 'planned') RETURNING id`,
     [schoolId, y.code, y.startsOn, y.endsOn],
@@ -157,7 +161,11 @@ export async function insertRolloverClasses(
 }
 
 /** Each new class takes the class subjects (subject, medium) of its source class; teachers are the new year's to assign. */
-export async function copyClassSubjects(q: Queryable, schoolId: string, pairs: { classId: string; fromClassId: string }[]): Promise<string[]> {
+export async function copyClassSubjects(
+  q: Queryable,
+  schoolId: string,
+  pairs: { classId: string; fromClassId: string }[],
+): Promise<string[]> {
   if (!pairs.length) return [];
   const rows = await q.query<{ id: string }>(
     `INSERT INTO class_subjects (school_id, class_id, subject_id, medium)
@@ -260,6 +268,16 @@ export const ROLLOVER_TABLES = [
   'students',
   'student_classes',
 ] as const;
+/** Each table's rows in a fixed order: by key (cheaper to sort than whole rows as text). */
+const ORDER: Record<(typeof ROLLOVER_TABLES)[number], string> = {
+  school_years: 't.id',
+  classes: 't.id',
+  class_teachers: 't.class_id, t.staff_id',
+  class_subjects: 't.id',
+  class_subject_teachers: 't.class_subject_id, t.staff_id',
+  students: 't.id',
+  student_classes: 't.id',
+};
 
 export interface TableSumRow {
   name: string;
@@ -270,7 +288,8 @@ export interface TableSumRow {
 /** Row count and md5 of every row (as text, in order) of each touched table: this school's rows only (row-level security). */
 export async function tableChecksums(q: Queryable): Promise<TableSumRow[]> {
   const parts = ROLLOVER_TABLES.map(
-    (t) => `SELECT '${t}' AS name, count(*)::int AS rows, coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text)), '') AS md5 FROM ${t} t`,
+    (t) =>
+      `SELECT '${t}' AS name, count(*)::int AS rows, coalesce(md5(string_agg(t::text, E'\\n' ORDER BY ${ORDER[t]})), '') AS md5 FROM ${t} t`,
   );
   return q.query<TableSumRow>(parts.join(' UNION ALL '));
 }
