@@ -81,7 +81,7 @@ async function authority(server: Server) {
 
 /** Export all students to XLSX as the screen does: a background job where the server has them, else the one request. */
 async function exportAll(s: ReturnType<typeof session>): Promise<number> {
-  const started = await s.raw('POST', '/api/jobs', { kind: 'students_export', format: 'xlsx', lang: 'zh' });
+  const started = await s.raw('POST', '/api/jobs/students-export', { format: 'xlsx', lang: 'zh' });
   if (started.statusCode === 404) return (await s.call('GET', '/api/exports/students?format=xlsx&lang=zh')).bytes as number;
   if (started.statusCode >= 400) throw new Error(`export job: ${started.statusCode} ${started.body}`);
   const id = JSON.parse(started.body).id as string;

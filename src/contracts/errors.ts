@@ -104,6 +104,9 @@ export const ERROR_CODES = [
   'step_done_by_migration',
   'planning_already_done',
   'exchange_task_unknown',
+  'job_interrupted',
+  'job_not_ready',
+  'job_expired',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

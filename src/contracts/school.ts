@@ -237,9 +237,3 @@ export const ImportReport = z.strictObject({
   committed: z.boolean(),
 });
 /** `lang`: the headers' language (the person's); the import reads either. */
-export const ExportQuery = z.strictObject({
-  format: z.enum(['csv', 'xlsx']).default('csv'),
-  classId: z.uuid().optional(),
-  lang: z.enum(['en', 'zh']).default('en'),
-});
-export const ExportParams = z.strictObject({ kind: z.enum(['students', 'staff']) });

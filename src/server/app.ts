@@ -27,6 +27,7 @@ import { accessRoutes } from './modules/access/routes.js';
 import { NetworkPolicy } from './modules/access/service.js';
 import { authorityRoutes, exchangeRoutes } from './modules/exchange/routes.js';
 import { governanceRoutes } from './modules/governance/routes.js';
+import { jobRoutes } from './modules/jobs/routes.js';
 import { planningRoutes } from './modules/planning/routes.js';
 import { importExportRoutes, schoolRoutes } from './modules/school/routes.js';
 import { securityRoutes } from './modules/security/routes.js';
@@ -169,6 +170,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   governanceRoutes(app, { ...deps, smtpConfigured: deps.mailer.configured });
   schoolRoutes(app, deps);
   importExportRoutes(app, deps);
+  jobRoutes(app, deps);
   exchangeRoutes(app, deps);
   authorityRoutes(app, deps);
   securityRoutes(app, deps);

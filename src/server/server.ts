@@ -26,6 +26,7 @@ import { registerSecurityChecks, rotationWarningsJob, routineRemindersJob, secur
 import { digestJob, registerFoundationChecks } from './modules/governance/service.js';
 import { exchangeJob, registerExchangeChecks, registerExchangeHoldings } from './modules/exchange/service.js';
 import { planningRemindersJob } from './modules/planning/service.js';
+import { settleJobs } from './modules/jobs/service.js';
 
 /** PostgreSQL, or the embedded database in DATA_DIR, taken for this process (`purpose` names it to anyone refused). */
 export async function openDatabase(config: Config, log: (m: string, e?: unknown) => void, purpose = 'server'): Promise<Database> {
@@ -137,6 +138,8 @@ export async function createServer(o: StartOptions) {
       await channel?.close();
       scheduler.stop();
       await app.close();
+      // Exports this process is writing finish (a second or so) before the database closes under them.
+      await settleJobs();
       // A clean stop leaves a checkpoint of where every chain ended.
       await checkpoints.write(db, clock.now()).then(
         (r) => r.wentBack.length > 0 && log.error({ wentBack: r.wentBack }, 'audit chain cut back since its last checkpoint'),

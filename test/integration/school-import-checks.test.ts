@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hkidWithCheck, strnWithCheck } from '../../src/server/modules/school/identity.js';
 import { type SetupSchool, type TestServer, createUser, firstSignIn, setupSchool, startTestServer } from '../helpers/server.js';
 import { snapshot } from '../helpers/snapshot.js';
+import { exportFile } from '../helpers/jobs.js';
 
 /** Issue 10 item 7–8: one-pass checks, duplicates, Chinese headers, export → import, placements' day, search. */
 let s: TestServer;
@@ -54,7 +55,7 @@ const commit = (kind: string, text: string | Buffer, effectiveDate?: string) =>
   });
 
 async function exported(kind: 'students' | 'staff', format: 'csv' | 'xlsx', lang: 'en' | 'zh', cookie = admin.client.cookie) {
-  const r = await s.app.inject({ method: 'GET', url: `/api/exports/${kind}?format=${format}&lang=${lang}`, headers: { cookie } });
+  const r = await exportFile(s, cookie, kind, { format, lang });
   expect(r.statusCode).toBe(200);
   return r.rawPayload;
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hkidWithCheck, strnWithCheck } from '../../src/server/modules/school/identity.js';
 import { type SetupSchool, type TestServer, createUser, firstSignIn, setupSchool, startTestServer } from '../helpers/server.js';
 import { snapshot } from '../helpers/snapshot.js';
+import { exportFile } from '../helpers/jobs.js';
 
 let s: TestServer;
 let admin: SetupSchool;
@@ -154,11 +155,11 @@ describe('import', () => {
       contentBase64: b64(Buffer.from(await wb.xlsx.writeBuffer())),
     });
     expect(x.body).toMatchObject({ committed: true, create: 1 });
-    const csv = await s.app.inject({ method: 'GET', url: '/api/exports/students?format=csv', headers: { cookie: c.cookie } });
+    const csv = await exportFile(s, c.cookie, 'students', { format: 'csv' });
     expect(csv.statusCode).toBe(200);
     expect(csv.body).toContain('學生20');
     expect(csv.body).not.toContain(hkidWithCheck('B', '400020').slice(0, 7));
-    const xlsx = await s.app.inject({ method: 'GET', url: '/api/exports/students?format=xlsx', headers: { cookie: c.cookie } });
+    const xlsx = await exportFile(s, c.cookie, 'students', { format: 'xlsx' });
     const back = new ExcelJS.Workbook();
     await back.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     expect(back.worksheets[0]?.rowCount).toBe(5);

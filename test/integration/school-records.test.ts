@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hkidWithCheck, strnWithCheck } from '../../src/server/modules/school/identity.js';
 import { Client, type SetupSchool, type TestServer, createUser, setupSchool, startTestServer } from '../helpers/server.js';
+import { exportFile } from '../helpers/jobs.js';
 
 let s: TestServer;
 let admin: SetupSchool;
@@ -153,7 +154,7 @@ describe('school records', () => {
     expect((await t.get(`/api/students/${ids.s3}`)).status).toBe(200);
     expect((await t.post(`/api/students/${ids.s3}/reveal-id`, { reason: 'just curious here' })).status).toBe(403);
     expect((await t.post('/api/students', student(20))).status).toBe(403);
-    const csv = await s.app.inject({ method: 'GET', url: '/api/exports/students?format=csv', headers: { cookie: t.cookie } });
+    const csv = await exportFile(s, t.cookie, 'students', { format: 'csv' });
     expect(csv.body).toContain('R00003');
     expect(csv.body).not.toContain('R00001');
   });

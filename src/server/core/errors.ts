@@ -105,6 +105,9 @@ const STATUS: Record<ErrorCode, number> = {
   step_done_by_migration: 409,
   planning_already_done: 409,
   exchange_task_unknown: 400,
+  job_interrupted: 409,
+  job_not_ready: 409,
+  job_expired: 410,
   internal: 500,
 };
 

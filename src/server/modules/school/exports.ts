@@ -1,7 +1,7 @@
 import { audit } from '../../core/audit/audit.js';
 import { type Actor, who } from '../../core/auth/actor.js';
 import { type HeaderLanguage, IMPORT_COLUMNS, type ImportKindName, headerOf } from '../../../contracts/import-columns.js';
-import { writeSheet } from './spreadsheet.js';
+import { type SheetProgress, writeSheet } from './spreadsheet.js';
 import { listStaff } from './staff.js';
 import { listStudents } from './students/list.js';
 import { CONTACT_EXPORT_COLUMNS, contactExportCells } from './students/contacts-export.js';
@@ -27,8 +27,10 @@ export async function exportStudents(
   format: 'csv' | 'xlsx',
   lang: HeaderLanguage,
   classId?: string,
+  progress?: SheetProgress,
 ): Promise<Buffer> {
   const { students } = await listStudents(d, a, { limit: 5000, offset: 0, classId });
+  await progress?.(0, students.length);
   // Contacts: in full only where the person holds the contacts right for the student, masked otherwise.
   const contacts = await contactExportCells(
     d,
@@ -43,6 +45,7 @@ export async function exportStudents(
       lang,
     ),
     students.map((s) => [s.classCode, s.classNumber, s.regNo, s.strn, s.nameZh, s.nameEn, s.sex, s.status, ...(contacts.get(s.id) ?? [])]),
+    progress,
   );
   await d.db.schoolTx(a.schoolId, (q) =>
     audit(q, d.clock, {
@@ -55,12 +58,20 @@ export async function exportStudents(
   return file;
 }
 
-export async function exportStaff(d: SchoolDeps, a: Actor, format: 'csv' | 'xlsx', lang: HeaderLanguage): Promise<Buffer> {
+export async function exportStaff(
+  d: SchoolDeps,
+  a: Actor,
+  format: 'csv' | 'xlsx',
+  lang: HeaderLanguage,
+  progress?: SheetProgress,
+): Promise<Buffer> {
   const { staff } = await listStaff(d, a.schoolId, { limit: 500, offset: 0 });
+  await progress?.(0, staff.length);
   const file = await writeSheet(
     format,
     headers('staff', ['staff_code', 'name_zh', 'name_en', 'post', 'status', 'join_date', 'leave_date', 'email'], lang),
     staff.map((s) => [s.staffCode, s.nameZh, s.nameEn, s.post, s.status, s.joinDate, s.leaveDate, s.email]),
+    progress,
   );
   await d.db.schoolTx(a.schoolId, (q) =>
     audit(q, d.clock, { ...who(a), action: 'school.exported', target: 'export:staff', details: { format, lang, rows: staff.length } }),

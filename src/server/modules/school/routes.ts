@@ -4,7 +4,6 @@ import { EmptyBody, IdParam } from '../../../contracts/account.js';
 import {
   ClassCreateBody,
   ClassList,
-  ExportQuery,
   ImportBody,
   ImportReport,
   ClassQuery,
@@ -162,7 +161,7 @@ export function schoolRoutes(app: App, d: school.SchoolDeps): void {
 /** A file of up to 8 MB, as base64 inside JSON. */
 const IMPORT_BODY_LIMIT = 12 * 1024 * 1024;
 
-/** Import (preview, then commit) and export, one route per kind so each declares its own permission. */
+/** Import (preview, then commit), one route per kind so each declares its own permission. Exports run as background jobs (modules/jobs). */
 export function importExportRoutes(app: App, d: school.SchoolDeps): void {
   for (const kind of ['students', 'staff', 'classes', 'class_subjects'] as const) {
     for (const step of ['preview', 'commit'] as const) {
@@ -180,20 +179,4 @@ export function importExportRoutes(app: App, d: school.SchoolDeps): void {
       );
     }
   }
-  const types = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
-  app.get(
-    '/api/exports/students',
-    { config: { permission: 'students.read' }, schema: { querystring: ExportQuery } },
-    async (req, reply) => {
-      const file = await school.exportStudents(d, actorOf(req), req.query.format, req.query.lang, req.query.classId);
-      return reply
-        .type(types[req.query.format])
-        .header('content-disposition', `attachment; filename="students.${req.query.format}"`)
-        .send(file);
-    },
-  );
-  app.get('/api/exports/staff', { config: { permission: 'staff.read' }, schema: { querystring: ExportQuery } }, async (req, reply) => {
-    const file = await school.exportStaff(d, actorOf(req), req.query.format, req.query.lang);
-    return reply.type(types[req.query.format]).header('content-disposition', `attachment; filename="staff.${req.query.format}"`).send(file);
-  });
 }

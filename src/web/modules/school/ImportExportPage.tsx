@@ -18,10 +18,10 @@ import {
   Title,
 } from '@mantine/core';
 import { DateField } from '../../components/DateField.js';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { postWithProgress, queryString, type ImportReportView, type UploadProgress } from '../../api.js';
+import { postWithProgress, type ImportReportView, type UploadProgress } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
 import { hasPermission, useMe } from '../../components/session.js';
 import {
@@ -35,7 +35,7 @@ import {
   toBase64,
   type ImportKindName,
 } from './importColumns.js';
-import { classesQuery, classOptions } from './shared.js';
+import { ExportSection } from './ExportSection.js';
 
 /** At most this many issues are listed; the summary gives the total. */
 const ISSUES_SHOWN = 200;
@@ -377,68 +377,6 @@ function ImportSection({ kinds }: { kinds: ImportKindName[] }) {
             {t('importPage.done', { rows: done.rows, create: done.create, update: done.update, unchanged: done.unchanged })}
           </Text>
         </Alert>
-      )}
-    </Stack>
-  );
-}
-
-function ExportSection({ students, staff, classesVisible }: { students: boolean; staff: boolean; classesVisible: boolean }) {
-  const { t, i18n } = useTranslation();
-  const lang = headerLanguage(i18n.language);
-  const [classId, setClassId] = useState<string | null>(null);
-  const classes = useQuery({ ...classesQuery(undefined), enabled: students && classesVisible });
-  const studentsLink = (format: 'csv' | 'xlsx') => `/api/exports/students${queryString({ format, lang, classId: classId ?? undefined })}`;
-  const staffLink = (format: 'csv' | 'xlsx') => `/api/exports/staff${queryString({ format, lang })}`;
-  return (
-    <Stack gap="sm">
-      <Title order={2} size="h3">
-        {t('importPage.exportTitle')}
-      </Title>
-      <Alert color="gray" variant="outline" data-testid="export-note">
-        <Text size="sm">{t('importPage.exportNote')}</Text>
-        <Text size="sm">{t('imports.exportLanguage')}</Text>
-      </Alert>
-      {students && (
-        <Stack gap="xs">
-          <Text size="sm" fw={600}>
-            {t('importPage.exportStudents')}
-          </Text>
-          {classesVisible && (
-            <Select
-              label={t('importPage.exportClass')}
-              placeholder={t('students.allClasses')}
-              clearable
-              searchable
-              data={classOptions(classes.data?.classes ?? [], i18n.language)}
-              value={classId}
-              onChange={setClassId}
-              data-testid="export-class"
-            />
-          )}
-          <Group gap="xs">
-            <Button component="a" variant="default" href={studentsLink('csv')} download data-testid="export-students-csv">
-              {t('importPage.downloadCsv')}
-            </Button>
-            <Button component="a" variant="default" href={studentsLink('xlsx')} download data-testid="export-students-xlsx">
-              {t('importPage.downloadXlsx')}
-            </Button>
-          </Group>
-        </Stack>
-      )}
-      {staff && (
-        <Stack gap="xs">
-          <Text size="sm" fw={600}>
-            {t('importPage.exportStaff')}
-          </Text>
-          <Group gap="xs">
-            <Button component="a" variant="default" href={staffLink('csv')} download data-testid="export-staff-csv">
-              {t('importPage.downloadCsv')}
-            </Button>
-            <Button component="a" variant="default" href={staffLink('xlsx')} download data-testid="export-staff-xlsx">
-              {t('importPage.downloadXlsx')}
-            </Button>
-          </Group>
-        </Stack>
       )}
     </Stack>
   );
