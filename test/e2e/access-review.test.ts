@@ -68,9 +68,10 @@ describe('access review, network rules and notification list in Chromium', () =>
     await page.click(tid('review-new'));
     await page.fill(tid('review-form-name'), '2026 年度權限審核');
     expect(await page.inputValue(tid('review-form-due'))).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    // The administrator holds a role in the review, so a second reviewer is needed.
-    await page.click(tid('review-form-submit'));
+    // The administrator holds a role in the review, so a second reviewer is needed: said before submitting, not after a refusal.
     await page.waitForSelector(tid('review-own-explain'));
+    expect(await page.getAttribute(tid('review-form-items'), 'data-items')).toBe('3');
+    expect(await page.isDisabled(tid('review-form-submit'))).toBe(true);
     await page.click(tid('review-form-second'));
     await page.getByRole('option', { name: /lkho/ }).click();
     await page.click(tid('review-form-submit'));

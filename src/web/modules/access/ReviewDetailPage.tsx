@@ -3,11 +3,15 @@ import { Alert, Anchor, Badge, Button, Group, Modal, Paper, Stack, Switch, Table
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { api, type ReviewDetailView, type ReviewItem } from '../../api.js';
+import { api, type ReviewDetailView, type ReviewItem, type RoleListView } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
 import { formatDate, formatDateTime } from '../../components/format.js';
 import { showSuccess } from '../../components/notify.js';
 import { hasPermission, meQuery, PageLoader, useMe } from '../../components/session.js';
+import { roleName } from './permissions.js';
+import { ReviewBatches, ReviewRequirements, UndoOne } from './ReviewBatches.js';
+import { ReviewBulkBar } from './ReviewBulk.js';
+import { type ItemFilter, NO_FILTER, ReviewFilters, filterItems, rolesIn } from './ReviewFilters.js';
 import { ReviewStatus } from './ReviewsPage.js';
 
 type Decision = 'keep' | 'remove';
@@ -172,10 +176,17 @@ export function ReviewDetailPage() {
   const [onlyMine, setOnlyMine] = useState(false);
   const [deciding, setDeciding] = useState<{ item: ReviewItem; decision: Decision } | null>(null);
   const [completing, setCompleting] = useState(false);
+  const [filter, setFilter] = useState<ItemFilter>(NO_FILTER);
   const detail = useQuery({
     queryKey: ['access-review', id],
     queryFn: () => api.get<ReviewDetailView>(`/api/access-reviews/${id}`),
     enabled: id !== '',
+  });
+  // Role names in the reader's language where the roles may be read; the review's own name otherwise.
+  const roles = useQuery({
+    queryKey: ['admin-roles'],
+    queryFn: () => api.get<RoleListView>('/api/admin/roles'),
+    enabled: hasPermission(me, 'roles.read'),
   });
 
   if (detail.isPending) return <PageLoader />;
@@ -186,7 +197,18 @@ export function ReviewDetailPage() {
   const canDecide = (item: ReviewItem) => isOpen && !item.decision && item.reviewerId === myId && item.userId !== myId;
   const mine = review.items.filter((i) => i.reviewerId === myId);
   const waitingForMe = mine.filter((i) => !i.decision).length;
-  const items = onlyMine ? mine : review.items;
+  const roleLabel = (roleId: string, fallback = '') => {
+    const role = roles.data?.roles.find((r) => r.id === roleId);
+    return role ? roleName(role, i18n.language) : fallback;
+  };
+  const roleOptions = rolesIn(review.items, (i) => roleLabel(i.roleId, i.roleName));
+  const items = filterItems(onlyMine ? mine : review.items, filter);
+  const decidable = review.items.filter(canDecide);
+  const filtered = onlyMine || filter !== NO_FILTER;
+  const undoableAlone = (item: ReviewItem) => {
+    const batch = isOpen && item.decision ? review.batches.find((b) => b.id === item.batchId) : undefined;
+    return batch && batch.decidedBy === myId && batch.items === 1 ? batch.id : null;
+  };
   const removals = review.items.filter((i) => i.decision === 'remove').length;
   const allDecided = review.decided === review.total;
   const canManage = hasPermission(me, 'access_reviews.manage');
@@ -250,11 +272,24 @@ export function ReviewDetailPage() {
         </Group>
       </Group>
       {isOpen && canManage && !allDecided && <Text size="sm">{t('reviews.completeDisabled')}</Text>}
+      {isOpen && <ReviewRequirements review={review} myId={myId} />}
       {isOpen && (
         <Alert color="blue" variant="outline">
           <Text size="sm">{t('reviews.applyExplain')}</Text>
         </Alert>
       )}
+      {isOpen && (
+        <ReviewBulkBar reviewId={review.id} decidable={decidable} shown={items.filter(canDecide)} filtered={filtered} roles={roleOptions} />
+      )}
+      <ReviewBatches
+        review={review}
+        myId={myId}
+        roleLabel={(roleId) => roleLabel(roleId, roleOptions.find((r) => r.value === roleId)?.label)}
+      />
+      <ReviewFilters filter={filter} onChange={setFilter} roles={roleOptions} />
+      <Text size="sm" data-testid="review-shown" data-shown={items.length}>
+        {t('reviewBulk.shown', { count: items.length, total: review.total })}
+      </Text>
       <Table.ScrollContainer minWidth={980} type="native" tabIndex={0} aria-label={t('reviews.itemsTitle')}>
         <Table striped data-testid="review-items">
           <Table.Thead>
@@ -271,7 +306,9 @@ export function ReviewDetailPage() {
           <Table.Tbody>
             {items.length === 0 && (
               <Table.Tr>
-                <Table.Td colSpan={7}>{onlyMine ? t('reviews.mineNone') : t('reviews.noItems')}</Table.Td>
+                <Table.Td colSpan={7}>
+                  {filter !== NO_FILTER ? t('reviewBulk.noneMatch') : onlyMine ? t('reviews.mineNone') : t('reviews.noItems')}
+                </Table.Td>
               </Table.Tr>
             )}
             {items.map((item) => (
@@ -321,6 +358,12 @@ export function ReviewDetailPage() {
                         {t('reviews.remove')}
                       </Button>
                     </Group>
+                  ) : undoableAlone(item) ? (
+                    <UndoOne
+                      reviewId={review.id}
+                      batchId={undoableAlone(item) ?? ''}
+                      label={t('reviewBulk.undoNamed', { person: item.displayName, role: roleLabel(item.roleId, item.roleName) })}
+                    />
                   ) : (
                     isOpen &&
                     !item.decision && <Text size="xs">{item.userId === myId ? t('reviews.aboutYou') : t('reviews.forOther')}</Text>

@@ -4,6 +4,8 @@ import { DateField } from '../../components/DateField.js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
+import type { z } from 'zod';
+import type { ReviewPreview } from '../../../contracts/admin.js';
 import { api, ApiError, type Created, type Review, type ReviewListView, type RoleListView, type UserListView } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
 import { formatDate, hongKongToday, hongKongYear } from '../../components/format.js';
@@ -43,6 +45,15 @@ function StartReviewModal({ opened, onClose }: { opened: boolean; onClose: () =>
   const [secondReviewerId, setSecondReviewerId] = useState<string | null>(null);
   const [showSecond, setShowSecond] = useState(false);
   const [recurrence, setRecurrence] = useState<number | string>(12);
+  // The rule that refuses a start, asked as the form is filled in: whether a second reviewer is needed, and how many items.
+  const preview = useQuery({
+    queryKey: ['review-preview', roleIds.join(','), reviewerId],
+    queryFn: () =>
+      api.get<z.infer<typeof ReviewPreview>>(
+        `/api/access-reviews/preview?${new URLSearchParams({ roleIds: roleIds.join(','), ...(reviewerId ? { reviewerId } : {}) }).toString()}`,
+      ),
+    enabled: opened,
+  });
 
   // Only people whose roles let them review can be named.
   const reviewRoles = new Set((roles.data?.roles ?? []).filter((r) => r.permissions.includes('access_reviews.review')).map((r) => r.id));
@@ -60,7 +71,7 @@ function StartReviewModal({ opened, onClose }: { opened: boolean; onClose: () =>
         roleIds,
         dueOn,
         ...(reviewerId ? { reviewerId } : {}),
-        ...(showSecond && secondReviewerId ? { secondReviewerId } : {}),
+        ...((showSecond || preview.data?.secondReviewerNeeded) && secondReviewerId ? { secondReviewerId } : {}),
         recurrenceMonths: typeof recurrence === 'number' ? recurrence : Number(recurrence) || 12,
       }),
     onSuccess: async (created) => {
@@ -74,6 +85,7 @@ function StartReviewModal({ opened, onClose }: { opened: boolean; onClose: () =>
     },
   });
   const ownReview = start.error instanceof ApiError && start.error.code === 'own_review';
+  const secondRequired = ownReview || preview.data?.secondReviewerNeeded === true;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     start.mutate();
@@ -119,18 +131,23 @@ function StartReviewModal({ opened, onClose }: { opened: boolean; onClose: () =>
               data-testid="review-form-reviewer"
             />
           )}
-          {ownReview && (
+          {preview.data && (
+            <Text size="sm" data-testid="review-form-items" data-items={preview.data.items}>
+              {t('reviewBulk.previewItems', { count: preview.data.items })}
+            </Text>
+          )}
+          {secondRequired && (
             <Alert color="yellow.4" variant="outline" data-testid="review-own-explain">
               <Text size="sm">{t('reviews.ownReviewExplain')}</Text>
             </Alert>
           )}
-          {canListUsers && showSecond ? (
+          {canListUsers && (showSecond || secondRequired) ? (
             <Select
               label={t('reviews.second')}
               description={t('reviews.secondHint')}
               searchable
               clearable
-              required={ownReview}
+              required={secondRequired}
               error={ownReview && !secondReviewerId ? t('reviews.secondNeeded') : undefined}
               data={secondOptions}
               value={secondReviewerId}
@@ -158,7 +175,12 @@ function StartReviewModal({ opened, onClose }: { opened: boolean; onClose: () =>
             data-testid="review-form-recurrence"
           />
           {!ownReview && <FormError error={start.error ?? users.error ?? roles.error} />}
-          <Button type="submit" loading={start.isPending} disabled={!name.trim() || !dueOn} data-testid="review-form-submit">
+          <Button
+            type="submit"
+            loading={start.isPending}
+            disabled={!name.trim() || !dueOn || (secondRequired && canListUsers && !secondReviewerId)}
+            data-testid="review-form-submit"
+          >
             {t('reviews.submit')}
           </Button>
         </Stack>
