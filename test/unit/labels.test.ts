@@ -48,6 +48,21 @@ describe('return rules as sentences', () => {
   });
 });
 
+describe('English counts', () => {
+  it('say one person and two people; Chinese has one form', async () => {
+    const en = await translator('en');
+    const zh = await translator('zh-HK');
+    expect(en('checks.privilegedCount.ok', { count: 1, limit: 3 })).toBe('1 person holds system-administrator rights (limit 3)');
+    expect(en('checks.privilegedCount.ok', { count: 2, limit: 3 })).toBe('2 people hold system-administrator rights (limit 3)');
+    expect(en('notifications.securityFinding', notificationParams(en, { count: '1' }))).toBe(
+      '1 new high security finding: see the security centre',
+    );
+    expect(zh('checks.privilegedCount.ok', { count: 1, limit: 3 })).toBe(
+      zh('checks.privilegedCount.ok', { count: 2, limit: 3 }).replace('2', '1'),
+    );
+  });
+});
+
 describe('names instead of codes', () => {
   it('a built-in role in the reader language; a custom role by the name given in that language', async () => {
     const zh = await translator('zh-HK');

@@ -24,9 +24,13 @@ export function personName(language: string, person: { displayNameZh: string | n
 export const checkTitle = (t: Translate, key: string): string =>
   t(`checkTitles.${key.replaceAll('.', '_')}`, { defaultValue: t('labels.unknownCheck') });
 
-/** A notification's parameters with every code replaced by its words (a check key by the check's title). */
-export function notificationParams(t: Translate, params: Record<string, string>): Record<string, string> {
-  const out = { ...params };
+/**
+ * A notification's parameters with every code replaced by its words (a check key by the check's title),
+ * and the count as a number (stored as text, it would keep English from choosing "1 finding" over "1 findings").
+ */
+export function notificationParams(t: Translate, params: Record<string, string>): Record<string, string | number> {
+  const out: Record<string, string | number> = { ...params };
+  if (params.count !== undefined && /^\d+$/.test(params.count)) out.count = Number(params.count);
   for (const [name, section] of Object.entries(CODE_PARAMS)) {
     const code = params[name];
     if (code !== undefined) out[name] = section === 'checkTitles' ? checkTitle(t, code) : code;

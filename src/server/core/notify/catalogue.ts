@@ -35,7 +35,10 @@ function lookup(messages: Messages, key: string): string | undefined {
  * (`missingEn`, `missingZh`) is read in the locale's language, as the web does.
  */
 export function words(locale: Locale, key: string, params: Record<string, string | number> = {}, fallback = ''): string {
-  const text = lookup(catalogue(locale), key);
+  // English counts have a form for one (`key_one`); other counts and Chinese use `key_other` or `key`, as i18next does.
+  const count = params.count;
+  const plural = typeof count === 'number' ? (locale === 'en' && count === 1 ? [`${key}_one`] : [`${key}_other`]) : [];
+  const text = [...plural, key].map((k) => lookup(catalogue(locale), k)).find((x) => x !== undefined);
   if (text === undefined) return fallback;
   const suffix = locale === 'en' ? 'En' : 'Zh';
   return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(params[`${name}${suffix}`] ?? params[name] ?? ''));
