@@ -3,7 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, type Notification, type NotificationListView } from '../api.js';
-import { formatDateTime } from './format.js';
+import { formatDateTime, withHongKongDates } from './format.js';
+import { notificationParams } from './labels.js';
 
 export function NotificationsBell() {
   const { t, i18n } = useTranslation();
@@ -63,8 +64,8 @@ export function NotificationsBell() {
             <UnstyledButton key={notification.id} onClick={() => open(notification)} data-testid="notification">
               <Text size="sm" fw={notification.readAt ? 400 : 700}>
                 {t(`notifications.${notification.titleKey.replace(/^notifications\./, '')}`, {
-                  ...notification.params,
-                  defaultValue: notification.titleKey,
+                  ...notificationParams(t, withHongKongDates(notification.params, i18n.language)),
+                  defaultValue: t('notifications.title'),
                 })}
               </Text>
               <Text size="xs">{formatDateTime(notification.createdAt, i18n.language)}</Text>
