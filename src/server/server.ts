@@ -25,7 +25,7 @@ import { registerSchoolHoldings, sealStoredIdNumbers } from './modules/school/se
 import { registerSecurityChecks, rotationWarningsJob, routineRemindersJob, securityChecksJob } from './modules/security/service.js';
 import { digestJob, registerFoundationChecks } from './modules/governance/service.js';
 import { exchangeJob, registerExchangeChecks, registerExchangeHoldings } from './modules/exchange/service.js';
-import { planningRemindersJob } from './modules/planning/service.js';
+import { planningRemindersJob, registerPlanningChecks } from './modules/planning/service.js';
 import { settleJobs } from './modules/jobs/service.js';
 
 /** PostgreSQL, or the embedded database in DATA_DIR, taken for this process (`purpose` names it to anyone refused). */
@@ -97,6 +97,7 @@ export async function createServer(o: StartOptions) {
   registerAccessChecks(checks);
   registerExchangeChecks(checks);
   registerSecurityChecks(checks);
+  registerPlanningChecks(checks);
   const holdings = new HoldingRegistry();
   registerAccessHoldings(holdings);
   registerSchoolHoldings(holdings);

@@ -10,6 +10,7 @@ export { planningRemindersJob } from './calendar/reminders.js';
 // Memo O3, the transition plan into the next year (ordered, dependent steps) and the module's memo checks
 export { getTransition } from './plan/read.js';
 export { createPlan, editStep, markStepDone, reopenStep } from './plan/steps.js';
+export { registerPlanningChecks } from './checks.js';
 
 // Memo O3, the year rollover: plan the new year (classes, promotion, intake, class numbers), preview, dry run, migrate, reset, undo
 export {
