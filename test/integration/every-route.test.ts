@@ -47,7 +47,7 @@ afterAll(() => s?.close());
 const apiRoutes = () => s.routes.filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'));
 const fill = (url: string) =>
   url
-    .replace(/:(id|itemId|userId|setId)\b/g, () => randomUUID())
+    .replace(/:(id|itemId|userId|setId|studentId)\b/g, () => randomUUID())
     .replace(/:token\b/g, 'x'.repeat(32))
     .replace(/:holderNo\b/g, '1');
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
@@ -304,6 +304,18 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'PUT /api/planning/plan/steps/:id': { ownerId: null, dueOn: '2027-06-15', version: 1 },
   'POST /api/planning/plan/steps/:id/done': { note: 'Classes agreed' },
   'POST /api/planning/plan/steps/:id/reopen': {},
+  'POST /api/planning/rollover': {},
+  'PUT /api/planning/rollover/classes': {
+    version: 1,
+    classes: [{ code: '1A', level: 'S1', nameZh: '中一甲', nameEn: 'S1 A', stream: null, capacity: 40, subjectsFrom: null }],
+  },
+  'PUT /api/planning/rollover/order': { version: 1, numberOrder: 'name_en' },
+  'PUT /api/planning/rollover/decisions/:studentId': { action: 'repeat', reason: 'Missed a term' },
+  'POST /api/planning/rollover/dry-run': {},
+  'POST /api/planning/rollover/migrate': { confirm: '2027/28' },
+  'POST /api/planning/rollover/undo': {},
+  'POST /api/planning/rollover/intake/preview': { fileName: 'allocation.xlsx', contentBase64: 'AAECAw==' },
+  'POST /api/planning/rollover/intake/commit': { fileName: 'allocation.xlsx', contentBase64: 'AAECAw==' },
   // Not a spreadsheet (a few binary bytes): every variant below must be refused before anything is read.
   ...Object.fromEntries(
     ['students', 'staff', 'classes', 'class_subjects'].flatMap((k) =>
