@@ -142,6 +142,14 @@ export const ReviewItemView = z.strictObject({
   lastLoginAt: z.string().nullable(),
   /** The batch that decided it (one item or a bulk decision), which its reviewer may undo until completion. */
   batchId: z.uuid().nullable(),
+  /** Names in both languages, for the reader's (the names above are English and user names). */
+  displayNameZh: z.string().nullable(),
+  displayNameEn: z.string(),
+  roleKey: z.string().nullable(),
+  roleNameZh: z.string(),
+  roleNameEn: z.string(),
+  reviewerDisplayZh: z.string().nullable(),
+  reviewerDisplayEn: z.string(),
 });
 export const ReviewView = z.strictObject({
   id: z.uuid(),

@@ -1,4 +1,5 @@
-import type { TFunction } from 'i18next';
+import i18n, { type TFunction } from 'i18next';
+import { roleLabel } from '../../components/labels.js';
 import type { Permission, Role, User } from '../../api.js';
 
 /** The modules in the order the catalogue and the grid show them. */
@@ -11,7 +12,9 @@ export const permissionLabel = (t: TFunction, key: string) => t(`permissionLabel
 
 export const moduleLabel = (t: TFunction, module: string) => t(`permissionModules.${module}`, { defaultValue: module });
 
-export const roleName = (role: Pick<Role, 'nameZh' | 'nameEn'>, language: string) => (language === 'en' ? role.nameEn : role.nameZh);
+/** A built-in role in the reader's language, a role the school made by the name it gave in that language. */
+export const roleName = (role: Pick<Role, 'nameZh' | 'nameEn'> & { key?: string | null }, language: string) =>
+  roleLabel(i18n.t.bind(i18n), { key: role.key ?? null, nameZh: role.nameZh, nameEn: role.nameEn }, language);
 
 export const userLabel = (user: User) => `${user.displayNameEn}${user.displayNameZh ? ` ${user.displayNameZh}` : ''} (${user.username})`;
 

@@ -27,6 +27,10 @@ export interface ReviewItemRow {
   role_name: string;
   reviewer_id: string;
   reviewer_name: string;
+  role_key: string | null;
+  role_name_zh: string;
+  reviewer_display_en: string;
+  reviewer_display_zh: string | null;
   recommendation: Recommendation | null;
   decision: 'keep' | 'remove' | null;
   reason: string | null;
@@ -109,6 +113,7 @@ export async function findReview(q: Queryable, id: string): Promise<ReviewRow | 
 export async function listReviewItems(q: Queryable, reviewId: string): Promise<ReviewItemRow[]> {
   return q.query<ReviewItemRow>(
     `SELECT i.id, i.user_id, u.username, u.display_name_en, u.display_name_zh, i.role_id, ro.name_en AS role_name, i.reviewer_id, rv.username AS reviewer_name,
+              ro.template_key AS role_key, ro.name_zh AS role_name_zh, rv.display_name_en AS reviewer_display_en, rv.display_name_zh AS reviewer_display_zh,
               i.recommendation, i.decision, i.reason, i.decided_at, u.last_login_at, i.batch_id
        FROM access_review_items i JOIN users u ON u.id = i.user_id JOIN roles ro ON ro.id = i.role_id JOIN users rv ON rv.id = i.reviewer_id
        WHERE i.review_id = $1 ORDER BY u.username, ro.name_en`,
