@@ -1,7 +1,19 @@
+import ExcelJS from 'exceljs';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hkidWithCheck } from '../../src/server/modules/school/identity.js';
-import { closeAll, expectAccessible, openOnPhone, setUpSchoolInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
+import {
+  closeAll,
+  expectAccessible,
+  openOnPhone,
+  setUpSchoolInBrowser,
+  shot,
+  startBrowserServer,
+  tid,
+  write,
+  switchLanguage,
+} from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 let server: Awaited<ReturnType<typeof startBrowserServer>>;
@@ -98,7 +110,7 @@ describe('school records in Chromium', () => {
     await expectAccessible(page, 'import-issues');
     await shot(page, '20-import-issues-zh');
 
-    await page.click(tid('lang-switch-en'));
+    await switchLanguage(page, 'en');
     await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
     expect(await page.textContent(tid('import-issue'))).toMatch(/HKID/);
     await shot(page, '21-import-issues-en');
@@ -123,10 +135,53 @@ describe('school records in Chromium', () => {
     expect(await page.getAttribute(tid('import-summary'), 'data-unchanged')).toBe('3');
     expect(await page.getAttribute(tid('import-summary'), 'data-create')).toBe('0');
 
-    await page.click(tid('lang-switch-zh'));
+    await switchLanguage(page, 'zh');
     await page.locator('html[lang="zh-HK"]').waitFor({ state: 'attached' });
     await expectAccessible(page, 'import-zh');
     await shot(page, '23-import-zh');
+  });
+
+  it('exports every student in the background: a progress bar, then the download, in both languages', async () => {
+    // Status answers reach the page a moment late (the server's own answers, delayed), so the bar is seen on a quick export too.
+    await page.route('**/api/jobs/*', async (route) => {
+      const answer = await route.fetch();
+      await new Promise((r) => setTimeout(r, 700));
+      await route.fulfill({ response: answer });
+    });
+    try {
+      await page.click(tid('export-students-xlsx'));
+      await page.waitForSelector(tid('export-students-progress'));
+      expect(await page.textContent(tid('export-students-progress'))).toContain('正在準備檔案');
+      expect(await page.isDisabled(tid('export-students-csv'))).toBe(true);
+      await page.waitForSelector(tid('export-students-ready'));
+      expect(await page.textContent(tid('export-students-ready'))).toContain('檔案已準備好（3 行）');
+      await expectAccessible(page, 'export-ready-zh');
+      await shot(page, '24-export-ready-zh');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(tid('export-students-download'))]);
+      expect(download.suggestedFilename()).toBe('students.xlsx');
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile((await download.path()) ?? '');
+      const ws = wb.worksheets[0];
+      expect(ws?.rowCount).toBe(4);
+      expect(String(ws?.getRow(1).getCell(3).value)).toBe('註冊編號');
+      expect(String(ws?.getRow(3).getCell(5).value)).toBe('李小美');
+
+      await switchLanguage(page, 'en');
+      await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
+      await page.click(tid('export-students-csv'));
+      await page.waitForSelector(tid('export-students-progress'));
+      expect(await page.textContent(tid('export-students-progress'))).toContain('Preparing the file');
+      await page.waitForSelector(tid('export-students-ready'));
+      expect(await page.textContent(tid('export-students-ready'))).toContain('The file is ready (3 rows)');
+      const [csv] = await Promise.all([page.waitForEvent('download'), page.click(tid('export-students-download'))]);
+      expect(csv.suggestedFilename()).toBe('students.csv');
+      expect(readFileSync((await csv.path()) ?? '', 'utf8')).toContain('CHEUNG Ka Ming');
+      await shot(page, '25-export-ready-en');
+      await switchLanguage(page, 'zh');
+      await page.locator('html[lang="zh-HK"]').waitFor({ state: 'attached' });
+    } finally {
+      await page.unroute('**/api/jobs/*');
+    }
   });
 
   it('finds an imported student by part of the Chinese name and edits the English name', async () => {

@@ -316,6 +316,8 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /api/planning/rollover/undo': {},
   'POST /api/planning/rollover/intake/preview': { fileName: 'allocation.xlsx', contentBase64: 'AAECAw==' },
   'POST /api/planning/rollover/intake/commit': { fileName: 'allocation.xlsx', contentBase64: 'AAECAw==' },
+  'POST /api/jobs/students-export': { format: 'xlsx', lang: 'zh' },
+  'POST /api/jobs/staff-export': { format: 'csv', lang: 'en' },
   // Not a spreadsheet (a few binary bytes): every variant below must be refused before anything is read.
   ...Object.fromEntries(
     ['students', 'staff', 'classes', 'class_subjects'].flatMap((k) =>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Alert, Button, Group, Progress, Select, Stack, Text, Title } from '@mantine/core';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { JobView } from '../../../contracts/jobs.js';
@@ -24,9 +24,14 @@ const POLL_MS = 400;
 function ExportJob({ kind, body, testId }: { kind: 'students' | 'staff'; body: Record<string, string | undefined>; testId: string }) {
   const { t } = useTranslation();
   const [jobId, setJobId] = useState<string | null>(null);
+  const queryClient = useQueryClient();
   const start = useMutation({
     mutationFn: (format: Format) => api.post<Job>(`/api/jobs/${kind}-export`, { ...body, format }),
-    onSuccess: (job) => setJobId(job.id),
+    // The bar shows at once, from the job as queued; polling takes it from there.
+    onSuccess: (job) => {
+      queryClient.setQueryData(['job', job.id], job);
+      setJobId(job.id);
+    },
   });
   const job = useQuery({
     queryKey: ['job', jobId],
