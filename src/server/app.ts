@@ -176,7 +176,19 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   securityRoutes(app, deps);
   planningRoutes(app, deps);
 
-  if (existsSync(WEB_DIR)) await app.register(fastifyStatic, { root: WEB_DIR, wildcard: false, index: ['index.html'] });
+  if (existsSync(WEB_DIR)) {
+    await app.register(fastifyStatic, {
+      root: WEB_DIR,
+      wildcard: false,
+      index: ['index.html'],
+      // The build writes .br and .gz beside each file (vite.config.ts): sent to browsers that accept them.
+      preCompressed: true,
+      // Files under assets/ carry their content's hash in the name, so a browser may keep them for good.
+      setHeaders: (reply, path) => {
+        if (path.includes('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      },
+    });
+  }
 
   return { app, routes: guard.routes };
 }

@@ -1,6 +1,6 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
-import './i18n/index.js';
+import { i18nReady } from './i18n/index.js';
 import { createRoot } from 'react-dom/client';
 import { createTheme, MantineProvider, type CSSVariablesResolver } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
@@ -8,6 +8,7 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@ta
 import { BrowserRouter } from 'react-router';
 import { ApiError, setCsrfToken } from './api.js';
 import { LocaleSync, meQuery } from './components/session.js';
+import { firstPage } from './pages.js';
 import { AppRoutes } from './routes.js';
 
 // Darker shades than Mantine's defaults so text on filled colours meets WCAG AA contrast.
@@ -41,9 +42,14 @@ const queryClient: QueryClient = new QueryClient({
   },
 });
 
+// Who is signed in, and the first page's script, are fetched at once, while the language file is on its way.
+void queryClient.prefetchQuery(meQuery);
+void firstPage(window.location.pathname)?.preload();
 const container = document.getElementById('root');
 if (container) {
-  createRoot(container).render(
+  const root = createRoot(container);
+  await i18nReady;
+  root.render(
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
       <Notifications />
       <QueryClientProvider client={queryClient}>

@@ -9,22 +9,53 @@ import { IMPORT_EXPORT_PERMISSIONS } from './modules/school/importColumns.js';
  * and the dashboard stay light (the build fails above 200 KB gzip of script for either: vite.config.ts).
  * A new page: add a line here with `lazyPage` (never a static import of a page in routes.tsx).
  */
+export type LazyPage = LazyExoticComponent<ComponentType> & {
+  /** Starts fetching the page's script (main.tsx does so for the first page, beside the language file). */
+  preload(): Promise<unknown>;
+};
+
 export interface PageRoute {
   path: string;
   /** Shown only to a person with one of these rights (the server refuses the data anyway). */
   permission?: PermissionKey | readonly PermissionKey[];
-  Page: LazyExoticComponent<ComponentType>;
+  Page: LazyPage;
 }
 
 /** A page's script, loaded on first use; `pick` names the page among the module's exports. */
-export function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType): LazyExoticComponent<ComponentType> {
-  return lazy(async () => ({ default: pick(await load()) }));
+export function lazyPage<M>(load: () => Promise<M>, pick: (module: M) => ComponentType): LazyPage {
+  let loading: Promise<{ default: ComponentType }> | undefined;
+  const preload = () => (loading ??= load().then((m) => ({ default: pick(m) })));
+  return Object.assign(lazy(preload), { preload });
 }
 
 export const HOME_PAGE = lazyPage(
   () => import('./modules/governance/DashboardPage.js'),
   (m) => m.HomePage,
 );
+
+/** The pages before the system opens (sign-in, setup, enrolment), each its own script too. */
+export const PUBLIC_PAGES = {
+  login: lazyPage(
+    () => import('./modules/access/LoginPage.js'),
+    (m) => m.LoginPage,
+  ),
+  mfa: lazyPage(
+    () => import('./modules/access/LoginPage.js'),
+    (m) => m.MfaPage,
+  ),
+  setup: lazyPage(
+    () => import('./modules/access/SetupPage.js'),
+    (m) => m.SetupPage,
+  ),
+  enrolMfa: lazyPage(
+    () => import('./modules/access/EnrolMfaPage.js'),
+    (m) => m.EnrolMfaPage,
+  ),
+  changePassword: lazyPage(
+    () => import('./modules/access/EnrolMfaPage.js'),
+    (m) => m.ChangePasswordPage,
+  ),
+};
 
 export const APP_PAGES: readonly PageRoute[] = [
   {
@@ -322,3 +353,11 @@ export const APP_PAGES: readonly PageRoute[] = [
     ),
   },
 ];
+
+/** The page at an address, if its script is worth fetching before the first render. */
+export function firstPage(pathname: string): LazyPage | undefined {
+  if (pathname === '/') return HOME_PAGE;
+  if (pathname === '/login') return PUBLIC_PAGES.login;
+  if (pathname.startsWith('/setup/')) return PUBLIC_PAGES.setup;
+  return APP_PAGES.find((p) => p.path === pathname)?.Page;
+}

@@ -5,23 +5,10 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, Route, Routes } from 'react-router';
 import { AppLayout, PublicLayout } from './components/Layout.js';
 import { hasAnyPermission, PageLoader, RequireDone, RequireSession, useMe } from './components/session.js';
-import { LoginPage, MfaPage } from './modules/access/LoginPage.js';
-import { APP_PAGES, HOME_PAGE, lazyPage } from './pages.js';
+import { APP_PAGES, HOME_PAGE, PUBLIC_PAGES } from './pages.js';
 
-// The sign-in page is in the first script (it is the first thing a new visitor sees); every other
-// page is fetched when first opened (pages.tsx).
-const SetupPage = lazyPage(
-  () => import('./modules/access/SetupPage.js'),
-  (m) => m.SetupPage,
-);
-const EnrolMfaPage = lazyPage(
-  () => import('./modules/access/EnrolMfaPage.js'),
-  (m) => m.EnrolMfaPage,
-);
-const ChangePasswordPage = lazyPage(
-  () => import('./modules/access/EnrolMfaPage.js'),
-  (m) => m.ChangePasswordPage,
-);
+// Every page is fetched when first opened (pages.tsx); main.tsx starts the first one early.
+const { login: LoginPage, mfa: MfaPage, setup: SetupPage, enrolMfa: EnrolMfaPage, changePassword: ChangePasswordPage } = PUBLIC_PAGES;
 
 /** Hides a page the person has no permission for (the server refuses the data anyway). */
 function RequirePermission({ permission, children }: { permission: PermissionKey | readonly PermissionKey[]; children: ReactNode }) {
