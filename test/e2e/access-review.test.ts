@@ -14,6 +14,7 @@ import {
   startBrowserServer,
   tid,
   write,
+  switchLanguage,
 } from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
@@ -67,7 +68,7 @@ describe('access review, network rules and notification list in Chromium', () =>
     await expectAccessible(page, 'reviews-empty');
     await page.click(tid('review-new'));
     await page.fill(tid('review-form-name'), '2026 年度權限審核');
-    expect(await page.inputValue(tid('review-form-due'))).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await page.getAttribute(tid('review-form-due'), 'data-value')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     // The administrator holds a role in the review, so a second reviewer is needed: said before submitting, not after a refusal.
     await page.waitForSelector(tid('review-own-explain'));
     expect(await page.getAttribute(tid('review-form-items'), 'data-items')).toBe('3');
@@ -160,7 +161,7 @@ describe('access review, network rules and notification list in Chromium', () =>
     await noToasts(page);
     await expectAccessible(page, 'review-detail-completed');
     await shot(page, '41-review-completed-zh');
-    await page.click(tid('lang-switch-en'));
+    await switchLanguage(page, 'en');
     await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
     await expectAccessible(page, 'review-detail-en');
     await shot(page, '42-review-completed-en');
@@ -220,7 +221,7 @@ describe('access review, network rules and notification list in Chromium', () =>
     await noToasts(page);
     await expectAccessible(page, 'network-en');
     await shot(page, '44-network-en');
-    await page.click(tid('lang-switch-zh'));
+    await switchLanguage(page, 'zh');
     await page.locator('html[lang="zh-HK"]').waitFor({ state: 'attached' });
     await expectAccessible(page, 'network-zh');
     await shot(page, '45-network-zh');
@@ -291,7 +292,7 @@ describe('access review, network rules and notification list in Chromium', () =>
     await noToasts(page);
     await expectAccessible(page, 'notification-list-zh');
     await shot(page, '47-notification-list-zh');
-    await page.click(tid('lang-switch-en'));
+    await switchLanguage(page, 'en');
     await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
     await expectAccessible(page, 'notification-list-en');
     await shot(page, '48-notification-list-en');

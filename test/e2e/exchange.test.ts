@@ -13,6 +13,7 @@ import {
   startBrowserServer,
   tid,
   write,
+  switchLanguage,
 } from './helpers.js';
 
 /**
@@ -321,7 +322,7 @@ describe('data exchange between the Education Bureau and a school in Chromium', 
     const packageHref = (await edbPage.getAttribute(`${row} ${tid('school-package')}`, 'href')) ?? '';
     expect(packageHref).toMatch(/^\/api\/authority\/packages\/[0-9a-f-]{36}$/);
     packageJson = await (await edbPage.request.get(packageHref)).text();
-    await edbPage.click(tid('lang-switch-en'));
+    await switchLanguage(edbPage, 'en');
     await edbPage.locator('html[lang="en"]').waitFor({ state: 'attached' });
     await noToasts(edbPage);
     await expectAccessible(edbPage, 'authority-progress-en');

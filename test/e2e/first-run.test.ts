@@ -1,7 +1,7 @@
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAll, expectAccessible, openOnPhone, shot, startBrowserServer } from './helpers.js';
+import { closeAll, expectAccessible, openOnPhone, shot, startBrowserServer, switchLanguage, signOut } from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 let server: Awaited<ReturnType<typeof startBrowserServer>>;
@@ -58,7 +58,7 @@ describe('first run in Chromium', () => {
   it('switches language and remembers it for the person', async () => {
     expect(await page.getAttribute('html', 'lang')).toBe('zh-HK');
     const zhNav = await page.textContent(tid('nav-dashboard'));
-    await page.click(tid('lang-switch-en'));
+    await switchLanguage(page, 'en');
     await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
     const enNav = await page.textContent(tid('nav-dashboard'));
     expect(enNav).not.toBe(zhNav);
@@ -70,7 +70,7 @@ describe('first run in Chromium', () => {
   });
 
   it('signs out and signs in again with the school code, password and TOTP', async () => {
-    await page.click(tid('logout'));
+    await signOut(page);
     await page.waitForSelector(tid('login-username'));
     await expectAccessible(page, 'login');
     // The only school's code is offered; a wrong one gets the same answer as a wrong password.

@@ -1,7 +1,18 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hkidWithCheck, strnWithCheck } from '../../src/server/modules/school/identity.js';
-import { expectAccessible, launch, modalSettled, noToasts, setUpInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
+import {
+  expectAccessible,
+  launch,
+  modalSettled,
+  noToasts,
+  setUpInBrowser,
+  shot,
+  startBrowserServer,
+  tid,
+  write,
+  switchLanguage,
+} from './helpers.js';
 
 /**
  * Form E in Chromium (issue 10): the Education Bureau asks for the enrolment survey at the start of
@@ -168,7 +179,7 @@ describe('Form E: the enrolment survey at the start of the school year', () => {
     await expectAccessible(page, 'form-e-phone');
     await shot(page, '91-form-e-390-zh');
     await page.setViewportSize({ width: 1440, height: 900 });
-    await page.click(tid('lang-switch-en'));
+    await switchLanguage(page, 'en');
     await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
     expect(await page.textContent(tid('return-roll-rule'))).toContain('the leave date is the last day on roll');
     expect(await page.textContent(tid('roll-exception'))).toContain('Never placed in a class this school year');

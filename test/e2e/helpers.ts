@@ -223,3 +223,17 @@ export async function modalSettled(page: Page): Promise<void> {
     )
     .toBe('1');
 }
+
+/** Choose the screen language from the header: the two buttons on a wide screen, the header menu on a phone. */
+export async function switchLanguage(page: Page, language: 'zh' | 'en'): Promise<void> {
+  const menu = page.locator('[data-testid="header-menu"]');
+  if (await menu.isVisible()) await menu.click();
+  await page.click(`[data-testid="lang-switch-${language}"]`);
+}
+
+/** Sign out from the header (inside the header menu on a phone). */
+export async function signOut(page: Page): Promise<void> {
+  const menu = page.locator('[data-testid="header-menu"]');
+  if (await menu.isVisible()) await menu.click();
+  await page.click('[data-testid="logout"]');
+}

@@ -17,6 +17,7 @@ import {
   startBrowserServer,
   tid,
   write,
+  switchLanguage,
 } from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
@@ -89,7 +90,7 @@ describe('privileged accounts page', () => {
   it('reads in English at desktop width', async () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await noToasts(page);
-    await page.click(tid('lang-switch-en'));
+    await switchLanguage(page, 'en');
     await expect.poll(() => page.locator(tid('privileged-sysadmin')).textContent()).toContain('Password due within 14 days');
     expect(await page.locator(tid('break-glass')).textContent()).toContain('Sealed');
     await expectAccessible(page, 'privileged-accounts-en');

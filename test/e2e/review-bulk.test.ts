@@ -15,6 +15,7 @@ import {
   shot,
   startBrowserServer,
   tid,
+  switchLanguage,
 } from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
@@ -237,7 +238,7 @@ describe('users page: search and filters', () => {
     expect(box && box.x >= 0 && box.x + box.width <= PHONE.width).toBe(true);
     await expectAccessible(page, 'users-search-390');
     await shot(page, '85-users-search-zh-390');
-    await page.click(tid('lang-switch-en'));
+    await switchLanguage(page, 'en');
     await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
     await page.fill(tid('users-search'), 'clerk 12');
     await page.press(tid('users-search'), 'Enter');

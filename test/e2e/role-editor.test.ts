@@ -1,6 +1,16 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAll, expectAccessible, openNav, openOnPhone, setUpSchoolInBrowser, shot, startBrowserServer, tid } from './helpers.js';
+import {
+  closeAll,
+  expectAccessible,
+  openNav,
+  openOnPhone,
+  setUpSchoolInBrowser,
+  shot,
+  startBrowserServer,
+  tid,
+  switchLanguage,
+} from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 let server: Awaited<ReturnType<typeof startBrowserServer>>;
@@ -93,7 +103,7 @@ describe('role editor in Chromium', () => {
     await page.locator('.mantine-Notification-root').first().waitFor({ state: 'detached', timeout: 15_000 });
     await expectAccessible(page, 'role-editor');
     await shot(page, '31-role-editor-zh');
-    await page.click(tid('lang-switch-en'));
+    await switchLanguage(page, 'en');
     await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
     expect(await page.inputValue(tid('scope-students.read'))).toBe('Own classes');
     await expectAccessible(page, 'role-editor-en');
@@ -137,7 +147,7 @@ describe('role editor in Chromium', () => {
       .catch(() => undefined);
     await expectAccessible(page, 'access-en');
     await shot(page, '33-access-en');
-    await page.click(tid('lang-switch-zh'));
+    await switchLanguage(page, 'zh');
     await page.locator('html[lang="zh-HK"]').waitFor({ state: 'attached' });
     expect(await row.textContent()).toContain('任教班別');
     expect(await row.textContent()).toContain('活動統籌');

@@ -17,6 +17,7 @@ import {
   startBrowserServer,
   tid,
   write,
+  switchLanguage,
 } from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
@@ -183,7 +184,7 @@ describe('single sign-on and handover in Chromium', () => {
     await page.click(tid('handover-new'));
     await page.click(tid('handover-form-user'));
     await page.getByRole('option', { name: /ssoteacher/ }).click();
-    expect(await page.inputValue(tid('handover-form-date'))).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await page.getAttribute(tid('handover-form-date'), 'data-value')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     await modalSettled(page);
     await expectAccessible(page, 'handover-form');
     await page.click(tid('handover-form-submit'));
@@ -226,7 +227,7 @@ describe('single sign-on and handover in Chromium', () => {
     await page.reload();
     await page.waitForSelector(`${tid('handover-detail')}:not([data-status="draft"])`);
     expect(await page.locator(tid('handover-approve')).count()).toBe(0);
-    await page.click(tid('lang-switch-en'));
+    await switchLanguage(page, 'en');
     await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
     await expectAccessible(page, 'handover-detail-en');
     await shot(page, '53-handover-approved-en');

@@ -12,8 +12,10 @@ const OPTIONS: { locale: Locale; label: string; testId: string; lang: string }[]
   { locale: 'en', label: 'English', testId: 'lang-switch-en', lang: 'en' },
 ];
 
-/** 中文 / English toggle; the labels are each language's own name, so they are not translated. */
-export function LanguageSwitch() {
+export const LANGUAGE_OPTIONS = OPTIONS;
+
+/** Switch the screen language (and the person's saved preference when signed in). */
+export function useChooseLocale(): { active: Locale; choose: (locale: Locale) => Promise<void> } {
   const { t } = useTranslation();
   const setLocale = useSetLocale();
   const [busy, setBusy] = useState(false);
@@ -31,7 +33,13 @@ export function LanguageSwitch() {
       setBusy(false);
     }
   };
+  return { active, choose };
+}
 
+/** 中文 / English toggle; the labels are each language's own name, so they are not translated. */
+export function LanguageSwitch() {
+  const { t } = useTranslation();
+  const { active, choose } = useChooseLocale();
   return (
     <Group gap={0} role="group" aria-label={t('common.language')} data-testid="lang-switch" wrap="nowrap">
       {OPTIONS.map((option) => (

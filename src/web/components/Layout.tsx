@@ -1,12 +1,13 @@
 import type { ReactNode } from 'react';
 import type { PermissionKey } from '../../contracts/permissions.js';
-import { AppShell, Burger, Button, Group, NavLink, ScrollArea, Text } from '@mantine/core';
+import { ActionIcon, AppShell, Burger, Button, Group, Menu, NavLink, ScrollArea, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, setCsrfToken, type Me } from '../api.js';
-import { LanguageSwitch } from './LanguageSwitch.js';
+import { useIsPhone } from './phone.js';
+import { LANGUAGE_OPTIONS, LanguageSwitch, useChooseLocale } from './LanguageSwitch.js';
 import { NotificationsBell } from './NotificationsBell.js';
 import { hasAnyPermission, meQuery, useMe } from './session.js';
 import { IMPORT_EXPORT_PERMISSIONS } from '../modules/school/importColumns.js';
@@ -120,6 +121,77 @@ function LogoutButton() {
   );
 }
 
+function MenuIcon() {
+  return (
+    <svg
+      aria-hidden="true"
+      width="18"
+      height="18"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+    >
+      <circle cx="12" cy="8" r="4" />
+      <path d="M4 21c0-4 4-6 8-6s8 2 8 6" />
+    </svg>
+  );
+}
+
+/** On a phone: language and sign-out behind one button, so the school's name keeps its room. */
+function PhoneMenu({ signedIn }: { signedIn: boolean }) {
+  const { t, i18n } = useTranslation();
+  const { data: me } = useMe();
+  const logout = useLogout();
+  const { active, choose } = useChooseLocale();
+  const name = me ? (i18n.language === 'en' ? me.user.displayNameEn : (me.user.displayNameZh ?? me.user.displayNameEn)) : '';
+  return (
+    <Menu position="bottom-end" withinPortal={false}>
+      <Menu.Target>
+        <ActionIcon variant="default" size="lg" aria-label={t('layout.menu')} data-testid="header-menu">
+          <MenuIcon />
+        </ActionIcon>
+      </Menu.Target>
+      <Menu.Dropdown>
+        {signedIn && name && <Menu.Label data-testid="current-user">{t('layout.signedInAs', { name })}</Menu.Label>}
+        <Menu.Label>{t('layout.language')}</Menu.Label>
+        {LANGUAGE_OPTIONS.map((option) => (
+          <Menu.Item
+            key={option.locale}
+            lang={option.lang}
+            aria-current={option.locale === active ? 'true' : undefined}
+            fw={option.locale === active ? 700 : 400}
+            onClick={() => void choose(option.locale)}
+            data-testid={option.testId}
+          >
+            {option.label}
+          </Menu.Item>
+        ))}
+        {signedIn && (
+          <>
+            <Menu.Divider />
+            <Menu.Item onClick={() => void logout()} data-testid="logout">
+              {t('auth.logout')}
+            </Menu.Item>
+          </>
+        )}
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+/** The school's name in full: on a phone it may take two lines rather than end in "…". */
+function SchoolName({ phone }: { phone: boolean }) {
+  const { t, i18n } = useTranslation();
+  const { data: me } = useMe();
+  return (
+    <Text fw={700} size={phone ? 'sm' : 'md'} lh={1.2} lineClamp={phone ? 2 : 1} style={{ minWidth: 0 }} data-testid="school-name">
+      {schoolName(me, i18n.language) ?? t('app.name')}
+    </Text>
+  );
+}
+
 /** The signed-in shell: header, navigation by module (each item by permission), main content. */
 export function AppLayout() {
   const { t, i18n } = useTranslation();
@@ -140,6 +212,7 @@ export function AppLayout() {
     .filter(matches)
     .sort((a, b) => b.length - a.length)[0];
   const isActive = (to: string) => to === activeTo;
+  const phone = useIsPhone();
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
@@ -147,17 +220,17 @@ export function AppLayout() {
         <Group h="100%" px="sm" justify="space-between" wrap="nowrap" gap="xs">
           <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.toggle')} data-testid="nav-burger" />
-            <Text fw={700} truncate="end" data-testid="school-name">
-              {schoolName(me, i18n.language) ?? t('app.name')}
-            </Text>
+            <SchoolName phone={phone} />
           </Group>
-          <Group gap="xs" wrap="nowrap">
-            <LanguageSwitch />
+          <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
+            {!phone && <LanguageSwitch />}
             <NotificationsBell />
-            <Text size="sm" visibleFrom="md" data-testid="current-user">
-              {me ? (i18n.language === 'en' ? me.user.displayNameEn : (me.user.displayNameZh ?? me.user.displayNameEn)) : ''}
-            </Text>
-            <LogoutButton />
+            {!phone && (
+              <Text size="sm" visibleFrom="md" data-testid="current-user">
+                {me ? (i18n.language === 'en' ? me.user.displayNameEn : (me.user.displayNameZh ?? me.user.displayNameEn)) : ''}
+              </Text>
+            )}
+            {phone ? <PhoneMenu signedIn /> : <LogoutButton />}
           </Group>
         </Group>
       </AppShell.Header>
@@ -197,16 +270,14 @@ export function AppLayout() {
 
 /** The shell for signing in, setup and the steps before the system opens. */
 export function PublicLayout({ children }: { children?: ReactNode }) {
-  const { t, i18n } = useTranslation();
   const { data: me } = useMe();
+  const phone = useIsPhone();
   return (
     <AppShell header={{ height: 56 }} padding="md">
       <AppShell.Header>
         <Group h="100%" px="sm" justify="space-between" wrap="nowrap">
-          <Text fw={700} truncate="end" data-testid="school-name">
-            {schoolName(me, i18n.language) ?? t('app.name')}
-          </Text>
-          <Group gap="xs" wrap="nowrap">
+          <SchoolName phone={phone} />
+          <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
             <LanguageSwitch />
             {me && <LogoutButton />}
           </Group>

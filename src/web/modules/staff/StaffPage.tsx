@@ -1,9 +1,10 @@
 import { useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
-import { Button, Group, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Modal, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { DateField } from '../../components/DateField.js';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, queryString, type StaffListView, type StaffMember } from '../../api.js';
+import { DataList } from '../../components/DataList.js';
 import { FormError } from '../../components/FormError.js';
 import { showSuccess } from '../../components/notify.js';
 import { formatDate } from '../../components/format.js';
@@ -296,44 +297,61 @@ export function StaffPage() {
         <FormError error={page.error} />
       ) : (
         <>
-          <Table.ScrollContainer minWidth={760} type="native" tabIndex={0}>
-            <Table striped data-testid="staff-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('staff.staffCode')}</Table.Th>
-                  <Table.Th>{t('staff.nameZh')}</Table.Th>
-                  <Table.Th>{t('staff.nameEn')}</Table.Th>
-                  <Table.Th>{t('staff.post')}</Table.Th>
-                  <Table.Th>{t('staff.email')}</Table.Th>
-                  <Table.Th>{t('staff.joinDate')}</Table.Th>
-                  <Table.Th>{t('staff.status')}</Table.Th>
-                  {canManage && <Table.Th>{t('common.actions')}</Table.Th>}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {page.data.staff.map((staff) => (
-                  <Table.Tr key={staff.id} data-testid="staff-row" data-staff-code={staff.staffCode}>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{staff.staffCode}</Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{staff.nameZh ?? ''}</Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{staff.nameEn}</Table.Td>
-                    <Table.Td>{staff.post ?? ''}</Table.Td>
-                    <Table.Td>{staff.email ?? ''}</Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(staff.joinDate, i18n.language)}</Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={staff.status} labelKey={`staff.statuses.${staff.status}`} />
-                    </Table.Td>
-                    {canManage && (
-                      <Table.Td>
+          <DataList
+            testId="staff-table"
+            minWidth={760}
+            rows={page.data.staff}
+            rowKey={(staff) => staff.id}
+            rowAttributes={(staff) => ({ 'data-testid': 'staff-row', 'data-staff-code': staff.staffCode })}
+            columns={[
+              { key: 'code', header: t('staff.staffCode'), card: 'subtitle', nowrap: true, cell: (staff) => staff.staffCode },
+              {
+                key: 'nameZh',
+                header: t('staff.nameZh'),
+                card: 'title',
+                nowrap: true,
+                testId: 'staff-name-zh',
+                cell: (staff) => staff.nameZh ?? '',
+              },
+              {
+                key: 'nameEn',
+                header: t('staff.nameEn'),
+                card: 'title',
+                nowrap: true,
+                testId: 'staff-name-en',
+                cell: (staff) => staff.nameEn,
+              },
+              { key: 'post', header: t('staff.post'), card: 'subtitle', cell: (staff) => staff.post ?? '' },
+              { key: 'email', header: t('staff.email'), card: 'field', cell: (staff) => staff.email ?? '' },
+              {
+                key: 'join',
+                header: t('staff.joinDate'),
+                card: 'field',
+                nowrap: true,
+                cell: (staff) => formatDate(staff.joinDate, i18n.language),
+              },
+              {
+                key: 'status',
+                header: t('staff.status'),
+                card: 'subtitle',
+                cell: (staff) => <StatusBadge status={staff.status} labelKey={`staff.statuses.${staff.status}`} />,
+              },
+              ...(canManage
+                ? [
+                    {
+                      key: 'actions',
+                      header: t('common.actions'),
+                      card: 'actions' as const,
+                      cell: (staff: (typeof page.data.staff)[number]) => (
                         <Button size="compact-sm" variant="default" onClick={() => setEditingId(staff.id)} data-testid="staff-edit">
                           {t('staff.edit')}
                         </Button>
-                      </Table.Td>
-                    )}
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+                      ),
+                    },
+                  ]
+                : []),
+            ]}
+          />
           {page.data.staff.length === 0 && <Text>{t('staff.none')}</Text>}
           <Pager
             offset={offset}

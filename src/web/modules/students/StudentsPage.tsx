@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { Button, Group, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Modal, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, queryString, type Created, type SchoolClass, type StudentListView } from '../../api.js';
+import { DataList } from '../../components/DataList.js';
 import { FormError } from '../../components/FormError.js';
 import { showSuccess } from '../../components/notify.js';
 import { Pager } from '../../components/Pager.js';
@@ -151,51 +152,68 @@ export function StudentsPage() {
         <FormError error={page.error} />
       ) : (
         <>
-          <Table.ScrollContainer minWidth={720} type="native" tabIndex={0}>
-            <Table striped highlightOnHover data-testid="students-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('students.classAndNumber')}</Table.Th>
-                  <Table.Th>{t('students.regNo')}</Table.Th>
-                  <Table.Th>{t('students.strn')}</Table.Th>
-                  <Table.Th>{t('students.nameZh')}</Table.Th>
-                  <Table.Th>{t('students.nameEn')}</Table.Th>
-                  <Table.Th>{t('students.status')}</Table.Th>
-                  <Table.Th>{t('particulars.emergencyContact')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {page.data.students.map((student) => (
-                  <Table.Tr
-                    key={student.id}
-                    data-testid="student-row"
-                    data-reg-no={student.regNo}
-                    style={{ cursor: 'pointer' }}
-                    onClick={() => void navigate(`/students/${student.id}`)}
-                  >
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{classAndNumber(student.classCode, student.classNumber)}</Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      {/* A real link too, so the row can be opened from the keyboard. */}
-                      <Link to={`/students/${student.id}`} onClick={(e) => e.stopPropagation()}>
-                        {student.regNo}
-                      </Link>
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{student.strn ?? ''}</Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{student.nameZh ?? ''}</Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{student.nameEn}</Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={student.status} labelKey={`students.statuses.${student.status}`} />
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }} data-testid="student-emergency">
-                      {student.emergencyContact
-                        ? `${t(`particulars.relationships.${student.emergencyContact.relationship}`)} ${student.emergencyContact.phone ?? ''}`
-                        : ''}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataList
+            testId="students-table"
+            rows={page.data.students}
+            rowKey={(student) => student.id}
+            rowAttributes={(student) => ({ 'data-testid': 'student-row', 'data-reg-no': student.regNo })}
+            onRowClick={(student) => void navigate(`/students/${student.id}`)}
+            columns={[
+              {
+                key: 'class',
+                header: t('students.classAndNumber'),
+                card: 'subtitle',
+                nowrap: true,
+                cell: (student) => classAndNumber(student.classCode, student.classNumber),
+              },
+              {
+                key: 'regNo',
+                header: t('students.regNo'),
+                card: 'field',
+                nowrap: true,
+                // A real link too, so the row can be opened from the keyboard.
+                cell: (student) => (
+                  <Link to={`/students/${student.id}`} onClick={(e) => e.stopPropagation()}>
+                    {student.regNo}
+                  </Link>
+                ),
+              },
+              { key: 'strn', header: t('students.strn'), card: 'field', nowrap: true, cell: (student) => student.strn ?? '' },
+              {
+                key: 'nameZh',
+                header: t('students.nameZh'),
+                card: 'title',
+                nowrap: true,
+                testId: 'student-name-zh',
+                cell: (student) => student.nameZh ?? '',
+              },
+              {
+                key: 'nameEn',
+                header: t('students.nameEn'),
+                card: 'title',
+                nowrap: true,
+                testId: 'student-name-en',
+                cell: (student) => student.nameEn,
+              },
+              {
+                key: 'status',
+                header: t('students.status'),
+                card: 'subtitle',
+                cell: (student) => <StatusBadge status={student.status} labelKey={`students.statuses.${student.status}`} />,
+              },
+              {
+                key: 'emergency',
+                header: t('particulars.emergencyContact'),
+                card: 'field',
+                nowrap: true,
+                testId: 'student-emergency',
+                cell: (student) =>
+                  student.emergencyContact
+                    ? `${t(`particulars.relationships.${student.emergencyContact.relationship}`)} ${student.emergencyContact.phone ?? ''}`
+                    : '',
+              },
+            ]}
+          />
           {page.data.students.length === 0 && <Text>{t('students.none')}</Text>}
           <Pager
             offset={offset}
