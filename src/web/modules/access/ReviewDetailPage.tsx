@@ -1,18 +1,19 @@
-import { useState, type FormEvent } from 'react';
-import { Alert, Anchor, Badge, Button, Group, Modal, Paper, Stack, Switch, Table, Text, Textarea, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, type ReviewDetailView, type ReviewItem, type RoleListView } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
 import { formatDate, formatDateTime } from '../../components/format.js';
-import { showSuccess } from '../../components/notify.js';
-import { hasPermission, meQuery, PageLoader, useMe } from '../../components/session.js';
+import { hasPermission, PageLoader, useMe } from '../../components/session.js';
 import { roleName } from './permissions.js';
 import { ReviewBatches, ReviewRequirements, UndoOne } from './ReviewBatches.js';
+import { CompleteModal, ReasonModal } from './ReviewDecisionModals.js';
 import { ReviewBulkBar } from './ReviewBulk.js';
 import { type ItemFilter, NO_FILTER, ReviewFilters, filterItems, rolesIn } from './ReviewFilters.js';
 import { ReviewStatus } from './ReviewsPage.js';
+import { personName, roleLabel as labelRole } from '../../components/labels.js';
 
 type Decision = 'keep' | 'remove';
 
@@ -53,121 +54,6 @@ function DecisionText({ item }: { item: ReviewItem }) {
   );
 }
 
-function ReasonModal({
-  reviewId,
-  item,
-  decision,
-  onClose,
-}: {
-  reviewId: string;
-  item: ReviewItem;
-  decision: Decision;
-  onClose: () => void;
-}) {
-  const { t } = useTranslation();
-  const queryClient = useQueryClient();
-  // Prefilled from the recommendation: removing someone inactive says so; keeping says why by default.
-  const [reason, setReason] = useState(() =>
-    decision === 'remove' ? (item.recommendation ? t(`reviews.reasonFrom.${item.recommendation}`) : '') : t('reviews.keepDefault'),
-  );
-  const decide = useMutation({
-    mutationFn: () => api.put(`/api/access-reviews/${reviewId}/items/${item.id}`, { decision, reason: reason.trim() }),
-    onSuccess: async () => {
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: ['access-review', reviewId] }),
-        queryClient.invalidateQueries({ queryKey: ['access-reviews'] }),
-      ]);
-      showSuccess(t('reviews.decided'));
-      onClose();
-    },
-  });
-  const tooShort = reason.trim().length < 3;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!tooShort) decide.mutate();
-  };
-  return (
-    <Modal
-      closeButtonProps={{ 'aria-label': t('common.close') }}
-      opened
-      onClose={onClose}
-      title={t(decision === 'keep' ? 'reviews.reasonTitleKeep' : 'reviews.reasonTitleRemove')}
-    >
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          <Text size="sm" fw={600}>
-            {t('reviews.reasonAbout', { person: `${item.displayName} (${item.username})`, role: item.roleName })}
-          </Text>
-          {decision === 'remove' && <Text size="sm">{t('reviews.removeExplain')}</Text>}
-          <Textarea
-            label={t('reviews.reason')}
-            description={t('reviews.reasonHint')}
-            required
-            autosize
-            minRows={2}
-            maxLength={500}
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            data-testid="item-reason"
-          />
-          <FormError error={decide.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button
-              type="submit"
-              color={decision === 'remove' ? 'red.9' : undefined}
-              disabled={tooShort}
-              loading={decide.isPending}
-              data-testid="item-reason-submit"
-            >
-              {t(decision === 'keep' ? 'reviews.keepSubmit' : 'reviews.removeSubmit')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
-  );
-}
-
-function CompleteModal({ review, opened, onClose }: { review: ReviewDetailView; opened: boolean; onClose: () => void }) {
-  const { t } = useTranslation();
-  const queryClient = useQueryClient();
-  const removals = review.items.filter((i) => i.decision === 'remove').length;
-  const complete = useMutation({
-    mutationFn: () => api.post(`/api/access-reviews/${review.id}/complete`),
-    onSuccess: async () => {
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: ['access-review', review.id] }),
-        queryClient.invalidateQueries({ queryKey: ['access-reviews'] }),
-        queryClient.invalidateQueries({ queryKey: ['admin-roles'] }),
-        queryClient.invalidateQueries({ queryKey: ['admin-users'] }),
-        queryClient.invalidateQueries({ queryKey: ['admin-access'] }),
-        queryClient.invalidateQueries({ queryKey: meQuery.queryKey }),
-      ]);
-      showSuccess(t('reviews.completed'));
-      onClose();
-    },
-  });
-  return (
-    <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={opened} onClose={onClose} title={t('reviews.completeTitle')}>
-      <Stack gap="sm">
-        <Text size="sm">{t('reviews.completeExplain', { count: removals })}</Text>
-        <FormError error={complete.error} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button color="red.9" loading={complete.isPending} onClick={() => complete.mutate()} data-testid="review-complete-confirm">
-            {t('reviews.complete')}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
-  );
-}
-
 /** One access review: every person and role, the recommendation, and the decisions (memo U1). */
 export function ReviewDetailPage() {
   const { t, i18n } = useTranslation();
@@ -201,7 +87,11 @@ export function ReviewDetailPage() {
     const role = roles.data?.roles.find((r) => r.id === roleId);
     return role ? roleName(role, i18n.language) : fallback;
   };
-  const roleOptions = rolesIn(review.items, (i) => roleLabel(i.roleId, i.roleName));
+  // Names in the reader's language: a built-in role translated, a person by their name, never a user name or an English role in Chinese.
+  const itemRole = (i: ReviewItem) => labelRole(t, { key: i.roleKey, nameZh: i.roleNameZh, nameEn: i.roleNameEn }, i18n.language);
+  const person = (i: ReviewItem) => personName(i18n.language, i);
+  const reviewer = (i: ReviewItem) => personName(i18n.language, { displayNameZh: i.reviewerDisplayZh, displayNameEn: i.reviewerDisplayEn });
+  const roleOptions = rolesIn(review.items, (i) => roleLabel(i.roleId, itemRole(i)));
   const items = filterItems(onlyMine ? mine : review.items, filter);
   const decidable = review.items.filter(canDecide);
   const filtered = onlyMine || filter !== NO_FILTER;
@@ -322,16 +212,16 @@ export function ReviewDetailPage() {
               >
                 <Table.Td>
                   <Text size="sm" fw={600}>
-                    {item.displayName}
+                    {person(item)}
                   </Text>
                   <Text size="xs">{item.username}</Text>
                 </Table.Td>
-                <Table.Td>{item.roleName}</Table.Td>
+                <Table.Td>{itemRole(item)}</Table.Td>
                 <Table.Td>{item.lastLoginAt ? formatDateTime(item.lastLoginAt, i18n.language) : t('reviews.never')}</Table.Td>
                 <Table.Td>
                   <Recommendation value={item.recommendation} />
                 </Table.Td>
-                <Table.Td>{item.reviewerName}</Table.Td>
+                <Table.Td>{reviewer(item)}</Table.Td>
                 <Table.Td>
                   <DecisionText item={item} />
                 </Table.Td>
@@ -342,7 +232,7 @@ export function ReviewDetailPage() {
                         size="compact-sm"
                         variant="default"
                         onClick={() => setDeciding({ item, decision: 'keep' })}
-                        aria-label={t('reviews.keepNamed', { person: item.username, role: item.roleName })}
+                        aria-label={t('reviews.keepNamed', { person: person(item), role: itemRole(item) })}
                         data-testid="item-keep"
                       >
                         {t('reviews.keep')}
@@ -352,7 +242,7 @@ export function ReviewDetailPage() {
                         variant="outline"
                         color="red.9"
                         onClick={() => setDeciding({ item, decision: 'remove' })}
-                        aria-label={t('reviews.removeNamed', { person: item.username, role: item.roleName })}
+                        aria-label={t('reviews.removeNamed', { person: person(item), role: itemRole(item) })}
                         data-testid="item-remove"
                       >
                         {t('reviews.remove')}
@@ -362,7 +252,7 @@ export function ReviewDetailPage() {
                     <UndoOne
                       reviewId={review.id}
                       batchId={undoableAlone(item) ?? ''}
-                      label={t('reviewBulk.undoNamed', { person: item.displayName, role: roleLabel(item.roleId, item.roleName) })}
+                      label={t('reviewBulk.undoNamed', { person: person(item), role: itemRole(item) })}
                     />
                   ) : (
                     isOpen &&
