@@ -153,6 +153,6 @@ describe('no code reaches a person without words in both languages', () => {
       SOURCES.filter((s) => /core\/auth\/network/.test(s.file)),
     );
     expect(refusals.length).toBeGreaterThan(0);
-    expect(missing(refusals.map((r) => `networkRules.${r}`))).toEqual([]);
+    expect(missing(refusals.flatMap((r) => [`networkRules.${r}`, `labels.networkRefusal.${r}`]))).toEqual([]);
   });
 });

@@ -1,9 +1,13 @@
 import { hkStampEn, hkStampZh } from '../hk-time.js';
 import { audit } from '../audit/audit.js';
+import { words } from '../notify/catalogue.js';
 import { securityEvent } from '../notify/notify.js';
 import { AppError } from '../errors.js';
 import type { AuthDeps } from './common.js';
 import { roleIdsOfUser } from './queries/roles.js';
+
+const reason = (locale: 'en' | 'zh-HK', rule: string) =>
+  words(locale, `labels.networkRefusal.${rule}`, {}, words(locale, 'labels.networkRefusal.other'));
 
 /** A sign-in or a session refused by the network rules: audited, and sent to the people who manage them. */
 export async function networkRefused(
@@ -31,7 +35,8 @@ export async function networkRefused(
       titleKey: 'notifications.networkRefused',
       params: { username: who.username, ip },
       subject: `Sign-in refused by network rule / 網絡規則拒絕登入: ${who.username}`,
-      body: `${who.username} was refused (${rule}) from ${ip} at ${hkStampEn(now)}.\n${who.username} 於 ${hkStampZh(now)} 從 ${ip} 登入被網絡規則拒絕（${rule}）。`,
+      // The rule in words (an e-mail has no browser to translate `zone_not_allowed`).
+      body: `${who.username} was refused from ${ip} at ${hkStampEn(now)}: ${reason('en', rule)}.\n${who.username} 於 ${hkStampZh(now)} 從 ${ip} 登入被拒絕：${reason('zh-HK', rule)}。`,
       idemKey: `network-refused:${who.userId}:${ip}:${Math.floor(now.getTime() / 600_000)}`,
       fallbackPermission: 'network.manage',
     });

@@ -3,7 +3,7 @@ import { Button, Card, Group, Select, Stack, Table, Text, TextInput, Title } fro
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, ApiError, type RecoveryCodesView, type SessionListView } from '../../api.js';
 import { ChangePasswordForm } from '../../components/ChangePasswordForm.js';
 import { FormError } from '../../components/FormError.js';
@@ -12,6 +12,7 @@ import { RecoveryCodesList } from '../../components/RecoveryCodesList.js';
 import { meQuery, PageLoader, useMe, useSetLocale } from '../../components/session.js';
 import { currentLocale } from '../../i18n/index.js';
 import { browserLabel } from '../../components/labels.js';
+import { ssoProblem } from './LoginPage.js';
 
 function LanguageSection() {
   const { t } = useTranslation();
@@ -157,6 +158,8 @@ function MySessions() {
 
 function SsoLinkSection() {
   const { t } = useTranslation();
+  const [search] = useSearchParams();
+  const returned = ssoProblem(search.get('sso_error'));
   const link = useMutation({
     mutationFn: () => api.post<{ url: string }>('/api/account/sso/link'),
     onSuccess: ({ url }) => {
@@ -166,7 +169,7 @@ function SsoLinkSection() {
   return (
     <Stack gap="xs" align="flex-start">
       <Text size="sm">{t('account.ssoExplain')}</Text>
-      <FormError error={link.error} />
+      <FormError error={link.error ?? (link.isIdle ? returned : null)} />
       <Button variant="default" loading={link.isPending || link.isSuccess} onClick={() => link.mutate()} data-testid="account-sso-link">
         {t('account.ssoLink')}
       </Button>

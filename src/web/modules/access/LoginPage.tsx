@@ -11,7 +11,7 @@ import { FormError } from '../../components/FormError.js';
 import { PageLoader, refreshMe, stagePath, useMe } from '../../components/session.js';
 
 /** The problem the single sign-on callback sent back in `?sso_error=` (only known codes are shown). */
-function ssoProblem(code: string | null): ApiError | null {
+export function ssoProblem(code: string | null): ApiError | null {
   if (!code) return null;
   const known = (ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : 'sso_failed';
   return new ApiError(400, known);
@@ -74,6 +74,8 @@ export function LoginPage() {
     },
   });
   if (isPending) return <PageLoader />;
+  // Someone signed in who comes back from linking their account at the provider sees why it failed on their account page.
+  if (me && ssoError && me.stage === 'done') return <Navigate to={`/account?sso_error=${ssoError.code}`} replace />;
   if (me && !login.isPending && !login.isSuccess) return <Navigate to={stagePath(me.stage)} replace />;
 
   const submit = (event: FormEvent) => {
