@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { PermissionKey } from '../../../contracts/permissions.js';
-import { Badge, Button, Checkbox, Group, Modal, PasswordInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Badge, Button, Checkbox, Group, Modal, PasswordInput, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, type Role, type RoleListView, type SsoMode, type User, type UserListView } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
@@ -9,9 +9,17 @@ import { showSuccess } from '../../components/notify.js';
 import { formatDateTime } from '../../components/format.js';
 import { PasswordRules } from '../../components/ChangePasswordForm.js';
 import { hasPermission, PageLoader, useMe } from '../../components/session.js';
+import { DataList } from '../../components/DataList.js';
+import { Pager } from '../../components/Pager.js';
+import { NO_USER_FILTER, type UserFilter, UsersFilters, userListQuery } from './UsersFilters.js';
 import { roleLabel } from '../../components/labels.js';
 import type { RoleNameList } from '../../../contracts/labels.js';
 import type { z } from 'zod';
+
+const PAGE_SIZE = 25;
+
+/** A column header on one line: a short header must not break inside a word (雙重認/證). */
+const oneLine = (text: string) => <span style={{ whiteSpace: 'nowrap' }}>{text}</span>;
 
 function RoleCheckboxes({ roles, selected, onChange }: { roles: Role[]; selected: string[]; onChange: (ids: string[]) => void }) {
   const { t, i18n } = useTranslation();
@@ -213,13 +221,14 @@ const SSO_MODES: readonly SsoMode[] = ['local', 'allowed', 'required'];
 /** How one person signs in: password, password or single sign-on, or single sign-on only (saved on change). */
 function SsoModeSelect({ user }: { user: User }) {
   const { t } = useTranslation();
-  // The user list does not carry the mode, so the select shows what was chosen here.
-  const [mode, setMode] = useState<SsoMode | null>(null);
+  const queryClient = useQueryClient();
+  const [mode, setMode] = useState<SsoMode>(user.ssoMode);
   const save = useMutation({
     mutationFn: (next: SsoMode) => api.put(`/api/admin/users/${user.id}/sso`, { mode: next }),
-    onSuccess: (_, next) => {
+    onSuccess: async (_, next) => {
       setMode(next);
       showSuccess(t('users.ssoModeSaved'));
+      await queryClient.invalidateQueries({ queryKey: ['admin-users'] });
     },
   });
   return (
@@ -239,7 +248,7 @@ function SsoModeSelect({ user }: { user: User }) {
         }}
         comboboxProps={{ withinPortal: false }}
         data-testid="user-sso-mode"
-        data-mode={mode ?? ''}
+        data-mode={mode}
       />
       <FormError error={save.error} />
     </Stack>
@@ -251,7 +260,14 @@ export function UsersPage() {
   const queryClient = useQueryClient();
   const { data: me } = useMe();
   const can = (permission: PermissionKey) => hasPermission(me, permission);
-  const users = useQuery({ queryKey: ['admin-users'], queryFn: () => api.get<UserListView>('/api/admin/users') });
+  const [filter, setFilter] = useState<UserFilter>(NO_USER_FILTER);
+  const [offset, setOffset] = useState(0);
+  // Searched, filtered and paged on the server: a school has hundreds of accounts over the years.
+  const users = useQuery({
+    queryKey: ['admin-users', 'page', filter, offset],
+    queryFn: () => api.get<UserListView>(`/api/admin/users${userListQuery(filter, PAGE_SIZE, offset)}`),
+    placeholderData: keepPreviousData,
+  });
   const roles = useQuery({
     queryKey: ['admin-roles'],
     queryFn: () => api.get<RoleListView>('/api/admin/roles'),
@@ -291,59 +307,93 @@ export function UsersPage() {
           </Button>
         )}
       </Group>
+      <UsersFilters
+        filter={filter}
+        onChange={(next) => {
+          setFilter(next);
+          setOffset(0);
+        }}
+        roles={roleList}
+      />
       <FormError error={users.error ?? unlock.error} />
       {users.data && (
-        <Table.ScrollContainer minWidth={can('users.manage') ? 1120 : 900} type="native" tabIndex={0}>
-          <Table striped data-testid="users-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('auth.username')}</Table.Th>
-                <Table.Th>{t('users.name')}</Table.Th>
-                <Table.Th>{t('users.roles')}</Table.Th>
-                <Table.Th>{t('users.mfa')}</Table.Th>
-                <Table.Th>{t('users.locked')}</Table.Th>
-                <Table.Th>{t('users.lastLogin')}</Table.Th>
-                {can('users.manage') && <Table.Th>{t('users.ssoMode')}</Table.Th>}
-                {anyAction && <Table.Th>{t('common.actions')}</Table.Th>}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {users.data.users.map((user) => (
-                <Table.Tr key={user.id} data-testid={`user-row-${user.username}`}>
-                  <Table.Td>{user.username}</Table.Td>
-                  <Table.Td>
-                    {user.displayNameEn}
-                    {user.displayNameZh ? ` ${user.displayNameZh}` : ''}
-                    {user.status === 'disabled' && (
-                      <Badge ml="xs" color="gray.7" autoContrast>
-                        {t('users.disabled')}
-                      </Badge>
-                    )}
-                    {user.accountKind !== 'personal' && (
-                      <Badge ml="xs" color="blue.8" autoContrast data-testid="user-account-kind">
-                        {t(`privileged.kinds.${user.accountKind}`)}
-                      </Badge>
-                    )}
-                  </Table.Td>
-                  <Table.Td data-testid="user-roles">
-                    {user.roleIds
-                      .map(roleText)
-                      .filter(Boolean)
-                      .join(i18n.language === 'en' ? ', ' : '、')}
-                  </Table.Td>
-                  <Table.Td>{user.mfaEnrolled ? t('common.yes') : t('common.no')}</Table.Td>
-                  <Table.Td>
-                    {isLocked(user) ? t('users.lockedUntil', { time: formatDateTime(user.lockedUntil, i18n.language) }) : t('common.no')}
-                  </Table.Td>
-                  <Table.Td>{user.lastLoginAt ? formatDateTime(user.lastLoginAt, i18n.language) : t('users.never')}</Table.Td>
-                  {can('users.manage') && (
-                    <Table.Td>
-                      <SsoModeSelect user={user} />
-                    </Table.Td>
+        <DataList
+          testId="users-table"
+          minWidth={can('users.manage') ? 1120 : 900}
+          rows={users.data.users}
+          rowKey={(user) => user.id}
+          rowAttributes={(user) => ({ 'data-testid': `user-row-${user.username}` })}
+          empty={<Text data-testid="users-none">{t('userSearch.none')}</Text>}
+          columns={[
+            { key: 'username', header: oneLine(t('auth.username')), card: 'subtitle', nowrap: true, cell: (user) => user.username },
+            {
+              key: 'name',
+              header: oneLine(t('users.name')),
+              card: 'title',
+              testId: 'user-name',
+              cell: (user) => (
+                <>
+                  {user.displayNameEn}
+                  {user.displayNameZh ? ` ${user.displayNameZh}` : ''}
+                  {user.status === 'disabled' && (
+                    <Badge ml="xs" color="gray.7" autoContrast>
+                      {t('users.disabled')}
+                    </Badge>
                   )}
-                  {anyAction && (
-                    <Table.Td>
-                      <Group gap="xs" wrap="nowrap">
+                  {user.accountKind !== 'personal' && (
+                    <Badge ml="xs" color="blue.8" autoContrast data-testid="user-account-kind">
+                      {t(`privileged.kinds.${user.accountKind}`)}
+                    </Badge>
+                  )}
+                </>
+              ),
+            },
+            {
+              key: 'roles',
+              header: oneLine(t('users.roles')),
+              card: 'field',
+              testId: 'user-roles',
+              cell: (user) =>
+                user.roleIds
+                  .map(roleText)
+                  .filter(Boolean)
+                  .join(i18n.language === 'en' ? ', ' : '、'),
+            },
+            {
+              key: 'mfa',
+              header: oneLine(t('users.mfa')),
+              card: 'field',
+              cell: (user) => (user.mfaEnrolled ? t('common.yes') : t('common.no')),
+            },
+            {
+              key: 'locked',
+              header: oneLine(t('users.locked')),
+              card: 'field',
+              cell: (user) =>
+                isLocked(user) ? t('users.lockedUntil', { time: formatDateTime(user.lockedUntil, i18n.language) }) : t('common.no'),
+            },
+            {
+              key: 'lastLogin',
+              header: oneLine(t('users.lastLogin')),
+              card: 'field',
+              cell: (user) => (user.lastLoginAt ? formatDateTime(user.lastLoginAt, i18n.language) : t('users.never')),
+            },
+            {
+              key: 'signIn',
+              header: oneLine(t('users.ssoMode')),
+              card: 'field',
+              testId: 'user-sign-in',
+              attributes: (user) => ({ 'data-mode': user.ssoMode }),
+              cell: (user) => (can('users.manage') ? <SsoModeSelect user={user} /> : t(`users.ssoModes.${user.ssoMode}`)),
+            },
+            ...(anyAction
+              ? [
+                  {
+                    key: 'actions',
+                    header: oneLine(t('common.actions')),
+                    card: 'actions' as const,
+                    cell: (user: User) => (
+                      <Group gap="xs" wrap="wrap">
                         {can('users.unlock') && isLocked(user) && (
                           <Button
                             size="compact-sm"
@@ -366,13 +416,22 @@ export function UsersPage() {
                           </Button>
                         )}
                       </Group>
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+                    ),
+                  },
+                ]
+              : []),
+          ]}
+        />
+      )}
+      {users.data && (
+        <Pager
+          offset={offset}
+          shown={users.data.users.length}
+          total={users.data.total}
+          pageSize={PAGE_SIZE}
+          onChange={setOffset}
+          testIdPrefix="users"
+        />
       )}
       <CreateUserModal opened={creating} onClose={() => setCreating(false)} roles={roleList} />
       <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} />
