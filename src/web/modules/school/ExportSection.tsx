@@ -27,6 +27,8 @@ function ExportJob({ kind, body, testId }: { kind: 'students' | 'staff'; body: R
   const queryClient = useQueryClient();
   const start = useMutation({
     mutationFn: (format: Format) => api.post<Job>(`/api/jobs/${kind}-export`, { ...body, format }),
+    // A new export replaces the last one on the screen (its file stays downloadable by its own link until it expires).
+    onMutate: () => setJobId(null),
     // The bar shows at once, from the job as queued; polling takes it from there.
     onSuccess: (job) => {
       queryClient.setQueryData(['job', job.id], job);
@@ -52,17 +54,17 @@ function ExportJob({ kind, body, testId }: { kind: 'students' | 'staff'; body: R
         ))}
       </Group>
       <FormError error={start.error ?? job.error} testId={`${testId}-error`} />
-      {current && moving && (
+      {moving && (
         <Stack
           gap={4}
           role="status"
           aria-live="polite"
           data-testid={`${testId}-progress`}
-          data-done={current.done}
-          data-total={current.total}
+          data-done={current?.done ?? 0}
+          data-total={current?.total ?? 0}
         >
           <Text size="sm">
-            {current.total > 0
+            {current && current.total > 0
               ? t('exportJobs.progress', { done: current.done.toLocaleString(), total: current.total.toLocaleString() })
               : t('exportJobs.preparing')}
           </Text>
