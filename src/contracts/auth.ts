@@ -28,6 +28,8 @@ export const Password = z.string().max(1024);
 /** `authority` is set when the link is for the first user of the Education Bureau or the HKEAA (no school details then). */
 export const SetupStatus = z.strictObject({
   valid: z.boolean(),
+  /** Why a link no longer works: `used` once its organisation exists (sign in), `expired` or `unknown` (ask for a new link). */
+  state: z.enum(['usable', 'used', 'expired', 'unknown']),
   expiresAt: z.string().nullable(),
   authority: z.strictObject({ code: z.enum(['EDB', 'HKEAA']), nameZh: z.string(), nameEn: z.string() }).nullable(),
 });
@@ -52,6 +54,17 @@ export const SetupBody = z.strictObject({
     password: Password,
   }),
   locale: Locale.default('zh-HK'),
+  /** The school key the person was shown and confirmed before this request (POST /api/setup/key); without it one is made now. */
+  schoolKey: z.strictObject({ words: z.array(z.string().max(16)).length(24), ticket: z.string().max(128) }).optional(),
+});
+
+/** Ask for the school key before the school is created, so it is shown and confirmed first (a reload asks for a fresh one). */
+export const SetupKeyBody = z.strictObject({ token: z.string().min(16).max(128) });
+export const SetupKeyResult = z.strictObject({
+  schoolKeyWords: z.array(z.string()),
+  schoolKeyFingerprint: z.string(),
+  /** The server's seal that it made these words for this link; the server keeps nothing. */
+  ticket: z.string(),
 });
 
 export const SetupResult = z.strictObject({

@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'password_contains_name',
   'password_reused',
   'setup_token_invalid',
+  'setup_key_invalid',
   'username_taken',
   'school_number_taken',
   'grant_not_held',

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ErrorCode, Problem } from '../contracts/errors.js';
 import { ERROR_CODES } from '../contracts/errors.js';
-import type { Me as MeSchema, SetupStatus, SetupResult, LoginResult } from '../contracts/auth.js';
+import type { Me as MeSchema, SetupStatus, SetupResult, SetupKeyResult, LoginResult } from '../contracts/auth.js';
 import type { MfaEnrolStart, NotificationList, NotificationView, RecoveryCodes, SessionList, SessionView } from '../contracts/account.js';
 import type { Dashboard, CheckView } from '../contracts/governance.js';
 import type { AuditCheckpointView, AuditPage, AuditEntry, OutboxPage, OutboxEntry } from '../contracts/audit.js';
@@ -61,6 +61,7 @@ import type {
 export type Me = z.infer<typeof MeSchema>;
 export type SetupStatusView = z.infer<typeof SetupStatus>;
 export type SetupResultView = z.infer<typeof SetupResult>;
+export type SetupKeyView = z.infer<typeof SetupKeyResult>;
 export type LoginResultView = z.infer<typeof LoginResult>;
 export type MfaEnrolStartView = z.infer<typeof MfaEnrolStart>;
 export type RecoveryCodesView = z.infer<typeof RecoveryCodes>;

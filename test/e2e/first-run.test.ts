@@ -8,6 +8,7 @@ let server: Awaited<ReturnType<typeof startBrowserServer>>;
 let browser: Browser;
 let page: Page;
 let secret = '';
+let link = '';
 
 beforeAll(async () => {
   // A phone: the principal checks the dashboard between meetings.
@@ -19,7 +20,8 @@ const tid = (id: string) => `[data-testid="${id}"]`;
 
 describe('first run in Chromium', () => {
   it('sets up the school, shows the school key once and enrols TOTP', async () => {
-    await page.goto(await server.setupLink());
+    link = await server.setupLink();
+    await page.goto(link);
     await page.waitForSelector(tid('setup-school-name-zh'));
     await expectAccessible(page, 'setup');
     await page.fill(tid('setup-school-name-zh'), '聖瑪利亞書院');
@@ -35,7 +37,24 @@ describe('first run in Chromium', () => {
     await page.click(tid('setup-submit'));
     await page.waitForSelector(tid('school-key-words'));
     expect(await page.locator(tid('school-key-word')).count()).toBe(24);
+    const firstKey = await page.locator(tid('school-key-word')).allTextContents();
     await shot(page, '02-school-key');
+
+    // Reloading on the school key page (issue 14 item 14): back at the form with what was typed
+    // (never the password), the link still works, and the next key is a fresh one.
+    await page.reload();
+    await page.waitForSelector(tid('setup-school-name-zh'));
+    expect(await page.locator(tid('setup-invalid')).count()).toBe(0);
+    expect(await page.inputValue(tid('setup-school-name-zh'))).toBe('聖瑪利亞書院');
+    expect(await page.inputValue(tid('setup-admin-username'))).toBe('smwong');
+    expect(await page.inputValue(tid('setup-admin-password'))).toBe('');
+    await page.fill(tid('setup-admin-password'), PASSWORD);
+    await page.fill(tid('setup-admin-password-confirm'), PASSWORD);
+    await page.click(tid('setup-submit'));
+    await page.waitForSelector(tid('school-key-words'));
+    const secondKey = await page.locator(tid('school-key-word')).allTextContents();
+    expect(secondKey).toHaveLength(24);
+    expect(secondKey).not.toEqual(firstKey);
     await page.check(tid('school-key-ack'));
     await page.click(tid('school-key-continue'));
     await page.waitForSelector(tid('totp-secret'));
@@ -53,6 +72,21 @@ describe('first run in Chromium', () => {
     expect(await page.getAttribute(tid('check-memo.U1.privileged-count'), 'data-status')).toBe('ok');
     await expectAccessible(page, 'dashboard');
     await shot(page, '04-dashboard-zh');
+  });
+
+  it('says what to do next with a used link, and with one it does not know', async () => {
+    await page.goto(link);
+    await page.waitForSelector(tid('setup-invalid'));
+    expect(await page.getAttribute(tid('setup-invalid'), 'data-state')).toBe('used');
+    // Signed in already: the way on is into the system, and no school key is shown again.
+    await page.waitForSelector(tid('setup-sign-in'));
+    expect(await page.locator(tid('school-key-word')).count()).toBe(0);
+    await shot(page, '04b-setup-link-used');
+    await page.goto(`/setup/${'x'.repeat(32)}`);
+    await page.waitForSelector(tid('setup-new-link'));
+    expect(await page.textContent(tid('setup-new-link'))).toContain('npm run cli -- school create');
+    await page.goto('/');
+    await page.waitForSelector(tid('check-memo.S1.admin-mfa'));
   });
 
   it('switches language and remembers it for the person', async () => {

@@ -27,6 +27,7 @@ const STATUS: Record<ErrorCode, number> = {
   password_contains_name: 400,
   password_reused: 400,
   setup_token_invalid: 400,
+  setup_key_invalid: 400,
   username_taken: 409,
   school_number_taken: 409,
   grant_not_held: 403,

@@ -7,8 +7,8 @@ import { checkPassword } from '../auth/password.js';
 import { AUTHORITY_ROLE_TEMPLATES, ROLE_TEMPLATES } from '../auth/permissions.js';
 import { seedRoles } from '../auth/roles.js';
 import type { Clock } from '../clock.js';
-import { newSchoolKey } from '../crypto/school-key.js';
-import { randomToken, sha256 } from '../crypto/secrets.js';
+import { type SchoolKeyPublic, newSchoolKey, publicOf, wordsToEntropy } from '../crypto/school-key.js';
+import { hmac, randomToken, safeEqual, sha256, subKey } from '../crypto/secrets.js';
 import type { Database, Queryable } from '../db/types.js';
 import { uniqueViolation } from '../db/unique.js';
 import { AppError } from '../errors.js';
@@ -57,8 +57,43 @@ async function usableToken(q: Queryable, clock: Clock, token: string, lock: bool
 }
 
 export async function setupStatus(db: Database, clock: Clock, token: string): Promise<z.infer<typeof SetupStatus>> {
-  const row = await db.system((q) => usableToken(q, clock, token, false));
-  return toSetupStatusView(row);
+  const row = await db.system((q) => findSetupToken(q, sha256(token), false));
+  return toSetupStatusView(row, clock);
+}
+
+/** The seal on a school key issued for a setup link: binds the key's fingerprint to the link. */
+const keyTicket = (serverKey: Buffer, token: string, fingerprint: string): string =>
+  hmac(subKey(serverKey, 'check'), `setup-key:v1:${sha256(token).toString('hex')}:${fingerprint}`).toString('base64url');
+
+/**
+ * A new school key for a setup link that still works, shown and confirmed before the school is
+ * created. The server keeps nothing: the words go to the page, which sends them back with the
+ * form; the ticket proves the server made them for this link. A reload before the school exists
+ * asks again and gets a fresh key (the first was never used for anything); after it exists, the
+ * link is dead and no key is ever shown again (docs/security-model.md, "First run").
+ */
+export async function issueSetupKey(
+  d: Pick<AuthDeps, 'db' | 'clock' | 'serverKey'>,
+  token: string,
+): Promise<{ words: string[]; fingerprint: string; ticket: string }> {
+  const status = await setupStatus(d.db, d.clock, token);
+  if (!status.valid) throw new AppError('setup_token_invalid');
+  const key = newSchoolKey();
+  return { words: key.words, fingerprint: key.pub.fingerprint, ticket: keyTicket(d.serverKey, token, key.pub.fingerprint) };
+}
+
+/** The key the person confirmed (checked against its ticket), or a new one when none was sent. */
+function keyForSetup(d: AuthDeps, body: z.infer<typeof SetupBody>): { words: string[]; pub: SchoolKeyPublic } {
+  if (!body.schoolKey) return newSchoolKey();
+  let pub: SchoolKeyPublic;
+  try {
+    pub = publicOf(wordsToEntropy(body.schoolKey.words));
+  } catch {
+    throw new AppError('setup_key_invalid');
+  }
+  const expected = Buffer.from(keyTicket(d.serverKey, body.token, pub.fingerprint));
+  if (!safeEqual(expected, Buffer.from(body.schoolKey.ticket))) throw new AppError('setup_key_invalid');
+  return { words: body.schoolKey.words.map((w) => w.trim().toLowerCase()), pub };
 }
 
 /**
@@ -76,8 +111,8 @@ export async function completeSetup(
   const status = await setupStatus(d.db, d.clock, body.token);
   if (!status.valid) throw new AppError('setup_token_invalid');
   if (!status.authority && !body.school) throw new AppError('validation_failed', { errors: [{ path: 'school', code: 'required' }] });
+  const key = keyForSetup(d, body);
   const passwordHash = await hashFor(d, a.password);
-  const key = newSchoolKey();
   const now = d.clock.now();
   try {
     return await d.db.systemTx(async (q) => {

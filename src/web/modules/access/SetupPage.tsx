@@ -6,6 +6,7 @@ import {
   Code,
   Container,
   Fieldset,
+  Group,
   PasswordInput,
   SimpleGrid,
   Stack,
@@ -15,12 +16,12 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams } from 'react-router';
-import { api, type SetupResultView, type SetupStatusView } from '../../api.js';
+import { Link, useNavigate, useParams } from 'react-router';
+import { api, type SetupKeyView, type SetupResultView, type SetupStatusView } from '../../api.js';
 import { FormError } from '../../components/FormError.js';
 import { PasswordRules } from '../../components/ChangePasswordForm.js';
 import { formatDateTime } from '../../components/format.js';
-import { PageLoader, refreshMe } from '../../components/session.js';
+import { PageLoader, refreshMe, useMe } from '../../components/session.js';
 import { currentLocale } from '../../i18n/index.js';
 
 interface SetupForm {
@@ -47,15 +48,28 @@ const EMPTY: SetupForm = {
   adminPasswordConfirm: '',
 };
 
-function SchoolKeyWords({ result, authority }: { result: SetupResultView; authority: boolean }) {
+/**
+ * The school key, shown before the school is created: the person writes it down and confirms,
+ * and only then is the school created with it. A reload here comes back to the form with a fresh
+ * key (this one was never used); once the school exists no key is shown again.
+ */
+function SchoolKeyWords({
+  setupKey,
+  authority,
+  pending,
+  error,
+  onConfirm,
+  onBack,
+}: {
+  setupKey: SetupKeyView;
+  authority: boolean;
+  pending: boolean;
+  error: unknown;
+  onConfirm: () => void;
+  onBack: () => void;
+}) {
   const { t } = useTranslation();
-  const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const [acknowledged, setAcknowledged] = useState(false);
-  const next = async () => {
-    await refreshMe(queryClient);
-    void navigate('/enrol-mfa', { replace: true });
-  };
   return (
     <Stack gap="md">
       <Title order={1} size="h2">
@@ -76,7 +90,7 @@ function SchoolKeyWords({ result, authority }: { result: SetupResultView; author
         data-testid="school-key-words"
         style={{ paddingInlineStart: '1.75rem' }}
       >
-        {result.schoolKeyWords.map((word, index) => (
+        {setupKey.schoolKeyWords.map((word, index) => (
           <li key={`${index}-${word}`}>
             <Code fz="md" data-testid="school-key-word">
               {word}
@@ -85,7 +99,10 @@ function SchoolKeyWords({ result, authority }: { result: SetupResultView; author
         ))}
       </SimpleGrid>
       <Text size="sm">
-        {t('setup.keyFingerprint')} <Code data-testid="school-key-fingerprint">{result.schoolKeyFingerprint}</Code>
+        {t('setup.keyFingerprint')} <Code data-testid="school-key-fingerprint">{setupKey.schoolKeyFingerprint}</Code>
+      </Text>
+      <Text size="sm" data-testid="setup-key-before-create">
+        {t('setup.keyBeforeCreate')}
       </Text>
       <Checkbox
         label={t('setup.keyAck')}
@@ -94,18 +111,95 @@ function SchoolKeyWords({ result, authority }: { result: SetupResultView; author
         required
         data-testid="school-key-ack"
       />
-      <Button disabled={!acknowledged} onClick={() => void next()} data-testid="school-key-continue">
-        {t('common.continue')}
-      </Button>
+      <FormError error={error} />
+      <Group>
+        <Button variant="default" onClick={onBack} disabled={pending} data-testid="setup-back">
+          {t('setup.backToForm')}
+        </Button>
+        <Button disabled={!acknowledged} loading={pending} onClick={onConfirm} data-testid="school-key-continue">
+          {t(authority ? 'setup.authoritySubmit' : 'setup.submit')}
+        </Button>
+      </Group>
     </Stack>
   );
 }
 
+/** Why a setup link no longer works, and what to do next: sign in, carry on enrolling, or ask for a new link. */
+function SetupLinkEnded({ state, authority }: { state: SetupStatusView['state']; authority: SetupStatusView['authority'] }) {
+  const { t } = useTranslation();
+  const { data: me } = useMe();
+  const command = authority ? `npm run cli -- authority create ${authority.code}` : 'npm run cli -- school create';
+  return (
+    <Container size="sm" px={0}>
+      <Stack>
+        <Title order={1} size="h2">
+          {t('setup.title')}
+        </Title>
+        <Alert color={state === 'used' ? 'blue' : 'red'} variant="outline" role="alert" data-testid="setup-invalid" data-state={state}>
+          <Text size="sm">{t(state === 'used' ? 'setup.linkUsed' : state === 'expired' ? 'setup.linkExpired' : 'setup.invalidToken')}</Text>
+        </Alert>
+        {state === 'used' ? (
+          me && me.stage !== 'done' ? (
+            <Button component={Link} to="/enrol-mfa" data-testid="setup-continue-enrol">
+              {t('setup.continueEnrol')}
+            </Button>
+          ) : (
+            <Button component={Link} to={me ? '/' : '/login'} data-testid="setup-sign-in">
+              {t(me ? 'setup.toDashboard' : 'setup.signIn')}
+            </Button>
+          )
+        ) : (
+          <Stack gap="xs" data-testid="setup-new-link">
+            <Text size="sm">{t('setup.newLinkHow')}</Text>
+            <Code block>{command}</Code>
+            <Text size="sm">{t('setup.newLinkOrSignIn')}</Text>
+            <Button component={Link} to="/login" variant="default" data-testid="setup-sign-in">
+              {t('setup.signIn')}
+            </Button>
+          </Stack>
+        )}
+      </Stack>
+    </Container>
+  );
+}
+
+/** The form's non-secret fields survive a reload of the page (never the password). */
+const draftKey = (token: string) => `setup-draft:${token.slice(0, 12)}`;
+function loadDraft(token: string): SetupForm {
+  try {
+    const saved: unknown = JSON.parse(sessionStorage.getItem(draftKey(token)) ?? 'null');
+    if (saved && typeof saved === 'object') {
+      const out: SetupForm = { ...EMPTY };
+      for (const name of DRAFT_FIELDS) {
+        const value: unknown = (saved as Record<string, unknown>)[name];
+        if (typeof value === 'string') out[name] = value;
+      }
+      return out;
+    }
+  } catch {
+    // No storage or a broken entry: start empty.
+  }
+  return EMPTY;
+}
+function saveDraft(token: string, form: SetupForm | null): void {
+  try {
+    if (!form) sessionStorage.removeItem(draftKey(token));
+    else sessionStorage.setItem(draftKey(token), JSON.stringify(Object.fromEntries(DRAFT_FIELDS.map((name) => [name, form[name]]))));
+  } catch {
+    // Private mode without storage: the form is simply not kept.
+  }
+}
+const DRAFT_FIELDS = ['schoolNameZh', 'schoolNameEn', 'schoolNumber', 'adminNameEn', 'adminNameZh', 'adminEmail', 'adminUsername'] as const;
+
 export function SetupPage() {
   const { t, i18n } = useTranslation();
   const { token = '' } = useParams();
-  const [form, setForm] = useState<SetupForm>(EMPTY);
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [form, setForm] = useState<SetupForm>(() => loadDraft(token));
   const [mismatch, setMismatch] = useState(false);
+  // The key shown for confirmation; held only in this page's memory (a reload asks for a new one).
+  const [setupKey, setSetupKey] = useState<SetupKeyView | null>(null);
   const status = useQuery({
     queryKey: ['setup', token],
     queryFn: () => api.get<SetupStatusView>(`/api/setup/${encodeURIComponent(token)}`),
@@ -113,8 +207,12 @@ export function SetupPage() {
     staleTime: Infinity,
   });
   const authority = status.data?.authority ?? null;
+  const issueKey = useMutation({
+    mutationFn: () => api.post<SetupKeyView>('/api/setup/key', { token }),
+    onSuccess: (key) => setSetupKey(key),
+  });
   const setup = useMutation({
-    mutationFn: () =>
+    mutationFn: (key: SetupKeyView) =>
       api.post<SetupResultView>('/api/setup', {
         token,
         // An authority's setup link carries its name; only a school's gives school details.
@@ -127,39 +225,49 @@ export function SetupPage() {
           password: form.adminPassword,
         },
         locale: currentLocale(),
+        schoolKey: { words: key.schoolKeyWords, ticket: key.ticket },
       }),
-    onSuccess: () => setForm(EMPTY),
+    onSuccess: async () => {
+      saveDraft(token, null);
+      setForm(EMPTY);
+      setSetupKey(null);
+      await refreshMe(queryClient);
+      void navigate('/enrol-mfa', { replace: true });
+    },
   });
 
   const field = (name: keyof SetupForm) => ({
     value: form[name],
     onChange: (e: ChangeEvent<HTMLInputElement>) => {
       const value = e.currentTarget.value;
-      setForm((previous) => ({ ...previous, [name]: value }));
+      setForm((previous) => {
+        const next = { ...previous, [name]: value };
+        saveDraft(token, next);
+        return next;
+      });
     },
   });
 
-  if (setup.data) {
+  if (setupKey) {
     return (
       <Container size="sm" px={0}>
-        <SchoolKeyWords result={setup.data} authority={authority !== null} />
+        <SchoolKeyWords
+          setupKey={setupKey}
+          authority={authority !== null}
+          pending={setup.isPending}
+          error={setup.error}
+          onConfirm={() => setup.mutate(setupKey)}
+          onBack={() => {
+            setup.reset();
+            setSetupKey(null);
+          }}
+        />
       </Container>
     );
   }
   if (status.isPending) return <PageLoader />;
   if (status.isError || !status.data.valid) {
-    return (
-      <Container size="sm" px={0}>
-        <Stack>
-          <Title order={1} size="h2">
-            {t('setup.title')}
-          </Title>
-          <Alert color="red" variant="outline" role="alert" data-testid="setup-invalid">
-            <Text size="sm">{t('setup.invalidToken')}</Text>
-          </Alert>
-        </Stack>
-      </Container>
-    );
+    return <SetupLinkEnded state={status.data?.state ?? 'unknown'} authority={status.data?.authority ?? null} />;
   }
 
   const submit = (event: FormEvent) => {
@@ -169,7 +277,7 @@ export function SetupPage() {
       return;
     }
     setMismatch(false);
-    setup.mutate();
+    issueKey.mutate();
   };
 
   return (
@@ -249,9 +357,9 @@ export function SetupPage() {
               />
             </Stack>
           </Fieldset>
-          <FormError error={setup.error} />
-          <Button type="submit" loading={setup.isPending} data-testid="setup-submit">
-            {t(authority ? 'setup.authoritySubmit' : 'setup.submit')}
+          <FormError error={issueKey.error} />
+          <Button type="submit" loading={issueKey.isPending} data-testid="setup-submit">
+            {t('setup.toKey')}
           </Button>
         </Stack>
       </form>
