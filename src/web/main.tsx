@@ -8,7 +8,7 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@ta
 import { BrowserRouter } from 'react-router';
 import { ApiError, setCsrfToken } from './api.js';
 import { LocaleSync, meQuery } from './components/session.js';
-import { firstPage } from './pages.js';
+import { preloadFirstPage } from './pages.js';
 import { AppRoutes } from './routes.js';
 
 // Darker shades than Mantine's defaults so text on filled colours meets WCAG AA contrast.
@@ -44,7 +44,7 @@ const queryClient: QueryClient = new QueryClient({
 
 // Who is signed in, and the first page's script, are fetched at once, while the language file is on its way.
 void queryClient.prefetchQuery(meQuery);
-void firstPage(window.location.pathname)?.preload();
+preloadFirstPage(window.location.pathname);
 const container = document.getElementById('root');
 if (container) {
   const root = createRoot(container);

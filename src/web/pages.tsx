@@ -33,6 +33,12 @@ export const HOME_PAGE = lazyPage(
   (m) => m.HomePage,
 );
 
+/** The signed-in shell (navigation, notifications, menus): not part of the sign-in page's first load. */
+export const APP_LAYOUT = lazyPage(
+  () => import('./components/Layout.js'),
+  (m) => m.AppLayout,
+);
+
 /** The pages before the system opens (sign-in, setup, enrolment), each its own script too. */
 export const PUBLIC_PAGES = {
   login: lazyPage(
@@ -354,10 +360,11 @@ export const APP_PAGES: readonly PageRoute[] = [
   },
 ];
 
-/** The page at an address, if its script is worth fetching before the first render. */
-export function firstPage(pathname: string): LazyPage | undefined {
-  if (pathname === '/') return HOME_PAGE;
-  if (pathname === '/login') return PUBLIC_PAGES.login;
-  if (pathname.startsWith('/setup/')) return PUBLIC_PAGES.setup;
-  return APP_PAGES.find((p) => p.path === pathname)?.Page;
+/** Starts fetching the first page's script (and the signed-in shell's, for a signed-in page) before the first render. */
+export function preloadFirstPage(pathname: string): void {
+  if (pathname === '/login' || pathname === '/login/mfa') return void PUBLIC_PAGES.login.preload();
+  if (pathname.startsWith('/setup/')) return void PUBLIC_PAGES.setup.preload();
+  if (pathname === '/enrol-mfa' || pathname === '/change-password') return void PUBLIC_PAGES.enrolMfa.preload();
+  void APP_LAYOUT.preload();
+  void (pathname === '/' ? HOME_PAGE : APP_PAGES.find((p) => p.path === pathname)?.Page)?.preload();
 }

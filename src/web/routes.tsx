@@ -3,9 +3,9 @@ import type { PermissionKey } from '../contracts/permissions.js';
 import { Alert, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, Route, Routes } from 'react-router';
-import { AppLayout, PublicLayout } from './components/Layout.js';
+import { PublicLayout } from './components/PublicLayout.js';
 import { hasAnyPermission, PageLoader, RequireDone, RequireSession, useMe } from './components/session.js';
-import { APP_PAGES, HOME_PAGE, PUBLIC_PAGES } from './pages.js';
+import { APP_LAYOUT as AppLayout, APP_PAGES, HOME_PAGE, PUBLIC_PAGES } from './pages.js';
 
 // Every page is fetched when first opened (pages.tsx); main.tsx starts the first one early.
 const { login: LoginPage, mfa: MfaPage, setup: SetupPage, enrolMfa: EnrolMfaPage, changePassword: ChangePasswordPage } = PUBLIC_PAGES;
@@ -53,7 +53,13 @@ export function AppRoutes() {
         </Route>
       </Route>
       <Route element={<RequireDone />}>
-        <Route element={<AppLayout />}>
+        <Route
+          element={
+            <Suspense fallback={<PageLoader />}>
+              <AppLayout />
+            </Suspense>
+          }
+        >
           <Route element={<LazyOutlet />}>
             <Route index element={<HOME_PAGE />} />
             {APP_PAGES.map(({ path, permission, Page }) => (

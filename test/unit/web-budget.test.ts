@@ -7,6 +7,7 @@ const manifest: Manifest = {
   '_shared.js': { file: 'assets/shared.js' },
   '_heavy.js': { file: 'assets/heavy.js', imports: ['_shared.js'] },
   'modules/access/LoginPage.tsx': { file: 'assets/LoginPage.js', imports: ['_shared.js'] },
+  'components/Layout.tsx': { file: 'assets/Layout.js', imports: ['_shared.js'] },
   'modules/governance/DashboardPage.tsx': { file: 'assets/DashboardPage.js', imports: ['_heavy.js'] },
   'modules/exchange/ReturnPage.tsx': { file: 'assets/ReturnPage.js', imports: ['_heavy.js'] },
   'style.css': { file: 'assets/index.css' },
@@ -19,6 +20,7 @@ describe('first-load script budget', () => {
     expect(firstLoadFiles(manifest, FIRST_PAGES['sign-in']).sort()).toEqual(['assets/LoginPage.js', 'assets/index.js', 'assets/shared.js']);
     expect(firstLoadFiles(manifest, FIRST_PAGES.dashboard).sort()).toEqual([
       'assets/DashboardPage.js',
+      'assets/Layout.js',
       'assets/heavy.js',
       'assets/index.js',
       'assets/shared.js',
