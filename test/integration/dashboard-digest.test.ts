@@ -156,6 +156,7 @@ describe('ask them to act', () => {
     for (const m of mails) expect(m.body).not.toContain('memo.U2.sso-policy');
     expect(await auditCount('governance.owner_asked')).toBe(1);
 
+    s.clock.advance(HOUR);
     expect((await ask()).body).toEqual({ notified: 0, already: true });
     expect(await notices(a.adminId, 'notifications.askedToAct')).toHaveLength(1);
     expect(await auditCount('governance.owner_asked')).toBe(1);
@@ -196,6 +197,8 @@ describe('the daily digest', () => {
     expect(await notices(a.adminId, 'notifications.dailyDigest')).toHaveLength(1);
     expect((await notices(a.adminId, 'notifications.dailyDigest'))[0]?.params.count).toBe(String(failing.length));
 
+    // Later the same Hong Kong day (the hourly tick), and a second process at once: nothing more.
+    s.clock.advance(2 * HOUR);
     await s.scheduler.tick(true);
     await Promise.all([sendDigests(deps(), a.schoolId), sendDigests(deps(), a.schoolId)]);
     expect(await digestMails()).toHaveLength(first.length);
@@ -205,7 +208,7 @@ describe('the daily digest', () => {
 
   it('the next Hong Kong day brings the next digest, again one per person', async () => {
     const before = (await digestMails()).length;
-    // From 01:00 to 00:00 of the following Hong Kong day.
+    // From 04:00 to 03:00 of the following Hong Kong day.
     s.clock.advance(23 * HOUR);
     await Promise.all([sendDigests(deps(), a.schoolId), sendDigests(deps(), a.schoolId)]);
     await s.scheduler.tick(true);
