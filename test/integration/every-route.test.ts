@@ -48,7 +48,7 @@ afterAll(() => s?.close());
 const apiRoutes = () => s.routes.filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'));
 const fill = (url: string) =>
   url
-    .replace(/:(id|itemId|userId|setId|studentId)\b/g, () => randomUUID())
+    .replace(/:(id|itemId|userId|setId|studentId|batchId)\b/g, () => randomUUID())
     .replace(/:token\b/g, 'x'.repeat(32))
     .replace(/:holderNo\b/g, '1');
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
@@ -196,6 +196,8 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'POST /api/admin/roles/:id/members': { userId: randomUUID(), startsOn: '2026-12-01' },
   'POST /api/access-reviews': { name: 'Annual review', dueOn: '2026-12-31', roleIds: [], recurrenceMonths: 12 },
   'PUT /api/access-reviews/:id/items/:itemId': { decision: 'keep', reason: 'duties unchanged' },
+  'POST /api/access-reviews/:id/decisions': { decision: 'keep', reason: 'duties unchanged', recommendation: 'none' },
+  'POST /api/access-reviews/:id/batches/:batchId/undo': {},
   'POST /api/access-reviews/:id/complete': {},
   'POST /api/admin/network/zones': { nameZh: '校園網絡', nameEn: 'School network', cidrs: ['10.0.0.0/8'] },
   'POST /api/admin/network/profiles': {
