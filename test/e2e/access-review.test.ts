@@ -83,7 +83,7 @@ describe('access review, network rules and notification list in Chromium', () =>
     expect(await page.getAttribute(tid('review-counts'), 'data-decided')).toBe('0');
     // Nobody decides about themselves: the administrator's own item has no buttons here.
     expect(await page.locator(`${tid('review-item')}[data-username="smwong"] ${tid('item-keep')}`).count()).toBe(0);
-    expect(await page.locator(`${tid('review-item')}[data-username="smwong"]`).textContent()).toContain('System Administrator');
+    expect(await page.locator(`${tid('review-item')}[data-username="smwong"]`).textContent()).toContain('系統管理員');
     await noToasts(page);
     await expectAccessible(page, 'review-detail-open');
     await shot(page, '40-review-open-zh');
