@@ -1,4 +1,5 @@
-import { Anchor, Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Stack, Text, Title } from '@mantine/core';
+import { DataList } from '../../components/DataList.js';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -34,61 +35,69 @@ export function RolesPage() {
       <Text size="sm">{t('roles.explain')}</Text>
       <FormError error={roles.error} />
       {roles.data && (
-        <Table.ScrollContainer minWidth={520} type="native" tabIndex={0} aria-label={t('roles.title')}>
-          <Table striped data-testid="roles-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('roles.name')}</Table.Th>
-                <Table.Th>{t('roles.members')}</Table.Th>
-                <Table.Th>{t('roles.rights')}</Table.Th>
-                <Table.Th>{t('roles.kind')}</Table.Th>
-                <Table.Th>{t('common.actions')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {roles.data.roles.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={5}>{t('roles.none')}</Table.Td>
-                </Table.Tr>
-              )}
-              {roles.data.roles.map((role) => (
-                <Table.Tr key={role.id} data-testid="role-row" data-role-key={role.key ?? ''} data-role-name={role.nameEn}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/admin/roles/${role.id}`} size="sm" fw={600} data-testid="role-name-link">
-                      {roleName(role, i18n.language)}
-                    </Anchor>
-                    <Text size="xs" c="dimmed">
-                      {i18n.language === 'en' ? role.nameZh : role.nameEn}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td data-testid="role-member-count">{role.memberCount}</Table.Td>
-                  <Table.Td data-testid="role-right-count">{role.permissions.length}</Table.Td>
-                  <Table.Td>
-                    {role.key ? (
-                      <Badge color="gray.7" variant="outline" style={{ maxWidth: 'none' }}>
-                        {t('roles.template')}
-                      </Badge>
-                    ) : (
-                      <Text size="sm">{t('roles.custom')}</Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Button
-                      component={Link}
-                      to={`/admin/roles/${role.id}`}
-                      size="compact-sm"
-                      variant="default"
-                      data-testid="role-open"
-                      aria-label={t('roles.openNamed', { name: roleName(role, i18n.language) })}
-                    >
-                      {t('roles.open')}
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataList
+          testId="roles-table"
+          minWidth={520}
+          rows={roles.data.roles}
+          rowKey={(role) => role.id}
+          rowAttributes={(role) => ({ 'data-testid': 'role-row', 'data-role-key': role.key ?? '', 'data-role-name': role.nameEn })}
+          empty={<Text size="sm">{t('roles.none')}</Text>}
+          columns={[
+            {
+              key: 'name',
+              header: t('roles.name'),
+              card: 'title',
+              cell: (role) => (
+                <>
+                  <Anchor component={Link} to={`/admin/roles/${role.id}`} size="sm" fw={600} data-testid="role-name-link">
+                    {roleName(role, i18n.language)}
+                  </Anchor>
+                  <Text size="xs" c="dimmed" component="span" display="block">
+                    {i18n.language === 'en' ? role.nameZh : role.nameEn}
+                  </Text>
+                </>
+              ),
+            },
+            { key: 'members', header: t('roles.members'), card: 'field', testId: 'role-member-count', cell: (role) => role.memberCount },
+            {
+              key: 'rights',
+              header: t('roles.rights'),
+              card: 'field',
+              testId: 'role-right-count',
+              cell: (role) => role.permissions.length,
+            },
+            {
+              key: 'kind',
+              header: t('roles.kind'),
+              card: 'subtitle',
+              cell: (role) =>
+                role.key ? (
+                  <Badge color="gray.7" variant="outline" style={{ maxWidth: 'none' }}>
+                    {t('roles.template')}
+                  </Badge>
+                ) : (
+                  <Text size="sm">{t('roles.custom')}</Text>
+                ),
+            },
+            {
+              key: 'actions',
+              header: t('common.actions'),
+              card: 'actions',
+              cell: (role) => (
+                <Button
+                  component={Link}
+                  to={`/admin/roles/${role.id}`}
+                  size="compact-sm"
+                  variant="default"
+                  data-testid="role-open"
+                  aria-label={t('roles.openNamed', { name: roleName(role, i18n.language) })}
+                >
+                  {t('roles.open')}
+                </Button>
+              ),
+            },
+          ]}
+        />
       )}
     </Stack>
   );

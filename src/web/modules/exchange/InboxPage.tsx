@@ -10,11 +10,11 @@ import {
   SimpleGrid,
   Stack,
   Switch,
-  Table,
   Text,
   TextInput,
   Title,
 } from '@mantine/core';
+import { DataList } from '../../components/DataList.js';
 import { useMediaQuery } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -43,71 +43,88 @@ interface InboxFilters {
 function InboxTable({ items }: { items: InboxItemView[] }) {
   const { t, i18n } = useTranslation();
   return (
-    <Table.ScrollContainer minWidth={960} type="native" tabIndex={0} aria-label={t('exchange.inbox.title')}>
-      <Table striped data-testid="inbox-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('exchange.refNo')}</Table.Th>
-            <Table.Th>{t('exchange.subject')}</Table.Th>
-            <Table.Th>{t('exchange.category')}</Table.Th>
-            <Table.Th>{t('exchange.statusLabel')}</Table.Th>
-            <Table.Th>{t('exchange.internalDue')}</Table.Th>
-            <Table.Th>{t('exchange.deadline')}</Table.Th>
-            <Table.Th>{t('exchange.owner')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {items.map((item) => {
-            const locked = item.state !== 'imported';
-            return (
-              <Table.Tr
-                key={item.id}
-                data-testid="inbox-row"
-                data-ref-no={item.refNo}
-                data-status={item.status}
-                data-due-state={item.dueState}
-                data-state={item.state}
-              >
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  <Anchor component={Link} to={`/exchange/inbox/${item.id}`} size="sm" fw={600} data-testid="inbox-open">
-                    {item.refNo}
-                  </Anchor>
-                  <Text size="xs">{i18n.language === 'en' ? item.authority.nameEn : item.authority.nameZh}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{titleOf(item, i18n.language)}</Text>
-                  <Group gap={4} mt={2}>
-                    {item.priority !== 'normal' && <PriorityBadge priority={item.priority} />}
-                    {locked && (
-                      <Text size="xs" fw={700} data-testid="inbox-locked">
-                        {t(`exchange.incoming.${item.state}`)}
-                      </Text>
-                    )}
-                  </Group>
-                </Table.Td>
-                <Table.Td>{t(`exchange.categories.${item.category}`)}</Table.Td>
-                <Table.Td>
-                  <Stack gap={4} align="flex-start">
-                    <TaskStatusBadge status={item.status} />
-                    {item.returnState && <ReturnStateBadge state={item.returnState} />}
-                  </Stack>
-                </Table.Td>
-                <Table.Td>
-                  <Stack gap={4} align="flex-start">
-                    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                      {formatDate(item.internalDue, i18n.language)}
-                    </Text>
-                    <DueStateBadge state={item.dueState} />
-                  </Stack>
-                </Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(item.deadline, i18n.language)}</Table.Td>
-                <Table.Td>{item.owner?.name ?? t('exchange.nobody')}</Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataList
+      testId="inbox-table"
+      minWidth={960}
+      rows={items}
+      rowKey={(item) => item.id}
+      rowAttributes={(item) => ({
+        'data-testid': 'inbox-row',
+        'data-ref-no': item.refNo,
+        'data-status': item.status,
+        'data-due-state': item.dueState,
+        'data-state': item.state,
+      })}
+      columns={[
+        {
+          key: 'ref',
+          header: t('exchange.refNo'),
+          card: 'subtitle',
+          nowrap: true,
+          cell: (item) => (
+            <>
+              <Anchor component={Link} to={`/exchange/inbox/${item.id}`} size="sm" fw={600} data-testid="inbox-open">
+                {item.refNo}
+              </Anchor>
+              <Text size="xs">{i18n.language === 'en' ? item.authority.nameEn : item.authority.nameZh}</Text>
+            </>
+          ),
+        },
+        {
+          key: 'subject',
+          header: t('exchange.subject'),
+          card: 'title',
+          cell: (item) => (
+            <>
+              <Text size="sm" component="span" display="block">
+                {titleOf(item, i18n.language)}
+              </Text>
+              <Group gap={4} mt={2} component="span">
+                {item.priority !== 'normal' && <PriorityBadge priority={item.priority} />}
+                {item.state !== 'imported' && (
+                  <Text size="xs" fw={700} component="span" data-testid="inbox-locked">
+                    {t(`exchange.incoming.${item.state}`)}
+                  </Text>
+                )}
+              </Group>
+            </>
+          ),
+        },
+        { key: 'category', header: t('exchange.category'), card: 'field', cell: (item) => t(`exchange.categories.${item.category}`) },
+        {
+          key: 'status',
+          header: t('exchange.statusLabel'),
+          card: 'field',
+          cell: (item) => (
+            <Stack gap={4} align="flex-start">
+              <TaskStatusBadge status={item.status} />
+              {item.returnState && <ReturnStateBadge state={item.returnState} />}
+            </Stack>
+          ),
+        },
+        {
+          key: 'due',
+          header: t('exchange.internalDue'),
+          card: 'field',
+          cell: (item) => (
+            <Stack gap={4} align="flex-start">
+              <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                {formatDate(item.internalDue, i18n.language)}
+              </Text>
+              <DueStateBadge state={item.dueState} />
+            </Stack>
+          ),
+        },
+        {
+          key: 'deadline',
+          header: t('exchange.deadline'),
+          card: 'field',
+          nowrap: true,
+          cell: (item) => formatDateTime(item.deadline, i18n.language),
+        },
+        { key: 'owner', header: t('exchange.owner'), card: 'field', cell: (item) => item.owner?.name ?? t('exchange.nobody') },
+      ]}
+    />
   );
 }
 

@@ -1,4 +1,5 @@
-import { Button, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Stack, Text, Title } from '@mantine/core';
+import { DataList } from '../../components/DataList.js';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -29,52 +30,64 @@ export function SessionsPage() {
       </Title>
       <FormError error={sessions.error ?? revoke.error} />
       {sessions.data && (
-        <Table.ScrollContainer minWidth={760} type="native" tabIndex={0}>
-          <Table striped data-testid="sessions-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('audit.person')}</Table.Th>
-                <Table.Th>{t('sessions.started')}</Table.Th>
-                <Table.Th>{t('sessions.lastSeen')}</Table.Th>
-                <Table.Th>{t('sessions.address')}</Table.Th>
-                <Table.Th>{t('sessions.device')}</Table.Th>
-                <Table.Th>{t('common.actions')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {sessions.data.sessions.map((session) => (
-                <Table.Tr key={session.id} data-testid={`session-row-${session.username}`}>
-                  <Table.Td>
-                    {session.displayName} ({session.username})
-                  </Table.Td>
-                  <Table.Td>{formatDateTime(session.createdAt, i18n.language)}</Table.Td>
-                  <Table.Td>{formatDateTime(session.lastSeenAt, i18n.language)}</Table.Td>
-                  <Table.Td>{session.ip ?? ''}</Table.Td>
-                  <Table.Td data-testid="session-browser">{browserLabel(session.userAgent) ?? t('labels.anotherProgram')}</Table.Td>
-                  <Table.Td>
-                    {session.current ? (
-                      <Text size="sm" fw={700}>
-                        {t('sessions.current')}
-                      </Text>
-                    ) : (
-                      canRevoke && (
-                        <Button
-                          size="compact-sm"
-                          variant="default"
-                          loading={revoke.isPending && revoke.variables === session.id}
-                          onClick={() => revoke.mutate(session.id)}
-                          data-testid="session-revoke"
-                        >
-                          {t('sessions.forceSignOut')}
-                        </Button>
-                      )
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataList
+          testId="sessions-table"
+          minWidth={760}
+          rows={sessions.data.sessions}
+          rowKey={(session) => session.id}
+          rowAttributes={(session) => ({ 'data-testid': `session-row-${session.username}` })}
+          columns={[
+            {
+              key: 'person',
+              header: t('audit.person'),
+              card: 'title',
+              cell: (session) => `${session.displayName} (${session.username})`,
+            },
+            {
+              key: 'started',
+              header: t('sessions.started'),
+              card: 'field',
+              cell: (session) => formatDateTime(session.createdAt, i18n.language),
+            },
+            {
+              key: 'lastSeen',
+              header: t('sessions.lastSeen'),
+              card: 'field',
+              cell: (session) => formatDateTime(session.lastSeenAt, i18n.language),
+            },
+            { key: 'address', header: t('sessions.address'), card: 'field', cell: (session) => session.ip ?? '' },
+            {
+              key: 'device',
+              header: t('sessions.device'),
+              card: 'subtitle',
+              testId: 'session-browser',
+              cell: (session) => browserLabel(session.userAgent) ?? t('labels.anotherProgram'),
+            },
+            {
+              key: 'actions',
+              header: t('common.actions'),
+              card: 'actions',
+              cell: (session) =>
+                session.current ? (
+                  <Text size="sm" fw={700}>
+                    {t('sessions.current')}
+                  </Text>
+                ) : (
+                  canRevoke && (
+                    <Button
+                      size="compact-sm"
+                      variant="default"
+                      loading={revoke.isPending && revoke.variables === session.id}
+                      onClick={() => revoke.mutate(session.id)}
+                      data-testid="session-revoke"
+                    >
+                      {t('sessions.forceSignOut')}
+                    </Button>
+                  )
+                ),
+            },
+          ]}
+        />
       )}
       {sessions.data?.sessions.length === 0 && <Text>{t('sessions.none')}</Text>}
     </Stack>
