@@ -50,7 +50,8 @@ const fill = (url: string) =>
   url
     .replace(/:(id|itemId|userId|setId|studentId|batchId)\b/g, () => randomUUID())
     .replace(/:token\b/g, 'x'.repeat(32))
-    .replace(/:holderNo\b/g, '1');
+    .replace(/:holderNo\b/g, '1')
+    .replace(/:key\b/g, 'memo.U2.sso-policy');
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
 
 describe('every route', () => {
@@ -213,6 +214,7 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'PUT /api/admin/network/holidays': { holidays: [{ day: '2026-12-25', nameZh: '聖誕節', nameEn: 'Christmas Day' }] },
   'PUT /api/admin/notification-list': { entries: [{ email: 'it-team@school.edu.hk', events: ['account_locked'] }] },
   'POST /api/admin/notification-list/reviewed': {},
+  'POST /api/dashboard/checks/:key/ask': {},
   'POST /api/handover/plans': { userId: randomUUID(), reason: 'leaving', effectiveOn: '2026-12-31' },
   'PUT /api/handover/plans/:id/items/:itemId': { successorId: randomUUID() },
   'POST /api/handover/plans/:id/approve': {},
