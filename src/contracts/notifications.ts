@@ -34,8 +34,6 @@ export const NOTIFICATION_TITLES = [
   'routineDue',
   'dailyDigest',
   'askedToAct',
-  'dailyDigest',
-  'askedToAct',
   'planningTaskDue',
   'planningStepDue',
 ] as const;
