@@ -1,8 +1,8 @@
 import { hkStampEn, hkStampZh } from '../../core/hk-time.js';
 import { activeHolders } from '../../core/auth/roles.js';
 import { hongKongDate } from '../../core/clock.js';
-import type { Queryable } from '../../core/db/types.js';
 import type { ExchangeNotice } from '../../../contracts/notifications.js';
+import type { Queryable } from '../../core/db/types.js';
 import { notifyUser, queueMail } from '../../core/notify/notify.js';
 import type { Job } from '../../core/scheduler/scheduler.js';
 import { intake } from './authority/intake.js';
