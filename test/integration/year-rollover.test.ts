@@ -171,6 +171,19 @@ describe('planning the new year', () => {
     expect((await seo.get(`${BASE}/preview`)).status).toBe(200);
     expect((await seo.post(`${BASE}/migrate`, { confirm: TO.code })).status).toBe(403);
     expect((await seo.post(`${BASE}/undo`, {})).status).toBe(403);
+    // The intake adds students: planning.manage without students.manage is refused, and nothing changes.
+    const students = () =>
+      s.db
+        .system((q) => q.query<{ n: number }>('SELECT count(*)::int AS n FROM students WHERE school_id = $1', [school.schoolId]))
+        .then((r) => r[0]?.n ?? 0);
+    const n = await students();
+    const file = INTAKE.replace(/^N1/gm, 'S1');
+    for (const step of ['preview', 'commit']) {
+      const r = await seo.post(`${BASE}/intake/${step}`, { fileName: 'allocation.csv', contentBase64: b64(file) });
+      expect(r.status).toBe(403);
+      expect(r.body.code).toBe('forbidden');
+    }
+    expect(await students()).toBe(n);
   });
 });
 

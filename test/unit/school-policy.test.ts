@@ -27,6 +27,9 @@ function refusal(rule: () => void): string | null {
 }
 
 const none = new Set<string>();
+const ALL = ['students.read', 'students.manage', 'staff.manage', 'school.setup.manage'];
+/** Every right above held, those named for own classes only. */
+const held = (own: string[] = []) => ({ permissions: new Set(ALL), ownClassesOnly: new Set(own) });
 
 describe('own-classes scope', () => {
   it('a permission held for the whole school reaches every student', () => {
@@ -44,11 +47,16 @@ describe('own-classes scope', () => {
 
 describe('whole-school actions', () => {
   it('adding a student needs students.manage for the whole school', () => {
-    expect(refusal(() => assertWholeSchool(none, 'students.manage'))).toBeNull();
-    expect(refusal(() => assertWholeSchool(new Set(['students.manage']), 'students.manage'))).toBe('forbidden');
+    expect(refusal(() => assertWholeSchool(held(), 'students.manage'))).toBeNull();
+    expect(refusal(() => assertWholeSchool(held(['students.manage']), 'students.manage'))).toBe('forbidden');
+  });
+  it('a permission not held at all is refused, whatever route led there', () => {
+    const without = { permissions: new Set(['students.read', 'planning.manage']), ownClassesOnly: none };
+    expect(refusal(() => assertWholeSchool(without, 'students.manage'))).toBe('forbidden');
+    expect(refusal(() => assertMayImport(without, 'students'))).toBe('forbidden');
   });
   it('a limit on another permission does not matter', () => {
-    expect(refusal(() => assertWholeSchool(new Set(['students.read']), 'students.manage'))).toBeNull();
+    expect(refusal(() => assertWholeSchool(held(['students.read']), 'students.manage'))).toBeNull();
   });
 });
 
@@ -63,15 +71,15 @@ describe('import scope', () => {
   });
   it('an import with the permission for the whole school goes ahead', () => {
     for (const kind of ['students', 'staff', 'classes', 'class_subjects'] as const)
-      expect(refusal(() => assertMayImport(none, kind))).toBeNull();
+      expect(refusal(() => assertMayImport(held(), kind))).toBeNull();
   });
   it('an import with the kind’s permission for own classes only is refused', () => {
-    expect(refusal(() => assertMayImport(new Set(['students.manage']), 'students'))).toBe('forbidden');
-    expect(refusal(() => assertMayImport(new Set(['school.setup.manage']), 'class_subjects'))).toBe('forbidden');
+    expect(refusal(() => assertMayImport(held(['students.manage']), 'students'))).toBe('forbidden');
+    expect(refusal(() => assertMayImport(held(['school.setup.manage']), 'class_subjects'))).toBe('forbidden');
   });
   it('only the kind’s own permission is looked at', () => {
-    expect(refusal(() => assertMayImport(new Set(['students.manage']), 'staff'))).toBeNull();
-    expect(refusal(() => assertMayImport(new Set(['students.read']), 'students'))).toBeNull();
+    expect(refusal(() => assertMayImport(held(['students.manage']), 'staff'))).toBeNull();
+    expect(refusal(() => assertMayImport(held(['students.read']), 'students'))).toBeNull();
   });
 });
 

@@ -19,12 +19,19 @@ export function scopeOf(ownClassesOnly: ReadonlySet<string>, permission: Permiss
   return ownClassesOnly.has(permission) ? 'own_classes' : 'school';
 }
 
+/** The rights a person holds: every permission, and those held for their own classes only. */
+export interface HeldRights {
+  permissions: ReadonlySet<string>;
+  ownClassesOnly: ReadonlySet<string>;
+}
+
 /**
- * Whole-school actions (adding a student, importing a file) need the permission for the whole
- * school: a right limited to one's own classes cannot add people or rewrite every record.
+ * Whole-school actions (adding a student, importing a file) need the permission, held for the whole
+ * school: a right limited to one's own classes cannot add people or rewrite every record, and a caller
+ * reached through another route's permission (the new year's intake under planning.manage) must still hold it.
  */
-export function assertWholeSchool(ownClassesOnly: ReadonlySet<string>, permission: PermissionKey): void {
-  if (scopeOf(ownClassesOnly, permission) !== 'school') throw new AppError('forbidden');
+export function assertWholeSchool(held: HeldRights, permission: PermissionKey): void {
+  if (!held.permissions.has(permission) || scopeOf(held.ownClassesOnly, permission) !== 'school') throw new AppError('forbidden');
 }
 
 /** The permission each kind of import needs (its route declares it; the scope rule below checks its reach). */
@@ -36,8 +43,8 @@ export const IMPORT_PERMISSION = {
 } as const satisfies Record<z.infer<typeof ImportKind>, PermissionKey>;
 
 /** An import is a whole-school action: its permission must be held for the whole school. */
-export function assertMayImport(ownClassesOnly: ReadonlySet<string>, kind: z.infer<typeof ImportKind>): void {
-  assertWholeSchool(ownClassesOnly, IMPORT_PERMISSION[kind]);
+export function assertMayImport(held: HeldRights, kind: z.infer<typeof ImportKind>): void {
+  assertWholeSchool(held, IMPORT_PERMISSION[kind]);
 }
 
 // ---- School years ---------------------------------------------------------------------------

@@ -24,7 +24,7 @@ export { CORRECTABLE_PARTICULARS, type ParticularsPatch, correctStudentParticula
 export { sealStoredIdNumbers } from './students/seal-stored-ids.js';
 
 // Import (preview, then commit) and export
-export { IMPORT_PERMISSION } from './policy.js';
+export { IMPORT_PERMISSION, assertMayImport } from './policy.js';
 export { importFile } from './imports/pipeline.js';
 export { exportStaff, exportStudents } from './exports.js';
 export type { SheetProgress } from './spreadsheet.js';

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ImportReport } from '../../../../contracts/school.js';
 import type { Actor } from '../../../core/auth/actor.js';
 import { AppError } from '../../../core/errors.js';
-import { type SchoolDeps, importFile } from '../../school/service.js';
+import { type SchoolDeps, assertMayImport, importFile } from '../../school/service.js';
 import { findLatestPlan } from './queries.js';
 
 type Report = z.infer<typeof ImportReport>;
@@ -14,6 +14,8 @@ type Report = z.infer<typeof ImportReport>;
  * or later, so they are on roll from then, and the plan's preview lists them as intake.
  */
 export async function importIntake(d: SchoolDeps, a: Actor, fileName: string, file: Buffer, commit: boolean): Promise<Report> {
+  // Adding students needs students.manage for the whole school, not only the plan's planning.manage.
+  assertMayImport(a, 'students');
   const plan = await d.db.school(a.schoolId, (q) => findLatestPlan(q));
   if (!plan) throw new AppError('not_found');
   if (plan.status !== 'draft') throw new AppError('rollover_migrated', { errors: [{ path: plan.to_code, code: 'already_migrated' }] });

@@ -57,7 +57,7 @@ export async function importFile(
   commit: boolean,
   effectiveDate?: string,
 ): Promise<Report> {
-  assertMayImport(a.ownClassesOnly, kind);
+  assertMayImport(a, kind);
   const job: Job = { d, a, kind, fileName, file, commit, effectiveDate };
   switch (kind) {
     case 'students':

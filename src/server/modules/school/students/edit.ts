@@ -63,7 +63,7 @@ export function studentValues(b: Omit<z.infer<typeof StudentCreateBody>, 'idNumb
 
 export async function createStudent(d: SchoolDeps, a: Actor, body: z.infer<typeof StudentCreateBody>): Promise<string> {
   // Creating a student is a whole-school action: a scope limited to one's classes cannot add people.
-  assertWholeSchool(a.ownClassesOnly, 'students.manage');
+  assertWholeSchool(a, 'students.manage');
   const b = cleanStudent(body);
   if ((b.classId === undefined) !== (b.classNumber === undefined))
     throw new AppError('validation_failed', { errors: [{ path: '/classNumber', code: 'required_with_class' }] });
