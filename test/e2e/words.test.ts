@@ -71,10 +71,7 @@ async function newPage(): Promise<Page> {
 }
 afterAll(() => closeAll(browser, server));
 
-// NOT YET PASSING (helper C, 2026-11-30 09:00): setup passes; the three sign-in tests time out waiting after
-// sign-in (line ~105 signIn → waitForSelector notifications-bell; the sign-in page test at [role="alert"]) on a
-// machine at load 20+. Skipped until someone checks what the signed-in shell now shows first; unit tests cover the words.
-describe.skip('no internal code reaches a person', () => {
+describe('no internal code reaches a person', () => {
   it('sets up the school, an office clerk and a principal, and a check that needs attention', async () => {
     await setUpSchoolInBrowser(admin, () => server.setupLink(), PASSWORD);
     const names = (await (await admin.request.get('/api/admin/role-names')).json()) as { roles: { id: string; key: string | null }[] };
@@ -105,7 +102,8 @@ describe.skip('no internal code reaches a person', () => {
 
   it('the office clerk sees roles by name, no empty actions column, and notifications in words (zh, en)', async () => {
     const page = await newPage();
-    await signIn(page, 'goclerk', false);
+    // Revealing identity numbers is a security right: the clerk, too, enrols an authenticator.
+    await signIn(page, 'goclerk', true);
     for (const [language, role, check, actions] of [
       ['zh', '校務處職員', '每年覆核統一登入（CLO）安排', '操作'],
       ['en', 'General Office Staff', 'Unified login (single sign-on) reviewed every year', 'Actions'],

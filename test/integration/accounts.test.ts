@@ -191,6 +191,9 @@ describe('rights', () => {
     const start = await c.post('/api/account/mfa/enrol/start');
     await c.post('/api/account/mfa/enrol/confirm', { code: await totpNow(s, start.body.secret) });
     await c.refreshCsrf();
+    // Enrolling ended the first sign-in: the log records it as a sign-in.
+    const logins = await admin.client.get(`/api/audit?action=auth.login&actor=asa0001`);
+    expect((logins.body.entries as { action: string }[]).map((e) => e.action)).toEqual(['auth.login']);
     // The assistant cannot assign roles at all, and the system administrator cannot be removed by anyone as the last one.
     expect((await c.put(`/api/admin/users/${asa.id}/roles`, { roleIds: [role('system_admin')] })).status).toBe(403);
     const r = await admin.client.put(`/api/admin/users/${admin.adminId}/roles`, { roleIds: [role('principal')] });

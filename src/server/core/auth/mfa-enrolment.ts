@@ -53,9 +53,12 @@ export async function confirmEnrolment(
     await completeEnrolment(q, s.userId, step, d.clock.now());
     const codes = await replaceRecoveryCodes(q, s);
     const stage = stageAfterEnrolment(s.stage);
-    if (completesSignIn(s.stage, stage)) await signedInFrom(q, { id: s.userId, school_id: s.schoolId }, origin.ip, d.clock.now());
+    const signsIn = completesSignIn(s.stage, stage);
+    if (signsIn) await signedInFrom(q, { id: s.userId, school_id: s.schoolId }, origin.ip, d.clock.now());
     const token = await d.sessions.rotate(q, s, stage, origin.ip, origin.userAgent);
     await audit(q, d.clock, { ...by, action: 'auth.mfa_enrolled', target: `user:${s.userId}` });
+    // A first sign-in that ends with enrolling is a sign-in like any other: the log says so.
+    if (signsIn) await audit(q, d.clock, { ...by, action: 'auth.login', target: `user:${s.userId}`, details: { mfa: 'enrolment' } });
     return { codes, token, stage };
   });
   await d.sessions.forget([s.tokenHash]);
