@@ -61,6 +61,9 @@ export const ExceptionCode = z.enum([
   'class_unknown',
   'not_placed',
   'no_classes',
+  'intake_leave',
+  'intake_not_admitted',
+  'admit_not_intake',
 ]);
 export const RolloverException = z.strictObject({
   code: ExceptionCode,

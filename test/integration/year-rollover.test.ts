@@ -160,7 +160,44 @@ describe('planning the new year', () => {
     // A stale version is a conflict, not a silent overwrite.
     expect((await c.put(`${BASE}/classes`, { version: p.version, classes: p.classes })).status).toBe(409);
     expect((await c.put(`${BASE}/classes`, { version: p.version + 1, classes: p.classes })).status).toBe(204);
-    expect((await c.put(`${BASE}/decisions/${await studentId('R99999')}`, { action: 'admit', reason: 'Joined in June' })).status).toBe(204);
+    // Only the intake is admitted: one on roll is placed by promote or repeat, where another level needs a reason.
+    const unplaced = await studentId('R99999');
+    const admit = await c.put(`${BASE}/decisions/${unplaced}`, { action: 'admit', reason: 'Joined in June' });
+    expect(admit.status).toBe(422);
+    expect(admit.body).toMatchObject({ code: 'rollover_invalid', errors: [{ path: 'R99999', code: 'admit_not_intake' }] });
+    expect((await c.put(`${BASE}/decisions/${unplaced}`, { action: 'repeat', classCode: '1A' })).body.code).toBe('rollover_invalid');
+    expect((await c.put(`${BASE}/decisions/${unplaced}`, { action: 'repeat', classCode: '1A', reason: 'Joined in June' })).status).toBe(
+      204,
+    );
+    // An intake pupil does not leave (their leave date would fall before their entry date) and is not promoted or kept back.
+    const pupil = await studentId('N100');
+    for (const [body, code] of [
+      [{ action: 'leave', reason: 'Not coming' }, 'intake_leave'],
+      [{ action: 'promote', classCode: '2A', reason: 'Skips S1' }, 'intake_not_admitted'],
+    ] as const) {
+      const r = await c.put(`${BASE}/decisions/${pupil}`, body);
+      expect(r.status).toBe(422);
+      expect(r.body).toMatchObject({ code: 'rollover_invalid', errors: [{ path: 'N100', code }] });
+    }
+    // One stored before the rule (or before the records changed) is an exception: dry run and migrate refuse, not fail.
+    const planId = (await plan()).id;
+    await s.db.system((q) =>
+      q.query(`INSERT INTO rollover_decisions (school_id, plan_id, student_id, action, decided_at) VALUES ($1, $2, $3, 'leave', now())`, [
+        school.schoolId,
+        planId,
+        pupil,
+      ]),
+    );
+    expect((await c.get(`${BASE}/preview`)).body.exceptions).toEqual([expect.objectContaining({ code: 'intake_leave', regNo: 'N100' })]);
+    for (const [url, body] of [
+      [`${BASE}/dry-run`, {}],
+      [`${BASE}/migrate`, { confirm: TO.code }],
+    ] as const) {
+      const r = await c.post(url, body);
+      expect(r.status).toBe(422);
+      expect(r.body.errors).toEqual([{ path: 'N100 New Pupil L', code: 'intake_leave' }]);
+    }
+    expect((await c.del(`${BASE}/decisions/${pupil}`)).status).toBe(204);
     expect((await c.get(`${BASE}/preview`)).body.exceptions).toEqual([]);
     expect(await yearStatus(school.schoolId)).toMatchObject({ [FROM.code]: 'current' });
   });

@@ -3,6 +3,7 @@ import {
   buildPreview,
   classNumbers,
   classSuffix,
+  decisionMismatch,
   needsReason,
   nextLevel,
   nextSchoolYear,
@@ -81,6 +82,33 @@ describe('promotion rule', () => {
       'level_without_reason',
       'no_target_class',
     ]);
+  });
+  it('a decision must fit the student: the intake is admitted only, only the intake is admitted', () => {
+    expect(decisionMismatch('leave', 'intake')).toBe('intake_leave');
+    expect(decisionMismatch('promote', 'intake')).toBe('intake_not_admitted');
+    expect(decisionMismatch('repeat', 'intake')).toBe('intake_not_admitted');
+    expect(decisionMismatch('admit', 'intake')).toBeNull();
+    expect(decisionMismatch('admit', 'roll')).toBe('admit_not_intake');
+    for (const a of ['promote', 'repeat', 'leave'] as const) expect(decisionMismatch(a, 'roll')).toBeNull();
+  });
+  it('lists a decision that does not fit the student (an intake pupil leaving, one on roll admitted) as an exception', () => {
+    const intake = { kind: 'intake' as const, classCode: null, level: null, classNumber: null };
+    const p = buildPreview({
+      ...base,
+      decisions: new Map([
+        [student(1).id, { action: 'leave' as const, classCode: null, reason: null }],
+        [student(2).id, { action: 'promote' as const, classCode: '2A', reason: 'x' }],
+        [student(3).id, { action: 'admit' as const, classCode: '1A', reason: null }],
+      ]),
+      students: [student(1, intake), student(2, intake), student(3)],
+      classes: [cls('1A', 'S1'), cls('2A', 'S2')],
+    });
+    expect(p.exceptions.map((e) => [e.code, e.regNo])).toEqual([
+      ['intake_leave', 'R1'],
+      ['intake_not_admitted', 'R2'],
+      ['admit_not_intake', 'R3'],
+    ]);
+    expect(p.decisions.every((d) => d.toClass === null)).toBe(true);
   });
   it('a reason lets a student skip a level', () => {
     const p = buildPreview({

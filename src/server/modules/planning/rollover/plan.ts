@@ -7,7 +7,7 @@ import type { Database, Queryable } from '../../../core/db/types.js';
 import { AppError } from '../../../core/errors.js';
 import { uniqueViolation } from '../../../core/db/unique.js';
 import { rolloverCurrentYear, rolloverSourceClasses, rolloverStudent, rolloverYear } from '../../school/service.js';
-import { needsReason, nextSchoolYear } from './policy.js';
+import { decisionMismatch, needsReason, nextSchoolYear } from './policy.js';
 import {
   bumpPlanVersion,
   deleteDecision,
@@ -156,6 +156,8 @@ export async function setRolloverDecision(d: PlanDeps, a: Actor, studentId: stri
     const p = await draftAt(q, null);
     const s = await rolloverStudent(q, p.from_year_id, p.to_starts_on, studentId);
     if (!s) throw new AppError('not_found');
+    const mismatch = decisionMismatch(b.action, s.kind);
+    if (mismatch) throw new AppError('rollover_invalid', { errors: [{ path: s.reg_no, code: mismatch }] });
     if (b.classCode) {
       const cls = (await listPlanClasses(q, p.id)).find((c) => c.code === b.classCode);
       if (!cls) throw new AppError('rollover_invalid', { errors: [{ path: b.classCode, code: 'class_unknown' }] });

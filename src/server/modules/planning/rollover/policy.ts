@@ -86,6 +86,19 @@ export function needsReason(action: Action, from: LevelName | null, classLevel: 
   return expectedLevel(action, from) !== classLevel;
 }
 
+/** The ways a decision by hand can fail to fit the student it is for. */
+export type DecisionMismatch = 'intake_leave' | 'intake_not_admitted' | 'admit_not_intake';
+
+/**
+ * A decision must fit who the student is: the intake is admitted (one who will not come is removed
+ * from the records, not given a leave date before their entry date), and only the intake is admitted
+ * (one on roll is promoted or repeats, where a class at another level needs a reason).
+ */
+export function decisionMismatch(action: Action, kind: RollStudent['kind']): DecisionMismatch | null {
+  if (kind === 'intake') return action === 'admit' ? null : action === 'leave' ? 'intake_leave' : 'intake_not_admitted';
+  return action === 'admit' ? 'admit_not_intake' : null;
+}
+
 const enCollator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 // Chinese names in stroke order, as Hong Kong class lists are; those without one after, by English name.
 const zhCollator = new Intl.Collator('zh-Hant-HK-u-co-stroke');
@@ -188,6 +201,11 @@ export function buildPreview(p: PreviewInput): Preview {
       graduates: action === 'leave' && s.level !== null && isTopLevel(s.level),
     };
     decisions.push(d);
+    const mismatch = manual ? decisionMismatch(action, s.kind) : null;
+    if (mismatch) {
+      exceptions.push(exception(mismatch, who));
+      continue;
+    }
     if (action === 'leave') continue;
     if (!manual && s.kind === 'roll' && s.level === null) {
       exceptions.push(exception('not_placed', who));
