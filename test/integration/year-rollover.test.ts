@@ -37,6 +37,9 @@ const INTAKE = [
   ),
 ].join('\n');
 
+/** An intake pupil who starts later in the new year's first month. */
+const LATER = `${TO.startsOn.slice(0, 4)}-09-15`;
+
 const yearStatus = async (schoolId: string) =>
   Object.fromEntries(
     (
@@ -112,8 +115,22 @@ describe('planning the new year', () => {
     const refused = await c.post(`${BASE}/intake/commit`, { fileName: 'allocation.csv', contentBase64: b64(withClass) });
     expect(refused.body.committed).toBe(false);
     expect(refused.body.issues.map((i: { code: string }) => i.code)).toContain('intake_has_class');
+    // An entry date outside the new year (the old year's last day, the day after the new year ends) is refused.
+    const [head, first, second] = INTAKE.split('\n');
+    const outside = [head, first?.replace(TO.startsOn, FROM.endsOn), second?.replace(TO.startsOn, `${TO.endsOn.slice(0, 4)}-09-01`)].join(
+      '\n',
+    );
+    const dates = await c.post(`${BASE}/intake/commit`, { fileName: 'allocation.csv', contentBase64: b64(outside) });
+    expect(dates.body.committed).toBe(false);
+    expect(dates.body.issues.filter((i: { code: string }) => i.code === 'intake_entry_date').map((i: { row: number }) => i.row)).toEqual([
+      2, 3,
+    ]);
     const done = await c.post(`${BASE}/intake/commit`, { fileName: 'allocation.csv', contentBase64: b64(INTAKE) });
     expect(done.body).toMatchObject({ create: 12, committed: true });
+    // One who starts on 15 September is the intake too, placed from that day.
+    await s.db.system((q) =>
+      q.query(`UPDATE students SET entry_date = $3 WHERE school_id = $1 AND reg_no = $2`, [school.schoolId, 'N111', LATER]),
+    );
     const p = (await c.get(`${BASE}/preview`)).body;
     expect(p.totals.admitted).toBe(12);
     expect(p.classes.filter((x: { level: string }) => x.level === 'S1').map((x: { admitted: number }) => x.admitted)).toEqual([4, 4, 4]);
@@ -270,6 +287,13 @@ describe('dry run, migrate, undo, migrate', () => {
       ),
     );
     expect(gifted).toEqual([{ code: '4A', class_number: expect.any(Number) }]);
+    const late = await s.db.system((q) =>
+      q.query<{ from_date: string }>(
+        `SELECT sc.from_date::text FROM student_classes sc JOIN students st ON st.id = sc.student_id WHERE st.school_id = $1 AND st.reg_no = 'N111'`,
+        [school.schoolId],
+      ),
+    );
+    expect(late).toEqual([{ from_date: LATER }]);
     const leavers = await s.db.system((q) =>
       q.query<{ reg_no: string; status: string; leave_date: string }>(
         `SELECT reg_no, status, leave_date::text FROM students WHERE school_id = $1 AND reg_no IN ('R00003', 'R00151') ORDER BY reg_no`,

@@ -41,10 +41,10 @@ export interface RolloverSource {
   students: RollStudentRow[];
 }
 
-export async function rolloverSource(q: Queryable, yearId: string, newFirstDay: string): Promise<RolloverSource | undefined> {
+export async function rolloverSource(q: Queryable, yearId: string, newLastDay: string): Promise<RolloverSource | undefined> {
   const year = await findYearById(q, yearId);
   if (!year) return undefined;
-  const [classes, students] = [await listSourceClasses(q, yearId), await listRollStudents(q, yearId, year.ends_on, newFirstDay)];
+  const [classes, students] = [await listSourceClasses(q, yearId), await listRollStudents(q, yearId, year.ends_on, newLastDay)];
   return { year, classes, students };
 }
 
@@ -52,12 +52,12 @@ export async function rolloverSource(q: Queryable, yearId: string, newFirstDay: 
 export async function rolloverStudent(
   q: Queryable,
   yearId: string,
-  newFirstDay: string,
+  newLastDay: string,
   studentId: string,
 ): Promise<RollStudentRow | undefined> {
   const year = await findYearById(q, yearId);
   if (!year) return undefined;
-  const [s] = await listRollStudents(q, yearId, year.ends_on, newFirstDay, studentId);
+  const [s] = await listRollStudents(q, yearId, year.ends_on, newLastDay, studentId);
   return s;
 }
 

@@ -19,12 +19,13 @@ export async function importIntake(d: SchoolDeps, a: Actor, fileName: string, fi
   const plan = await d.db.school(a.schoolId, (q) => findLatestPlan(q));
   if (!plan) throw new AppError('not_found');
   if (plan.status !== 'draft') throw new AppError('rollover_migrated', { errors: [{ path: plan.to_code, code: 'already_migrated' }] });
-  const preview = await importFile(d, a, 'students', fileName, file, false);
+  const within = { from: plan.to_starts_on, to: plan.to_ends_on };
+  const preview = await importFile(d, a, 'students', fileName, file, false, undefined, within);
   const refusals = [
     ...(preview.update > 0 ? [{ row: 0, column: 'reg_no', value: String(preview.update), code: 'intake_updates_student' }] : []),
     ...(preview.placements > 0 ? [{ row: 0, column: 'class', value: String(preview.placements), code: 'intake_has_class' }] : []),
   ];
   if (!commit || preview.issues.length || refusals.length)
     return { ...preview, issues: [...refusals, ...preview.issues], committed: false };
-  return importFile(d, a, 'students', fileName, file, true);
+  return importFile(d, a, 'students', fileName, file, true, undefined, within);
 }

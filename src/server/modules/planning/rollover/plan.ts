@@ -154,7 +154,7 @@ export async function setPlanNumberOrder(d: PlanDeps, a: Actor, version: number,
 export async function setRolloverDecision(d: PlanDeps, a: Actor, studentId: string, b: z.infer<typeof DecisionBody>): Promise<void> {
   await d.db.schoolTx(a.schoolId, async (q) => {
     const p = await draftAt(q, null);
-    const s = await rolloverStudent(q, p.from_year_id, p.to_starts_on, studentId);
+    const s = await rolloverStudent(q, p.from_year_id, p.to_ends_on, studentId);
     if (!s) throw new AppError('not_found');
     const mismatch = decisionMismatch(b.action, s.kind);
     if (mismatch) throw new AppError('rollover_invalid', { errors: [{ path: s.reg_no, code: mismatch }] });

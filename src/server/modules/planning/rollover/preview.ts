@@ -14,7 +14,7 @@ export async function computePreview(
   q: Queryable,
   p: PlanRow,
 ): Promise<{ preview: Preview; source: RolloverSource; classes: PlanClassRow[] }> {
-  const source = await rolloverSource(q, p.from_year_id, p.to_starts_on);
+  const source = await rolloverSource(q, p.from_year_id, p.to_ends_on);
   if (!source) throw new AppError('not_found');
   const classes = await listPlanClasses(q, p.id);
   const decisions = new Map<string, ManualDecision>(

@@ -14,7 +14,7 @@ import { classesSpec } from './classes.js';
 import { MAX_ROWS, checkColumns } from './columns.js';
 import { loadContext } from './context.js';
 import { checkRows, columnNamer, crossCheckRows } from './rows.js';
-import type { Fields, Spec } from './spec.js';
+import type { EntryWindow, Fields, Spec } from './spec.js';
 import { staffSpec } from './staff.js';
 import { studentsSpec } from './students.js';
 import { contactsVisibleTo } from '../students/contacts.js';
@@ -42,6 +42,8 @@ interface Job {
   file: Buffer;
   commit: boolean;
   effectiveDate?: string;
+  /** The new year's intake: every entry date must fall within the new year. */
+  entryWithin?: EntryWindow;
 }
 
 /**
@@ -56,9 +58,10 @@ export async function importFile(
   file: Buffer,
   commit: boolean,
   effectiveDate?: string,
+  entryWithin?: EntryWindow,
 ): Promise<Report> {
   assertMayImport(a, kind);
-  const job: Job = { d, a, kind, fileName, file, commit, effectiveDate };
+  const job: Job = { d, a, kind, fileName, file, commit, effectiveDate, entryWithin };
   switch (kind) {
     case 'students':
       return runImport(studentsSpec, job);
@@ -92,7 +95,7 @@ async function runImport<P, C extends Fields, E extends Fields>(spec: Spec<P, C,
   if (!cols.readable) return report(NONE, false);
   const today = hongKongDate(d.clock.now());
   const run = async (q: Queryable) => {
-    const ctx = await loadContext(q, today, schoolIds(q, d.serverKey, a.schoolId), job.effectiveDate);
+    const ctx = await loadContext(q, today, schoolIds(q, d.serverKey, a.schoolId), job.effectiveDate, job.entryWithin ?? null);
     placementsFrom = ctx.placementsFrom;
     if (spec.tracksPlacement && job.effectiveDate && !placementDateInYear(job.effectiveDate, ctx.yearStart, ctx.yearEnd))
       issues.push({ row: 0, column: '', value: job.effectiveDate, code: 'effective_date_outside_year' });

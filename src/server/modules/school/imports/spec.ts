@@ -7,6 +7,12 @@ import type { SchoolIds } from '../students/id-at-rest.js';
 export type Fields = Record<string, unknown>;
 
 /** What rows are checked against: the current year and the codes people write in files. */
+/** The first and last day (inclusive) of a window of dates. */
+export interface EntryWindow {
+  from: string;
+  to: string;
+}
+
 export interface Context {
   q: Queryable;
   yearId: string | null;
@@ -15,6 +21,8 @@ export interface Context {
   yearEnd: string | null;
   /** The day placements made by the file start (students). */
   placementsFrom: string | null;
+  /** The new year's intake only: the dates (inclusive) an entry date must fall within (students). */
+  entryWithin: EntryWindow | null;
   classes: Map<string, string>; // code → id (current year)
   staff: Map<string, string>; // staff code → id
   subjects: Map<string, string>; // code → id

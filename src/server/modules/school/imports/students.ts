@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ContactImportFields } from '../../../../contracts/particulars.js';
 import { StudentFields } from '../../../../contracts/school.js';
 import { maskId, normaliseHkid, normaliseStrn } from '../identity.js';
-import { importedPlacementFrom, studentDatesInOrder } from '../policy.js';
+import { importedPlacementFrom, placementDateInYear, studentDatesInOrder } from '../policy.js';
 import {
   closePlacements,
   type ExistingStudentRow,
@@ -75,6 +75,9 @@ export const studentsSpec: Spec<StudentRow, StudentRecord, StoredStudent> = {
     }
     if (row.entryDate && !studentDatesInOrder(row.dateOfBirth ?? '', row.entryDate, row.leaveDate))
       issue(row.dateOfBirth && row.dateOfBirth >= row.entryDate ? 'entry_date' : 'leave_date', 'dates_out_of_order');
+    // The new year's intake enters during the new year: an earlier date would put them on roll in the old one.
+    const w = ctx.entryWithin;
+    if (w && row.entryDate && !placementDateInYear(row.entryDate, w.from, w.to)) issue('entry_date', 'intake_entry_date');
 
     const classCode = typeof beside.classCode === 'string' ? beside.classCode.toUpperCase() : '';
     const num = beside.classNumber === undefined ? undefined : Number(beside.classNumber);

@@ -78,14 +78,14 @@ export interface RollStudentRow {
 
 /**
  * The students a rollover moves: those on roll on the old year's last day (the one on-roll rule),
- * with their place that day, and the intake — on roll on the new year's first day, entered after the
- * old year ended.
+ * with their place that day, and the intake — entered after the old year's last day and on or before
+ * the new year's last day (on roll on their entry day), whether they start on the first day or later.
  */
 export async function listRollStudents(
   q: Queryable,
   yearId: string,
   lastDay: string,
-  newFirstDay: string,
+  newLastDay: string,
   studentId: string | null = null,
 ): Promise<RollStudentRow[]> {
   return q.query<RollStudentRow>(
@@ -99,10 +99,10 @@ export async function listRollStudents(
      FROM students st
      LEFT JOIN placed p ON p.student_id = st.id
      LEFT JOIN classes c ON c.id = p.class_id
-     WHERE (${onRollSql('st', '$2::date')} OR (st.entry_date > $2::date AND ${onRollSql('st', '$3::date')}))
+     WHERE (${onRollSql('st', '$2::date')} OR (st.entry_date > $2::date AND st.entry_date <= $3::date AND ${onRollSql('st', 'st.entry_date')}))
        AND ($4::uuid IS NULL OR st.id = $4::uuid)
      ORDER BY st.reg_no`,
-    [yearId, lastDay, newFirstDay, studentId],
+    [yearId, lastDay, newLastDay, studentId],
   );
 }
 
@@ -192,9 +192,11 @@ export async function insertRolloverPlacements(
 ): Promise<string[]> {
   if (!ps.length) return [];
   const rows = await q.query<{ id: string }>(
+    // An intake pupil who enters after the year's first day is placed from their entry date.
     `INSERT INTO student_classes (school_id, student_id, year_id, class_id, class_number, from_date)
-     SELECT $1, x.student_id, $2, x.class_id, x.class_number, $3::date
-     FROM unnest($4::uuid[], $5::uuid[], $6::int[]) AS x(student_id, class_id, class_number) RETURNING id`,
+     SELECT $1, x.student_id, $2, x.class_id, x.class_number, GREATEST($3::date, st.entry_date)
+     FROM unnest($4::uuid[], $5::uuid[], $6::int[]) AS x(student_id, class_id, class_number)
+     JOIN students st ON st.id = x.student_id RETURNING student_classes.id`,
     [schoolId, yearId, fromDate, ps.map((p) => p.studentId), ps.map((p) => p.classId), ps.map((p) => p.classNumber)],
   );
   return rows.map((r) => r.id);
