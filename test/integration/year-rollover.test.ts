@@ -222,7 +222,23 @@ describe('planning the new year', () => {
   it('keeps rights apart: the SEO plans and dry-runs but may not migrate', async () => {
     const u = await createUser(s, c, 'seo01', ['seo']);
     const seo = await firstSignIn(s, 'seo01', u.password, '10.0.1.9', school.code);
-    expect((await seo.get(`${BASE}/preview`)).status).toBe(200);
+    const full = await seo.get(`${BASE}/preview`);
+    expect(full.status).toBe(200);
+    expect(full.body.decisions.length).toBeGreaterThan(100);
+    // Planning read with students.read for own classes only: the counts, no list of students.
+    const role = await c.post('/api/admin/roles', {
+      nameZh: '規劃查閱',
+      nameEn: 'Planning Reader',
+      grants: [{ key: 'planning.read' }, { key: 'students.read', scope: 'own_classes' }],
+    });
+    expect(role.status).toBe(201);
+    const r = await createUser(s, c, 'plan01', []);
+    expect((await c.post(`/api/admin/roles/${role.body.id}/members`, { userId: r.id })).status).toBe(204);
+    const reader = await firstSignIn(s, 'plan01', r.password, '10.0.1.8', school.code);
+    const counts = await reader.get(`${BASE}/preview`);
+    expect(counts.status).toBe(200);
+    expect(counts.body.decisions).toEqual([]);
+    expect(counts.body.totals).toEqual(full.body.totals);
     expect((await seo.post(`${BASE}/migrate`, { confirm: TO.code })).status).toBe(403);
     expect((await seo.post(`${BASE}/undo`, {})).status).toBe(403);
     // The intake adds students: planning.manage without students.manage is refused, and nothing changes.

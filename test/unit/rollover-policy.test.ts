@@ -7,6 +7,8 @@ import {
   needsReason,
   nextLevel,
   nextSchoolYear,
+  previewFor,
+  seesEveryStudent,
   type RollStudent,
 } from '../../src/server/modules/planning/rollover/policy.js';
 
@@ -109,6 +111,23 @@ describe('promotion rule', () => {
       ['admit_not_intake', 'R3'],
     ]);
     expect(p.decisions.every((d) => d.toClass === null)).toBe(true);
+  });
+  it('shows the students only to whoever reads every student; others get the counts and unnamed exceptions', () => {
+    const held = (p: string[], own: string[] = []) => ({ permissions: new Set(p), ownClassesOnly: new Set(own) });
+    expect(seesEveryStudent(held(['planning.read', 'students.read']))).toBe(true);
+    expect(seesEveryStudent(held(['planning.read', 'students.read'], ['students.read']))).toBe(false);
+    expect(seesEveryStudent(held(['planning.read']))).toBe(false);
+    const p = buildPreview({
+      ...base,
+      students: [student(1), student(5, { classCode: null, level: null, classNumber: null })],
+      classes: [cls('2A', 'S2')],
+    });
+    expect(previewFor(p, true)).toBe(p);
+    const counts = previewFor(p, false);
+    expect(counts.decisions).toEqual([]);
+    expect(counts.totals).toEqual(p.totals);
+    expect(counts.classes).toEqual(p.classes);
+    expect(counts.exceptions).toEqual([expect.objectContaining({ code: 'not_placed', studentId: null, regNo: null, name: null })]);
   });
   it('a reason lets a student skip a level', () => {
     const p = buildPreview({

@@ -290,6 +290,24 @@ export function buildPreview(p: PreviewInput): Preview {
   };
 }
 
+/** Whoever reads every student's record (students.read for the whole school) sees the plan student by student. */
+export function seesEveryStudent(held: { permissions: ReadonlySet<string>; ownClassesOnly: ReadonlySet<string> }): boolean {
+  return held.permissions.has('students.read') && !held.ownClassesOnly.has('students.read');
+}
+
+/**
+ * The preview as one person may see it: without students.read for the whole school, the counts per
+ * class and in total, and the exceptions without naming the student; no list of students.
+ */
+export function previewFor(p: Preview, everyStudent: boolean): Preview {
+  if (everyStudent) return p;
+  return {
+    ...p,
+    decisions: [],
+    exceptions: p.exceptions.map((e) => ({ ...e, studentId: null, regNo: null, name: null })),
+  };
+}
+
 /** The next school year after one ending on `endsOn` (1 September – 31 August): its code and dates. */
 export function nextSchoolYear(endsOn: string): { code: string; startsOn: string; endsOn: string } {
   const start = Number(endsOn.slice(0, 4));

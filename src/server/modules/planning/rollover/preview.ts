@@ -4,7 +4,8 @@ import type { Queryable } from '../../../core/db/types.js';
 import { AppError } from '../../../core/errors.js';
 import { type RolloverSource, rolloverSource } from '../../school/service.js';
 import type { PlanDeps } from './plan.js';
-import { buildPreview, type ManualDecision } from './policy.js';
+import type { Session } from '../../../core/auth/sessions.js';
+import { buildPreview, type ManualDecision, previewFor, seesEveryStudent } from './policy.js';
 import { findLatestPlan, listDecisions, listPlanClasses, type PlanClassRow, type PlanRow } from './queries.js';
 
 type Preview = z.infer<typeof RolloverPreview>;
@@ -41,10 +42,11 @@ export async function computePreview(
   return { preview, source, classes };
 }
 
-export async function getPreview(d: PlanDeps, schoolId: string): Promise<Preview> {
-  return d.db.school(schoolId, async (q) => {
+/** The preview for one person: the student-level lists only for whoever reads every student's record. */
+export async function getPreview(d: PlanDeps, viewer: Session): Promise<Preview> {
+  return d.db.school(viewer.schoolId, async (q) => {
     const p = await findLatestPlan(q);
     if (!p) throw new AppError('not_found');
-    return (await computePreview(q, p)).preview;
+    return previewFor((await computePreview(q, p)).preview, seesEveryStudent(viewer));
   });
 }

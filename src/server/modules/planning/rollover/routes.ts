@@ -89,7 +89,7 @@ export function rolloverRoutes(app: App, d: Deps): void {
   );
 
   app.get(`${BASE}/preview`, { config: { permission: 'planning.read' }, schema: { response: { 200: RolloverPreview } } }, async (req) =>
-    getRolloverPreview(d, sessionOf(req).schoolId),
+    getRolloverPreview(d, sessionOf(req)),
   );
 
   for (const step of ['preview', 'commit'] as const) {
