@@ -120,16 +120,18 @@ describe('memo O3: the transition check at its edges', () => {
     })),
   });
 
-  it('without a plan: ok to 30 April, attention 1–31 May, overdue from 1 June', () => {
+  it('without a plan: ok to 30 April, attention 1 May – 1 June (started by 1 June includes the day), overdue from 2 June', () => {
     expect(transitionState(2027, null, '2027-04-30')).toMatchObject({ status: 'ok', key: 'notDue', due: '2027-06-01' });
     expect(transitionState(2027, null, '2027-05-01')).toMatchObject({ status: 'attention', key: 'startSoon' });
     expect(transitionState(2027, null, '2027-05-31')).toMatchObject({ status: 'attention', key: 'startSoon' });
-    expect(transitionState(2027, null, '2027-06-01')).toMatchObject({ status: 'overdue', key: 'notStarted' });
+    expect(transitionState(2027, null, '2027-06-01')).toMatchObject({ status: 'attention', key: 'startSoon' });
+    expect(transitionState(2027, null, '2027-06-02')).toMatchObject({ status: 'overdue', key: 'notStarted' });
   });
 
-  it('started by 31 May is on schedule; started on 1 June or later needs attention', () => {
+  it('started on or before 1 June is on schedule; started on 2 June or later needs attention', () => {
     expect(transitionState(2027, plan('2027-05-31'), '2027-06-10')).toMatchObject({ status: 'ok', key: 'onSchedule', due: '2027-06-15' });
-    expect(transitionState(2027, plan('2027-06-01'), '2027-06-10')).toMatchObject({ status: 'attention', key: 'startedLate' });
+    expect(transitionState(2027, plan('2027-06-01'), '2027-06-10')).toMatchObject({ status: 'ok', key: 'onSchedule' });
+    expect(transitionState(2027, plan('2027-06-02'), '2027-06-10')).toMatchObject({ status: 'attention', key: 'startedLate' });
   });
 
   it('a step is late the day after its due date', () => {

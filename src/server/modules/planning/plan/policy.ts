@@ -69,14 +69,14 @@ export interface TransitionState {
 /**
  * Memo O3 for the plan into the year starting `startYear` (the year after the current one), on `today`:
  * not migrated on or after 1 September is overdue; with no plan, attention from 1 May and overdue from
- * 1 June; with a plan, a step past its due date is overdue, and a plan started after 1 June or a step
- * with nobody named needs attention.
+ * 2 June ("started by 1 June" includes 1 June itself); with a plan, a step past its due date is overdue,
+ * and a plan started after 1 June or a step with nobody named needs attention.
  */
 export function transitionState(startYear: number, plan: PlanFacts | null, today: string): TransitionState {
   const { attentionFrom, startBy, migrateBy } = transitionDates(startYear);
   if (today >= migrateBy) return { status: 'overdue', key: 'notMigrated', steps: [], due: migrateBy };
   if (!plan) {
-    if (today >= startBy) return { status: 'overdue', key: 'notStarted', steps: [], due: startBy };
+    if (today > startBy) return { status: 'overdue', key: 'notStarted', steps: [], due: startBy };
     return {
       status: today >= attentionFrom ? 'attention' : 'ok',
       key: today >= attentionFrom ? 'startSoon' : 'notDue',
@@ -88,7 +88,7 @@ export function transitionState(startYear: number, plan: PlanFacts | null, today
   const next = open.map((s) => s.dueOn).sort()[0] ?? migrateBy;
   const late = open.filter((s) => s.dueOn < today).map((s) => s.step);
   if (late.length) return { status: 'overdue', key: 'late', steps: late, due: next };
-  if (plan.startedOn >= startBy) return { status: 'attention', key: 'startedLate', steps: [], due: next };
+  if (plan.startedOn > startBy) return { status: 'attention', key: 'startedLate', steps: [], due: next };
   const unowned = open.filter((s) => !s.owned).map((s) => s.step);
   if (unowned.length) return { status: 'attention', key: 'unowned', steps: unowned, due: next };
   return { status: 'ok', key: 'onSchedule', steps: [], due: next };
