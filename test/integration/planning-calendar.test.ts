@@ -293,14 +293,16 @@ async function signInAgainAll() {
 describe('memo O3: the transition plan check over moved dates', () => {
   const at = (iso: string) => s.clock.set(new Date(iso));
 
-  it('has no plan: ok until 30 April, attention from 1 May, overdue from 1 June (Hong Kong time)', async () => {
+  it('has no plan: ok until 30 April, attention from 1 May, overdue from 2 June (started by 1 June includes the day; Hong Kong time)', async () => {
     at('2027-04-30T15:59:00Z');
     expect(await check('memo.O3.transition')).toMatchObject({ status: 'ok', summaryKey: 'checks.transition.notDue' });
     at('2027-04-30T16:00:00Z');
     const soon = await check('memo.O3.transition');
     expect(soon).toMatchObject({ status: 'attention', summaryKey: 'checks.transition.startSoon' });
     expect(soon.params).toMatchObject({ year: '2027/28', dateEn: '01/06/2027', dateZh: '2027年6月1日' });
-    at('2027-05-31T16:00:00Z');
+    at('2027-06-01T15:59:00Z');
+    expect(await check('memo.O3.transition')).toMatchObject({ status: 'attention', summaryKey: 'checks.transition.startSoon' });
+    at('2027-06-01T16:00:00Z');
     expect(await check('memo.O3.transition')).toMatchObject({ status: 'overdue', summaryKey: 'checks.transition.notStarted' });
   });
 });
