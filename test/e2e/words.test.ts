@@ -168,11 +168,12 @@ describe('no internal code reaches a person', () => {
       ['zh', '學校未啟用統一登入。'],
       ['en', 'The school has not switched on single sign-on.'],
     ] as const) {
+      // Wait for the page's question to the server before concluding the button is absent.
+      const asked = page.waitForResponse((r) => r.url().includes('/api/sso/options'), { timeout: 30_000 }).catch(() => undefined);
       await page.goto('/login');
       await page.waitForSelector(tid('login-username'));
+      await asked;
       if (language === 'en') await switchLanguage(page, 'en');
-      // Wait for the question to the server before concluding the button is absent.
-      await page.waitForResponse((r) => r.url().includes('/api/sso/options')).catch(() => undefined);
       expect(await page.locator(tid('login-sso')).count()).toBe(0);
       // Opened by hand (an old bookmark), the start of single sign-on comes back to the sign-in page in words.
       await page.goto('/api/sso/start');
