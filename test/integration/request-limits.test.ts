@@ -91,7 +91,8 @@ describe('request cost', () => {
     await attack;
     expect(statuses).toEqual(Array.from({ length: 50 }, () => 400));
     expect(health.length).toBeGreaterThan(0);
-    // "Keeps answering", not a benchmark (bench/abuse.ts measures): before, one such body held the server for ~0.5 s.
-    expect(Math.max(...health)).toBeLessThan(1000);
+    // "Keeps answering", not a benchmark (bench/abuse.ts measures): before, one such body held the server for
+    // ~0.5 s, so ten at once held it ~5 s. 2.5 s leaves room for a CI machine running two suites at once (1.06 s seen).
+    expect(Math.max(...health)).toBeLessThan(2500);
   });
 });

@@ -120,7 +120,8 @@ describe('upload cost', () => {
     for (const a of answers) {
       expect(a.status).toBe(413);
       expect(a.code).toBe('spreadsheet_too_large');
-      expect(a.ms).toBeLessThan(15_000);
+      // Under the reader's 30 s limit, so the refusal is the size check's; 15.6 s was seen on a loaded machine.
+      expect(a.ms).toBeLessThan(25_000);
     }
     expect(health.length).toBeGreaterThan(0);
     expect(otherSchool).toBe(health.length);
