@@ -224,7 +224,7 @@ describe('data exchange between the Education Bureau and a school in Chromium', 
     // The server refuses to send it for approval, and says which cell.
     await page.click(tid('return-ready'));
     await page.waitForSelector(`${tid('return-error')}[data-code="return_invalid"]`);
-    expect(await page.textContent(tid('return-error'))).toContain('students 第 4 行');
+    expect(await page.textContent(tid('return-error'))).toContain('學生 第 4 行');
     await noToasts(page);
     await expectAccessible(page, 'return-problem');
     await shot(page, '62-exchange-return-problem-zh');

@@ -141,6 +141,7 @@ describe('first run in Chromium', () => {
     await expectAccessible(page, 'audit');
     await shot(page, '07-audit');
     // The action is chosen by its words, not typed as a code.
+    await page.click(tid('audit-filter-action'));
     await page.fill(tid('audit-filter-action'), '登入失敗');
     await page.getByRole('option', { name: '登入失敗', exact: true }).click();
     await page.click(tid('audit-filter-apply'));

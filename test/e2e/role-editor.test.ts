@@ -69,7 +69,7 @@ describe('role editor in Chromium', () => {
     await expect.poll(() => page.locator(tid('permission-row')).count()).toBe(1);
     await page.check(tid('grant-classes.read'));
     await page.fill(tid('role-permission-search'), '');
-    expect(await page.locator(tid('permission-group')).count()).toBe(6);
+    expect(await page.locator(tid('permission-group')).count()).toBe(7);
     await page.click(tid('role-save'));
     await page.waitForURL(/\/admin\/roles\/[0-9a-f-]{36}$/);
     roleId = page.url().split('/').pop() ?? '';

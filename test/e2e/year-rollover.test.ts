@@ -53,13 +53,16 @@ describe('planning the new year in the browser', () => {
     expect(codes.sort()).toEqual(['class_over_capacity', 'not_placed']);
     expect(await page.textContent(tid('rollover-exceptions'))).toContain('R99999');
     await shot(page, 'rollover-preview-exceptions');
-    // The student in no class is admitted by hand, with the reason.
+    // The student in no class is placed by hand, with the reason.
     await tab('decisions');
     await page.fill(tid('rollover-filter-search'), 'R99999');
     await page.click(tid('rollover-decision-edit'));
     await modalSettled(page);
     await page.click(tid('rollover-decision-action'));
-    await page.getByRole('option', { name: '取錄' }).click();
+    // Only the intake is admitted: a student on roll in no class is kept back into a class, with the reason.
+    await page.getByRole('option', { name: '留班' }).click();
+    await page.click(tid('rollover-decision-class'));
+    await page.getByRole('option', { name: /^1A / }).click();
     await page.fill(tid('rollover-decision-reason'), '六月插班');
     await page.click(tid('rollover-decision-save'));
     await page.waitForSelector(tid('rollover-decision-save'), { state: 'detached' });
