@@ -1,6 +1,17 @@
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PHONE, closeAll, expectAccessible, openOnPhone, setUpSchoolInBrowser, shot, startBrowserServer, tid, write } from './helpers.js';
+import {
+  closeAll,
+  expectAccessible,
+  noToasts,
+  openOnPhone,
+  PHONE,
+  setUpSchoolInBrowser,
+  shot,
+  startBrowserServer,
+  tid,
+  write,
+} from './helpers.js';
 
 const PASSWORD = 'a long school passphrase 2026';
 const TEACHER_PASSWORD = 'teacher initial passphrase';
@@ -71,7 +82,7 @@ describe('network zones through a trusted proxy', () => {
       .poll(async () => ((await (await page.request.get('/api/admin/network')).json()) as { holidays: unknown[] }).holidays)
       .toEqual([{ day: '2026-12-25', nameZh: '聖誕節', nameEn: 'Christmas Day' }]);
     await page.waitForSelector(`${tid('holiday-row')}[data-day="2026-12-25"]`);
-    await expect.poll(() => page.locator('.mantine-Notification-root').count(), { timeout: 20_000 }).toBe(0);
+    await noToasts(page);
     await expectAccessible(page, 'network-holidays');
     await page.locator(tid('holidays-table')).screenshot({ path: 'test-results/screenshots/56-holidays-zh.png' });
   });
