@@ -140,10 +140,11 @@ describe('first run in Chromium', () => {
     await page.waitForSelector(`${tid('audit-row')}[data-action="auth.login"]`);
     await expectAccessible(page, 'audit');
     await shot(page, '07-audit');
-    // The action is chosen by its words, not typed as a code.
+    // The action is chosen by its words, not typed as a code (the person chose English above).
+    const failed = (await page.getAttribute('html', 'lang')) === 'en' ? 'Sign-in failed' : '登入失敗';
     await page.click(tid('audit-filter-action'));
-    await page.fill(tid('audit-filter-action'), '登入失敗');
-    await page.getByRole('option', { name: '登入失敗', exact: true }).click();
+    await page.fill(tid('audit-filter-action'), failed);
+    await page.getByRole('option', { name: failed, exact: true }).click();
     await page.click(tid('audit-filter-apply'));
     // (The page's CSP forbids eval, so poll from here instead of page.waitForFunction.)
     await expect
